@@ -1,0 +1,48 @@
+"""What the CLI commands share: opening the store and the engine, writing output."""
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from likeness_guard.core.engine import FaceEngine
+from likeness_guard.core.models import load_model_pack
+from likeness_guard.core.paths import write_atomic
+from likeness_guard.core.store import Store
+
+DEFAULT_PROFILE = "me"
+
+
+def open_store(args: argparse.Namespace) -> Store:
+    return Store.open(args.data_dir)
+
+
+def open_engine(args: argparse.Namespace) -> FaceEngine:
+    pack = load_model_pack(Path(args.models) if args.models else None)
+    return FaceEngine(pack)
+
+
+def add_profile_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--profile",
+        default=DEFAULT_PROFILE,
+        metavar="NAME",
+        help=f"whose face (default: {DEFAULT_PROFILE!r}); one profile per person",
+    )
+
+
+def write_json(document: dict[str, Any], target: str) -> None:
+    """Write JSON to a file (atomically) or, for "-", to standard output."""
+    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    if target == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        write_atomic(Path(target), text.encode("utf-8"))
+
+
+def say(args: argparse.Namespace, message: str) -> None:
+    """Human-readable output: on stderr when stdout carries JSON."""
+    stream = sys.stderr if getattr(args, "json", None) == "-" else sys.stdout
+    print(message, file=stream, flush=True)

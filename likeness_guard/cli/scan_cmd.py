@@ -1,0 +1,162 @@
+"""`likeness-guard scan`: look for a profile's face in folders, files and web addresses."""
+
+import argparse
+import sys
+from pathlib import Path
+
+from likeness_guard.cli.common import add_profile_option, open_engine, open_store, say, write_json
+from likeness_guard.core.cancel import CancelToken
+from likeness_guard.core.errors import UserFacingError
+from likeness_guard.core.export import scan_document
+from likeness_guard.core.matching import Preset, resolve_threshold, similarity_words
+from likeness_guard.core.scan import ScanOptions, ScanProgress, run_scan
+from likeness_guard.core.sources.folders import DEFAULT_MAX_FILE_BYTES
+from likeness_guard.core.store import ItemRecord
+
+
+def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    parser = subparsers.add_parser(
+        "scan",
+        help="look for your face in folders, files and web addresses",
+        description=(
+            "Look for a profile's face in images: folders (recursively), single files and "
+            "http(s) web addresses of images or pages. Every result is saved as it is found. "
+            "Local files never cause a network connection; a web address is fetched with no "
+            "cookies, no referrer and nothing about you."
+        ),
+        epilog=(
+            "Examples:\n"
+            "  likeness-guard scan ~/Downloads --json scan.json\n"
+            "  likeness-guard scan https://example.com/page.html --preset strict"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="folders, files or URLs")
+    parser.add_argument("--urls", metavar="FILE", help="a text file with one web address a line")
+    add_profile_option(parser)
+    how = parser.add_mutually_exclusive_group()
+    how.add_argument(
+        "--preset",
+        choices=[p.value for p in Preset],
+        help="how eager matching is (default: balanced)",
+    )
+    how.add_argument(
+        "--threshold", type=float, metavar="T", help="similarity needed for a match (0-1)"
+    )
+    parser.add_argument(
+        "--json", metavar="FILE", help="write the results as JSON to FILE, or - for stdout"
+    )
+    parser.add_argument(
+        "--include-hidden", action="store_true", help="also scan hidden files and folders"
+    )
+    parser.add_argument(
+        "--max-file-size",
+        type=int,
+        default=DEFAULT_MAX_FILE_BYTES // (1024 * 1024),
+        metavar="MB",
+        help="skip files larger than this (default: %(default)s MB)",
+    )
+    parser.add_argument(
+        "--no-provenance",
+        action="store_true",
+        help="do not look for signs that an image is AI-made",
+    )
+    web = parser.add_argument_group("web addresses")
+    web.add_argument(
+        "--allow-private-addresses",
+        action="store_true",
+        help="allow addresses on this computer or the local network (intranet, tests)",
+    )
+    web.add_argument(
+        "--follow-links",
+        action="store_true",
+        help="also scan pages of the same site linked from a given page (one level)",
+    )
+    web.add_argument(
+        "--max-images-per-page", type=int, default=200, metavar="N", help="default: 200"
+    )
+    parser.set_defaults(func=run)
+
+
+def _inputs(args: argparse.Namespace) -> list[str]:
+    inputs = list(args.paths)
+    if args.urls:
+        try:
+            lines = Path(args.urls).read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            raise UserFacingError(f"Cannot read the URL list {args.urls}: {exc}") from exc
+        inputs += [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+    if not inputs:
+        raise UserFacingError("Nothing to scan: give folders, files or web addresses.")
+    return inputs
+
+
+def run(args: argparse.Namespace) -> int:
+    """Scan, print a summary (and JSON when asked); exit 0 whether or not anything matched."""
+    from likeness_guard.core.sources.web import WebOptions
+
+    inputs = _inputs(args)
+    try:
+        threshold, preset = resolve_threshold(args.preset, args.threshold)
+    except ValueError as exc:
+        raise UserFacingError(str(exc)) from exc
+    options = ScanOptions(
+        threshold=threshold,
+        preset=preset,
+        include_hidden=args.include_hidden,
+        max_file_bytes=args.max_file_size * 1024 * 1024,
+        check_provenance=not args.no_provenance,
+        web=WebOptions(
+            allow_private_addresses=args.allow_private_addresses,
+            follow_links=args.follow_links,
+            max_images_per_page=args.max_images_per_page,
+        ),
+    )
+    with open_store(args) as store:
+        profile = store.profile(args.profile)
+        if profile is None:
+            raise UserFacingError(
+                f"There is no profile called '{args.profile}'. Enroll photos of your face "
+                "first: likeness-guard enroll PHOTO..."
+            )
+        engine = open_engine(args)
+        cancel = CancelToken()
+        last: list[ScanProgress] = []
+
+        def on_progress(progress: ScanProgress) -> None:
+            last[:] = [progress]
+
+        def on_item(item: ItemRecord) -> None:
+            if item.match:
+                words = similarity_words(item.best_similarity or 0.0, threshold)
+                say(args, f"MATCH  {item.best_similarity:.2f} ({words})  {item.source}")
+            elif item.status == "error":
+                say(args, f"error  {item.source}: {item.error}")
+
+        try:
+            scan_id = run_scan(
+                store,
+                engine,
+                profile,
+                inputs,
+                options,
+                on_item=on_item,
+                on_progress=on_progress,
+                cancel=cancel,
+            )
+        except KeyboardInterrupt:
+            cancel.cancel()
+            print("Scan stopped; what was found so far is saved.", file=sys.stderr)
+            return 130
+        counts = store.scan_counts(scan_id)
+        summary = (
+            f"Scan {scan_id}: {counts['items']} image(s), {counts['faces']} face(s), "
+            f"{counts['matches']} match(es), {counts['errors']} error(s); "
+            f"threshold {threshold:.2f}."
+        )
+        if last:
+            summary += f" {last[0].images_per_second:.1f} images/s."
+        say(args, summary)
+        if args.json:
+            write_json(scan_document(store, scan_id), args.json)
+    return 0

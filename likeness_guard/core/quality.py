@@ -1,0 +1,107 @@
+"""The enrollment quality gate: is this photo a good reference of one person's face?"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from likeness_guard.core.engine import DetectedFace
+
+MIN_FACE_WIDTH = 60  # pixels in the original photo
+MIN_DET_SCORE = 0.6
+# Another face at least this fraction of the main face's area makes the photo ambiguous.
+SECOND_FACE_AREA_RATIO = 0.25
+# Variance of the Laplacian in the centre of the aligned face. Measured on the sample photos:
+# sharp faces 60 px or wider score 160-350; a Gaussian blur of sigma 2 brings all to 33 or less.
+MIN_SHARPNESS = 40.0
+# Nose offset from the eye midpoint, in eye distances (0 = frontal); ~0.35 is about 45°.
+MAX_YAW = 0.35
+# Nose height between eyes (0) and mouth (1); frontal faces measure 0.4-0.65.
+PITCH_RANGE = (0.2, 0.85)
+
+
+@dataclass(frozen=True)
+class ReferenceCheck:
+    """The verdict on one reference photo."""
+
+    face: DetectedFace | None  # the face that would be enrolled
+    reason: str | None  # None when accepted; otherwise what the person can do about it
+    sharpness: float = 0.0
+    yaw: float = 0.0
+    pitch: float = 0.0
+
+    @property
+    def accepted(self) -> bool:
+        return self.reason is None
+
+
+def check_reference(faces: list[DetectedFace]) -> ReferenceCheck:
+    """Decide whether a photo (its detected faces, largest first) can serve as a reference."""
+    if not faces:
+        return ReferenceCheck(
+            None, "no face found — use a photo where your face is clearly visible"
+        )
+    main = faces[0]
+    main_area = main.width * main.height
+    others = [f for f in faces[1:] if f.width * f.height >= SECOND_FACE_AREA_RATIO * main_area]
+    if others:
+        return ReferenceCheck(
+            main,
+            f"{len(others) + 1} faces found — crop the photo to just your face",
+        )
+    if main.width < MIN_FACE_WIDTH:
+        return ReferenceCheck(
+            main,
+            f"your face is too small in this photo ({main.width:.0f} pixels wide, at least "
+            f"{MIN_FACE_WIDTH} needed) — use a closer or larger photo",
+        )
+    if main.det_score < MIN_DET_SCORE:
+        return ReferenceCheck(
+            main, "the face is not clear enough — use a sharper, well-lit photo of your face"
+        )
+    sharpness = face_sharpness(main.aligned)
+    yaw, pitch = head_pose(main.landmarks)
+    if sharpness < MIN_SHARPNESS:
+        return ReferenceCheck(
+            main, "too blurry — use a sharper photo", sharpness=sharpness, yaw=yaw, pitch=pitch
+        )
+    if abs(yaw) > MAX_YAW:
+        return ReferenceCheck(
+            main,
+            "the face is turned too far to the side — use a photo looking at the camera",
+            sharpness=sharpness,
+            yaw=yaw,
+            pitch=pitch,
+        )
+    if not PITCH_RANGE[0] <= pitch <= PITCH_RANGE[1]:
+        return ReferenceCheck(
+            main,
+            "the head is tilted too far up or down — use a photo looking at the camera",
+            sharpness=sharpness,
+            yaw=yaw,
+            pitch=pitch,
+        )
+    return ReferenceCheck(main, None, sharpness=sharpness, yaw=yaw, pitch=pitch)
+
+
+def face_sharpness(aligned_rgb: np.ndarray) -> float:
+    """Variance of the Laplacian of the aligned face: low means blurred."""
+    import cv2
+
+    # The centre only: alignment pads tight crops with black, whose edges look sharp.
+    gray = cv2.cvtColor(aligned_rgb[20:100, 16:96], cv2.COLOR_RGB2GRAY)
+    return float(cv2.Laplacian(gray, cv2.CV_64F).var())
+
+
+def head_pose(landmarks: np.ndarray) -> tuple[float, float]:
+    """Rough yaw and pitch from the five landmarks, in the frame where the eyes are level."""
+    left_eye, right_eye, nose, mouth_left, mouth_right = (landmarks[i] for i in range(5))
+    eye_mid = (left_eye + right_eye) / 2
+    axis = right_eye - left_eye
+    eye_distance = float(np.hypot(*axis)) or 1.0
+    along = axis / eye_distance
+    down = np.array([-along[1], along[0]])
+    nose_offset = nose - eye_mid
+    yaw = float(nose_offset @ along) / eye_distance
+    mouth_depth = float(((mouth_left + mouth_right) / 2 - eye_mid) @ down) or 1.0
+    pitch = float(nose_offset @ down) / mouth_depth
+    return yaw, pitch

@@ -1,0 +1,1 @@
+"""Where scanned images come from: local folders and files, web addresses."""

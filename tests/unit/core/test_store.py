@@ -1,0 +1,149 @@
+"""The SQLite store on a real file: migrations, verdicts, forgetting, a full disk."""
+
+import sqlite3
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from likeness_guard.core.errors import StoreError
+from likeness_guard.core.store import (
+    DB_NAME,
+    SCHEMA_VERSION,
+    FaceRecord,
+    ItemRecord,
+    ScanStatus,
+    Store,
+    Verdict,
+)
+
+
+def add_profile_with_reference(store: Store, name: str = "me") -> tuple[int, np.ndarray]:
+    profile = store.profile(name, create=True)
+    assert profile is not None
+    embedding = np.random.default_rng(7).standard_normal(512).astype(np.float32)
+    embedding /= np.linalg.norm(embedding)
+    store.add_reference(
+        profile.id,
+        source_name="me.jpg",
+        source_sha256="ab" * 32,
+        embedding=embedding,
+        thumbnail_png=b"\x89PNG fake thumbnail",
+        det_score=0.9,
+        face_width=120.0,
+        sharpness=300.0,
+        model_pack="buffalo_s:test",
+    )
+    return profile.id, embedding
+
+
+def add_scan_with_match(store: Store, name: str = "me") -> int:
+    profile = store.profile(name)
+    assert profile is not None
+    scan_id = store.create_scan(
+        profile, threshold=0.36, preset="balanced", model_pack={"name": "x"}, inputs=["/a"]
+    )
+    face = FaceRecord((1.0, 2.0, 30.0, 40.0), 0.9, 0.7, None, True)
+    item = ItemRecord(
+        scan_id=scan_id,
+        seq=0,
+        source="/a/b.jpg",
+        status="ok",
+        sha256="cd" * 32,
+        match=True,
+        best_similarity=0.7,
+        faces=(face,),
+    )
+    return store.add_item(item)
+
+
+def test_a_new_store_is_private_and_at_the_current_schema(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "data") as store:
+        version = sqlite3.connect(store.path).execute("PRAGMA user_version").fetchone()[0]
+        assert version == SCHEMA_VERSION
+        assert (store.folder.stat().st_mode & 0o777) == 0o700
+
+
+def test_a_database_from_a_newer_app_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    Store.open(folder).close()
+    with sqlite3.connect(folder / DB_NAME) as db:
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    with pytest.raises(StoreError, match="newer version of Likeness Guard"):
+        Store.open(folder)
+
+
+def test_a_file_that_is_not_a_database_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / DB_NAME).write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StoreError, match="damaged or not a Likeness Guard database"):
+        Store.open(folder)
+
+
+def test_references_round_trip(store: Store) -> None:
+    profile_id, embedding = add_profile_with_reference(store)
+    (reference,) = store.references(profile_id)
+    np.testing.assert_array_equal(reference.embedding, embedding)
+    assert store.references(profile_id, "another-pack") == []
+    assert [p.reference_count for p in store.profiles()] == [1]
+
+
+def test_verdicts_survive_reopening(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "data") as store:
+        add_profile_with_reference(store)
+        item_id = add_scan_with_match(store)
+        store.set_verdict(item_id, Verdict.NOT_ME)
+    with Store.open(tmp_path / "data") as store:
+        item = store.item(item_id)
+        assert item is not None
+        assert item.verdict == Verdict.NOT_ME
+        assert item.faces[0].bbox == (1.0, 2.0, 30.0, 40.0)
+        assert store.matches(include_rejected=False) == []
+
+
+def test_a_scan_left_running_by_a_killed_process_is_marked_interrupted(store: Store) -> None:
+    add_profile_with_reference(store)
+    add_scan_with_match(store)
+    assert store.mark_interrupted_scans() == 1
+    (scan,) = store.scans()
+    assert scan.status == ScanStatus.INTERRUPTED
+
+
+def test_forgetting_everything_leaves_no_embedding_in_the_file(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "data") as store:
+        _, embedding = add_profile_with_reference(store)
+        add_scan_with_match(store)
+        store.evidence.put(b"matched image bytes")
+        store.forget_all()
+        assert store.count_embeddings() == 0
+        assert store.profiles() == []
+        assert not store.evidence.root.exists()
+    raw = b"".join(p.read_bytes() for p in (tmp_path / "data").glob(DB_NAME + "*"))
+    assert embedding.astype("<f4").tobytes()[:64] not in raw
+
+
+def test_forgetting_a_profile_keeps_the_others(store: Store) -> None:
+    add_profile_with_reference(store, "me")
+    add_profile_with_reference(store, "friend")
+    add_scan_with_match(store, "friend")
+    assert store.forget_profile("friend")
+    assert [p.name for p in store.profiles()] == ["me"]
+    assert store.scans() == []
+    assert not store.forget_profile("nobody")
+
+
+def test_a_full_disk_is_a_clear_error_and_keeps_what_was_saved(store: Store) -> None:
+    add_profile_with_reference(store)
+    first = add_scan_with_match(store)
+    # SQLite's own limit on the file's size fails writes exactly as a full disk does.
+    pages = store._db.execute("PRAGMA page_count").fetchone()[0]
+    store._db.execute(f"PRAGMA max_page_count = {pages}")
+
+    def fill_the_disk() -> None:
+        for _ in range(200):
+            add_scan_with_match(store)
+
+    with pytest.raises(StoreError, match="disk is full"):
+        fill_the_disk()
+    assert store.item(first) is not None
