@@ -468,6 +468,10 @@ class _Loader:
         except OSError as exc:
             loaded.error = f"cannot be read ({exc})"
             return loaded
+        except Exception as exc:  # a bug in one source must not stop the scan
+            log.exception("reading %s failed", item.source)
+            loaded.error = f"could not be read ({type(exc).__name__}); the scan went on"
+            return loaded
         loaded.sha256 = hashlib.sha256(data).hexdigest()
         if loaded.sha256 in seen:
             loaded.seen_before = True
