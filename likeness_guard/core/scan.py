@@ -354,7 +354,10 @@ def _file_json(item: SourceItem) -> dict[str, Any] | None:
 def _web_json(item: SourceItem) -> dict[str, Any] | None:
     origin = item.web
     if origin is None:
-        return None
+        if "page_url" not in item.extra:
+            return None
+        # A web image that failed before any response: keep where it was seen.
+        return {"url": item.source, "page_url": item.extra["page_url"]}
     result: dict[str, Any] = {
         "url": origin.url,
         "final_url": origin.http.final_url,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from likeness_guard.core.cancel import CancelToken
 from likeness_guard.core.errors import SourceError
-from likeness_guard.core.images import sniff_format
+from likeness_guard.core.formats import sniff_format
 from likeness_guard.core.sources.base import FileFacts, SourceItem
 
 IMAGE_SUFFIXES = frozenset(

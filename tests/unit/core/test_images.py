@@ -10,7 +10,8 @@ import pytest
 from PIL import Image
 
 from likeness_guard.core.errors import ImageError
-from likeness_guard.core.images import decode_image, sniff_format
+from likeness_guard.core.formats import sniff_format
+from likeness_guard.core.images import decode_image
 
 
 def encode(image: Image.Image, fmt: str, **options: object) -> bytes:
@@ -31,14 +32,14 @@ def photo(photos: dict[str, Path]) -> Image.Image:
 @pytest.mark.parametrize(
     ("fmt", "expected"),
     [
-        ("JPEG", "JPEG"),
-        ("PNG", "PNG"),
-        ("WEBP", "WEBP"),
-        ("BMP", "BMP"),
-        ("TIFF", "TIFF"),
-        ("GIF", "GIF"),
-        ("HEIF", "HEIF"),
-        ("AVIF", "AVIF"),
+        ("JPEG", "jpeg"),
+        ("PNG", "png"),
+        ("WEBP", "webp"),
+        ("BMP", "bmp"),
+        ("TIFF", "tiff"),
+        ("GIF", "gif"),
+        ("HEIF", "heif"),
+        ("AVIF", "avif"),
     ],
 )
 def test_every_format_decodes_to_rgb(photo: Image.Image, fmt: str, expected: str) -> None:
@@ -91,7 +92,7 @@ def test_animation_frames_are_sampled_up_to_the_cap(photo: Image.Image) -> None:
 
 
 def test_the_format_comes_from_the_bytes_not_the_name(photo: Image.Image) -> None:
-    assert sniff_format(encode(photo, "PNG")) == "PNG"
+    assert sniff_format(encode(photo, "PNG")) == "png"
     assert sniff_format(b"<html><body>not an image</body></html>") is None
 
 

@@ -1,0 +1,1 @@
+"""Tests for likeness_guard.core.provenance and the inspect command."""
