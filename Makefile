@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint types contracts pytest screenshots bench package clean
+.PHONY: run test lint types contracts pytest screenshots gui-smoke bench package clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,13 @@ contracts: $(STAMP)
 
 pytest: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+screenshots: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m likeness_guard.gui.screenshots docs/screenshots
+
+# A real X11 window under Xvfb (needs xvfb-run and the xcb libraries; .ci/run installs them).
+gui-smoke: $(STAMP)
+	xvfb-run -a env QT_QPA_PLATFORM=xcb $(BIN)/python -m pytest -m xvfb tests/gui
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/scan_throughput.py

@@ -106,12 +106,13 @@ def main() -> int:
     def p99(values: list[float]) -> float:
         return statistics.quantiles(values, n=100)[98] if len(values) > 2 else max(values)
 
-    print(
-        f"scan: {IMAGES} images in {elapsed:.1f} s ({IMAGES / elapsed:.1f} images/s), {matches} matches listed"
-    )
+    rate = IMAGES / elapsed
+    print(f"scan: {IMAGES} images in {elapsed:.1f} s ({rate:.1f} images/s), {matches} matches")
     print(f"idle   50 ms timer: longest gap {max(idle):.0f} ms, p99 {p99(idle):.0f} ms")
+    median = statistics.median(busy)
     print(
-        f"during scan      : longest gap {max(busy):.0f} ms, p99 {p99(busy):.0f} ms, median {statistics.median(busy):.0f} ms"
+        f"during scan      : longest gap {max(busy):.0f} ms, p99 {p99(busy):.0f} ms, "
+        f"median {median:.0f} ms"
     )
     print(f"ratio longest gap during scan / idle: {max(busy) / max(idle):.2f}")
     return 0

@@ -1,0 +1,183 @@
+"""The main window: a page list on the left and the pages, remembering where the user was."""
+
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QWidget,
+)
+
+from likeness_guard import APP_NAME
+from likeness_guard.gui.pages.matches import MatchesPage
+from likeness_guard.gui.pages.photos import PhotosPage
+from likeness_guard.gui.pages.scan import ScanPage
+from likeness_guard.gui.pages.settings import SettingsPage
+from likeness_guard.gui.pages.welcome import WelcomePage
+from likeness_guard.gui.previews import PreviewService
+from likeness_guard.gui.session import AppSession
+
+PAGES = ("welcome", "photos", "scan", "matches", "settings")
+PAGE_TITLES = {
+    "welcome": "Welcome",
+    "photos": "My photos",
+    "scan": "Scan",
+    "matches": "Matches",
+    "settings": "Settings",
+}
+
+
+class MainWindow(QMainWindow):
+    """Owns the session's pages and background threads; closing it stops them cleanly."""
+
+    def __init__(self, session: AppSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self._closed = False
+        self.setWindowTitle(APP_NAME)
+        self.setMinimumSize(760, 560)
+        self.previews = PreviewService(session.store.evidence.root, self)
+
+        self.welcome_page = WelcomePage()
+        self.photos_page = PhotosPage(session)
+        self.scan_page = ScanPage(session)
+        self.matches_page = MatchesPage(session, self.previews)
+        self.settings_page = SettingsPage(session)
+        self.pages: dict[str, QWidget] = {
+            "welcome": self.welcome_page,
+            "photos": self.photos_page,
+            "scan": self.scan_page,
+            "matches": self.matches_page,
+            "settings": self.settings_page,
+        }
+
+        self.nav = QListWidget()
+        self.nav.setAccessibleName("Pages")
+        self.nav.setFixedWidth(170)
+        self.nav.setSpacing(2)
+        self.stack = QStackedWidget()
+        for number, key in enumerate(PAGES, 1):
+            entry = QListWidgetItem(PAGE_TITLES[key])
+            entry.setToolTip(f"{PAGE_TITLES[key]} (Ctrl+{number})")
+            entry.setSizeHint(entry.sizeHint().expandedTo(self.nav.fontMetrics().size(0, "Xg") * 2))
+            self.nav.addItem(entry)
+            self.stack.addWidget(self.pages[key])
+            self.pages[key].setAccessibleName(PAGE_TITLES[key])
+            shortcut = QShortcut(QKeySequence(f"Ctrl+{number}"), self)
+            shortcut.activated.connect(self._shortcut_handler(key))
+        self.nav.currentRowChanged.connect(self._on_row)
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.welcome_page.start_requested.connect(self._go_photos)
+        self.scan_page.photos_requested.connect(self._go_photos)
+        self.scan_page.show_matches_requested.connect(self._go_matches)
+        self.scan_page.scan_started.connect(self.matches_page.follow_scan)
+        self.scan_page.item_scanned.connect(self.matches_page.add_live_item)
+        self.scan_page.scan_ended.connect(self.matches_page.scan_ended)
+        self.matches_page.scan_requested.connect(self._go_scan)
+        self.photos_page.profile_changed.connect(self.scan_page.refresh_profile)
+        self.photos_page.references_changed.connect(self.scan_page.refresh_profile)
+        self.settings_page.about_to_delete.connect(self._stop_work_before_delete)
+        session.engine_failed.connect(self._show_engine_error)
+
+        self._restore()
+        session.load_engine()
+
+    # ---- navigation --------------------------------------------------------------------
+
+    def show_page(self, key: str) -> None:
+        self.nav.setCurrentRow(PAGES.index(key))
+
+    def current_page(self) -> str:
+        return PAGES[max(0, self.stack.currentIndex())]
+
+    def _shortcut_handler(self, key: str) -> "_PageSwitch":
+        return _PageSwitch(self, key)
+
+    @Slot(int)
+    def _on_row(self, row: int) -> None:
+        if row >= 0:
+            self.stack.setCurrentIndex(row)
+
+    @Slot()
+    def _go_photos(self) -> None:
+        self.show_page("photos")
+
+    @Slot()
+    def _go_scan(self) -> None:
+        self.show_page("scan")
+
+    @Slot()
+    def _go_matches(self) -> None:
+        self.show_page("matches")
+
+    def _restore(self) -> None:
+        preferences = self.session.preferences
+        geometry = preferences.geometry
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1040, 720)
+        has_photos = any(p.reference_count for p in self.session.store.profiles())
+        last = preferences.last_page
+        if not has_photos and not last:
+            self.show_page("welcome")  # the first run
+        else:
+            self.show_page(last if last in PAGES else "photos")
+
+    @Slot(str)
+    def _show_engine_error(self, message: str) -> None:
+        self.statusBar().showMessage(message)
+
+    @Slot()
+    def _stop_work_before_delete(self) -> None:
+        self.scan_page.cancel_scan()
+        if self.scan_page.task is not None:
+            self.scan_page.task.wait()
+        self.previews.forget()
+
+    # ---- closing -----------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.shutdown()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        """Remember the window, cancel running work and wait for every thread; idempotent.
+
+        A cancelled scan keeps every item finished before the cancel: each is stored as it
+        completes, and the scan is marked "cancelled".
+        """
+        if self._closed:
+            return
+        self._closed = True
+        preferences = self.session.preferences
+        preferences.geometry = self.saveGeometry()
+        preferences.last_page = self.current_page()
+        preferences.sync()
+        self.scan_page.shutdown()
+        self.photos_page.shutdown()
+        self.matches_page.shutdown()
+        self.previews.shutdown()
+        self.session.close()
+
+
+class _PageSwitch:
+    """A callable that shows one page (a shortcut's slot, without a lambda)."""
+
+    def __init__(self, window: MainWindow, key: str) -> None:
+        self.window = window
+        self.key = key
+
+    def __call__(self) -> None:
+        self.window.show_page(self.key)
+        page = self.window.stack.currentWidget()
+        if page is not None:
+            page.setFocus(Qt.FocusReason.ShortcutFocusReason)

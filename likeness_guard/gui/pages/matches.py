@@ -1,0 +1,385 @@
+"""Matches: found images, most similar first, blurred until revealed one at a time."""
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QScrollArea,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from likeness_guard.core.store import ItemRecord, Verdict
+from likeness_guard.gui.pages.match_detail import DETAIL_PREVIEW_SIDE, MatchDetail
+from likeness_guard.gui.previews import PreviewImages, PreviewService, request_for
+from likeness_guard.gui.session import AppSession
+from likeness_guard.gui.style import heading_font, muted_color, set_text_color
+from likeness_guard.gui.widgets.match_card import CARD_PREVIEW_SIDE, MatchCard
+from likeness_guard.gui.widgets.synthetic_badge import describe_synthetic
+from likeness_guard.gui.workers import BackgroundTask, ReportWorker
+
+log = logging.getLogger(__name__)
+
+ALL_SCANS = -1
+
+
+class MatchesPage(QWidget):
+    """Lists the matches of one scan (or all); `detail_shown(item_id)` when one is opened."""
+
+    detail_shown = Signal(int)
+    scan_requested = Signal()
+
+    def __init__(
+        self, session: AppSession, previews: PreviewService, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.previews = previews
+        self.cards: list[MatchCard] = []
+        self._scan_id: int = ALL_SCANS
+        self._threshold_by_scan: dict[int, float] = {}
+        self._report_task: BackgroundTask | None = None
+
+        title = QLabel("Matches")
+        title.setFont(heading_font(self.font()))
+        self.scan_box = QComboBox()
+        self.scan_box.setAccessibleName("Which scan")
+        self.scan_box.activated.connect(self._on_scan_chosen)
+        scan_label = QLabel("S&can:")
+        scan_label.setBuddy(self.scan_box)
+        self.flagged_only = QCheckBox("Only images with signs of &AI")
+        self.flagged_only.toggled.connect(self._apply_filters)
+        self.hide_rejected = QCheckBox("&Hide images I marked “Not me”")
+        self.hide_rejected.setChecked(True)
+        self.hide_rejected.toggled.connect(self._apply_filters)
+        self.show_faces = QCheckBox("Show the matched &face clearly")
+        self.show_faces.setChecked(session.preferences.show_face_crops)
+        self.show_faces.toggled.connect(self._on_show_faces)
+        self.export_button = QPushButton("&Export evidence report…")
+        self.export_button.setAccessibleName("Export evidence report")
+        export_menu = QMenu(self.export_button)
+        export_menu.addAction("All matches of this scan…", self._export_all)
+        export_menu.addAction("Only those I marked “This is me”…", self._export_confirmed)
+        self.export_button.setMenu(export_menu)
+
+        top = QHBoxLayout()
+        top.addWidget(title)
+        top.addStretch()
+        top.addWidget(scan_label)
+        top.addWidget(self.scan_box)
+        top.addWidget(self.export_button)
+        filters = QHBoxLayout()
+        filters.addWidget(self.flagged_only)
+        filters.addWidget(self.hide_rejected)
+        filters.addWidget(self.show_faces)
+        filters.addStretch()
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+
+        self.empty_label = QLabel()
+        self.empty_label.setWordWrap(True)
+        set_text_color(self.empty_label, muted_color(self.palette()))
+        self.scan_button = QPushButton("Go to Scan")
+        self.scan_button.clicked.connect(self.scan_requested)
+        self._list_widget = QWidget()
+        self._list = QVBoxLayout(self._list_widget)
+        self._list.setContentsMargins(0, 0, 0, 0)
+        self._list.addWidget(self.empty_label)
+        self._list.addWidget(self.scan_button)
+        self._list.addStretch(1)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setWidget(self._list_widget)
+        self.scroll_area.setAccessibleName("Matched images")
+
+        list_page = QWidget()
+        list_layout = QVBoxLayout(list_page)
+        list_layout.setContentsMargins(0, 0, 0, 0)
+        list_layout.addLayout(filters)
+        list_layout.addWidget(self.summary)
+        list_layout.addWidget(self.message)
+        list_layout.addWidget(self.scroll_area, 1)
+        self.detail = MatchDetail(session.store)
+        self.detail.back_requested.connect(self.show_list)
+        self.detail.verdict_changed.connect(self._on_verdict_changed)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(list_page)
+        self.stack.addWidget(self.detail)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 24, 24, 24)
+        layout.addLayout(top)
+        layout.addWidget(self.stack, 1)
+
+        previews.ready.connect(self._on_preview)
+        session.data_changed.connect(self.reload)
+        self.reload()
+
+    # ---- which scan --------------------------------------------------------------------
+
+    def reload(self, scan_id: int | None = None) -> None:
+        """Fill the scan chooser and list the chosen scan's matches (latest by default)."""
+        store = self.session.store
+        scans = store.scans()
+        self._threshold_by_scan = {s.id: s.threshold for s in scans}
+        self.scan_box.clear()
+        for scan in scans:
+            started = scan.started_at.replace("T", " ").rstrip("Z")[:16]
+            count = store.scan_counts(scan.id)
+            status = "" if scan.status == "finished" else f", {scan.status}"
+            self.scan_box.addItem(
+                f"{started} UTC — {count['items']} files, {count['matches']} matches{status}",
+                scan.id,
+            )
+        if len(scans) > 1:
+            self.scan_box.addItem("All scans", ALL_SCANS)
+        self.scan_box.setEnabled(bool(scans))
+        if scan_id is None:
+            scan_id = scans[0].id if scans else ALL_SCANS
+        index = self.scan_box.findData(scan_id)
+        if index >= 0:
+            self.scan_box.setCurrentIndex(index)
+        self._scan_id = scan_id
+        self._fill()
+
+    @Slot(int)
+    def _on_scan_chosen(self, index: int) -> None:
+        data = self.scan_box.itemData(index)
+        self._scan_id = int(data) if isinstance(data, int) else ALL_SCANS
+        self.show_list()
+        self._fill()
+
+    def _fill(self) -> None:
+        for card in self.cards:
+            self._list.removeWidget(card)
+            card.deleteLater()
+        self.cards = []
+        scan = None if self._scan_id == ALL_SCANS else self._scan_id
+        for item in self.session.store.matches(scan):
+            self._add_card(item)
+        self._apply_filters()
+
+    # ---- live results ------------------------------------------------------------------
+
+    @Slot(int)
+    def follow_scan(self, scan_id: int) -> None:
+        """A scan started: show its matches as they come."""
+        self.show_list()
+        self.reload(scan_id)
+
+    @Slot(object)
+    def add_live_item(self, item: object) -> None:
+        assert isinstance(item, ItemRecord)
+        if not item.match or self._scan_id not in (item.scan_id, ALL_SCANS):
+            return
+        self._add_card(item)
+        self._apply_filters()
+
+    @Slot(int)
+    def scan_ended(self, scan_id: int) -> None:
+        """Refresh the chooser's counts, keeping the list (and what is revealed) as it is."""
+        current = self.scan_box.findData(scan_id)
+        counts = self.session.store.scan_counts(scan_id)
+        if current >= 0:
+            text = self.scan_box.itemText(current).split(" — ")[0]
+            scan = self.session.store.scan(scan_id)
+            status = "" if scan is None or scan.status == "finished" else f", {scan.status}"
+            self.scan_box.setItemText(
+                current, f"{text} — {counts['items']} files, {counts['matches']} matches{status}"
+            )
+        self._apply_filters()
+
+    def _threshold(self, item: ItemRecord) -> float:
+        threshold = self._threshold_by_scan.get(item.scan_id)
+        if threshold is None:
+            scan = self.session.store.scan(item.scan_id)
+            threshold = scan.threshold if scan else self.session.preferences.threshold
+            self._threshold_by_scan[item.scan_id] = threshold
+        return threshold
+
+    def _add_card(self, item: ItemRecord) -> None:
+        card = MatchCard(item, self._threshold(item))
+        card.details_requested.connect(self.show_detail)
+        card.set_face_visible(self.show_faces.isChecked())
+        similarity = item.best_similarity or 0.0
+        position = sum(1 for c in self.cards if (c.item.best_similarity or 0.0) >= similarity)
+        self.cards.insert(position, card)
+        # The empty-state label and button sit first in the layout.
+        self._list.insertWidget(position + 2, card)
+        self.previews.request(request_for(item, CARD_PREVIEW_SIDE))
+
+    @Slot(object)
+    def _on_preview(self, images: object) -> None:
+        assert isinstance(images, PreviewImages)
+        item_id, _, side = images.key.partition(":")
+        for card in self.cards:
+            if str(card.item.id) == item_id and side == str(CARD_PREVIEW_SIDE):
+                card.set_images(images)
+        if (
+            self.detail.item is not None
+            and str(self.detail.item.id) == item_id
+            and side == str(DETAIL_PREVIEW_SIDE)
+        ):
+            self.detail.set_images(images)
+
+    # ---- filters -----------------------------------------------------------------------
+
+    def visible_cards(self) -> list[MatchCard]:
+        return [card for card in self.cards if not card.isHidden()]
+
+    @Slot()
+    def _apply_filters(self) -> None:
+        flagged_only = self.flagged_only.isChecked()
+        hide_rejected = self.hide_rejected.isChecked()
+        shown = 0
+        flagged = 0
+        rejected = 0
+        for card in self.cards:
+            is_flagged = describe_synthetic(card.item.synthetic).flagged
+            is_rejected = card.item.verdict == Verdict.NOT_ME
+            flagged += int(is_flagged)
+            rejected += int(is_rejected)
+            visible = not (flagged_only and not is_flagged) and not (hide_rejected and is_rejected)
+            card.setVisible(visible)
+            shown += int(visible)
+        self._update_empty_state(shown, flagged, rejected)
+
+    def _update_empty_state(self, shown: int, flagged: int, rejected: int) -> None:
+        has_scans = self.scan_box.count() > 0
+        total = len(self.cards)
+        if not has_scans:
+            empty = (
+                "Nothing to show yet. Add photos of yourself on My photos, then drop a folder "
+                "or paste a web address on the Scan page."
+            )
+        elif total == 0:
+            empty = (
+                "No image in this scan looks like you. You can check other folders or web "
+                "pages on the Scan page."
+            )
+        elif shown == 0:
+            empty = "No match fits the filters above. Untick them to see every match."
+        else:
+            empty = ""
+        self.empty_label.setText(empty)
+        self.empty_label.setVisible(bool(empty))
+        self.scan_button.setVisible(bool(empty) and shown == 0 and total == 0)
+        if total:
+            parts = [f"{total} image{'s' if total != 1 else ''} may show you, most similar first."]
+            parts.append("Previews are blurred; show one only when you are ready.")
+            if flagged:
+                parts.append(f"{flagged} carr{'y' if flagged != 1 else 'ies'} signs of AI.")
+            if rejected and self.hide_rejected.isChecked():
+                parts.append(f"{rejected} marked “Not me” are hidden.")
+            self.summary.setText(" ".join(parts))
+        else:
+            self.summary.setText("")
+
+    @Slot(bool)
+    def _on_show_faces(self, visible: bool) -> None:
+        self.session.preferences.show_face_crops = visible
+        for card in self.cards:
+            card.set_face_visible(visible)
+
+    # ---- detail ------------------------------------------------------------------------
+
+    @Slot(int)
+    def show_detail(self, item_id: int) -> None:
+        item = self.session.store.item(item_id)
+        if item is None:
+            return
+        self.detail.show_item(item, self._threshold(item))
+        self.stack.setCurrentWidget(self.detail)
+        self.detail.back_button.setFocus()
+        self.previews.request(request_for(item, DETAIL_PREVIEW_SIDE))
+        self.detail_shown.emit(item_id)
+
+    @Slot()
+    def show_list(self) -> None:
+        was_detail = self.stack.currentWidget() is self.detail
+        if was_detail:
+            self.detail.set_revealed(False)  # leaving the detail blurs it again
+        self.stack.setCurrentIndex(0)
+        if was_detail and self.detail.item is not None:
+            for card in self.cards:
+                if card.item.id == self.detail.item.id:
+                    card.details_button.setFocus()
+
+    @Slot(int, object)
+    def _on_verdict_changed(self, item_id: int, verdict: object) -> None:
+        for card in self.cards:
+            if card.item.id == item_id:
+                card.set_verdict(verdict if isinstance(verdict, str) else None)
+        self._apply_filters()
+
+    # ---- evidence report ---------------------------------------------------------------
+
+    def _export_all(self) -> None:
+        self.export_report(only_confirmed=False)
+
+    def _export_confirmed(self) -> None:
+        self.export_report(only_confirmed=True)
+
+    def export_report(self, *, only_confirmed: bool) -> None:
+        """Hand the scan to `likeness_guard.core.report` when that part is installed."""
+        try:
+            import importlib
+
+            report = importlib.import_module("likeness_guard.core.report")
+        except ImportError:
+            self.message.setText(
+                "Evidence reports are not available in this version yet. Your matches are kept "
+                "and can be exported once it is."
+            )
+            return
+        if self._scan_id == ALL_SCANS:
+            self.message.setText("Choose one scan above to export its report.")
+            return
+        target, _ = QFileDialog.getSaveFileName(
+            self,
+            "Save the evidence report",
+            str(Path.home() / "likeness-guard-evidence.pdf"),
+            "PDF (*.pdf)",
+        )
+        if not target or self._report_task is not None:
+            return
+        # The report core is called in exactly one place: ReportWorker.work.
+        worker = ReportWorker(
+            report, self.session.data_dir, self._scan_id, Path(target), only_confirmed
+        )
+        worker.finished.connect(self._on_report_written)
+        worker.failed.connect(self._on_report_failed)
+        self._report_task = BackgroundTask(worker, self)
+        self.message.setText("Writing the evidence report…")
+        self._report_task.start()
+
+    @Slot(object)
+    def _on_report_written(self, path: object) -> None:
+        self.message.setText(f"The evidence report was saved as {path}.")
+        self._end_report()
+
+    @Slot(str)
+    def _on_report_failed(self, message: str) -> None:
+        self.message.setText(message)
+        self._end_report()
+
+    def _end_report(self) -> None:
+        if self._report_task is not None:
+            self._report_task.wait()
+            self._report_task.deleteLater()
+            self._report_task = None
+
+    def shutdown(self) -> None:
+        if self._report_task is not None:
+            self._report_task.wait()

@@ -1,0 +1,344 @@
+"""My photos: the reference faces of a profile, added by drop or file picker, removable."""
+
+from pathlib import Path
+
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from likeness_guard.core.enroll import EnrollResult
+from likeness_guard.gui.session import AppSession
+from likeness_guard.gui.style import error_color, heading_font, muted_color, set_text_color
+from likeness_guard.gui.widgets.drop_zone import DropZone
+from likeness_guard.gui.widgets.reference_row import ReferenceRow
+from likeness_guard.gui.workers import BackgroundTask, EnrollWorker
+
+PHOTO_SUFFIXES = frozenset(
+    {".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".bmp", ".tif", ".tiff", ".gif"}
+)
+PHOTO_FILTER = "Photos (*.jpg *.jpeg *.png *.webp *.heic *.heif *.bmp *.tif *.tiff *.gif)"
+
+
+def expand_photo_paths(inputs: list[str]) -> list[Path]:
+    """Files as given; for a folder, the photos directly inside it (sorted)."""
+    paths: list[Path] = []
+    for text in inputs:
+        path = Path(text)
+        if path.is_dir():
+            paths.extend(sorted(p for p in path.iterdir() if p.suffix.lower() in PHOTO_SUFFIXES))
+        else:
+            paths.append(path)
+    return paths
+
+
+class PhotosPage(QWidget):
+    """Enrollment. `enroll_finished` is emitted each time all queued photos were checked."""
+
+    enroll_finished = Signal()
+    profile_changed = Signal(str)
+    references_changed = Signal()
+
+    def __init__(self, session: AppSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self._task: BackgroundTask | None = None
+        self._queue: list[Path] = []
+        self._in_flight: list[ReferenceRow] = []
+        self._waiting_rows: list[ReferenceRow] = []
+
+        title = QLabel("My photos")
+        title.setFont(heading_font(self.font()))
+        intro = QLabel(
+            "Add 3 to 5 clear photos of your face: well lit, looking roughly at the camera, "
+            "only you in the picture. Only a small crop of your face and its measurements are "
+            "kept; your photos are not copied."
+        )
+        intro.setWordWrap(True)
+
+        self.profile_box = QComboBox()
+        self.profile_box.setAccessibleName("Whose face")
+        self.profile_box.setMinimumContentsLength(12)
+        self.profile_box.currentTextChanged.connect(self._on_profile_chosen)
+        profile_label = QLabel("Whose &face:")
+        profile_label.setBuddy(self.profile_box)
+        self.new_profile_button = QPushButton("New person…")
+        self.new_profile_button.setToolTip("Helping someone else? Keep their photos apart.")
+        self.new_profile_button.clicked.connect(self._new_profile)
+        profile_row = QHBoxLayout()
+        profile_row.addWidget(profile_label)
+        profile_row.addWidget(self.profile_box)
+        profile_row.addWidget(self.new_profile_button)
+        profile_row.addStretch()
+
+        self.drop_zone = DropZone(
+            "Drop photos of your face here",
+            "or press Enter here to choose them. Folders work too.",
+        )
+        self.drop_zone.dropped.connect(self.add_photos)
+        self.drop_zone.activated.connect(self.choose_photos)
+        self.add_button = QPushButton("&Add photos…")
+        self.add_button.clicked.connect(self.choose_photos)
+
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setAccessibleName("Photo check status")
+
+        self.empty_label = QLabel(
+            "No photos yet. Drop a few clear photos of your face above, or choose them with "
+            "Add photos…"
+        )
+        self.empty_label.setWordWrap(True)
+        set_text_color(self.empty_label, muted_color(self.palette()))
+        self._rows_widget = QWidget()
+        self._rows = QVBoxLayout(self._rows_widget)
+        self._rows.setContentsMargins(0, 0, 0, 0)
+        self._rows.addWidget(self.empty_label)
+        self._rows.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self._rows_widget)
+        scroll.setAccessibleName("Reference photos")
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.status, 1)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 24, 24, 24)
+        layout.addWidget(title)
+        layout.addWidget(intro)
+        layout.addLayout(profile_row)
+        layout.addWidget(self.drop_zone)
+        layout.addLayout(buttons)
+        layout.addWidget(scroll, 1)
+
+        session.engine_ready.connect(self._start_next)
+        session.engine_failed.connect(self._on_engine_failed)
+        session.data_changed.connect(self.reload)
+        self.reload()
+
+    # ---- profiles ----------------------------------------------------------------------
+
+    @property
+    def profile_name(self) -> str:
+        return self.session.preferences.profile_name
+
+    def reload(self) -> None:
+        """Rebuild the profile list and the rows from the store."""
+        names = [p.name for p in self.session.store.profiles()]
+        current = self.profile_name
+        if current not in names:
+            names.append(current)
+        self.profile_box.blockSignals(True)
+        self.profile_box.clear()
+        self.profile_box.addItems(sorted(names))
+        self.profile_box.setCurrentText(current)
+        self.profile_box.blockSignals(False)
+        self._reload_rows()
+
+    def _reload_rows(self) -> None:
+        for row in self.rows():
+            if row.state != "checking":
+                row.deleteLater()
+                self._rows.removeWidget(row)
+        profile = self.session.store.profile(self.profile_name)
+        for reference in self.session.store.references(profile.id) if profile else []:
+            row = self._add_row(reference.source_name)
+            row.show_accepted(reference.id, reference.thumbnail_png)
+        self._update_empty_state()
+
+    @Slot(str)
+    def _on_profile_chosen(self, name: str) -> None:
+        if not name or name == self.profile_name:
+            return
+        self.session.preferences.profile_name = name
+        self._reload_rows()
+        self.profile_changed.emit(name)
+
+    def _new_profile(self) -> None:
+        name, ok = QInputDialog.getText(
+            self,
+            "New person",
+            "A name or nickname for the person whose photos you will add:",
+        )
+        if ok and name.strip():
+            self.create_profile(name.strip())
+
+    def create_profile(self, name: str) -> None:
+        """Create (or switch to) a profile and make it current."""
+        self.session.store.profile(name, create=True)
+        self.session.preferences.profile_name = name
+        self.reload()
+        self.profile_changed.emit(name)
+
+    # ---- adding photos -----------------------------------------------------------------
+
+    def choose_photos(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(
+            self, "Choose photos of your face", str(Path.home()), PHOTO_FILTER
+        )
+        if files:
+            self.add_photos(files)
+
+    @Slot(list)
+    def add_photos(self, inputs: list[str]) -> None:
+        """Queue photos (or folders of photos) for the quality check."""
+        paths = expand_photo_paths(inputs)
+        if not paths:
+            self._say("There are no photos in what was dropped. Try JPEG or PNG files.")
+            return
+        for path in paths:
+            self._waiting_rows.append(self._add_row(path.name))
+        self._queue.extend(paths)
+        self._update_empty_state()
+        self._start_next()
+
+    @Slot()
+    def _start_next(self) -> None:
+        if self._task is not None or not self._queue:
+            return
+        engine = self.session.engine
+        if engine is None:
+            self._say("Getting the face models ready (a second or two)…")
+            self.session.load_engine()
+            return
+        paths, self._queue = self._queue, []
+        self._in_flight = self._waiting_rows[: len(paths)]
+        self._waiting_rows = self._waiting_rows[len(paths) :]
+        self._say(f"Checking {len(paths)} photo{'s' if len(paths) != 1 else ''}…")
+        worker = EnrollWorker(self.session.data_dir, engine, self.profile_name, paths)
+        worker.item_done.connect(self._on_result)
+        worker.finished.connect(self._on_finished)
+        worker.failed.connect(self._on_failed)
+        self._task = BackgroundTask(worker, self)
+        self._task.start()
+
+    @Slot(object)
+    def _on_result(self, result: object) -> None:
+        assert isinstance(result, EnrollResult)
+        if not self._in_flight:
+            return
+        row = self._in_flight.pop(0)
+        if result.accepted and result.reference_id is not None:
+            row.show_accepted(result.reference_id, result.thumbnail_png)
+        elif result.accepted:  # the same photo was added before: its row is already here
+            row.deleteLater()
+            self._rows.removeWidget(row)
+        else:
+            row.show_refused(result.reason or "not usable", result.thumbnail_png)
+        self._update_empty_state()
+
+    @Slot(object)
+    def _on_finished(self, accepted: object) -> None:
+        self._end_task()
+        count = int(accepted) if isinstance(accepted, int) else 0
+        total = len(self.accepted_rows())
+        added = f"{count} photo{'s' if count != 1 else ''} added" if count else "No new photo added"
+        self._say(
+            f"{added}. You have {total} in all."
+            + (" Next: go to Scan and drop a folder to check." if total else "")
+        )
+        self.references_changed.emit()
+        self._after_task()
+
+    @Slot(str)
+    def _on_failed(self, message: str) -> None:
+        for row in self._in_flight:
+            row.show_refused("not checked, see the message above", None)
+        self._end_task()
+        self._say(message, error=True)
+        self._after_task()
+
+    @Slot(str)
+    def _on_engine_failed(self, message: str) -> None:
+        for row in self._waiting_rows:
+            row.show_refused("not checked, see the message above", None)
+        self._waiting_rows = []
+        self._queue = []
+        self._say(message, error=True)
+        self.enroll_finished.emit()
+
+    def _end_task(self) -> None:
+        if self._task is not None:
+            self._task.wait()
+            self._task.deleteLater()
+            self._task = None
+        self._in_flight = []
+
+    def _after_task(self) -> None:
+        if self._queue:
+            self._start_next()
+        else:
+            self.enroll_finished.emit()
+
+    def is_busy(self) -> bool:
+        return self._task is not None or bool(self._queue)
+
+    # ---- rows --------------------------------------------------------------------------
+
+    def _add_row(self, name: str) -> ReferenceRow:
+        row = ReferenceRow(name)
+        row.remove_requested.connect(self._remove_reference)
+        row.dismiss_requested.connect(self._dismiss_row)
+        self._rows.insertWidget(self._rows.count() - 1, row)
+        return row
+
+    def rows(self) -> list[ReferenceRow]:
+        found: list[ReferenceRow] = []
+        for index in range(self._rows.count()):
+            entry = self._rows.itemAt(index)
+            widget = entry.widget() if entry is not None else None
+            if isinstance(widget, ReferenceRow):
+                found.append(widget)
+        return found
+
+    def accepted_rows(self) -> list[ReferenceRow]:
+        return [r for r in self.rows() if r.state == "accepted"]
+
+    @Slot(int)
+    def _remove_reference(self, reference_id: int) -> None:
+        self.session.store.remove_reference(reference_id)
+        for row in self.rows():
+            if row.reference_id == reference_id:
+                self._rows.removeWidget(row)
+                row.deleteLater()
+        self._say("Photo removed. Its face crop and measurements were deleted.")
+        self._update_empty_state()
+        self.references_changed.emit()
+
+    @Slot()
+    def _dismiss_row(self) -> None:
+        row = self.sender()
+        if isinstance(row, ReferenceRow):
+            self._rows.removeWidget(row)
+            row.deleteLater()
+        self._update_empty_state()
+
+    def _update_empty_state(self) -> None:
+        self.empty_label.setVisible(not any(r.state != "removed" for r in self.rows()))
+
+    def _say(self, text: str, *, error: bool = False) -> None:
+        self.status.setText(text)
+        palette = self.palette()
+        color = error_color(palette) if error else palette.color(QPalette.ColorRole.WindowText)
+        set_text_color(self.status, color)
+
+    def shutdown(self) -> None:
+        """Stop checking photos (after the one in progress) and wait for the thread."""
+        self._queue = []
+        if self._task is not None:
+            for signal in (self._task.worker.item_done, self._task.worker.finished):
+                signal.disconnect()
+            self._task.worker.failed.disconnect()
+            self._task.stop()
+            self._task = None

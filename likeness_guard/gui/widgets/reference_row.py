@@ -1,0 +1,71 @@
+"""One reference photo in My photos: its face crop, and "accepted" or why it was refused."""
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from likeness_guard.gui.style import muted_color, notice_color, ok_color, set_text_color
+from likeness_guard.gui.widgets.face_thumbnail import FaceThumbnail
+
+
+class ReferenceRow(QFrame):
+    """A row whose state goes from "checking" to accepted (removable) or refused (dismissable).
+
+    `remove_requested` carries the reference id; `dismiss_requested` asks to drop the row.
+    """
+
+    remove_requested = Signal(int)
+    dismiss_requested = Signal()
+
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.name = name
+        self.reference_id: int | None = None
+        self.state = "checking"
+        self.thumbnail = FaceThumbnail(72)
+        self.thumbnail.set_placeholder("…")
+        self.title = QLabel(name)
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status = QLabel("Checking this photo…")
+        self.status.setWordWrap(True)
+        set_text_color(self.status, muted_color(self.palette()))
+        self.button = QPushButton("Remove")
+        self.button.setVisible(False)
+        self.button.clicked.connect(self._on_button)
+        text = QVBoxLayout()
+        text.addWidget(self.title)
+        text.addWidget(self.status)
+        layout = QHBoxLayout(self)
+        layout.addWidget(self.thumbnail)
+        layout.addLayout(text, 1)
+        layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.setAccessibleName(f"{name}: checking")
+
+    def show_accepted(self, reference_id: int, thumbnail_png: bytes | None, note: str = "") -> None:
+        self.state = "accepted"
+        self.reference_id = reference_id
+        self.thumbnail.set_png(thumbnail_png)
+        self.status.setText("accepted" + (f" — {note}" if note else ""))
+        set_text_color(self.status, ok_color(self.palette()))
+        self.button.setText("Remove")
+        self.button.setAccessibleName(f"Remove {self.name}")
+        self.button.setVisible(True)
+        self.setAccessibleName(f"{self.name}: accepted")
+
+    def show_refused(self, reason: str, thumbnail_png: bytes | None) -> None:
+        self.state = "refused"
+        self.thumbnail.set_png(thumbnail_png)
+        if not self.thumbnail.has_image():
+            self.thumbnail.set_placeholder("no face")
+        self.status.setText(f"not used: {reason}")
+        set_text_color(self.status, notice_color(self.palette()))
+        self.button.setText("Dismiss")
+        self.button.setAccessibleName(f"Dismiss {self.name}")
+        self.button.setVisible(True)
+        self.setAccessibleName(f"{self.name}: not used, {reason}")
+
+    def _on_button(self) -> None:
+        if self.state == "accepted" and self.reference_id is not None:
+            self.remove_requested.emit(self.reference_id)
+        else:
+            self.dismiss_requested.emit()

@@ -1,0 +1,234 @@
+"""Workers that run core jobs off the GUI thread and report back through signals."""
+
+import logging
+import threading
+from pathlib import Path
+from types import ModuleType
+
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+
+from likeness_guard.core.cancel import CancelToken
+from likeness_guard.core.engine import FaceEngine
+from likeness_guard.core.errors import UserFacingError
+from likeness_guard.core.scan import ScanOptions, ScanProgress
+from likeness_guard.core.store import ItemRecord, Store
+
+log = logging.getLogger(__name__)
+
+BUG_MESSAGE = (
+    "Something went wrong inside Likeness Guard ({name}). What was already found is kept. "
+    "Please try again; if it happens again, report it with the log."
+)
+
+
+class Worker(QObject):
+    """A job run by `run()` on a background thread.
+
+    Signals: `progress` and `item_done` while it runs, then exactly one of `finished`
+    (with the job's result) or `failed` (a message for the user), then `ended`.
+    """
+
+    progress = Signal(object)
+    item_done = Signal(object)
+    finished = Signal(object)
+    failed = Signal(str)
+    ended = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cancel_token = CancelToken()
+        self.thread_ident: int | None = None  # which thread ran the job, for tests
+
+    def cancel(self) -> None:
+        """Ask the job to stop after the current item; safe from any thread."""
+        self.cancel_token.cancel()
+
+    @Slot()
+    def run(self) -> None:
+        self.thread_ident = threading.get_ident()
+        try:
+            result = self.work()
+        except UserFacingError as exc:
+            self.failed.emit(str(exc))
+        except Exception as exc:  # a bug: log it with its traceback, tell the user calmly
+            log.exception("background job %s failed", type(self).__name__)
+            self.failed.emit(BUG_MESSAGE.format(name=type(exc).__name__))
+        else:
+            self.finished.emit(result)
+        finally:
+            self.ended.emit()
+
+    def work(self) -> object:
+        """The job itself; runs on the worker thread. Returns the result for `finished`."""
+        raise NotImplementedError
+
+
+class BackgroundTask(QObject):
+    """Owns a worker and the QThread it runs on; keeps both alive until the thread ends."""
+
+    def __init__(self, worker: Worker, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.worker = worker
+        self.qthread = QThread()
+        self.qthread.setObjectName(f"likeness-guard-{type(worker).__name__}")
+        worker.moveToThread(self.qthread)
+        self.qthread.started.connect(worker.run)
+        # Direct: quit() is thread-safe, and the GUI thread may be blocked in wait().
+        worker.ended.connect(self.qthread.quit, Qt.ConnectionType.DirectConnection)
+
+    def start(self) -> None:
+        self.qthread.start()
+
+    def is_running(self) -> bool:
+        return self.qthread.isRunning()
+
+    def stop(self, timeout_ms: int = 10_000) -> bool:
+        """Cancel the job and wait for its thread to end; returns True when it did."""
+        self.worker.cancel()
+        return self.wait(timeout_ms)
+
+    def wait(self, timeout_ms: int = 10_000) -> bool:
+        if not self.qthread.isRunning():
+            return True
+        finished: bool = self.qthread.wait(timeout_ms)
+        return finished
+
+
+class EngineLoadWorker(Worker):
+    """Loads the face models (about half a second) so the window appears at once."""
+
+    def __init__(self, models_dir: Path | None) -> None:
+        super().__init__()
+        self.models_dir = models_dir
+
+    def work(self) -> FaceEngine:
+        from likeness_guard.core.models import load_model_pack
+
+        return FaceEngine(load_model_pack(self.models_dir))
+
+
+class EnrollWorker(Worker):
+    """Checks photos with the quality gate and stores the accepted faces of one profile.
+
+    `item_done` carries one `EnrollResult` per photo, in the order given.
+    """
+
+    def __init__(
+        self, data_dir: Path, engine: FaceEngine, profile_name: str, paths: list[Path]
+    ) -> None:
+        super().__init__()
+        self.data_dir = data_dir
+        self.engine = engine
+        self.profile_name = profile_name
+        self.paths = paths
+
+    def work(self) -> int:
+        from likeness_guard.core.enroll import enroll_file
+
+        accepted = 0
+        # The store's connection belongs to the thread that opened it.
+        with Store.open(self.data_dir) as store:
+            profile = store.profile(self.profile_name, create=True)
+            assert profile is not None
+            for path in self.paths:
+                if self.cancel_token.cancelled:
+                    break
+                result = enroll_file(store, self.engine, profile, path)
+                accepted += int(result.accepted)
+                self.item_done.emit(result)
+        return accepted
+
+
+class ScanWorker(Worker):
+    """Runs `run_scan`; `progress` carries ScanProgress, `item_done` each ItemRecord.
+
+    `scan_started` carries the scan id as soon as the first item is stored; `finished`
+    carries the scan id (also after a cancel: what was found is kept).
+    """
+
+    scan_started = Signal(int)
+
+    def __init__(
+        self,
+        data_dir: Path,
+        engine: FaceEngine,
+        profile_name: str,
+        inputs: list[str],
+        options: ScanOptions,
+    ) -> None:
+        super().__init__()
+        self.data_dir = data_dir
+        self.engine = engine
+        self.profile_name = profile_name
+        self.inputs = inputs
+        self.options = options
+        self._announced = False
+
+    def work(self) -> int:
+        from likeness_guard.core.scan import run_scan
+
+        with Store.open(self.data_dir) as store:
+            profile = store.profile(self.profile_name)
+            if profile is None:
+                raise UserFacingError(
+                    f"The profile '{self.profile_name}' no longer exists. Add photos of "
+                    "yourself on the My photos page first."
+                )
+            return run_scan(
+                store,
+                self.engine,
+                profile,
+                self.inputs,
+                self.options,
+                on_progress=self._on_progress,
+                on_item=self._on_item,
+                cancel=self.cancel_token,
+            )
+
+    def _on_progress(self, progress: ScanProgress) -> None:
+        if not self._announced:
+            self._announced = True
+            self.scan_started.emit(progress.scan_id)
+        self.progress.emit(progress)
+
+    def _on_item(self, item: ItemRecord) -> None:
+        self.item_done.emit(item)
+
+
+class ReportWorker(Worker):
+    """Writes an evidence report with `likeness_guard.core.report` (built separately).
+
+    This is the only place the window calls the report core; `finished` carries the path.
+    """
+
+    def __init__(
+        self,
+        report: ModuleType,
+        data_dir: Path,
+        scan_id: int,
+        out: Path,
+        only_confirmed: bool,
+    ) -> None:
+        super().__init__()
+        self.report = report
+        self.data_dir = data_dir
+        self.scan_id = scan_id
+        self.out = out
+        self.only_confirmed = only_confirmed
+
+    def work(self) -> Path:
+        write = getattr(self.report, "write_report", None)
+        if write is None:
+            raise UserFacingError(
+                "The evidence report part of this version cannot be used yet. Your matches "
+                "are kept; try again after an update."
+            )
+        with Store.open(self.data_dir) as store:
+            write(
+                store,
+                scan_id=self.scan_id,
+                out=self.out,
+                only_confirmed=self.only_confirmed,
+                cancel=self.cancel_token,
+            )
+        return self.out

@@ -1,0 +1,134 @@
+"""GUI fixtures: private QSettings, a window factory on a real data folder, no stray threads."""
+
+import gc
+import threading
+import warnings
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt, QThread, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+from likeness_guard.core.engine import FaceEngine
+from likeness_guard.core.enroll import enroll_file
+from likeness_guard.core.store import Store
+from likeness_guard.gui.main_window import MainWindow
+from likeness_guard.gui.preferences import Preferences
+from likeness_guard.gui.session import AppSession
+
+WindowFactory = Callable[[Path], MainWindow]
+
+
+@pytest.fixture(autouse=True)
+def no_thread_leaks() -> Iterator[None]:
+    """Fail the test if a thread it started (Python or QThread) is still running after it."""
+    before = {t.ident for t in threading.enumerate()}
+    yield
+    QApplication.processEvents()
+    python_threads = [
+        t
+        for t in threading.enumerate()
+        if t.ident not in before
+        and t.is_alive()
+        # Threads started by Qt show up as dummy entries that never leave the list.
+        and not isinstance(t, threading._DummyThread)
+    ]
+    qthreads = [
+        o
+        for o in gc.get_objects()
+        if isinstance(o, QThread) and o.isRunning() and o is not QThread.currentThread()
+    ]
+    assert not python_threads, f"threads left running: {python_threads}"
+    assert not qthreads, f"QThreads left running: {[t.objectName() for t in qthreads]}"
+
+
+@pytest.fixture(autouse=True)
+def private_qsettings(tmp_path: Path) -> None:
+    """Anything that opens default QSettings writes under tmp_path, not the user's config."""
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(
+        QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qsettings")
+    )
+
+
+@pytest.fixture
+def settings_file(tmp_path: Path) -> Path:
+    return tmp_path / "window.ini"
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def make_window(qtbot: QtBot, engine: FaceEngine, settings_file: Path) -> Iterator[WindowFactory]:
+    """Open main windows on a data folder (sharing the loaded engine); closed after the test."""
+    windows: list[MainWindow] = []
+
+    def make(data_dir: Path) -> MainWindow:
+        preferences = Preferences(QSettings(str(settings_file), QSettings.Format.IniFormat))
+        session = AppSession(data_dir, preferences, engine=engine)
+        window = MainWindow(session)
+        qtbot.addWidget(window)
+        window.show()
+        windows.append(window)
+        return window
+
+    yield make
+    for window in windows:
+        window.shutdown()
+
+
+def enroll(data_dir: Path, engine: FaceEngine, photo: Path, profile: str = "me") -> None:
+    """Enroll a photo directly through the core (setup for tests about other pages)."""
+    with Store.open(data_dir) as store:
+        found = store.profile(profile, create=True)
+        assert found is not None
+        assert enroll_file(store, engine, found, photo).accepted
+
+
+def drop(widget: QWidget, inputs: list[Path | str]) -> None:
+    """Deliver a drop of files/folders (Paths) or web addresses (str) onto `widget`."""
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(i)) if isinstance(i, Path) else QUrl(i) for i in inputs])
+    # As in a real drag: Qt delivers a drop only to the widget that accepted the drag's entry.
+    with warnings.catch_warnings():
+        # PySide marks the QPoint constructor deprecated, but Qt 6 has no other one.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        enter = QDragEnterEvent(
+            QPoint(10, 10),
+            Qt.DropAction.CopyAction,
+            mime,
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier,
+        )
+    QApplication.sendEvent(widget, enter)
+    assert enter.isAccepted(), "the widget refused the drag"
+    event = QDropEvent(
+        QPointF(10, 10),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(widget, event)
+
+
+def copies_with_changes(source: Path, folder: Path, count: int) -> list[Path]:
+    """`count` copies of a photo, each with one pixel changed so no two share a hash."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with Image.open(source) as opened:
+        base = opened.convert("RGB")
+    paths = []
+    for number in range(count):
+        copy = base.copy()
+        copy.putpixel((number % copy.width, 0), (number * 5 % 256, 0, 0))
+        path = folder / f"copy-{number:03d}.jpg"
+        copy.save(path, quality=90)
+        paths.append(path)
+    return paths
