@@ -18,7 +18,7 @@ log = logging.getLogger("likeness_guard")
 def build_parser() -> argparse.ArgumentParser:
     """Return the parser with every subcommand registered."""
     # Imported here so that each command module can import this package's helpers.
-    from likeness_guard.cli import enroll_cmd, inspect_cmd, profiles_cmd, scan_cmd
+    from likeness_guard.cli import enroll_cmd, inspect_cmd, profiles_cmd, report_cmd, scan_cmd
 
     parser = argparse.ArgumentParser(
         prog="likeness-guard",
@@ -33,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     add_global_options(parser)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (enroll_cmd, scan_cmd, inspect_cmd, profiles_cmd):
+    for module in (enroll_cmd, scan_cmd, report_cmd, inspect_cmd, profiles_cmd):
         module.register(subparsers)
     return parser
 

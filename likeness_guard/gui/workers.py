@@ -3,7 +3,7 @@
 import logging
 import threading
 from pathlib import Path
-from types import ModuleType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
@@ -12,6 +12,9 @@ from likeness_guard.core.engine import FaceEngine
 from likeness_guard.core.errors import UserFacingError
 from likeness_guard.core.scan import ScanOptions, ScanProgress
 from likeness_guard.core.store import ItemRecord, Store
+
+if TYPE_CHECKING:
+    from likeness_guard.gui.report_dialog import ReportRequest
 
 log = logging.getLogger(__name__)
 
@@ -196,39 +199,27 @@ class ScanWorker(Worker):
 
 
 class ReportWorker(Worker):
-    """Writes an evidence report with `likeness_guard.core.report` (built separately).
+    """Writes an evidence report; `progress` carries (done, total), `finished` the result."""
 
-    This is the only place the window calls the report core; `finished` carries the path.
-    """
-
-    def __init__(
-        self,
-        report: ModuleType,
-        data_dir: Path,
-        scan_id: int,
-        out: Path,
-        only_confirmed: bool,
-    ) -> None:
+    def __init__(self, data_dir: Path, request: "ReportRequest") -> None:
         super().__init__()
-        self.report = report
         self.data_dir = data_dir
-        self.scan_id = scan_id
-        self.out = out
-        self.only_confirmed = only_confirmed
+        self.request = request
 
-    def work(self) -> Path:
-        write = getattr(self.report, "write_report", None)
-        if write is None:
-            raise UserFacingError(
-                "The evidence report part of this version cannot be used yet. Your matches "
-                "are kept; try again after an update."
-            )
+    def work(self) -> object:
+        from likeness_guard.core.report import ReportCancelled, build_report
+
         with Store.open(self.data_dir) as store:
-            write(
-                store,
-                scan_id=self.scan_id,
-                out=self.out,
-                only_confirmed=self.only_confirmed,
-                cancel=self.cancel_token,
-            )
-        return self.out
+            try:
+                return build_report(
+                    store,
+                    self.request.scan_id,
+                    self.request.out,
+                    item_ids=list(self.request.item_ids),
+                    unblurred=self.request.unblurred,
+                    title_name=self.request.title_name,
+                    progress=lambda done, total: self.progress.emit((done, total)),
+                    cancelled=lambda: self.cancel_token.cancelled,
+                )
+            except ReportCancelled:
+                raise UserFacingError("The report was not written: you cancelled it.") from None

@@ -7,10 +7,8 @@ from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
-    QMenu,
     QPushButton,
     QScrollArea,
     QStackedWidget,
@@ -21,6 +19,7 @@ from PySide6.QtWidgets import (
 from likeness_guard.core.store import ItemRecord, Verdict
 from likeness_guard.gui.pages.match_detail import DETAIL_PREVIEW_SIDE, MatchDetail
 from likeness_guard.gui.previews import PreviewImages, PreviewService, request_for
+from likeness_guard.gui.report_dialog import ReportDialog, ReportRequest
 from likeness_guard.gui.session import AppSession
 from likeness_guard.gui.style import heading_font, muted_color, set_text_color
 from likeness_guard.gui.widgets.match_card import CARD_PREVIEW_SIDE, MatchCard
@@ -36,6 +35,7 @@ class MatchesPage(QWidget):
     """Lists the matches of one scan (or all); `detail_shown(item_id)` when one is opened."""
 
     detail_shown = Signal(int)
+    report_written = Signal(object)  # a core.report.ReportResult
     scan_requested = Signal()
 
     def __init__(
@@ -66,10 +66,7 @@ class MatchesPage(QWidget):
         self.show_faces.toggled.connect(self._on_show_faces)
         self.export_button = QPushButton("&Export evidence report…")
         self.export_button.setAccessibleName("Export evidence report")
-        export_menu = QMenu(self.export_button)
-        export_menu.addAction("All matches of this scan…", self._export_all)
-        export_menu.addAction("Only those I marked “This is me”…", self._export_confirmed)
-        self.export_button.setMenu(export_menu)
+        self.export_button.clicked.connect(self._export)
 
         top = QHBoxLayout()
         top.addWidget(title)
@@ -325,48 +322,43 @@ class MatchesPage(QWidget):
 
     # ---- evidence report ---------------------------------------------------------------
 
-    def _export_all(self) -> None:
-        self.export_report(only_confirmed=False)
-
-    def _export_confirmed(self) -> None:
-        self.export_report(only_confirmed=True)
-
-    def export_report(self, *, only_confirmed: bool) -> None:
-        """Hand the scan to `likeness_guard.core.report` when that part is installed."""
-        try:
-            import importlib
-
-            report = importlib.import_module("likeness_guard.core.report")
-        except ImportError:
-            self.message.setText(
-                "Evidence reports are not available in this version yet. Your matches are kept "
-                "and can be exported once it is."
-            )
-            return
+    def _export(self) -> None:
         if self._scan_id == ALL_SCANS:
             self.message.setText("Choose one scan above to export its report.")
             return
-        target, _ = QFileDialog.getSaveFileName(
-            self,
-            "Save the evidence report",
-            str(Path.home() / "likeness-guard-evidence.pdf"),
-            "PDF (*.pdf)",
-        )
-        if not target or self._report_task is not None:
+        if self._report_task is not None:
             return
-        # The report core is called in exactly one place: ReportWorker.work.
-        worker = ReportWorker(
-            report, self.session.data_dir, self._scan_id, Path(target), only_confirmed
-        )
+        matches = [card.item for card in self.cards if card.item.scan_id == self._scan_id]
+        request = ReportDialog(self._scan_id, matches, self).ask()
+        if request is not None:
+            self.start_report(request)
+
+    def start_report(self, request: ReportRequest) -> None:
+        """Write the report in a worker; the outcome appears in the page's message line."""
+        worker = ReportWorker(self.session.data_dir, request)
+        worker.progress.connect(self._on_report_progress)
         worker.finished.connect(self._on_report_written)
         worker.failed.connect(self._on_report_failed)
         self._report_task = BackgroundTask(worker, self)
+        self.export_button.setEnabled(False)
         self.message.setText("Writing the evidence report…")
         self._report_task.start()
 
     @Slot(object)
-    def _on_report_written(self, path: object) -> None:
-        self.message.setText(f"The evidence report was saved as {path}.")
+    def _on_report_progress(self, counts: object) -> None:
+        if isinstance(counts, tuple):
+            done, total = counts
+            self.message.setText(f"Writing the evidence report… {done} of {total} images")
+
+    @Slot(object)
+    def _on_report_written(self, result: object) -> None:
+        path = getattr(result, "pdf_path", result)
+        manifest = getattr(result, "manifest_path", None)
+        text = f"The evidence report was saved as {path}"
+        if manifest is not None:
+            text += f", with its fingerprints in {Path(manifest).name}"
+        self.message.setText(text + ".")
+        self.report_written.emit(result)
         self._end_report()
 
     @Slot(str)
@@ -375,6 +367,7 @@ class MatchesPage(QWidget):
         self._end_report()
 
     def _end_report(self) -> None:
+        self.export_button.setEnabled(True)
         if self._report_task is not None:
             self._report_task.wait()
             self._report_task.deleteLater()

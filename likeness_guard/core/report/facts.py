@@ -1,0 +1,170 @@
+"""The facts the report states about each match, gathered once for the PDF and the manifest."""
+
+import hashlib
+import io
+import json
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from PIL import Image
+
+from likeness_guard.core.errors import ImageError
+from likeness_guard.core.export import item_json
+from likeness_guard.core.images import decode_image
+from likeness_guard.core.matching import similarity_words
+from likeness_guard.core.report import blur
+from likeness_guard.core.report.pdq import PdqHash, pdq_hash
+from likeness_guard.core.store import ItemRecord, ReferenceFace, ScanRecord, Store
+
+log = logging.getLogger(__name__)
+
+# Pixel sizes of the pictures, for about 150 dpi at the size they are printed.
+DETAIL_MAX_SIDE = 640
+THUMB_MAX_SIDE = 96
+FACE_MAX_SIDE = 224
+
+_EXIF_IFD = 0x8769
+_EXIF_TAGS = {
+    "date_taken": (_EXIF_IFD, 0x9003),  # DateTimeOriginal
+    "date_modified": (None, 0x0132),  # DateTime
+    "camera_make": (None, 0x010F),
+    "camera_model": (None, 0x0110),
+    "software": (None, 0x0131),
+}
+
+
+@dataclass
+class MatchEntry:
+    """One match as the report shows it: the record, computed facts and small pictures."""
+
+    number: int
+    item: ItemRecord
+    threshold: float
+    evidence_status: str  # "kept", "missing" (not in the store) or "changed" (hash differs)
+    pdq: PdqHash | None = None
+    exif: dict[str, str] = field(default_factory=dict)
+    reference: ReferenceFace | None = None
+    decode_error: str | None = None
+    detail_jpeg: bytes | None = None  # blurred except the face unless asked otherwise
+    detail_size: tuple[int, int] = (0, 0)
+    thumb_jpeg: bytes | None = None
+    face_jpeg: bytes | None = None
+
+    @property
+    def similarity(self) -> float:
+        return float(self.item.best_similarity or 0.0)
+
+    @property
+    def words(self) -> str:
+        return similarity_words(self.similarity, self.threshold)
+
+    def facts(self) -> dict[str, Any]:
+        """The manifest's record of this match: the scan JSON item plus what the report adds."""
+        record = item_json(self.item)
+        record.update(
+            {
+                "number": self.number,
+                "item_id": self.item.id,
+                "similarity_words": self.words,
+                "threshold": self.threshold,
+                "pdq": ({"hash": self.pdq.hex, "quality": self.pdq.quality} if self.pdq else None),
+                "exif": self.exif,
+                "evidence": self.evidence_status,
+                "reference": (
+                    {"id": self.reference.id, "source_name": self.reference.source_name}
+                    if self.reference
+                    else None
+                ),
+            }
+        )
+        return record
+
+
+def exif_facts(data: bytes) -> dict[str, str]:
+    """Date taken, camera and software from the image's EXIF; empty when there is none.
+
+    Never raises: a damaged EXIF block just yields no facts.
+    """
+    facts: dict[str, str] = {}
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            exif = image.getexif()
+            sub = exif.get_ifd(_EXIF_IFD)
+            for name, (ifd, tag) in _EXIF_TAGS.items():
+                value = (sub if ifd else exif).get(tag)
+                if isinstance(value, bytes):
+                    value = value.decode("utf-8", "replace")
+                if value is not None and str(value).strip("\x00 "):
+                    facts[name] = str(value).strip("\x00 ")[:200]
+    except Exception as exc:  # hostile files: report nothing rather than fail the report
+        log.debug("no EXIF facts: %s", exc)
+    return facts
+
+
+def _best_face_box(item: ItemRecord) -> tuple[tuple[float, float, float, float], int] | None:
+    face = item.best_face
+    if face is None:
+        return None
+    return face.bbox, face.frame
+
+
+def prepare_entry(
+    store: Store, scan: ScanRecord, item: ItemRecord, number: int, *, unblurred: bool
+) -> MatchEntry:
+    """Gather one match's facts and pictures; the decoded image is dropped before returning."""
+    reference = store.reference(item.best_reference_id) if item.best_reference_id else None
+    data = store.evidence.get(item.sha256) if item.sha256 else None
+    if data is None:
+        status = "missing"
+    elif hashlib.sha256(data).hexdigest() != item.sha256:
+        status = "changed"
+    else:
+        status = "kept"
+    entry = MatchEntry(number, item, scan.threshold, status, reference=reference)
+    if data is None:
+        return entry
+    entry.exif = exif_facts(data)
+    try:
+        decoded = decode_image(data)
+    except ImageError as exc:
+        entry.decode_error = str(exc)
+        return entry
+    found = _best_face_box(item)
+    frame_index = min(found[1], len(decoded.frames) - 1) if found else 0
+    rgb = decoded.frames[frame_index]
+    del decoded  # keep only the frame in use
+    entry.pdq = pdq_hash(rgb)
+    box = found[0] if found else None
+    detail = blur.detail_picture(rgb, box, DETAIL_MAX_SIDE, unblurred=unblurred)
+    entry.detail_jpeg = blur.jpeg_bytes(detail)
+    entry.detail_size = detail.size
+    entry.thumb_jpeg = blur.jpeg_bytes(blur.thumbnail_picture(rgb, THUMB_MAX_SIDE), 75)
+    if box is not None:
+        entry.face_jpeg = blur.jpeg_bytes(blur.face_crop(rgb, box, FACE_MAX_SIDE), 90)
+    return entry
+
+
+def iter_entries(
+    store: Store,
+    scan: ScanRecord,
+    items: list[ItemRecord],
+    *,
+    unblurred: bool,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> Iterator[MatchEntry]:
+    """Prepare the entries one by one, reporting progress and stopping when cancelled."""
+    for number, item in enumerate(items, start=1):
+        if cancelled is not None and cancelled():
+            return
+        yield prepare_entry(store, scan, item, number, unblurred=unblurred)
+        if progress is not None:
+            progress(number, len(items))
+
+
+def short_json(value: Any, limit: int = 1500) -> str:
+    """A compact, readable rendering of raw evidence for the PDF, cut at `limit` characters."""
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= limit else text[:limit] + f"… [{len(text) - limit} more]"

@@ -1,0 +1,729 @@
+"""The evidence report: a PDF of a scan's matches, with its JSON manifest, written atomically."""
+
+import contextlib
+import functools
+import hashlib
+import io
+import json
+import locale
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from likeness_guard import APP_NAME, __version__
+from likeness_guard.core.errors import UserFacingError
+from likeness_guard.core.paths import atomic_output, write_atomic
+from likeness_guard.core.report import texts
+from likeness_guard.core.report.facts import MatchEntry, iter_entries, short_json
+from likeness_guard.core.report.fonts import ReportFonts, load_fonts, markup
+from likeness_guard.core.report.manifest import manifest_document, manifest_path_for
+from likeness_guard.core.store import ItemRecord, ScanRecord, Store, Verdict
+
+# Territories whose paper is US Letter (CLDR's paperSize data); everywhere else uses A4.
+LETTER_TERRITORIES = frozenset(
+    {"US", "CA", "MX", "PH", "PR", "BZ", "CL", "CO", "CR", "GT", "NI", "PA", "SV", "VE"}
+)
+
+_INK = "#1d2433"
+_MUTED = "#5b6272"
+_RULE = "#c9ced8"
+_SHADE = "#eef1f6"
+_ALERT = "#9b1c31"
+
+
+class ReportCancelled(Exception):
+    """Raised when the caller cancelled the report; nothing was written."""
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    """What was written."""
+
+    pdf_path: Path
+    manifest_path: Path
+    pdf_sha256: str
+    item_count: int
+    page_count: int
+    page_size: str  # "A4" or "Letter"
+    unblurred: bool
+
+
+def page_size_for_locale(name: str | None = None) -> str:
+    """ "Letter" when the locale's territory uses US Letter paper, else "A4".
+
+    `name` is a locale such as "en_US.UTF-8"; by default LC_ALL, LC_PAPER and LANG are
+    consulted, then (on Windows and macOS, where they are usually unset) the process locale.
+    """
+    candidates = [name] if name else [os.environ.get(v) for v in ("LC_ALL", "LC_PAPER", "LANG")]
+    if not name and sys.platform in ("win32", "darwin"):
+        # Python maps the C locale to en_US, so this is only asked where that cannot happen.
+        with contextlib.suppress(ValueError):
+            candidates.append(locale.getlocale()[0])
+    for candidate in candidates:
+        if not candidate or candidate in ("C", "POSIX") or candidate.startswith("C."):
+            continue
+        parts = candidate.split(".")[0].split("@")[0].replace("-", "_").split("_")
+        if len(parts) > 1:
+            territory = parts[-1].upper()
+            # Windows names territories in words ("English_United States").
+            return "Letter" if territory in LETTER_TERRITORIES | _LETTER_NAMES else "A4"
+    return "A4"
+
+
+_LETTER_NAMES = frozenset({"UNITED STATES", "CANADA", "MEXICO", "PHILIPPINES", "PUERTO RICO"})
+
+
+def select_items(
+    store: Store, scan_id: int, *, only_confirmed: bool, item_ids: list[int] | None
+) -> list[ItemRecord]:
+    """The matches to include, most similar first; "not me" matches are always left out.
+
+    Raises UserFacingError when nothing is left to report.
+    """
+    if item_ids is not None:
+        chosen = [store.item(item_id) for item_id in item_ids]
+        items = [i for i in chosen if i is not None and i.scan_id == scan_id]
+        items.sort(key=lambda i: (-(i.best_similarity or 0.0), i.id))
+    else:
+        items = store.matches(scan_id, include_rejected=False)
+    if only_confirmed:
+        items = [i for i in items if i.verdict == Verdict.ME]
+    if not items:
+        what = "confirmed matches" if only_confirmed else "matches"
+        raise UserFacingError(f"Scan {scan_id} has no {what} to put in a report.")
+    return items
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+class _Styles:
+    """Paragraph styles, built after reportlab is imported."""
+
+    def __init__(self, fonts: ReportFonts) -> None:
+        from reportlab.lib import colors
+        from reportlab.lib.styles import ParagraphStyle
+
+        base = ParagraphStyle(
+            "body",
+            fontName=fonts.sans,
+            fontSize=9.5,
+            leading=13,
+            textColor=colors.HexColor(_INK),
+            splitLongWords=True,
+        )
+        self.body = base
+        self.small = ParagraphStyle("small", parent=base, fontSize=8, leading=10.5)
+        self.mono = ParagraphStyle("mono", parent=self.small, fontSize=7.6, leading=10)
+        self.label = ParagraphStyle("label", parent=self.small, textColor=colors.HexColor(_MUTED))
+        self.title = ParagraphStyle("title", parent=base, fontSize=22, leading=28, spaceAfter=6)
+        self.subtitle = ParagraphStyle(
+            "subtitle", parent=base, fontSize=13, leading=18, textColor=colors.HexColor(_MUTED)
+        )
+        self.h1 = ParagraphStyle(
+            "h1", parent=base, fontSize=15, leading=20, spaceBefore=4, spaceAfter=8
+        )
+        self.h2 = ParagraphStyle(
+            "h2", parent=base, fontSize=11.5, leading=15, spaceBefore=8, spaceAfter=3
+        )
+        self.alert = ParagraphStyle("alert", parent=base, textColor=colors.HexColor(_ALERT))
+        self.caption = ParagraphStyle(
+            "caption", parent=self.small, alignment=1, textColor=colors.HexColor(_MUTED)
+        )
+
+
+class _Builder:
+    """Turns entries into flowables; one instance per report."""
+
+    def __init__(self, fonts: ReportFonts, width: float) -> None:
+        self.fonts = fonts
+        self.styles = _Styles(fonts)
+        self.width = width
+
+    def p(self, text: str, style: Any = None) -> Any:
+        from reportlab.platypus import Paragraph
+
+        lines = [markup(line, self.fonts) for line in str(text).split("\n")]
+        return Paragraph("<br/>".join(lines), style or self.styles.body)
+
+    def facts_table(self, rows: list[tuple[str, Any]], label_width: float = 120) -> Any:
+        """A two-column table of label and value; values may be text or flowables."""
+        from reportlab.lib import colors
+        from reportlab.platypus import Table, TableStyle
+
+        data = [
+            [
+                self.p(label, self.styles.label),
+                value if not isinstance(value, str) else self.p(value, self.styles.small),
+            ]
+            for label, value in rows
+        ]
+        table = Table(data, colWidths=[label_width, self.width - label_width])
+        table.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor(_RULE)),
+                    ("TOPPADDING", (0, 0), (-1, -1), 3),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 2),
+                ]
+            )
+        )
+        return table
+
+    def image(self, data: bytes | None, max_w: float, max_h: float) -> Any:
+        from reportlab.platypus import Spacer
+
+        if data is None:
+            return Spacer(max_w, 1)
+        from PIL import Image as PILImage
+
+        with PILImage.open(io.BytesIO(data)) as probe:
+            width, height = probe.size
+        scale = min(max_w / width, max_h / height)
+        return _picture_class()(data, width * scale, height * scale)
+
+    # ---- parts --------------------------------------------------------------------------
+
+    def cover(
+        self,
+        scan: ScanRecord,
+        counts: dict[str, int],
+        title_name: str,
+        entries: int,
+        selection: str,
+        unblurred: bool,
+        now: datetime,
+    ) -> list[Any]:
+        from reportlab.platypus import Spacer
+
+        s = self.styles
+        local = now.astimezone()
+        model = scan.model_pack or {}
+        files = model.get("files") or {}
+        rows: list[tuple[str, Any]] = [
+            ("Prepared for", title_name),
+            ("Generated", f"{_utc(now)}\n{local.strftime('%Y-%m-%d %H:%M:%S %Z (UTC%z)')}"),
+            ("Software", f"{APP_NAME} {__version__}"),
+            (
+                "Scan",
+                f"number {scan.id}, profile “{scan.profile_name}”, status {scan.status}\n"
+                f"started {scan.started_at}, finished {scan.finished_at or '—'}",
+            ),
+            ("Face models", str(model.get("name", "unknown"))),
+        ]
+        rows += [
+            (f"  {name}", self.p(f"SHA-256 {digest}", s.mono)) for name, digest in files.items()
+        ]
+        rows += [
+            (
+                "Matching",
+                f"threshold {scan.threshold:.2f}"
+                + (f" (preset “{scan.preset}”)" if scan.preset else " (set by hand)"),
+            ),
+            ("What was scanned", "\n".join(scan.inputs) or "—"),
+            (
+                "Results of the scan",
+                f"{counts['items']} images, {counts['faces']} faces, "
+                f"{counts['matches']} matches, {counts['errors']} images that could not be read",
+            ),
+            ("In this report", f"{entries} matches ({selection})"),
+            (
+                "Images",
+                "shown without blurring" if unblurred else "blurred except the matched face",
+            ),
+        ]
+        return [
+            Spacer(1, 30),
+            self.p("Evidence report", s.title),
+            self.p("Images that show a person's face, found with " + APP_NAME, s.subtitle),
+            Spacer(1, 14),
+            self.facts_table(rows),
+            Spacer(1, 14),
+            self.p(texts.INTRO),
+            Spacer(1, 6),
+            self.p(
+                texts.UNBLURRED_NOTE if unblurred else texts.BLUR_NOTE,
+                s.alert if unblurred else s.body,
+            ),
+        ]
+
+    def summary(self, entries: list[MatchEntry]) -> list[Any]:
+        from reportlab.lib import colors
+        from reportlab.platypus import Table, TableStyle
+
+        s = self.styles
+        header = [
+            self.p(h, s.label)
+            for h in ("#", "Image", "Source", "Similarity", "AI signs", "SHA-256")
+        ]
+        rows = [header]
+        for entry in entries:
+            rows.append(
+                [
+                    self.p(str(entry.number), s.small),
+                    self.image(entry.thumb_jpeg, 44, 44),
+                    self.p(entry.item.source, s.small),
+                    self.p(f"{entry.similarity:.2f}\n{entry.words}", s.small),
+                    self.p(_synthetic_short(entry.item), s.small),
+                    self.p((entry.item.sha256 or "—")[:16] + "…", s.mono),
+                ]
+            )
+        widths = [22, 52, self.width - 22 - 52 - 70 - 90 - 80, 70, 90, 80]
+        table = Table(rows, colWidths=widths, repeatRows=1)
+        table.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor(_SHADE)),
+                    ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor(_RULE)),
+                ]
+            )
+        )
+        return [self.p("Summary of matches", s.h1), table]
+
+    def section(self, entry: MatchEntry, total: int, unblurred: bool) -> list[Any]:
+        from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
+
+        s = self.styles
+        item = entry.item
+        flow: list[Any] = [self.p(f"Match {entry.number} of {total}", s.h1)]
+        picture_w = self.width * 0.56
+        side_w = self.width - picture_w - 12
+        if entry.detail_jpeg is not None:
+            caption = (
+                "As found (not blurred at the user's request); the matched face is outlined."
+                if unblurred
+                else "Blurred except the matched face, which is outlined."
+            )
+            left = [self.image(entry.detail_jpeg, picture_w, 300), self.p(caption, s.caption)]
+        else:
+            left = [self.p(_no_picture(entry), s.alert)]
+        face = self.image(entry.face_jpeg, side_w / 2 - 6, 110)
+        ref = self.image(
+            entry.reference.thumbnail_png if entry.reference else None, side_w / 2 - 6, 110
+        )
+        faces = Table(
+            [
+                [face, ref],
+                [self.p("Face in this image", s.caption), self.p(_ref_caption(entry), s.caption)],
+            ],
+            colWidths=[side_w / 2, side_w / 2],
+        )
+        faces.setStyle(
+            TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (0, 0), (-1, -1), "CENTER")])
+        )
+        score = [
+            faces,
+            Spacer(1, 8),
+            self.p(f"Similarity {entry.similarity:.4f}: {entry.words}", s.h2),
+            self.p(
+                f"Threshold {entry.threshold:.2f}: faces scoring at least this are reported as "
+                "matches. Resemblance is not proof of identity (see “Method and limits”).",
+                s.small,
+            ),
+        ]
+        if item.verdict == Verdict.ME:
+            score.append(self.p("The person confirmed: “This is me”.", s.small))
+        top = Table([[left, score]], colWidths=[picture_w + 12, side_w])
+        top.setStyle(
+            TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)])
+        )
+        flow += [top, Spacer(1, 6)]
+        flow.append(
+            KeepTogether(
+                [self.p("Where it was found", s.h2), self.facts_table(_provenance_rows(item))]
+            )
+        )
+        flow.append(
+            KeepTogether(
+                [self.p("Image facts and hashes", s.h2), self.facts_table(self._image_rows(entry))]
+            )
+        )
+        flow += [self.p("Synthetic-media indicators", s.h2), *self._synthetic(item)]
+        return flow
+
+    def _image_rows(self, entry: MatchEntry) -> list[tuple[str, Any]]:
+        s = self.styles
+        item = entry.item
+        dims = f"{item.width} \u00d7 {item.height} pixels" if item.width else "—"
+        frames = f", {item.frame_count} frames" if (item.frame_count or 1) > 1 else ""
+        rows: list[tuple[str, Any]] = [
+            ("Format", f"{item.format or '—'}, {dims}{frames}"),
+            (
+                "Date taken (EXIF)",
+                entry.exif.get("date_taken") or entry.exif.get("date_modified") or "none recorded",
+            ),
+            (
+                "Camera (EXIF)",
+                " ".join(
+                    v for v in (entry.exif.get("camera_make"), entry.exif.get("camera_model")) if v
+                )
+                or "none recorded",
+            ),
+            ("Software (EXIF)", entry.exif.get("software") or "none recorded"),
+            ("SHA-256", self.p(item.sha256 or "—", s.mono)),
+        ]
+        if entry.pdq is not None:
+            note = "" if entry.pdq.reliable else " (low quality: unreliable for matching)"
+            rows.append(
+                ("PDQ hash", self.p(f"{entry.pdq.hex}\nquality {entry.pdq.quality}{note}", s.mono))
+            )
+        else:
+            rows.append(("PDQ hash", "not available: " + _no_picture(entry)))
+        rows.append(("Kept evidence", _evidence_words(entry.evidence_status)))
+        return rows
+
+    def _synthetic(self, item: ItemRecord) -> list[Any]:
+        s = self.styles
+        synthetic = item.synthetic
+        if not synthetic:
+            return [
+                self.p(
+                    "This image was not checked for signs of AI. "
+                    + texts.NO_MARKER_CAVEAT.split(". ", 1)[1],
+                    s.small,
+                )
+            ]
+        status = str(synthetic.get("status", "unknown"))
+        flow: list[Any] = [self.p(f"Result: {_STATUS_WORDS.get(status, status)}", s.body)]
+        for indicator in synthetic.get("indicators") or []:
+            rows: list[tuple[str, Any]] = [
+                (
+                    "Indicator",
+                    f"{indicator.get('summary', '')}\n(kind {indicator.get('kind')}, "
+                    f"strength {indicator.get('strength')})",
+                ),
+            ]
+            evidence = indicator.get("evidence") or {}
+            if isinstance(evidence, dict):
+                rows += [
+                    (f"  {key}", self.p(short_json(value), s.mono))
+                    for key, value in evidence.items()
+                ]
+            else:
+                rows.append(("  evidence", self.p(short_json(evidence), s.mono)))
+            flow.append(self.facts_table(rows))
+        for note in synthetic.get("notes") or []:
+            flow.append(self.p(f"Note: {note}", s.small))
+        if status != "ai_generated":
+            flow.append(
+                self.p(
+                    texts.NO_MARKER_CAVEAT
+                    if status == "no_marker_found"
+                    else (
+                        "The absence of a marker does not prove an image is real: most fakes carry "
+                        "no marker, and markers are lost when an image is re-saved."
+                    ),
+                    s.small,
+                )
+            )
+        return flow
+
+    def method(self) -> list[Any]:
+        flow = [self.p("Method and limits", self.styles.h1)]
+        for heading, text in texts.METHOD:
+            flow += [self.p(heading, self.styles.h2), self.p(text)]
+        return flow
+
+    def appendix(self, entries: list[MatchEntry]) -> list[Any]:
+        from reportlab.lib import colors
+        from reportlab.platypus import Table, TableStyle
+
+        s = self.styles
+        rows = [[self.p(h, s.label) for h in ("#", "SHA-256 and PDQ", "Source")]]
+        for entry in entries:
+            pdq = entry.pdq.hex if entry.pdq else "—"
+            rows.append(
+                [
+                    self.p(str(entry.number), s.small),
+                    self.p(f"SHA-256 {entry.item.sha256 or '—'}\nPDQ {pdq}", s.mono),
+                    self.p(entry.item.source, s.small),
+                ]
+            )
+        table = Table(rows, colWidths=[22, 330, self.width - 352], repeatRows=1)
+        table.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor(_SHADE)),
+                    ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor(_RULE)),
+                ]
+            )
+        )
+        flow = [self.p("Appendix A: hash manifest", s.h1), table]
+        return flow
+
+    def next_steps(self) -> list[Any]:
+        flow = [self.p("Appendix B: what you can do next", self.styles.h1)]
+        for heading, text in texts.NEXT_STEPS:
+            flow += [self.p(heading, self.styles.h2), self.p(text)]
+        return flow
+
+
+_STATUS_WORDS = {
+    "ai_generated": "the file declares or betrays AI generation",
+    "ai_edited": "the file declares or betrays editing with AI",
+    "no_marker_found": "no sign of AI found",
+    "unreadable": "the file's metadata could not be read",
+}
+
+
+def _synthetic_short(item: ItemRecord) -> str:
+    synthetic = item.synthetic or {}
+    status = synthetic.get("status")
+    if status in ("ai_generated", "ai_edited"):
+        lead = (synthetic.get("indicators") or [{}])[0]
+        return ("AI-generated" if status == "ai_generated" else "AI-edited") + (
+            f": {lead.get('summary')}" if lead.get("summary") else ""
+        )
+    if status == "no_marker_found":
+        return "none found (does not mean real)"
+    if status == "unreadable":
+        return "could not be read"
+    return "not checked"
+
+
+def _no_picture(entry: MatchEntry) -> str:
+    if entry.evidence_status == "missing":
+        return "the image's bytes were not kept, so it cannot be shown here."
+    if entry.evidence_status == "changed":
+        return "the kept copy no longer matches its SHA-256 hash, so it is not shown."
+    return f"the image could not be decoded ({entry.decode_error})."
+
+
+def _ref_caption(entry: MatchEntry) -> str:
+    if entry.reference is None:
+        return "Reference photo (no longer stored)"
+    return f"Best reference: {entry.reference.source_name}"
+
+
+def _evidence_words(status: str) -> str:
+    return {
+        "kept": "the exact bytes are kept by Likeness Guard and still match the SHA-256",
+        "missing": "the exact bytes were not kept",
+        "changed": "WARNING: the kept copy no longer matches the SHA-256 recorded at scan time",
+    }.get(status, status)
+
+
+def _provenance_rows(item: ItemRecord) -> list[tuple[str, Any]]:
+    rows: list[tuple[str, Any]] = [("Source", item.source)]
+    web = item.web
+    if web:
+        http = web.get("http") or {}
+        rows.append(("Image address", str(web.get("url") or "—")))
+        if web.get("final_url") and web.get("final_url") != web.get("url"):
+            rows.append(("Final address", str(web["final_url"])))
+        redirects = http.get("redirects") or []
+        if redirects:
+            rows.append(
+                ("Redirects", "\n".join(f"{n}. {url}" for n, url in enumerate(redirects, 1)))
+            )
+        rows.append(("Found on page", str(web.get("page_url") or "given directly")))
+        rows.append(("Retrieved (UTC)", str(web.get("retrieved_at") or "—")))
+        rows.append(("HTTP status", str(http.get("status", "—"))))
+        for name, value in (http.get("headers") or {}).items():
+            rows.append((f"  {name}", str(value)))
+        page = web.get("page")
+        if page:
+            rows.append(
+                (
+                    "Page as retrieved",
+                    f"SHA-256 {page.get('sha256')}\nretrieved {page.get('retrieved_at')}, "
+                    f"HTTP {(page.get('http') or {}).get('status', '—')}",
+                )
+            )
+    if item.file:
+        size = item.file.get("size")
+        rows.append(("File path", str(item.file.get("path"))))
+        rows.append(("File size", f"{size:,} bytes" if isinstance(size, int) else str(size)))
+        rows.append(("Modified (file system)", str(item.file.get("modified_at"))))
+    return rows
+
+
+def build_report(
+    store: Store,
+    scan_id: int,
+    out_path: Path | str,
+    *,
+    only_confirmed: bool = False,
+    item_ids: list[int] | None = None,
+    unblurred: bool = False,
+    title_name: str | None = None,
+    page_size: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> ReportResult:
+    """Write the evidence report PDF and its JSON manifest for a scan's matches.
+
+    `item_ids` picks matches by hand; `only_confirmed` keeps those marked "This is me";
+    matches marked "not me" are never included. `page_size` is "A4" or "Letter" (default:
+    from the locale). `progress(done, total)` is called after each match is prepared and
+    `cancelled()` is checked between matches (raises ReportCancelled; nothing is written).
+    Raises UserFacingError for a missing scan, no matches, or an unwritable file.
+    """
+    from reportlab.lib.pagesizes import A4, LETTER
+    from reportlab.platypus import BaseDocTemplate, Frame, PageBreak, PageTemplate
+
+    out = Path(out_path)
+    scan = store.scan(scan_id)
+    if scan is None:
+        raise UserFacingError(f"There is no scan number {scan_id}.")
+    items = select_items(store, scan_id, only_confirmed=only_confirmed, item_ids=item_ids)
+    size_name = page_size or page_size_for_locale()
+    size = LETTER if size_name.lower() == "letter" else A4
+    size_name = "Letter" if size is LETTER else "A4"
+    fonts = load_fonts()
+    now = datetime.now(UTC).replace(microsecond=0)
+    margin = 50.0
+    builder = _Builder(fonts, size[0] - 2 * margin)
+
+    entries = list(
+        iter_entries(
+            store, scan, items, unblurred=unblurred, progress=progress, cancelled=cancelled
+        )
+    )
+    if len(entries) < len(items):
+        raise ReportCancelled()
+    selection = (
+        "chosen by hand"
+        if item_ids is not None
+        else "confirmed as “This is me”"
+        if only_confirmed
+        else "all matches not marked “not me”"
+    )
+    name = title_name or scan.profile_name
+    story: list[Any] = builder.cover(
+        scan, store.scan_counts(scan_id), name, len(entries), selection, unblurred, now
+    )
+    story += [PageBreak(), *builder.summary(entries)]
+    for entry in entries:
+        story += [PageBreak(), *builder.section(entry, len(entries), unblurred)]
+        # The pictures are in the story now; drop the entry's copies as we go.
+    story += [
+        PageBreak(),
+        *builder.method(),
+        PageBreak(),
+        *builder.appendix(entries),
+        *builder.next_steps(),
+    ]
+
+    footer = f"{APP_NAME} evidence report · generated {_utc(now)}"
+    pages: list[int] = []
+    canvas_class = _numbered_canvas(fonts, footer, pages)
+    manifest_path = manifest_path_for(out)
+    try:
+        with atomic_output(out) as tmp:
+            doc = BaseDocTemplate(
+                str(tmp),
+                pagesize=size,
+                leftMargin=margin,
+                rightMargin=margin,
+                topMargin=margin + 8,
+                bottomMargin=margin,
+                title="Evidence report (confidential)",
+                author=APP_NAME,
+                creator=f"{APP_NAME} {__version__}",
+                subject=texts.RUNNING_HEADER,
+            )
+            frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body")
+            doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+            doc.build(story, canvasmaker=canvas_class)
+            digest = hashlib.sha256(tmp.read_bytes()).hexdigest()
+            document = manifest_document(
+                scan,
+                entries,
+                pdf_name=out.name,
+                pdf_sha256=digest,
+                generated_at=now,
+                unblurred=unblurred,
+                title_name=name,
+                page_size=size_name,
+            )
+            write_atomic(
+                manifest_path, (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode()
+            )
+    except OSError as exc:
+        raise UserFacingError(
+            f"The report could not be written to {out} ({exc.strerror or exc})."
+        ) from exc
+    return ReportResult(
+        out, manifest_path, digest, len(entries), pages[-1] if pages else 0, size_name, unblurred
+    )
+
+
+@functools.cache
+def _picture_class() -> Any:
+    """A flowable that decodes its picture only while drawing it.
+
+    reportlab's own Image flowable keeps the decoded pixels after drawing (to fingerprint
+    them), which for hundreds of matches adds up to hundreds of megabytes.
+    """
+    from reportlab.lib.utils import ImageReader
+    from reportlab.platypus import Flowable
+
+    class Picture(Flowable):  # type: ignore[misc]
+        def __init__(self, data: bytes, width: float, height: float) -> None:
+            super().__init__()
+            self.data = data
+            self.width = width
+            self.height = height
+
+        def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+            return self.width, self.height
+
+        def draw(self) -> None:
+            reader = ImageReader(io.BytesIO(self.data))
+            self.canv.drawImage(reader, 0, 0, self.width, self.height)
+
+    return Picture
+
+
+def _numbered_canvas(fonts: ReportFonts, footer: str, pages: list[int]) -> Any:
+    """A canvas class that draws the running header and "Page N of M" on every page."""
+    from reportlab.lib import colors
+    from reportlab.pdfgen.canvas import Canvas
+
+    class NumberedCanvas(Canvas):  # type: ignore[misc]
+        """Keeps each page's state until the end, when the page count is known."""
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._states: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:
+            self._states.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._states)
+            for state in self._states:
+                self.__dict__.update(state)
+                self._decorate(total)
+                super().showPage()
+            pages.append(total)
+            super().save()
+
+        def _decorate(self, total: int) -> None:
+            width, height = self._pagesize
+            self.saveState()
+            self.setFillColor(colors.HexColor(_ALERT))
+            self.setFont(fonts.sans, 8.5)
+            self.drawCentredString(width / 2, height - 32, texts.RUNNING_HEADER)
+            self.setStrokeColor(colors.HexColor(_RULE))
+            self.setLineWidth(0.5)
+            self.line(50, height - 38, width - 50, height - 38)
+            self.line(50, 38, width - 50, 38)
+            self.setFillColor(colors.HexColor(_MUTED))
+            self.setFont(fonts.sans, 7.5)
+            self.drawString(50, 26, footer)
+            self.drawRightString(width - 50, 26, f"Page {self._pageNumber} of {total}")
+            self.restoreState()
+
+    return NumberedCanvas

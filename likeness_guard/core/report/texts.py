@@ -1,0 +1,120 @@
+"""The report's fixed wording: header, method and limits, next steps, caveats."""
+
+RUNNING_HEADER = "Confidential — contains sensitive images"
+
+# The measured error rates, kept in one place so that they are updated together with
+# README.md ("How sure is a match?") whenever the calibration is run again.
+CALIBRATION = (
+    "On 300 labeled pairs of photos of other people, photos of the same person scored "
+    "between 0.45 and 0.85, and photos of two different people scored at most 0.25. At "
+    "every threshold from 0.30 to 0.40 there was neither a false match nor a missed match "
+    "on that data. On the sample photos shipped with the face models (34 faces of 33 "
+    "people), the default threshold of 0.36 gave no false match; the highest-scoring face "
+    "of a different person scored 0.18. These are small test sets: the rates in real use "
+    "can be higher, especially for relatives, look-alikes, heavily edited or very small "
+    "faces."
+)
+
+NO_MARKER_CAVEAT = (
+    "No sign of AI generation was found in this file. That does not mean the image is "
+    "real: most fakes carry no marker at all, and markers are lost when an image is "
+    "re-saved, cropped or screenshotted."
+)
+
+INTRO = (
+    "This report lists images in which a face closely resembles the reference photos of "
+    "the person named above. It was produced on that person's own computer by Likeness "
+    "Guard; no image or face data was sent anywhere to make it. Each image is described "
+    "with where it was found, when, how it was identified, and hashes that let anyone "
+    "check later that the image and this report are unchanged."
+)
+
+BLUR_NOTE = (
+    "To protect the person, images are blurred except for the face that matched, which "
+    "is outlined. The exact original files are kept unchanged by Likeness Guard and can be "
+    "checked against the SHA-256 hashes in this report."
+)
+
+UNBLURRED_NOTE = (
+    "At the request of the person who produced it, this report shows the images without "
+    "blurring. Please handle it accordingly."
+)
+
+METHOD = (
+    (
+        "How faces are found and compared",
+        "Likeness Guard looks for faces in each image with a face detector (SCRFD) and "
+        "turns each face into a list of numbers (an embedding, ArcFace) that describes its "
+        "shape. The same is done for the reference photos that the person supplied of "
+        "themselves. Two faces are compared by the cosine similarity of their embeddings: a "
+        "number that is higher the more alike the faces are. The models run on the "
+        "person's computer; the model files are identified on the cover by their SHA-256 "
+        "hashes, so the analysis can be repeated with the same models.",
+    ),
+    (
+        "What the score means",
+        "A face counts as a match when its similarity reaches the threshold shown on the "
+        'cover. The words next to each score say how it compares: "very likely you" at '
+        '0.50 or above, "possibly you" between the threshold and 0.50. A high score is '
+        "strong evidence that two faces look alike. It is not proof of identity: "
+        "relatives and look-alikes can score high, and a face edited onto another body "
+        "(as in many fakes) scores as the face it was taken from.",
+    ),
+    ("Measured error rates", CALIBRATION),
+    (
+        "Synthetic-media indicators",
+        "Each image's own bytes were checked, offline, for signs of AI generation or "
+        "editing: Content Credentials (C2PA), standard metadata fields that declare AI, "
+        "settings written by image generators, and a known invisible watermark. When a sign "
+        "is found, the report quotes the raw evidence. The absence of a sign does not prove "
+        "that an image is real: most fakes carry no marker, and re-saving an image removes "
+        "most of them.",
+    ),
+    (
+        "Hashes",
+        "SHA-256 identifies the exact file: changing a single byte changes it. PDQ is a "
+        "perceptual hash published by Meta and used by hash-sharing programmes for "
+        "non-consensual intimate images: visually similar copies (resized, re-compressed) "
+        "have PDQ hashes that differ in few of their 256 bits. PDQ quality below 50 means "
+        "the hash is unreliable (the image is nearly flat).",
+    ),
+    (
+        "Integrity of this report",
+        "A JSON manifest saved next to this PDF lists the same facts for each image and "
+        'the SHA-256 of this PDF file. "likeness-guard verify-report" recomputes both '
+        "and says whether anything has changed since the report was made.",
+    ),
+)
+
+NEXT_STEPS = (
+    (
+        "Preserve the evidence",
+        "Keep this report, its JSON manifest and the original files. Do not edit or "
+        "re-save the originals: their SHA-256 hashes prove they are unchanged. If an image "
+        "is online, note the address and the date you saw it, and keep screenshots of the "
+        "page in addition to this report.",
+    ),
+    (
+        "Report the images to the platform",
+        "Most platforms have a form for reporting intimate images shared without consent "
+        "or synthetic sexual images of real people, and many are legally required to act "
+        "on such reports. Attach or quote this report's details: the address of each "
+        "image, the page it was on, and the time it was retrieved.",
+    ),
+    (
+        "Ask for the images to be blocked by hash",
+        "Hash-based blocking programmes, such as StopNCII.org, create a hash of an "
+        "intimate image on your own device and share only the hash with participating "
+        "platforms, which can then detect and block copies. The image itself is not "
+        "uploaded. Take It Down (run by NCMEC) does the same for images taken when the "
+        "person was under 18.",
+    ),
+    (
+        "Get support and advice",
+        "Specialist helplines and victim-support organisations for image-based abuse exist "
+        "in many countries and can help with takedowns and with going to the police. A "
+        "lawyer or the police can tell you which laws apply where you live: in many places "
+        "sharing, or threatening to share, intimate or sexual deepfake images without "
+        "consent is a crime. You do not have to do this alone.",
+    ),
+)

@@ -1,0 +1,165 @@
+"""The dialog that sets up an evidence report: whose name, which matches, blurred or not."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from likeness_guard.core.store import ItemRecord, Verdict
+
+UNBLURRED_WARNING = (
+    "The report will show the matched images as they are, without blurring. Anyone who "
+    "opens the file will see them. Choose this only if the person receiving the report "
+    "needs to see the images themselves."
+)
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    """What the user asked for; everything `build_report` needs besides the store."""
+
+    scan_id: int
+    out: Path
+    item_ids: tuple[int, ...]
+    title_name: str | None
+    unblurred: bool
+
+
+class ReportDialog(QDialog):
+    """Chooses the report's matches and options; `request()` builds the result."""
+
+    def __init__(self, scan_id: int, matches: list[ItemRecord], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Export evidence report")
+        self.scan_id = scan_id
+        self.name = QLineEdit()
+        self.name.setPlaceholderText("optional: your name or a pseudonym")
+        self.name.setAccessibleName("Name or pseudonym on the report")
+        self.all_matches = QRadioButton("&All matches of this scan")
+        self.confirmed = QRadioButton("Only those I marked “&This is me”")
+        self.picked = QRadioButton("Let me &choose")
+        self.which = QButtonGroup(self)
+        for button in (self.all_matches, self.confirmed, self.picked):
+            self.which.addButton(button)
+        self.all_matches.setChecked(True)
+        self.list = QListWidget()
+        self.list.setAccessibleName("Matches to include")
+        for item in matches:
+            if item.verdict == Verdict.NOT_ME:
+                continue  # never put an image the user said is not them into evidence
+            name = item.source.rsplit("/", 1)[-1] or item.source
+            row = QListWidgetItem(f"{name}  ({item.best_similarity or 0:.2f})")
+            row.setData(Qt.ItemDataRole.UserRole, item.id)
+            row.setData(Qt.ItemDataRole.UserRole + 1, item.verdict == Verdict.ME)
+            row.setToolTip(item.source)
+            self.list.addItem(row)
+        self.unblurred = QCheckBox("Include the images &without blurring")
+        self.warning = QLabel(UNBLURRED_WARNING)
+        self.warning.setWordWrap(True)
+        self.warning.setVisible(False)
+        self.unblurred.toggled.connect(self.warning.setVisible)
+        for button in (self.all_matches, self.confirmed, self.picked):
+            button.toggled.connect(self._sync_checks)
+        self.list.itemChanged.connect(self._sync_ok)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.ok = buttons.button(QDialogButtonBox.StandardButton.Save)
+        form = QFormLayout()
+        form.addRow("Name on the report:", self.name)
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            QLabel(
+                "The report lists where each image was found, when, its fingerprints (hashes) "
+                "and how sure the match is, for a platform, a lawyer or the police."
+            )
+        )
+        layout.addLayout(form)
+        for button in (self.all_matches, self.confirmed, self.picked):
+            layout.addWidget(button)
+        layout.addWidget(self.list)
+        layout.addWidget(self.unblurred)
+        layout.addWidget(self.warning)
+        layout.addWidget(buttons)
+        self._sync_checks()
+
+    def _rows(self) -> list[QListWidgetItem]:
+        return [self.list.item(i) for i in range(self.list.count())]
+
+    def _sync_checks(self) -> None:
+        """Tick the rows the chosen option means; only "Let me choose" allows changes."""
+        editable = self.picked.isChecked()
+        for row in self._rows():
+            flags = Qt.ItemFlag.ItemIsEnabled
+            if editable:
+                flags |= Qt.ItemFlag.ItemIsUserCheckable
+            else:
+                wanted = self.all_matches.isChecked() or bool(
+                    row.data(Qt.ItemDataRole.UserRole + 1)
+                )
+                row.setCheckState(Qt.CheckState.Checked if wanted else Qt.CheckState.Unchecked)
+            row.setFlags(flags | Qt.ItemFlag.ItemIsSelectable)
+        self._sync_ok()
+
+    def _sync_ok(self) -> None:
+        self.ok.setEnabled(bool(self.chosen_ids()))
+
+    def chosen_ids(self) -> tuple[int, ...]:
+        return tuple(
+            int(row.data(Qt.ItemDataRole.UserRole))
+            for row in self._rows()
+            if row.checkState() == Qt.CheckState.Checked
+        )
+
+    def request(self, out: Path) -> ReportRequest:
+        name = self.name.text().strip()
+        return ReportRequest(
+            scan_id=self.scan_id,
+            out=out,
+            item_ids=self.chosen_ids(),
+            title_name=name or None,
+            unblurred=self.unblurred.isChecked(),
+        )
+
+    def ask(self) -> ReportRequest | None:
+        """Run the dialog, confirm an unblurred report, then ask where to save it."""
+        if self.exec() != QDialog.DialogCode.Accepted:
+            return None
+        if self.unblurred.isChecked():
+            answer = QMessageBox.question(
+                self,
+                "Include images without blurring?",
+                UNBLURRED_WARNING,
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return None
+        target, _ = QFileDialog.getSaveFileName(
+            self.parentWidget(),
+            "Save the evidence report",
+            str(Path.home() / "likeness-guard-evidence.pdf"),
+            "PDF (*.pdf)",
+        )
+        if not target:
+            return None
+        out = Path(target)
+        return self.request(out if out.suffix.lower() == ".pdf" else out.with_suffix(".pdf"))

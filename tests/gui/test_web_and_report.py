@@ -1,0 +1,116 @@
+"""The window with web addresses (pasted and dropped) and the evidence report export."""
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from pytestqt.qtbot import QtBot
+
+from likeness_guard.core.engine import FaceEngine
+from likeness_guard.core.store import Verdict
+from likeness_guard.gui.report_dialog import ReportDialog
+from likeness_guard.gui.widgets.match_card import source_name
+from tests.gui.conftest import WindowFactory, drop, enroll
+from tests.unit.sources.local_server import LocalServer
+
+SCAN_TIMEOUT_MS = 60_000
+
+
+@pytest.fixture
+def site(photos: dict[str, Path]) -> Iterator[LocalServer]:
+    server = LocalServer()
+    server.serve("/page.html", b'<img src="a.jpg"><img src="b.jpg">', "text/html")
+    server.serve("/a.jpg", photos["players"].read_bytes(), "image/jpeg")
+    server.serve("/b.jpg", photos["gdp"].read_bytes(), "image/jpeg")
+    yield server
+    server.close()
+
+
+def test_pasted_web_addresses_are_scanned(
+    qtbot: QtBot,
+    make_window: WindowFactory,
+    data_dir: Path,
+    photos: dict[str, Path],
+    engine: FaceEngine,
+    site: LocalServer,
+) -> None:
+    enroll(data_dir, engine, photos["yaoming"])
+    window = make_window(data_dir)
+    window.session.preferences.allow_private_addresses = True  # the server is on 127.0.0.1
+    page = window.scan_page
+    window.show_page("scan")
+    page.urls_edit.setPlainText(f"  {site.url('/page.html')}\n")
+    with qtbot.waitSignal(page.scan_ended, timeout=SCAN_TIMEOUT_MS):
+        page.start_button.click()
+    cards = window.matches_page.visible_cards()
+    assert [card.item.source for card in cards] == [site.url("/a.jpg")]
+    assert cards[0].item.web is not None
+    assert cards[0].item.web["page_url"] == site.url("/page.html")
+
+
+def test_a_dropped_web_address_is_refused_on_a_private_network_by_default(
+    qtbot: QtBot,
+    make_window: WindowFactory,
+    data_dir: Path,
+    photos: dict[str, Path],
+    engine: FaceEngine,
+    site: LocalServer,
+) -> None:
+    enroll(data_dir, engine, photos["yaoming"])
+    window = make_window(data_dir)
+    page = window.scan_page
+    window.show_page("scan")
+    with qtbot.waitSignal(page.scan_ended, timeout=SCAN_TIMEOUT_MS) as ended:
+        drop(page.drop_zone, [site.url("/a.jpg")])
+    scan_id = ended.args[0]
+    (item,) = window.session.store.items(scan_id)
+    assert item.error == "refused: address is on a private network"
+    assert site.requests_to("/a.jpg") == []
+
+
+def test_an_evidence_report_is_exported_from_the_matches_page(
+    qtbot: QtBot,
+    make_window: WindowFactory,
+    data_dir: Path,
+    photos: dict[str, Path],
+    engine: FaceEngine,
+    tmp_path: Path,
+) -> None:
+    enroll(data_dir, engine, photos["yaoming"])
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    for name in ("players", "yaoming", "gdp"):
+        shutil.copy(photos[name], folder / photos[name].name)
+    window = make_window(data_dir)
+    page = window.scan_page
+    window.show_page("scan")
+    with qtbot.waitSignal(page.scan_ended, timeout=SCAN_TIMEOUT_MS) as ended:
+        drop(page.drop_zone, [folder])
+    scan_id = ended.args[0]
+    matches = window.matches_page
+    by_name = {source_name(card.item): card.item for card in matches.cards}
+    assert set(by_name) == {"players.jpg", "yaoming.jpg"}
+    window.session.store.set_verdict(by_name["yaoming.jpg"].id, Verdict.NOT_ME)
+    items = [window.session.store.item(i.id) for i in by_name.values()]
+    dialog = ReportDialog(scan_id, [i for i in items if i is not None], matches)
+    qtbot.addWidget(dialog)
+    # "Not me" is never offered; "only This is me" with none confirmed leaves nothing to save.
+    assert dialog.chosen_ids() == (by_name["players.jpg"].id,)
+    dialog.confirmed.setChecked(True)
+    assert not dialog.ok.isEnabled()
+    dialog.all_matches.setChecked(True)
+    dialog.name.setText("Анна Ю.")
+    out = tmp_path / "evidence.pdf"
+    with qtbot.waitSignal(matches.report_written, timeout=60_000) as written:
+        matches.start_report(dialog.request(out))
+    assert written.args[0].pdf_path == out
+    text = "".join(p.extract_text() for p in PdfReader(out).pages)
+    assert "Анна Ю." in text
+    assert "players.jpg" in text
+    manifest = json.loads(out.with_suffix(".manifest.json").read_text())
+    # Only players.jpg: the scanned yaoming.jpg was marked "Not me" and is left out.
+    assert [Path(item["source"]).name for item in manifest["items"]] == ["players.jpg"]
+    assert "saved as" in matches.message.text()
