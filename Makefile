@@ -20,8 +20,8 @@ run: $(STAMP)
 test: lint types contracts pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check likeness_guard tests benchmarks
-	$(BIN)/ruff format --check likeness_guard tests benchmarks
+	$(BIN)/ruff check likeness_guard tests benchmarks packaging
+	$(BIN)/ruff format --check likeness_guard tests benchmarks packaging
 
 types: $(STAMP)
 	$(BIN)/mypy
@@ -41,6 +41,10 @@ gui-smoke: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/scan_throughput.py
+
+# The Linux bundle: dist/likeness-guard-VERSION/ and its .tar.gz (see packaging/README.md).
+package: $(STAMP)
+	PYTHON=$(BIN)/python packaging/build.sh
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .mypy_cache .pytest_cache .ruff_cache

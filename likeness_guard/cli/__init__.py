@@ -32,6 +32,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     add_global_options(parser)
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check that this copy works (models, face detection, window) without touching "
+        "your data; prints one line and exits 0 when it does",
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in (enroll_cmd, scan_cmd, report_cmd, inspect_cmd, profiles_cmd):
         module.register(subparsers)
@@ -61,6 +67,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    if args.self_test:
+        from likeness_guard.selftest import run_self_test
+
+        return run_self_test()
     if args.command is None:
         from likeness_guard.gui.app import run_app
 

@@ -6,7 +6,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from likeness_guard import APP_NAME, __version__
+from likeness_guard import APP_NAME, RESOURCES, __version__
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ def run_app(args: argparse.Namespace) -> int:
     app.setApplicationDisplayName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("likeness-guard")
-    icon = Path(__file__).resolve().parents[2] / "resources" / "likeness-guard.svg"
+    icon = RESOURCES / "icons" / "likeness-guard.svg"
     if icon.is_file():
         app.setWindowIcon(QIcon(str(icon)))
     try:

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from likeness_guard import RESOURCES
+
 log = logging.getLogger(__name__)
 
 # Names under which the fonts are registered with reportlab.
@@ -21,7 +23,7 @@ MAX_CJK_FONTS = 2
 # a TrueType collection. First the project's own resources, then Debian's packages (the CI
 # installs fonts-wqy-microhei, which also covers Korean, and fonts-droid-fallback), then
 # fonts that ship with Windows and macOS. Two are kept, so that one fills the other's gaps.
-_RESOURCES = Path(__file__).resolve().parents[2] / "resources" / "fonts"
+_RESOURCES = RESOURCES / "fonts"
 CJK_CANDIDATES: tuple[tuple[Path, int], ...] = (
     (_RESOURCES / "wqy-microhei.ttc", 0),
     (_RESOURCES / "DroidSansFallbackFull.ttf", 0),

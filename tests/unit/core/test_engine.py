@@ -10,6 +10,7 @@ from likeness_guard.core.engine import FaceEngine, session_options
 from likeness_guard.core.errors import ModelPackError
 from likeness_guard.core.images import decode_image
 from likeness_guard.core.models import PINNED_SHA256, load_model_pack
+from likeness_guard.selftest import GOLDEN_EMBEDDING
 
 
 def faces_in(engine: FaceEngine, path: Path) -> list:  # type: ignore[type-arg]
@@ -22,16 +23,8 @@ def test_golden_embedding_of_yao_ming(engine: FaceEngine, photos: dict[str, Path
     assert len(faces) == 1
     face = faces[0]
     np.testing.assert_allclose(face.bbox, [69.6, 71.7, 177.0, 212.1], atol=0.5)
-    np.testing.assert_allclose(
-        face.embedding[:8],
-        [0.01554, -0.05356, -0.01582, -0.03287, 0.03234, 0.03581, 0.02358, -0.03558],
-        atol=2e-4,
-    )
-    np.testing.assert_allclose(
-        face.embedding[256:264],
-        [-0.02407, 0.05783, -0.03621, 0.07518, -0.0056, -0.0646, 0.01923, -0.01193],
-        atol=2e-4,
-    )
+    for start, golden in GOLDEN_EMBEDDING.items():
+        np.testing.assert_allclose(face.embedding[start : start + 8], golden, atol=2e-4)
     assert face.embedding.shape == (512,)
     assert np.linalg.norm(face.embedding) == pytest.approx(1.0, abs=1e-5)
     assert face.aligned.shape == (112, 112, 3)
