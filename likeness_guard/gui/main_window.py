@@ -87,6 +87,7 @@ class MainWindow(QMainWindow):
         self.photos_page.profile_changed.connect(self.scan_page.refresh_profile)
         self.photos_page.references_changed.connect(self.scan_page.refresh_profile)
         self.settings_page.about_to_delete.connect(self._stop_work_before_delete)
+        self.photos_page.about_to_delete.connect(self._stop_work_before_delete)
         session.engine_failed.connect(self._show_engine_error)
 
         self._restore()

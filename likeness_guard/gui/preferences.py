@@ -37,8 +37,31 @@ class Preferences:
         self.settings.setValue("matching/preset", value.value)
 
     @property
+    def custom_threshold(self) -> float | None:
+        """A threshold the user typed, which wins over the preset; None when unset."""
+        value = self.settings.value("matching/custom_threshold", None)
+        try:
+            threshold = float(str(value)) if value not in (None, "") else None
+        except ValueError:
+            return None
+        return threshold if threshold is not None and 0.0 < threshold < 1.0 else None
+
+    @custom_threshold.setter
+    def custom_threshold(self, value: float | None) -> None:
+        if value is None:
+            self.settings.remove("matching/custom_threshold")
+        else:
+            self.settings.setValue("matching/custom_threshold", f"{value:.2f}")
+
+    @property
     def threshold(self) -> float:
-        return PRESET_THRESHOLDS[self.preset]
+        custom = self.custom_threshold
+        return custom if custom is not None else PRESET_THRESHOLDS[self.preset]
+
+    @property
+    def preset_name(self) -> str | None:
+        """The preset recorded with a scan; None when a custom threshold is used."""
+        return None if self.custom_threshold is not None else self.preset.value
 
     @property
     def allow_private_addresses(self) -> bool:

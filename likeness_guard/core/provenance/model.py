@@ -6,7 +6,8 @@ from typing import Any
 
 NO_MARKER_CAVEAT = (
     "No sign of AI was found in this file, but that does not mean the image is real: "
-    "most fakes carry no marker at all, and markers are lost when an image is re-saved."
+    "most fakes carry no marker at all, and markers are lost when an image is re-saved, "
+    "cropped or screenshotted."
 )
 
 # Evidence strings longer than this are cut, so that a hostile or huge prompt cannot bloat

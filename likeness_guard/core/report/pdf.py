@@ -17,6 +17,7 @@ from typing import Any
 from likeness_guard import APP_NAME, __version__
 from likeness_guard.core.errors import UserFacingError
 from likeness_guard.core.paths import atomic_output, write_atomic
+from likeness_guard.core.provenance import NO_MARKER_CAVEAT
 from likeness_guard.core.report import texts
 from likeness_guard.core.report.facts import MatchEntry, iter_entries, short_json
 from likeness_guard.core.report.fonts import ReportFonts, load_fonts, markup
@@ -386,8 +387,8 @@ class _Builder:
         if not synthetic:
             return [
                 self.p(
-                    "This image was not checked for signs of AI. "
-                    + texts.NO_MARKER_CAVEAT.split(". ", 1)[1],
+                    "This image was not checked for signs of AI; that says nothing about "
+                    "whether it is real.",
                     s.small,
                 )
             ]
@@ -415,7 +416,7 @@ class _Builder:
         if status != "ai_generated":
             flow.append(
                 self.p(
-                    texts.NO_MARKER_CAVEAT
+                    NO_MARKER_CAVEAT
                     if status == "no_marker_found"
                     else (
                         "The absence of a marker does not prove an image is real: most fakes carry "

@@ -1,5 +1,6 @@
 """My photos: the reference faces of a profile, added by drop or file picker, removable."""
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Signal, Slot
@@ -10,6 +11,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLabel,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -41,11 +43,26 @@ def expand_photo_paths(inputs: list[str]) -> list[Path]:
     return paths
 
 
+def confirm_profile_deletion(parent: QWidget, name: str, text: str) -> bool:
+    """The real confirmation dialog; tests replace `PhotosPage.confirm`."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle("Delete this person")
+    box.setText(f"Delete everything Likeness Guard keeps about “{name}”?")
+    box.setInformativeText(text)
+    delete = box.addButton("Delete", QMessageBox.ButtonRole.DestructiveRole)
+    keep = box.addButton("Keep", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(keep)
+    box.exec()
+    return box.clickedButton() is delete
+
+
 class PhotosPage(QWidget):
     """Enrollment. `enroll_finished` is emitted each time all queued photos were checked."""
 
     enroll_finished = Signal()
     profile_changed = Signal(str)
+    about_to_delete = Signal()
     references_changed = Signal()
 
     def __init__(self, session: AppSession, parent: QWidget | None = None) -> None:
@@ -74,10 +91,17 @@ class PhotosPage(QWidget):
         self.new_profile_button = QPushButton("New person…")
         self.new_profile_button.setToolTip("Helping someone else? Keep their photos apart.")
         self.new_profile_button.clicked.connect(self._new_profile)
+        self.delete_profile_button = QPushButton("Delete this person…")
+        self.delete_profile_button.setToolTip(
+            "Delete this person's face crops, scans and kept evidence from this computer"
+        )
+        self.delete_profile_button.clicked.connect(self.delete_profile)
+        self.confirm: Callable[[QWidget, str, str], bool] = confirm_profile_deletion
         profile_row = QHBoxLayout()
         profile_row.addWidget(profile_label)
         profile_row.addWidget(self.profile_box)
         profile_row.addWidget(self.new_profile_button)
+        profile_row.addWidget(self.delete_profile_button)
         profile_row.addStretch()
 
         self.drop_zone = DropZone(
@@ -180,6 +204,34 @@ class PhotosPage(QWidget):
         self.session.preferences.profile_name = name
         self.reload()
         self.profile_changed.emit(name)
+
+    def delete_profile(self) -> None:
+        """Delete the current person's data after a confirmation that says what goes."""
+        if self.is_busy():
+            self._say("Wait until the photos being checked are done, then try again.")
+            return
+        store = self.session.store
+        name = self.profile_name
+        profile = store.profile(name)
+        if profile is None:
+            return
+        scans = store.scans(profile.id)
+        summary = (
+            f"This deletes “{name}”: {profile.reference_count} face crop(s) with their "
+            f"measurements, {len(scans)} scan(s) with their matches and answers, and the "
+            "evidence copies no other person's scans need. The photos themselves and the "
+            "folders you scanned are not touched. This cannot be undone."
+        )
+        if not self.confirm(self, name, summary):
+            self._say("Nothing was deleted.")
+            return
+        self.about_to_delete.emit()  # running work on this person's data stops first
+        store.forget_profile(name)
+        remaining = [p.name for p in store.profiles()]
+        self.session.preferences.profile_name = remaining[0] if remaining else "me"
+        self.session.data_changed.emit()
+        self.profile_changed.emit(self.profile_name)
+        self._say(f"“{name}” was deleted.")
 
     # ---- adding photos -----------------------------------------------------------------
 

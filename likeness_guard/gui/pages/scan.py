@@ -269,16 +269,10 @@ class ScanPage(QWidget):
 
     def scan_options(self) -> ScanOptions:
         preferences = self.session.preferences
-        web: object = None
-        try:
-            from likeness_guard.core.sources.web import WebOptions
+        from likeness_guard.core.sources.web import WebOptions
 
-            web = WebOptions(allow_private_addresses=preferences.allow_private_addresses)
-        except ImportError:  # the web part is optional until it ships
-            web = None
-        return ScanOptions(
-            threshold=preferences.threshold, preset=preferences.preset.value, web=web
-        )
+        web = WebOptions(allow_private_addresses=preferences.allow_private_addresses)
+        return ScanOptions(threshold=preferences.threshold, preset=preferences.preset_name, web=web)
 
     def _begin(self, *, engine_inputs: list[str], profile_name: str) -> None:
         engine = self.session.engine

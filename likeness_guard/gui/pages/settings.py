@@ -7,6 +7,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
+    QDoubleSpinBox,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -70,8 +71,35 @@ class SettingsPage(QWidget):
             self.preset_buttons[preset] = button
             matching_layout.addWidget(button)
             matching_layout.addWidget(meaning)
-        self.preset_buttons[session.preferences.preset].setChecked(True)
+        self.custom_button = QRadioButton("My own threshold:")
+        self.custom_button.setAccessibleDescription("Match faces at a similarity you choose")
+        self.custom_value = QDoubleSpinBox()
+        self.custom_value.setRange(0.20, 0.80)
+        self.custom_value.setSingleStep(0.01)
+        self.custom_value.setDecimals(2)
+        self.custom_value.setAccessibleName("Custom similarity threshold")
+        self.custom_meaning = QLabel()
+        self.custom_meaning.setWordWrap(True)
+        self.custom_meaning.setContentsMargins(24, 0, 0, 6)
+        set_text_color(self.custom_meaning, muted_color(self.palette()))
+        self.preset_group.addButton(self.custom_button)
+        custom_row = QHBoxLayout()
+        custom_row.addWidget(self.custom_button)
+        custom_row.addWidget(self.custom_value)
+        custom_row.addStretch()
+        matching_layout.addLayout(custom_row)
+        matching_layout.addWidget(self.custom_meaning)
+        custom = session.preferences.custom_threshold
+        self.custom_value.setValue(
+            custom if custom is not None else PRESET_THRESHOLDS[session.preferences.preset]
+        )
+        if custom is not None:
+            self.custom_button.setChecked(True)
+        else:
+            self.preset_buttons[session.preferences.preset].setChecked(True)
+        self._describe_custom()
         self.preset_group.buttonToggled.connect(self._on_preset)
+        self.custom_value.valueChanged.connect(self._on_custom_value)
         note = QLabel("A new setting applies to the next scan; earlier results keep theirs.")
         note.setWordWrap(True)
         matching_layout.addWidget(note)
@@ -156,10 +184,39 @@ class SettingsPage(QWidget):
 
     @Slot()
     def _on_preset(self) -> None:
+        preferences = self.session.preferences
         for preset, button in self.preset_buttons.items():
             if button.isChecked():
-                self.session.preferences.preset = preset
+                preferences.preset = preset
+        custom = self.custom_button.isChecked()
+        preferences.custom_threshold = self.custom_value.value() if custom else None
+        self.custom_value.setEnabled(custom)
+        self._describe_custom()
         self.preset_changed.emit()
+
+    @Slot(float)
+    def _on_custom_value(self, value: float) -> None:
+        if not self.custom_button.isChecked():
+            self.custom_button.setChecked(True)  # typing a value means using it
+        self.session.preferences.custom_threshold = value
+        self._describe_custom()
+        self.preset_changed.emit()
+
+    def _describe_custom(self) -> None:
+        """Say what the chosen number means, in the terms of the measured presets."""
+        value = self.custom_value.value()
+        self.custom_value.setEnabled(self.custom_button.isChecked())
+        if value < PRESET_THRESHOLDS[Preset.LENIENT]:
+            meaning = "Very eager: many look-alikes will be listed; check each one by hand."
+        elif value < PRESET_THRESHOLDS[Preset.BALANCED]:
+            meaning = "Between lenient and balanced: few misses, some look-alikes."
+        elif value <= PRESET_THRESHOLDS[Preset.STRICT]:
+            meaning = "Between balanced and strict."
+        else:
+            meaning = "Stricter than strict: edited or low-quality images of you may be missed."
+        self.custom_meaning.setText(
+            f"Faces at least {value:.2f} similar to one of your photos count as matches. " + meaning
+        )
 
     @Slot(bool)
     def _on_private(self, allowed: bool) -> None:

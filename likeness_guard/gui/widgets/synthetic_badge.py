@@ -7,20 +7,12 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from likeness_guard.gui.style import muted_color, notice_color, set_text_color
 
-# Used until the provenance part provides its own sentence.
-FALLBACK_NO_MARKER_CAVEAT = (
-    "No sign of AI was found in this file, but that does not mean the image is real: "
-    "most fakes carry no marker at all."
-)
-
 
 def no_marker_caveat() -> str:
     """The sentence that must accompany every "no marker found"."""
-    try:
-        from likeness_guard.core.provenance import NO_MARKER_CAVEAT
-    except ImportError:
-        return FALLBACK_NO_MARKER_CAVEAT
-    return str(NO_MARKER_CAVEAT)
+    from likeness_guard.core.provenance import NO_MARKER_CAVEAT
+
+    return NO_MARKER_CAVEAT
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,72 @@
+"""Settings: a custom threshold is kept, explained, and used by the next scan."""
+
+import shutil
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from likeness_guard.core.engine import FaceEngine
+from likeness_guard.core.matching import Preset
+from tests.gui.conftest import WindowFactory, drop, enroll
+
+
+def test_a_custom_threshold_is_used_by_the_next_scan_and_remembered(
+    qtbot: QtBot,
+    make_window: WindowFactory,
+    data_dir: Path,
+    photos: dict[str, Path],
+    engine: FaceEngine,
+    tmp_path: Path,
+) -> None:
+    enroll(data_dir, engine, photos["yaoming"])
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    shutil.copy(photos["players"], folder)  # Yao Ming scores 0.62 here
+    window = make_window(data_dir)
+    settings = window.settings_page
+    settings.custom_value.setValue(0.70)
+    assert settings.custom_button.isChecked()
+    assert "0.70" in settings.custom_meaning.text()
+    assert "may be missed" in settings.custom_meaning.text()
+    assert window.session.preferences.threshold == 0.70
+    window.show_page("scan")
+    with qtbot.waitSignal(window.scan_page.scan_ended, timeout=60_000) as ended:
+        drop(window.scan_page.drop_zone, [folder])
+    scan = window.session.store.scan(ended.args[0])
+    assert scan is not None
+    assert (scan.threshold, scan.preset) == (0.70, None)
+    assert window.session.store.scan_counts(scan.id)["matches"] == 0
+    # Choosing a preset again drops the custom value.
+    settings.preset_buttons[Preset.LENIENT].setChecked(True)
+    assert window.session.preferences.custom_threshold is None
+    assert window.session.preferences.threshold == 0.28
+    settings.custom_value.setValue(0.33)
+    again = make_window(data_dir)  # a restart keeps the choice
+    assert again.settings_page.custom_button.isChecked()
+    assert again.settings_page.custom_value.value() == 0.33
+
+
+def test_deleting_a_person_keeps_the_others(
+    make_window: WindowFactory, data_dir: Path, photos: dict[str, Path], engine: FaceEngine
+) -> None:
+    enroll(data_dir, engine, photos["yaoming"], profile="me")
+    enroll(data_dir, engine, photos["tom_hanks"], profile="friend")
+    window = make_window(data_dir)
+    page = window.photos_page
+    page.create_profile("friend")
+    asked: list[str] = []
+
+    def say_yes(parent: object, name: str, text: str) -> bool:
+        asked.append(text)
+        return True
+
+    page.confirm = say_yes
+    page.delete_profile()
+    assert "1 face crop(s)" in asked[0]
+    assert [p.name for p in window.session.store.profiles()] == ["me"]
+    assert window.session.store.count_embeddings() == 1
+    assert page.profile_name == "me"
+    assert [row.name for row in page.rows()] == ["yaoming.jpg"]
+    page.confirm = lambda parent, name, text: False  # say no
+    page.delete_profile()
+    assert window.session.store.count_embeddings() == 1
