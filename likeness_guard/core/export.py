@@ -3,7 +3,7 @@
 from typing import Any
 
 from likeness_guard.core.errors import UserFacingError
-from likeness_guard.core.store import ItemRecord, Store
+from likeness_guard.core.store import ItemRecord, ScanRecord, Store
 
 
 def item_json(item: ItemRecord) -> dict[str, Any]:
@@ -54,6 +54,11 @@ def scan_document(store: Store, scan_id: int) -> dict[str, Any]:
     scan = store.scan(scan_id)
     if scan is None:
         raise UserFacingError(f"There is no scan number {scan_id}.")
+    return {**scan_json(scan), "items": [item_json(item) for item in store.items(scan_id)]}
+
+
+def scan_json(scan: ScanRecord) -> dict[str, Any]:
+    """A scan's settings and times, as the scan JSON and the report manifest give them."""
     return {
         "scan_id": scan.id,
         "profile": scan.profile_name,
@@ -64,5 +69,4 @@ def scan_document(store: Store, scan_id: int) -> dict[str, Any]:
         "status": scan.status,
         "started_at": scan.started_at,
         "finished_at": scan.finished_at,
-        "items": [item_json(item) for item in store.items(scan_id)],
     }

@@ -1,11 +1,11 @@
 """The face model pack: which ONNX files, where they are, and proof that they are intact."""
 
-import hashlib
 import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 
 from likeness_guard.core.errors import ModelPackError
+from likeness_guard.core.paths import file_sha256
 
 DEFAULT_PACK_NAME = "buffalo_s"
 DEFAULT_DETECTOR = "scrfd_500m_bnkps.onnx"
@@ -115,12 +115,3 @@ def _pick(folder: Path, prefixes: tuple[str, ...], what: str) -> Path:
         found = ", ".join(p.name for p in candidates) or "none"
         raise ModelPackError(f"Expected exactly one {what} in {folder}, found {found}.")
     return candidates[0]
-
-
-def file_sha256(path: Path) -> str:
-    """Return the hex SHA-256 of a file, read in chunks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for chunk in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()

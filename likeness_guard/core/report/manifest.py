@@ -9,6 +9,8 @@ from typing import Any
 
 from likeness_guard import APP_NAME, __version__
 from likeness_guard.core.errors import UserFacingError
+from likeness_guard.core.export import scan_json
+from likeness_guard.core.paths import file_sha256
 from likeness_guard.core.report.facts import MatchEntry
 from likeness_guard.core.store import ScanRecord, Store
 
@@ -42,17 +44,7 @@ def manifest_document(
         "pdf": {"file": pdf_name, "sha256": pdf_sha256, "page_size": page_size},
         "title_name": title_name,
         "unblurred": unblurred,
-        "scan": {
-            "scan_id": scan.id,
-            "profile": scan.profile_name,
-            "threshold": scan.threshold,
-            "preset": scan.preset,
-            "model_pack": scan.model_pack,
-            "inputs": scan.inputs,
-            "status": scan.status,
-            "started_at": scan.started_at,
-            "finished_at": scan.finished_at,
-        },
+        "scan": scan_json(scan),
         "items": [entry.facts() for entry in entries],
     }
 
@@ -90,14 +82,6 @@ class VerifyResult:
         return self.pdf_ok and all(check.ok for check in self.items)
 
 
-def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as file:
-        for block in iter(lambda: file.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def load_manifest(pdf_path: Path) -> tuple[Path, dict[str, Any]]:
     """Read the manifest beside `pdf_path`; raises UserFacingError when absent or invalid."""
     path = manifest_path_for(pdf_path)
@@ -122,7 +106,7 @@ def verify_report(pdf_path: Path | str, store: Store) -> VerifyResult:
     pdf = Path(pdf_path)
     manifest_path, document = load_manifest(pdf)
     try:
-        actual = _sha256_file(pdf)
+        actual = file_sha256(pdf)
     except OSError as exc:
         raise UserFacingError(f"The report {pdf} cannot be read ({exc.strerror or exc}).") from exc
     checks = []

@@ -20,7 +20,7 @@ from likeness_guard.core.matching import similarity_words
 from likeness_guard.core.store import ItemRecord, Store, Verdict
 from likeness_guard.gui.previews import PreviewImages
 from likeness_guard.gui.style import heading_font, muted_color, ok_color, set_text_color
-from likeness_guard.gui.widgets.blurred_preview import BlurredPreview
+from likeness_guard.gui.widgets.blurred_preview import BlurredPreview, sync_reveal_button
 from likeness_guard.gui.widgets.face_thumbnail import FaceThumbnail
 from likeness_guard.gui.widgets.match_card import (
     breakable,
@@ -187,10 +187,7 @@ class MatchDetail(QWidget):
 
     def set_revealed(self, revealed: bool) -> None:
         self.preview.set_revealed(revealed)
-        self.reveal_button.blockSignals(True)
-        self.reveal_button.setChecked(revealed)
-        self.reveal_button.blockSignals(False)
-        self.reveal_button.setText("Blur again" if revealed else "Show image")
+        sync_reveal_button(self.reveal_button, revealed)
 
     def _show_verdict(self, verdict: str | None) -> None:
         self.verdict.setText(verdict_text(verdict))

@@ -2,7 +2,7 @@
 
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent, QPalette, QPen, QPixmap
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtWidgets import QAbstractButton, QSizePolicy, QWidget
 
 from likeness_guard.gui.previews import PreviewImages
 
@@ -112,3 +112,11 @@ class BlurredPreview(QWidget):
             else:
                 painter.setPen(QPen(other, 1.5, Qt.PenStyle.DashLine))
             painter.drawRect(rect)
+
+
+def sync_reveal_button(button: QAbstractButton, revealed: bool) -> None:
+    """Show on a "Show image" / "Blur again" toggle whether the image is revealed."""
+    button.blockSignals(True)  # mirroring the state must not toggle it back
+    button.setChecked(revealed)
+    button.blockSignals(False)
+    button.setText("Blur again" if revealed else "Show image")
