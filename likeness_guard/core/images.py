@@ -1,6 +1,7 @@
 """Safe image decoding: any common format in, RGB arrays out, or a plain-words error."""
 
 import io
+import struct
 import warnings
 from dataclasses import dataclass
 from functools import cache
@@ -16,6 +17,22 @@ MAX_PIXELS = 100_000_000
 # Above this, JPEGs are decoded at a reduced scale: the detector never sees more detail.
 DRAFT_ABOVE_PIXELS = 40_000_000
 MAX_FRAMES = 8
+
+
+# How Pillow's decoders report truncated or corrupt data (found by fuzzing: a damaged TIFF
+# or GIF header can raise any of these, not only OSError).
+_CORRUPT_DATA_ERRORS = (
+    OSError,
+    ValueError,
+    SyntaxError,
+    EOFError,
+    MemoryError,
+    TypeError,
+    IndexError,
+    KeyError,
+    ArithmeticError,
+    struct.error,
+)
 
 
 @dataclass(frozen=True)
@@ -72,8 +89,7 @@ def decode_image(data: bytes, *, max_frames: int = MAX_FRAMES) -> DecodedImage:
         raise ImageError("the image claims to be too large to analyse safely") from exc
     except UnidentifiedImageError as exc:
         raise ImageError(f"the {kind.upper()} data is damaged or not supported") from exc
-    except (OSError, ValueError, SyntaxError, EOFError, MemoryError) as exc:
-        # Pillow reports truncated or corrupt data with these.
+    except _CORRUPT_DATA_ERRORS as exc:
         raise ImageError(
             f"the {kind.upper()} file is damaged or incomplete ({_short(exc)})"
         ) from exc
