@@ -13,6 +13,12 @@ log = logging.getLogger(__name__)
 
 def run_app(args: argparse.Namespace) -> int:
     """Open the main window with the global options (data_dir, models); returns the exit code."""
+    from likeness_guard.gui.display_check import display_problem
+
+    problem = display_problem()
+    if problem is not None:
+        print(f"likeness-guard: {problem}", file=sys.stderr)
+        return 2
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QGuiApplication, QIcon
     from PySide6.QtWidgets import QApplication, QMessageBox
