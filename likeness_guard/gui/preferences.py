@@ -104,5 +104,9 @@ class Preferences:
     def show_face_crops(self, value: bool) -> None:
         self.settings.setValue("matches/show_face_crops", value)
 
+    def forget_profile_name(self) -> None:
+        """Drop the remembered profile name (it may be a person's name) after deleting data."""
+        self.settings.remove("profile/current")
+
     def sync(self) -> None:
         self.settings.sync()

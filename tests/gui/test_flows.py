@@ -169,8 +169,9 @@ def test_delete_all_empties_the_store(
     engine: FaceEngine,
     sample_folder: Path,
 ) -> None:
-    enroll(data_dir, engine, photos["yaoming"])
+    enroll(data_dir, engine, photos["yaoming"], profile="Jane Doe")
     window = make_window(data_dir)
+    window.photos_page.create_profile("Jane Doe")
     scan_by_drop(qtbot, window, [sample_folder])
     settings = window.settings_page
     asked: list[str] = []
@@ -182,7 +183,7 @@ def test_delete_all_empties_the_store(
     settings.confirm = confirm
     settings.delete_button.click()
     [text] = asked
-    assert "1 profile(s) (me) with 1 face crop(s)" in text
+    assert "1 profile(s) (Jane Doe) with 1 face crop(s)" in text
     assert "1 scan(s) with the results for 3 file(s), including 1 match(es)" in text
     assert "1 evidence file(s)" in text
     assert "not touched" in text
@@ -193,6 +194,8 @@ def test_delete_all_empties_the_store(
     assert window.matches_page.cards == []
     assert window.photos_page.rows() == []
     assert window.photos_page.empty_label.isVisibleTo(window.photos_page)
+    # The settings file no longer names the person either.
+    assert window.session.preferences.settings.value("profile/current") is None
 
 
 def test_declining_the_confirmation_deletes_nothing(

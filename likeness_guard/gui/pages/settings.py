@@ -258,5 +258,6 @@ class SettingsPage(QWidget):
             return
         self.about_to_delete.emit()
         self.session.store.forget_all()
+        self.session.preferences.forget_profile_name()
         self.session.data_changed.emit()
         self.delete_status.setText("All your data was deleted from this computer.")
