@@ -11,8 +11,8 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -41,6 +41,9 @@ from likeness_guard.core.store import (
     Store,
 )
 
+if TYPE_CHECKING:  # imported for real only when a web address is scanned
+    from likeness_guard.core.sources.web import WebOptions
+
 log = logging.getLogger(__name__)
 
 PREFETCH = 4  # decoded images waiting for the models; bounds memory
@@ -54,7 +57,7 @@ class ScanOptions:
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
     max_frames: int = 8
     check_provenance: bool = True
-    web: Any = None  # a sources.web.WebOptions; None means the defaults
+    web: "WebOptions | None" = None  # None means the defaults
 
 
 @dataclass(frozen=True)
@@ -340,8 +343,6 @@ def _copy_results(base: ItemRecord, first: ItemRecord) -> ItemRecord:
 
 
 def _with(record: ItemRecord, **changes: Any) -> ItemRecord:
-    from dataclasses import replace
-
     return replace(record, **changes)
 
 

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLabel,
-    QMessageBox,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 from likeness_guard.core.enroll import EnrollResult
 from likeness_guard.gui.session import AppSession
 from likeness_guard.gui.style import error_color, heading_font, muted_color, set_text_color
+from likeness_guard.gui.widgets.confirm import confirm_deletion
 from likeness_guard.gui.widgets.drop_zone import DropZone
 from likeness_guard.gui.widgets.reference_row import ReferenceRow
 from likeness_guard.gui.workers import BackgroundTask, EnrollWorker
@@ -45,16 +45,13 @@ def expand_photo_paths(inputs: list[str]) -> list[Path]:
 
 def confirm_profile_deletion(parent: QWidget, name: str, text: str) -> bool:
     """The real confirmation dialog; tests replace `PhotosPage.confirm`."""
-    box = QMessageBox(parent)
-    box.setIcon(QMessageBox.Icon.Question)
-    box.setWindowTitle("Delete this person")
-    box.setText(f"Delete everything Likeness Guard keeps about “{name}”?")
-    box.setInformativeText(text)
-    delete = box.addButton("Delete", QMessageBox.ButtonRole.DestructiveRole)
-    keep = box.addButton("Keep", QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(keep)
-    box.exec()
-    return box.clickedButton() is delete
+    return confirm_deletion(
+        parent,
+        title="Delete this person",
+        question=f"Delete everything Likeness Guard keeps about “{name}”?",
+        details=text,
+        delete_label="Delete",
+    )
 
 
 class PhotosPage(QWidget):

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QRadioButton,
     QScrollArea,
@@ -22,22 +21,20 @@ from PySide6.QtWidgets import (
 from likeness_guard.core.matching import PRESET_MEANINGS, PRESET_THRESHOLDS, Preset
 from likeness_guard.gui.session import AppSession
 from likeness_guard.gui.style import heading_font, muted_color, set_text_color
+from likeness_guard.gui.widgets.confirm import confirm_deletion
 
 PRESET_NAMES = {Preset.STRICT: "Strict", Preset.BALANCED: "Balanced", Preset.LENIENT: "Lenient"}
 
 
 def ask_to_confirm(parent: QWidget, text: str) -> bool:
     """The real confirmation dialog; tests replace `SettingsPage.confirm`."""
-    box = QMessageBox(parent)
-    box.setIcon(QMessageBox.Icon.Question)
-    box.setWindowTitle("Delete all my data")
-    box.setText("Delete all of your Likeness Guard data from this computer?")
-    box.setInformativeText(text)
-    delete = box.addButton("Delete everything", QMessageBox.ButtonRole.DestructiveRole)
-    keep = box.addButton("Keep my data", QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(keep)
-    box.exec()
-    return box.clickedButton() is delete
+    return confirm_deletion(
+        parent,
+        title="Delete all my data",
+        question="Delete all of your Likeness Guard data from this computer?",
+        details=text,
+        delete_label="Delete everything",
+    )
 
 
 class SettingsPage(QWidget):
