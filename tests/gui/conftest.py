@@ -84,6 +84,17 @@ def make_window(qtbot: QtBot, engine: FaceEngine, settings_file: Path) -> Iterat
         window.shutdown()
 
 
+def scan_by_drop(qtbot: QtBot, window: MainWindow, inputs: list[Path | str]) -> int:
+    """Drop `inputs` on the Scan page, wait for the scan to end, and return its id."""
+    page = window.scan_page
+    window.show_page("scan")
+    with qtbot.waitSignal(page.scan_ended, timeout=60_000) as blocker:
+        drop(page.drop_zone, list(inputs))
+    scan_id = blocker.args[0] if blocker.args else None
+    assert isinstance(scan_id, int)
+    return scan_id
+
+
 def enroll(data_dir: Path, engine: FaceEngine, photo: Path, profile: str = "me") -> None:
     """Enroll a photo directly through the core (setup for tests about other pages)."""
     with Store.open(data_dir) as store:

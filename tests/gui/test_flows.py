@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 from likeness_guard.core.engine import FaceEngine
 from likeness_guard.core.store import ScanStatus, Store, Verdict
 from likeness_guard.gui.widgets.match_card import source_name
-from tests.gui.conftest import WindowFactory, copies_with_changes, drop, enroll
+from tests.gui.conftest import WindowFactory, copies_with_changes, drop, enroll, scan_by_drop
 
 SCAN_TIMEOUT_MS = 60_000
 
@@ -24,19 +24,6 @@ def sample_folder(tmp_path: Path, photos: dict[str, Path]) -> Path:
     for name in ("players", "gdp", "t1"):
         shutil.copy(photos[name], folder / photos[name].name)
     return folder
-
-
-def scan_by_drop(qtbot: QtBot, window_factory_result: object, inputs: list[Path]) -> int:
-    from likeness_guard.gui.main_window import MainWindow
-
-    assert isinstance(window_factory_result, MainWindow)
-    page = window_factory_result.scan_page
-    window_factory_result.show_page("scan")
-    with qtbot.waitSignal(page.scan_ended, timeout=SCAN_TIMEOUT_MS) as blocker:
-        drop(page.drop_zone, list(inputs))
-    scan_id = blocker.args[0] if blocker.args else None
-    assert isinstance(scan_id, int)
-    return scan_id
 
 
 def test_dropped_photos_are_checked_and_enrolled(

@@ -7,7 +7,7 @@ from pytestqt.qtbot import QtBot
 
 from likeness_guard.core.engine import FaceEngine
 from likeness_guard.core.matching import Preset
-from tests.gui.conftest import WindowFactory, drop, enroll
+from tests.gui.conftest import WindowFactory, enroll, scan_by_drop
 
 
 def test_a_custom_threshold_is_used_by_the_next_scan_and_remembered(
@@ -29,10 +29,7 @@ def test_a_custom_threshold_is_used_by_the_next_scan_and_remembered(
     assert "0.70" in settings.custom_meaning.text()
     assert "may be missed" in settings.custom_meaning.text()
     assert window.session.preferences.threshold == 0.70
-    window.show_page("scan")
-    with qtbot.waitSignal(window.scan_page.scan_ended, timeout=60_000) as ended:
-        drop(window.scan_page.drop_zone, [folder])
-    scan = window.session.store.scan(ended.args[0])
+    scan = window.session.store.scan(scan_by_drop(qtbot, window, [folder]))
     assert scan is not None
     assert (scan.threshold, scan.preset) == (0.70, None)
     assert window.session.store.scan_counts(scan.id)["matches"] == 0

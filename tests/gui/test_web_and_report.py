@@ -13,7 +13,7 @@ from likeness_guard.core.engine import FaceEngine
 from likeness_guard.core.store import Verdict
 from likeness_guard.gui.report_dialog import ReportDialog
 from likeness_guard.gui.widgets.match_card import source_name
-from tests.gui.conftest import WindowFactory, drop, enroll
+from tests.gui.conftest import WindowFactory, enroll, scan_by_drop
 from tests.unit.sources.local_server import LocalServer
 
 SCAN_TIMEOUT_MS = 60_000
@@ -61,11 +61,7 @@ def test_a_dropped_web_address_is_refused_on_a_private_network_by_default(
 ) -> None:
     enroll(data_dir, engine, photos["yaoming"])
     window = make_window(data_dir)
-    page = window.scan_page
-    window.show_page("scan")
-    with qtbot.waitSignal(page.scan_ended, timeout=SCAN_TIMEOUT_MS) as ended:
-        drop(page.drop_zone, [site.url("/a.jpg")])
-    scan_id = ended.args[0]
+    scan_id = scan_by_drop(qtbot, window, [site.url("/a.jpg")])
     (item,) = window.session.store.items(scan_id)
     assert item.error == "refused: address is on a private network"
     assert site.requests_to("/a.jpg") == []
@@ -85,11 +81,7 @@ def test_an_evidence_report_is_exported_from_the_matches_page(
     for name in ("players", "yaoming", "gdp"):
         shutil.copy(photos[name], folder / photos[name].name)
     window = make_window(data_dir)
-    page = window.scan_page
-    window.show_page("scan")
-    with qtbot.waitSignal(page.scan_ended, timeout=SCAN_TIMEOUT_MS) as ended:
-        drop(page.drop_zone, [folder])
-    scan_id = ended.args[0]
+    scan_id = scan_by_drop(qtbot, window, [folder])
     matches = window.matches_page
     by_name = {source_name(card.item): card.item for card in matches.cards}
     assert set(by_name) == {"players.jpg", "yaoming.jpg"}
