@@ -13,11 +13,11 @@ import itertools
 import numpy as np
 from PIL import Image, ImageFilter
 
-from likeness_guard.core.engine import FaceEngine
-from likeness_guard.core.images import decode_image
-from likeness_guard.core.matching import PRESET_THRESHOLDS
-from likeness_guard.core.models import sample_photos
-from likeness_guard.core.quality import MIN_FACE_WIDTH
+from likeness_guard.core.domain.thresholds import PRESET_THRESHOLDS
+from likeness_guard.core.engine.face_engine import FaceEngine
+from likeness_guard.core.engine.model_pack import sample_photos
+from likeness_guard.core.engine.quality import MIN_FACE_WIDTH
+from likeness_guard.core.imaging.decode import decode_image
 
 
 def degraded(image: Image.Image) -> dict[str, Image.Image]:

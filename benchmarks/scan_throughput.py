@@ -15,12 +15,12 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from likeness_guard.core.engine import FaceEngine
-from likeness_guard.core.enroll import enroll_file
-from likeness_guard.core.models import sample_photos
-from likeness_guard.core.scan import ScanOptions, run_scan
+from likeness_guard.core.engine.face_engine import FaceEngine
+from likeness_guard.core.engine.model_pack import sample_photos
+from likeness_guard.core.pipeline.enroll import enroll_file
+from likeness_guard.core.pipeline.scan import ScanOptions, run_scan
 from likeness_guard.core.sources.folders import iter_path_items
-from likeness_guard.core.store import Store
+from likeness_guard.core.storage.store import Store
 
 
 def make_folder(folder: Path, copies: int) -> list[Path]:
@@ -45,7 +45,7 @@ def baseline(paths: list[Path]) -> float:
     from insightface.model_zoo import model_zoo
     from insightface.utils import face_align
 
-    from likeness_guard.core.models import load_model_pack
+    from likeness_guard.core.engine.model_pack import load_model_pack
 
     pack = load_model_pack()
     detector = model_zoo.get_model(str(pack.detector), providers=["CPUExecutionProvider"])

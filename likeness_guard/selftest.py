@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, TextIO
 from likeness_guard import __version__
 
 if TYPE_CHECKING:
-    from likeness_guard.core.engine import DetectedFace, FaceEngine
-    from likeness_guard.core.models import ModelPack
+    from likeness_guard.core.engine.face_engine import DetectedFace, FaceEngine
+    from likeness_guard.core.engine.model_pack import ModelPack
 
 log = logging.getLogger(__name__)
 
@@ -59,8 +59,8 @@ def run_self_test(stream: TextIO | None = None) -> int:
     reason: str | None = None
     try:
         with _scratch_environment() as scratch:
-            from likeness_guard.core.engine import FaceEngine
-            from likeness_guard.core.models import load_model_pack
+            from likeness_guard.core.engine.face_engine import FaceEngine
+            from likeness_guard.core.engine.model_pack import load_model_pack
 
             pack = load_model_pack()  # verifies the pinned SHA-256 of both files
             hashes = dict(pack.sha256)
@@ -119,7 +119,7 @@ def _detect_and_embed(engine: "FaceEngine", pack: "ModelPack") -> "DetectedFace"
     """
     import numpy as np
 
-    from likeness_guard.core.images import decode_image
+    from likeness_guard.core.imaging.decode import decode_image
 
     photo = pack.detector.parent / SELF_TEST_PHOTO
     if not photo.is_file():

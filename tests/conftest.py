@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from likeness_guard.core.engine import FaceEngine
-from likeness_guard.core.models import sample_photos
-from likeness_guard.core.store import Store
+from likeness_guard.core.engine.face_engine import FaceEngine
+from likeness_guard.core.engine.model_pack import sample_photos
+from likeness_guard.core.storage.store import Store
 
 
 @pytest.fixture(scope="session")

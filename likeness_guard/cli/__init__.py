@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 
 from likeness_guard import APP_NAME, __version__
-from likeness_guard.core.errors import UserFacingError
+from likeness_guard.core.domain.errors import UserFacingError
 
 log = logging.getLogger("likeness_guard")
 

@@ -6,10 +6,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from likeness_guard.core.engine import FaceEngine
-from likeness_guard.core.models import load_model_pack
-from likeness_guard.core.paths import write_atomic
-from likeness_guard.core.store import Store
+from likeness_guard.core.engine.face_engine import FaceEngine
+from likeness_guard.core.engine.model_pack import load_model_pack
+from likeness_guard.core.storage.paths import write_atomic
+from likeness_guard.core.storage.store import Store
 
 DEFAULT_PROFILE = "me"
 

@@ -4,7 +4,7 @@ import argparse
 from pathlib import Path
 
 from likeness_guard.cli.common import add_profile_option, open_engine, open_store
-from likeness_guard.core.enroll import enroll_file
+from likeness_guard.core.pipeline.enroll import enroll_file
 
 
 def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from likeness_guard.cli.common import write_json
-from likeness_guard.core.errors import SourceError, UserFacingError
+from likeness_guard.core.domain.errors import SourceError, UserFacingError
 from likeness_guard.core.sources.web import is_web_address
 
 if TYPE_CHECKING:

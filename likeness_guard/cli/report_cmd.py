@@ -4,7 +4,7 @@ import argparse
 import sys
 
 from likeness_guard.cli.common import open_store
-from likeness_guard.core.errors import UserFacingError
+from likeness_guard.core.domain.errors import UserFacingError
 
 UNBLURRED_WARNING = (
     "Warning: this report will show the images without blurring. Anyone who opens it will "

@@ -5,13 +5,13 @@ import sys
 from pathlib import Path
 
 from likeness_guard.cli.common import add_profile_option, open_engine, open_store, say, write_json
-from likeness_guard.core.cancel import CancelToken
-from likeness_guard.core.errors import UserFacingError
-from likeness_guard.core.export import scan_document
-from likeness_guard.core.matching import Preset, resolve_threshold, similarity_words
-from likeness_guard.core.scan import ScanOptions, ScanProgress, run_scan
+from likeness_guard.core.domain.cancel import CancelToken
+from likeness_guard.core.domain.errors import UserFacingError
+from likeness_guard.core.domain.serialize import scan_document
+from likeness_guard.core.domain.thresholds import Preset, resolve_threshold, similarity_words
+from likeness_guard.core.pipeline.scan import ScanOptions, ScanProgress, run_scan
 from likeness_guard.core.sources.folders import DEFAULT_MAX_FILE_BYTES
-from likeness_guard.core.store import ItemRecord
+from likeness_guard.core.storage.store import ItemRecord
 
 
 def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:

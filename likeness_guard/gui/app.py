@@ -23,7 +23,7 @@ def run_app(args: argparse.Namespace) -> int:
     from PySide6.QtGui import QGuiApplication, QIcon
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from likeness_guard.core.errors import UserFacingError
+    from likeness_guard.core.domain.errors import UserFacingError
     from likeness_guard.gui.main_window import MainWindow
     from likeness_guard.gui.preferences import APPLICATION, ORGANIZATION, Preferences
     from likeness_guard.gui.session import AppSession
@@ -60,7 +60,7 @@ def run_app(args: argparse.Namespace) -> int:
 
 
 def _default_data_dir() -> Path:
-    from likeness_guard.core.paths import data_dir
+    from likeness_guard.core.storage.paths import data_dir
 
     return data_dir()
 

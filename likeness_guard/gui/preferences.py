@@ -2,7 +2,7 @@
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from likeness_guard.core.matching import DEFAULT_PRESET, PRESET_THRESHOLDS, Preset
+from likeness_guard.core.domain.thresholds import DEFAULT_PRESET, PRESET_THRESHOLDS, Preset
 
 ORGANIZATION = "LikenessGuard"
 APPLICATION = "likeness-guard"

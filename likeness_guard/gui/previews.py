@@ -12,8 +12,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QRectF, Qt, QThread, Signal, Slot
 from PySide6.QtGui import QImage
 
-from likeness_guard.core.evidence import EvidenceFolder
-from likeness_guard.core.store import ItemRecord
+from likeness_guard.core.storage.evidence import EvidenceFolder
+from likeness_guard.core.storage.store import ItemRecord
 
 log = logging.getLogger(__name__)
 

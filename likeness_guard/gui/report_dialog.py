@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from likeness_guard.core.store import ItemRecord, Verdict
+from likeness_guard.core.storage.store import ItemRecord, Verdict
 
 UNBLURRED_WARNING = (
     "The report will show the matched images as they are, without blurring. Anyone who "

@@ -33,7 +33,7 @@ def _wait_until(app: QApplication, condition: Callable[[], bool], seconds: float
 
 def take_screenshots(out_dir: Path) -> list[Path]:
     """Write welcome, photos, scan, matches, detail and settings PNGs; returns their paths."""
-    from likeness_guard.core.engine import FaceEngine
+    from likeness_guard.core.engine.face_engine import FaceEngine
     from likeness_guard.gui.main_window import MainWindow
     from likeness_guard.gui.preferences import Preferences
     from likeness_guard.gui.session import AppSession

@@ -4,8 +4,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from likeness_guard.core.engine import FaceEngine
-from likeness_guard.core.store import Store
+from likeness_guard.core.engine.face_engine import FaceEngine
+from likeness_guard.core.storage.store import Store
 from likeness_guard.gui.preferences import Preferences
 from likeness_guard.gui.workers import BackgroundTask, EngineLoadWorker
 

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
-from likeness_guard.core.cancel import CancelToken
-from likeness_guard.core.engine import FaceEngine
-from likeness_guard.core.errors import UserFacingError
-from likeness_guard.core.scan import ScanOptions, ScanProgress
-from likeness_guard.core.store import ItemRecord, Store
+from likeness_guard.core.domain.cancel import CancelToken
+from likeness_guard.core.domain.errors import UserFacingError
+from likeness_guard.core.engine.face_engine import FaceEngine
+from likeness_guard.core.pipeline.scan import ScanOptions, ScanProgress
+from likeness_guard.core.storage.store import ItemRecord, Store
 
 if TYPE_CHECKING:
     from likeness_guard.gui.report_dialog import ReportRequest
@@ -105,7 +105,7 @@ class EngineLoadWorker(Worker):
         self.models_dir = models_dir
 
     def work(self) -> FaceEngine:
-        from likeness_guard.core.models import load_model_pack
+        from likeness_guard.core.engine.model_pack import load_model_pack
 
         return FaceEngine(load_model_pack(self.models_dir))
 
@@ -126,7 +126,7 @@ class EnrollWorker(Worker):
         self.paths = paths
 
     def work(self) -> int:
-        from likeness_guard.core.enroll import enroll_file
+        from likeness_guard.core.pipeline.enroll import enroll_file
 
         accepted = 0
         # The store's connection belongs to the thread that opened it.
@@ -168,7 +168,7 @@ class ScanWorker(Worker):
         self._announced = False
 
     def work(self) -> int:
-        from likeness_guard.core.scan import run_scan
+        from likeness_guard.core.pipeline.scan import run_scan
 
         with Store.open(self.data_dir) as store:
             profile = store.profile(self.profile_name)

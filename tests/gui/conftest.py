@@ -13,9 +13,9 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from likeness_guard.core.engine import FaceEngine
-from likeness_guard.core.enroll import enroll_file
-from likeness_guard.core.store import Store
+from likeness_guard.core.engine.face_engine import FaceEngine
+from likeness_guard.core.pipeline.enroll import enroll_file
+from likeness_guard.core.storage.store import Store
 from likeness_guard.gui.main_window import MainWindow
 from likeness_guard.gui.preferences import Preferences
 from likeness_guard.gui.session import AppSession

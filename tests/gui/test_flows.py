@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from likeness_guard.core.engine import FaceEngine
-from likeness_guard.core.store import ScanStatus, Store, Verdict
+from likeness_guard.core.engine.face_engine import FaceEngine
+from likeness_guard.core.storage.store import ScanStatus, Store, Verdict
 from likeness_guard.gui.widgets.match_card import source_name
 from tests.gui.conftest import WindowFactory, copies_with_changes, drop, enroll, scan_by_drop
 

@@ -7,7 +7,7 @@ from PySide6.QtCore import QSize
 from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 
-from likeness_guard.core.evidence import EvidenceFolder
+from likeness_guard.core.storage.evidence import EvidenceFolder
 from likeness_guard.gui.previews import PreviewRequest, decode_preview
 from likeness_guard.gui.widgets.blurred_preview import BlurredPreview
 

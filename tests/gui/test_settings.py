@@ -5,8 +5,8 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from likeness_guard.core.engine import FaceEngine
-from likeness_guard.core.matching import Preset
+from likeness_guard.core.domain.thresholds import Preset
+from likeness_guard.core.engine.face_engine import FaceEngine
 from tests.gui.conftest import WindowFactory, enroll, scan_by_drop
 
 

@@ -9,8 +9,8 @@ import pytest
 from pypdf import PdfReader
 from pytestqt.qtbot import QtBot
 
-from likeness_guard.core.engine import FaceEngine
-from likeness_guard.core.store import Verdict
+from likeness_guard.core.engine.face_engine import FaceEngine
+from likeness_guard.core.storage.store import Verdict
 from likeness_guard.gui.report_dialog import ReportDialog
 from likeness_guard.gui.widgets.match_card import source_name
 from tests.gui.conftest import WindowFactory, enroll, scan_by_drop

@@ -203,7 +203,7 @@ def test_scan_without_enrolling_says_what_to_do(
 
 
 def test_forget_all_removes_every_embedding(tmp_path: Path, photos: dict[str, Path]) -> None:
-    from likeness_guard.core.store import Store
+    from likeness_guard.core.storage.store import Store
 
     data = str(tmp_path / "data")
     assert main(["--data-dir", data, "enroll", str(photos["yaoming"])]) == 0

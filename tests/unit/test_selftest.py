@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from likeness_guard import selftest
-from likeness_guard.core.models import PINNED_SHA256
+from likeness_guard.core.engine.model_pack import PINNED_SHA256
 
 
 @pytest.mark.slow

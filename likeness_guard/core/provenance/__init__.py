@@ -7,7 +7,7 @@ watermark, and returns a `SyntheticReport`. Finding nothing does not make an ima
 `NO_MARKER_CAVEAT` wherever "no marker found" is shown.
 """
 
-from likeness_guard.core.formats import sniff_format
+from likeness_guard.core.imaging.formats import sniff_format
 from likeness_guard.core.provenance.inspector import inspect_bytes
 from likeness_guard.core.provenance.model import (
     NO_MARKER_CAVEAT,

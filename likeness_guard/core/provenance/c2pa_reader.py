@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from likeness_guard.core.formats import MIME_TYPES
+from likeness_guard.core.imaging.formats import MIME_TYPES
 from likeness_guard.core.provenance.model import Effect, Finding, ProvenanceIndicator, Strength
 from likeness_guard.core.provenance.vocabulary import (
     credit_phrase,

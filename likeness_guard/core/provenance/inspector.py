@@ -10,7 +10,7 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
-from likeness_guard.core.formats import sniff_format
+from likeness_guard.core.imaging.formats import sniff_format
 from likeness_guard.core.provenance import watermark
 from likeness_guard.core.provenance.c2pa_reader import c2pa_findings
 from likeness_guard.core.provenance.containers import MetadataBlocks, collect_blocks

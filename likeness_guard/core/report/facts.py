@@ -10,13 +10,13 @@ from typing import Any
 
 from PIL import Image
 
-from likeness_guard.core.errors import ImageError
-from likeness_guard.core.export import item_json
-from likeness_guard.core.images import decode_image
-from likeness_guard.core.matching import similarity_words
-from likeness_guard.core.report import blur
+from likeness_guard.core.domain.errors import ImageError
+from likeness_guard.core.domain.serialize import item_json
+from likeness_guard.core.domain.thresholds import similarity_words
+from likeness_guard.core.imaging import blur
+from likeness_guard.core.imaging.decode import decode_image
 from likeness_guard.core.report.pdq import PdqHash, pdq_hash
-from likeness_guard.core.store import ItemRecord, ReferenceFace, ScanRecord, Store
+from likeness_guard.core.storage.store import ItemRecord, ReferenceFace, ScanRecord, Store
 
 log = logging.getLogger(__name__)
 

@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from likeness_guard import APP_NAME, __version__
-from likeness_guard.core.errors import UserFacingError
-from likeness_guard.core.export import scan_json
-from likeness_guard.core.paths import file_sha256
+from likeness_guard.core.domain.errors import UserFacingError
+from likeness_guard.core.domain.serialize import scan_json
 from likeness_guard.core.report.facts import MatchEntry
-from likeness_guard.core.store import ScanRecord, Store
+from likeness_guard.core.storage.paths import file_sha256
+from likeness_guard.core.storage.store import ScanRecord, Store
 
 MANIFEST_FORMAT = "likeness-guard-report-manifest"
 MANIFEST_VERSION = 1

@@ -15,14 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from likeness_guard import APP_NAME, __version__
-from likeness_guard.core.errors import UserFacingError
-from likeness_guard.core.paths import atomic_output, write_atomic
+from likeness_guard.core.domain.errors import UserFacingError
 from likeness_guard.core.provenance import NO_MARKER_CAVEAT
 from likeness_guard.core.report import texts
 from likeness_guard.core.report.facts import MatchEntry, iter_entries, short_json
 from likeness_guard.core.report.fonts import ReportFonts, load_fonts, markup
 from likeness_guard.core.report.manifest import manifest_document, manifest_path_for
-from likeness_guard.core.store import ItemRecord, ScanRecord, Store, Verdict
+from likeness_guard.core.storage.paths import atomic_output, write_atomic
+from likeness_guard.core.storage.store import ItemRecord, ScanRecord, Store, Verdict
 
 # Territories whose paper is US Letter (CLDR's paperSize data); everywhere else uses A4.
 LETTER_TERRITORIES = frozenset(

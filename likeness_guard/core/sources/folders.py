@@ -6,9 +6,9 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from likeness_guard.core.cancel import CancelToken
-from likeness_guard.core.errors import SourceError
-from likeness_guard.core.formats import sniff_format
+from likeness_guard.core.domain.cancel import CancelToken
+from likeness_guard.core.domain.errors import SourceError
+from likeness_guard.core.imaging.formats import sniff_format
 from likeness_guard.core.sources.base import FileFacts, SourceItem
 
 IMAGE_SUFFIXES = frozenset(

@@ -34,9 +34,9 @@ from urllib3.util.connection import allowed_gai_family, create_connection
 from urllib3.util.request import ACCEPT_ENCODING
 
 from likeness_guard import __version__
-from likeness_guard.core.cancel import CancelToken
-from likeness_guard.core.errors import SourceError
-from likeness_guard.core.formats import sniff_format
+from likeness_guard.core.domain.cancel import CancelToken
+from likeness_guard.core.domain.errors import SourceError
+from likeness_guard.core.imaging.formats import sniff_format
 from likeness_guard.core.sources.base import HttpExchange, PageSnapshot, SourceItem, WebOrigin
 from likeness_guard.core.sources.html_images import find_page_links
 

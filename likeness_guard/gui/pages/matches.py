@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from likeness_guard.core.store import ItemRecord, Verdict
+from likeness_guard.core.storage.store import ItemRecord, Verdict
 from likeness_guard.gui.pages.match_detail import DETAIL_PREVIEW_SIDE, MatchDetail
 from likeness_guard.gui.previews import PreviewImages, PreviewService, request_for
 from likeness_guard.gui.report_dialog import ReportDialog, ReportRequest

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from likeness_guard.core.enroll import EnrollResult
+from likeness_guard.core.pipeline.enroll import EnrollResult
 from likeness_guard.gui.session import AppSession
 from likeness_guard.gui.style import error_color, heading_font, muted_color, set_text_color
 from likeness_guard.gui.widgets.confirm import confirm_deletion

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from likeness_guard.core.scan import ScanOptions, ScanProgress
-from likeness_guard.core.store import ItemRecord
+from likeness_guard.core.pipeline.scan import ScanOptions, ScanProgress
+from likeness_guard.core.storage.store import ItemRecord
 from likeness_guard.gui.session import AppSession
 from likeness_guard.gui.style import error_color, heading_font, muted_color, set_text_color
 from likeness_guard.gui.widgets.drop_zone import DropZone

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from likeness_guard.core.matching import PRESET_MEANINGS, PRESET_THRESHOLDS, Preset
+from likeness_guard.core.domain.thresholds import PRESET_MEANINGS, PRESET_THRESHOLDS, Preset
 from likeness_guard.gui.session import AppSession
 from likeness_guard.gui.style import heading_font, muted_color, set_text_color
 from likeness_guard.gui.widgets.confirm import confirm_deletion

@@ -14,8 +14,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from likeness_guard.core.matching import similarity_words
-from likeness_guard.core.store import ItemRecord, Verdict
+from likeness_guard.core.domain.thresholds import similarity_words
+from likeness_guard.core.storage.store import ItemRecord, Verdict
 from likeness_guard.gui.previews import PreviewImages
 from likeness_guard.gui.style import heading_font, muted_color, ok_color, set_text_color
 from likeness_guard.gui.widgets.blurred_preview import BlurredPreview, sync_reveal_button

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from likeness_guard.core.engine import FaceEngine, session_options
-from likeness_guard.core.errors import ModelPackError
-from likeness_guard.core.images import decode_image
-from likeness_guard.core.models import PINNED_SHA256, load_model_pack
+from likeness_guard.core.domain.errors import ModelPackError
+from likeness_guard.core.engine.face_engine import FaceEngine, session_options
+from likeness_guard.core.engine.model_pack import PINNED_SHA256, load_model_pack
+from likeness_guard.core.imaging.decode import decode_image
 from likeness_guard.selftest import GOLDEN_EMBEDDING
 
 

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from likeness_guard.core.cancel import CancelToken
-from likeness_guard.core.errors import SourceError
+from likeness_guard.core.domain.cancel import CancelToken
+from likeness_guard.core.domain.errors import SourceError
 from likeness_guard.core.sources.folders import count_path_items, iter_path_items
 
 JPEG_START = b"\xff\xd8\xff\xe0" + b"\x00" * 60

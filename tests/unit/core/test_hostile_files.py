@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from PIL import Image, PngImagePlugin
 
-from likeness_guard.core.errors import ImageError
-from likeness_guard.core.images import decode_image
+from likeness_guard.core.domain.errors import ImageError
+from likeness_guard.core.imaging.decode import decode_image
 from likeness_guard.core.provenance import SyntheticStatus, inspect_bytes
 
 FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "TIFF", "BMP")

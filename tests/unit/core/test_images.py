@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from likeness_guard.core.errors import ImageError
-from likeness_guard.core.formats import sniff_format
-from likeness_guard.core.images import decode_image
+from likeness_guard.core.domain.errors import ImageError
+from likeness_guard.core.imaging.decode import decode_image
+from likeness_guard.core.imaging.formats import sniff_format
 
 
 def encode(image: Image.Image, fmt: str, **options: object) -> bytes:

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from PIL import Image, ImageFilter
 
-from likeness_guard.core.engine import FaceEngine
-from likeness_guard.core.quality import check_reference, head_pose
+from likeness_guard.core.engine.face_engine import FaceEngine
+from likeness_guard.core.engine.quality import check_reference, head_pose
 
 
 def check(engine: FaceEngine, image: Image.Image) -> str | None:

@@ -14,14 +14,14 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from likeness_guard.core.cancel import CancelToken
-from likeness_guard.core.engine import FaceEngine
-from likeness_guard.core.enroll import enroll_file
-from likeness_guard.core.errors import UserFacingError
-from likeness_guard.core.scan import ScanOptions, ScanProgress, run_scan
+from likeness_guard.core.domain.cancel import CancelToken
+from likeness_guard.core.domain.errors import UserFacingError
+from likeness_guard.core.engine.face_engine import FaceEngine
+from likeness_guard.core.pipeline.enroll import enroll_file
+from likeness_guard.core.pipeline.scan import ScanOptions, ScanProgress, run_scan
 from likeness_guard.core.sources.base import SourceItem
 from likeness_guard.core.sources.folders import iter_path_items
-from likeness_guard.core.store import DB_NAME, ItemRecord, Profile, ScanStatus, Store
+from likeness_guard.core.storage.store import DB_NAME, ItemRecord, Profile, ScanStatus, Store
 
 OPTIONS = ScanOptions(threshold=0.36, check_provenance=False)
 

@@ -6,8 +6,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from likeness_guard.core.errors import StoreError
-from likeness_guard.core.store import (
+from likeness_guard.core.domain.errors import StoreError
+from likeness_guard.core.storage.store import (
     DB_NAME,
     SCHEMA_VERSION,
     FaceRecord,

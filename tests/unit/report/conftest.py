@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from likeness_guard.core.engine import FaceEngine
-from likeness_guard.core.enroll import enroll_file
-from likeness_guard.core.scan import ScanOptions, run_scan
+from likeness_guard.core.engine.face_engine import FaceEngine
+from likeness_guard.core.pipeline.enroll import enroll_file
+from likeness_guard.core.pipeline.scan import ScanOptions, run_scan
 from likeness_guard.core.sources.folders import iter_path_items
-from likeness_guard.core.store import Store
+from likeness_guard.core.storage.store import Store
 
 # Names in four scripts besides Latin, used for the pseudonym and the scanned files' paths.
 CYRILLIC = "Мария Иванова"

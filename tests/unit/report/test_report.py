@@ -15,8 +15,8 @@ from PIL import Image
 from pypdf import PdfReader
 
 from likeness_guard.cli import add_global_options, report_cmd
-from likeness_guard.core.errors import UserFacingError
-from likeness_guard.core.images import decode_image
+from likeness_guard.core.domain.errors import UserFacingError
+from likeness_guard.core.imaging.decode import decode_image
 from likeness_guard.core.report import (
     build_report,
     manifest_path_for,
@@ -24,7 +24,7 @@ from likeness_guard.core.report import (
     verify_report,
 )
 from likeness_guard.core.report.pdq import pdq_hash
-from likeness_guard.core.store import ItemRecord, Store, Verdict
+from likeness_guard.core.storage.store import ItemRecord, Store, Verdict
 from tests.unit.report.conftest import ARABIC, CJK, CYRILLIC, GREEK, PSEUDONYM
 
 StoreAndScan = tuple[Store, int]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from likeness_guard.core.errors import SourceError
+from likeness_guard.core.domain.errors import SourceError
 from likeness_guard.core.sources.base import SourceItem
 
 

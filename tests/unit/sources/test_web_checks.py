@@ -7,7 +7,7 @@ from email.utils import format_datetime
 import pytest
 from PIL import Image
 
-from likeness_guard.core.formats import sniff_format
+from likeness_guard.core.imaging.formats import sniff_format
 from likeness_guard.core.sources.web import (
     _retry_after_seconds,
     is_forbidden_address,

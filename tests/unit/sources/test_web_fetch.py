@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from likeness_guard import __version__
-from likeness_guard.core.cancel import CancelToken
+from likeness_guard.core.domain.cancel import CancelToken
 from likeness_guard.core.sources import web
 from likeness_guard.core.sources.base import SourceItem
 from likeness_guard.core.sources.web import WebOptions, iter_web_items

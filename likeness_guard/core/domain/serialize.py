@@ -2,8 +2,8 @@
 
 from typing import Any
 
-from likeness_guard.core.errors import UserFacingError
-from likeness_guard.core.store import ItemRecord, ScanRecord, Store
+from likeness_guard.core.domain.errors import UserFacingError
+from likeness_guard.core.storage.store import ItemRecord, ScanRecord, Store
 
 
 def item_json(item: ItemRecord) -> dict[str, Any]:

@@ -16,23 +16,23 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from likeness_guard.core.cancel import CancelToken
-from likeness_guard.core.engine import DetectedFace, FaceEngine
-from likeness_guard.core.errors import (
+from likeness_guard.core.domain.cancel import CancelToken
+from likeness_guard.core.domain.errors import (
     ImageError,
     SourceError,
     StoreError,
     UserFacingError,
 )
-from likeness_guard.core.images import DecodedImage, decode_image
-from likeness_guard.core.matching import best_references
+from likeness_guard.core.domain.thresholds import best_references
+from likeness_guard.core.engine.face_engine import DetectedFace, FaceEngine
+from likeness_guard.core.imaging.decode import DecodedImage, decode_image
 from likeness_guard.core.sources.base import SourceItem
 from likeness_guard.core.sources.folders import (
     DEFAULT_MAX_FILE_BYTES,
     count_path_items,
     iter_path_items,
 )
-from likeness_guard.core.store import (
+from likeness_guard.core.storage.store import (
     FaceRecord,
     ItemRecord,
     Profile,

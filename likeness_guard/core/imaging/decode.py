@@ -9,8 +9,8 @@ from functools import cache
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from likeness_guard.core.errors import ImageError
-from likeness_guard.core.formats import sniff_format
+from likeness_guard.core.domain.errors import ImageError
+from likeness_guard.core.imaging.formats import sniff_format
 
 # A 100-megapixel photo is ~300 MB as RGB; anything above is refused as a likely bomb.
 MAX_PIXELS = 100_000_000

@@ -16,9 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from likeness_guard.core.errors import StoreError
-from likeness_guard.core.evidence import EvidenceFolder
-from likeness_guard.core.paths import data_dir
+from likeness_guard.core.domain.errors import StoreError
+from likeness_guard.core.storage.evidence import EvidenceFolder
+from likeness_guard.core.storage.paths import data_dir
 
 DB_NAME = "likeness-guard.sqlite3"
 

@@ -3,7 +3,7 @@
 import hashlib
 from pathlib import Path
 
-from likeness_guard.core.paths import write_atomic
+from likeness_guard.core.storage.paths import write_atomic
 
 
 class EvidenceFolder:

@@ -4,8 +4,8 @@ import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 
-from likeness_guard.core.errors import ModelPackError
-from likeness_guard.core.paths import file_sha256
+from likeness_guard.core.domain.errors import ModelPackError
+from likeness_guard.core.storage.paths import file_sha256
 
 DEFAULT_PACK_NAME = "buffalo_s"
 DEFAULT_DETECTOR = "scrfd_500m_bnkps.onnx"

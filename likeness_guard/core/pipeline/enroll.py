@@ -7,12 +7,12 @@ from pathlib import Path
 
 import numpy as np
 
-from likeness_guard.core.engine import FaceEngine
-from likeness_guard.core.errors import ImageError
-from likeness_guard.core.images import decode_image
-from likeness_guard.core.quality import check_reference
-from likeness_guard.core.scan import model_pack_key
-from likeness_guard.core.store import Profile, Store
+from likeness_guard.core.domain.errors import ImageError
+from likeness_guard.core.engine.face_engine import FaceEngine
+from likeness_guard.core.engine.quality import check_reference
+from likeness_guard.core.imaging.decode import decode_image
+from likeness_guard.core.pipeline.scan import model_pack_key
+from likeness_guard.core.storage.store import Profile, Store
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from likeness_guard.core.errors import ModelPackError
-from likeness_guard.core.models import ModelPack, load_model_pack
+from likeness_guard.core.domain.errors import ModelPackError
+from likeness_guard.core.engine.model_pack import ModelPack, load_model_pack
 
 # insightface's alignment calls a scikit-image method deprecated in 0.26; harmless for us.
 warnings.filterwarnings("ignore", message=r"`estimate` is deprecated", category=FutureWarning)

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from likeness_guard.core.engine import DetectedFace
+from likeness_guard.core.engine.face_engine import DetectedFace
 
 MIN_FACE_WIDTH = 60  # pixels in the original photo
 MIN_DET_SCORE = 0.6
