@@ -1,5 +1,5 @@
 """Allows `python -m likeness_guard`, the same as the `likeness-guard` command."""
 
-from likeness_guard.cli import main
+from likeness_guard.main import main
 
 raise SystemExit(main())

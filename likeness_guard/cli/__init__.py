@@ -1,18 +1,15 @@
-"""The `likeness-guard` command: argparse subcommands over the core.
+"""The `likeness-guard` command: argparse subcommands over the core's services.
 
 Each subcommand lives in its own module with `register(subparsers)`, which adds its parser
-and sets `func(args) -> int`. With no subcommand, the desktop window opens.
+and sets `func(args) -> int`. `likeness_guard.main` parses and, with no subcommand, opens
+the window instead.
 """
 
 import argparse
-import logging
 import sys
-from collections.abc import Sequence
 
 from likeness_guard import APP_NAME, __version__
 from likeness_guard.core.domain.errors import UserFacingError
-
-log = logging.getLogger("likeness_guard")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -59,23 +56,8 @@ def add_global_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the process exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
-    if args.self_test:
-        from likeness_guard.selftest import run_self_test
-
-        return run_self_test()
-    if args.command is None:
-        from likeness_guard.gui.app import run_app
-
-        app_result: int = run_app(args)
-        return app_result
+def run_command(args: argparse.Namespace) -> int:
+    """Run the parsed subcommand; return the process exit code."""
     try:
         result: int = args.func(args)
         return result

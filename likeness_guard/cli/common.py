@@ -6,12 +6,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from likeness_guard.core import services
+from likeness_guard.core.domain.thresholds import DEFAULT_PROFILE
 from likeness_guard.core.engine.face_engine import FaceEngine
-from likeness_guard.core.engine.model_pack import load_model_pack
 from likeness_guard.core.storage.paths import write_atomic
 from likeness_guard.core.storage.store import Store
-
-DEFAULT_PROFILE = "me"
 
 
 def open_store(args: argparse.Namespace) -> Store:
@@ -19,8 +18,7 @@ def open_store(args: argparse.Namespace) -> Store:
 
 
 def open_engine(args: argparse.Namespace) -> FaceEngine:
-    pack = load_model_pack(Path(args.models) if args.models else None)
-    return FaceEngine(pack)
+    return services.open_engine(Path(args.models) if args.models else None)
 
 
 def add_profile_option(parser: argparse.ArgumentParser) -> None:

@@ -4,14 +4,14 @@ import argparse
 import hashlib
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from likeness_guard.cli.common import write_json
 from likeness_guard.core.domain.errors import SourceError, UserFacingError
+from likeness_guard.core.domain.serialize import synthetic_json
+from likeness_guard.core.domain.synthetic import SyntheticReport, SyntheticStatus
+from likeness_guard.core.domain.words import NO_MARKER_CAVEAT, describe_synthetic
 from likeness_guard.core.sources.web import is_web_address
-
-if TYPE_CHECKING:
-    from likeness_guard.core.provenance import SyntheticReport
 
 _EPILOG = """\
 Examples:
@@ -75,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _inspect_source(
     source: str, allow_private: bool
-) -> tuple[dict[str, Any], "SyntheticReport | None"]:
+) -> tuple[dict[str, Any], SyntheticReport | None]:
     from likeness_guard.core.provenance import inspect_bytes
 
     item: dict[str, Any] = {"source": source, "sha256": None, "format": None}
@@ -103,7 +103,7 @@ def _inspect_source(
     report = inspect_bytes(data)
     item["sha256"] = hashlib.sha256(data).hexdigest()
     item["format"] = report.format
-    item["synthetic"] = report.to_json()
+    item["synthetic"] = synthetic_json(report)
     return item, report
 
 
@@ -123,16 +123,14 @@ def _fetch_image(url: str, allow_private: bool) -> bytes:
     )
 
 
-def human_line(item: dict[str, Any], report: "SyntheticReport | None") -> str:
+def human_line(item: dict[str, Any], report: SyntheticReport | None) -> str:
     """Return the one-line summary printed for an item."""
-    from likeness_guard.core.provenance import NO_MARKER_CAVEAT, SyntheticStatus
-
     source = item["source"]
     if "error" in item or report is None:
         return f"{source}: error: {item.get('error', 'not inspected')}"
     if report.flagged:
-        lead = report.indicators[0].summary if report.indicators else ""
-        return f"{source}: {report.badge} — {lead}"
+        lead = report.lead.summary if report.lead else ""
+        return f"{source}: {describe_synthetic(report).badge} — {lead}"
     if report.status is SyntheticStatus.UNREADABLE:
         return f"{source}: unreadable: this is not an image this app can read."
     line = f"{source}: no marker found. {NO_MARKER_CAVEAT}"

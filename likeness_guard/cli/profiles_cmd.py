@@ -3,6 +3,7 @@
 import argparse
 
 from likeness_guard.cli.common import open_store
+from likeness_guard.core import services
 
 
 def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -46,10 +47,10 @@ def run_profiles(args: argparse.Namespace) -> int:
 def run_forget(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         if args.all:
-            store.forget_all()
+            services.forget_everything(store)
             print(f"Deleted every profile, scan and evidence file in {store.folder}.")
             return 0
-        if store.forget_profile(args.profile):
+        if services.forget_profile(store, args.profile):
             print(f"Deleted profile '{args.profile}' with its photos' data and scans.")
             return 0
         print(f"There is no profile called '{args.profile}'.")

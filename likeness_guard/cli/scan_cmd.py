@@ -5,13 +5,14 @@ import sys
 from pathlib import Path
 
 from likeness_guard.cli.common import add_profile_option, open_engine, open_store, say, write_json
+from likeness_guard.core import services
 from likeness_guard.core.domain.cancel import CancelToken
 from likeness_guard.core.domain.errors import UserFacingError
-from likeness_guard.core.domain.serialize import scan_document
-from likeness_guard.core.domain.thresholds import Preset, resolve_threshold, similarity_words
-from likeness_guard.core.pipeline.scan import ScanOptions, ScanProgress, run_scan
+from likeness_guard.core.domain.records import ScanItem
+from likeness_guard.core.domain.thresholds import Preset
+from likeness_guard.core.domain.words import counted, similarity_words
+from likeness_guard.core.pipeline.scan import ScanProgress, run_scan
 from likeness_guard.core.sources.folders import DEFAULT_MAX_FILE_BYTES
-from likeness_guard.core.storage.store import ItemRecord
 
 
 def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -93,32 +94,20 @@ def _inputs(args: argparse.Namespace) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     """Scan, print a summary (and JSON when asked); exit 0 whether or not anything matched."""
-    from likeness_guard.core.sources.web import WebOptions
-
     inputs = _inputs(args)
-    try:
-        threshold, preset = resolve_threshold(args.preset, args.threshold)
-    except ValueError as exc:
-        raise UserFacingError(str(exc)) from exc
-    options = ScanOptions(
-        threshold=threshold,
-        preset=preset,
+    options = services.scan_options(
+        preset=args.preset,
+        threshold=args.threshold,
+        allow_private_addresses=args.allow_private_addresses,
+        follow_links=args.follow_links,
+        max_images_per_page=args.max_images_per_page,
         include_hidden=args.include_hidden,
         max_file_bytes=args.max_file_size * 1024 * 1024,
         check_provenance=not args.no_provenance,
-        web=WebOptions(
-            allow_private_addresses=args.allow_private_addresses,
-            follow_links=args.follow_links,
-            max_images_per_page=args.max_images_per_page,
-        ),
     )
+    threshold = options.threshold
     with open_store(args) as store:
-        profile = store.profile(args.profile)
-        if profile is None:
-            raise UserFacingError(
-                f"There is no profile called '{args.profile}'. Enroll photos of your face "
-                "first: likeness-guard enroll PHOTO..."
-            )
+        profile = services.find_profile(store, args.profile)
         engine = open_engine(args)
         cancel = CancelToken()
         last: list[ScanProgress] = []
@@ -126,11 +115,11 @@ def run(args: argparse.Namespace) -> int:
         def on_progress(progress: ScanProgress) -> None:
             last[:] = [progress]
 
-        def on_item(item: ItemRecord) -> None:
+        def on_item(item: ScanItem) -> None:
             if item.match:
                 words = similarity_words(item.best_similarity or 0.0, threshold)
                 say(args, f"MATCH  {item.best_similarity:.2f} ({words})  {item.source}")
-            elif item.status == "error":
+            elif item.is_error:
                 say(args, f"error  {item.source}: {item.error}")
 
         try:
@@ -148,15 +137,15 @@ def run(args: argparse.Namespace) -> int:
             cancel.cancel()
             print("Scan stopped; what was found so far is saved.", file=sys.stderr)
             return 130
-        counts = store.scan_counts(scan_id)
+        counts = services.scan_summary(store, scan_id).counts
         summary = (
-            f"Scan {scan_id}: {counts['items']} image(s), {counts['faces']} face(s), "
-            f"{counts['matches']} match(es), {counts['errors']} error(s); "
+            f"Scan {scan_id}: {counted(counts.items, 'image')}, {counted(counts.faces, 'face')}, "
+            f"{counted(counts.matches, 'match', 'matches')}, {counted(counts.errors, 'error')}; "
             f"threshold {threshold:.2f}."
         )
         if last:
             summary += f" {last[0].images_per_second:.1f} images/s."
         say(args, summary)
         if args.json:
-            write_json(scan_document(store, scan_id), args.json)
+            write_json(services.scan_document(store, scan_id), args.json)
     return 0

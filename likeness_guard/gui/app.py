@@ -1,18 +1,16 @@
 """Starting the desktop window: QApplication, settings, session and the main window."""
 
-import argparse
 import logging
 import sys
-from collections.abc import Sequence
-from pathlib import Path
 
 from likeness_guard import APP_NAME, RESOURCES, __version__
+from likeness_guard.core.services import LaunchOptions
 
 log = logging.getLogger(__name__)
 
 
-def run_app(args: argparse.Namespace) -> int:
-    """Open the main window with the global options (data_dir, models); returns the exit code."""
+def run_app(options: LaunchOptions) -> int:
+    """Open the main window; returns the exit code."""
     from likeness_guard.gui.display_check import display_problem
 
     problem = display_problem()
@@ -43,11 +41,7 @@ def run_app(args: argparse.Namespace) -> int:
     if icon.is_file():
         app.setWindowIcon(QIcon(str(icon)))
     try:
-        session = AppSession(
-            Path(args.data_dir) if args.data_dir else _default_data_dir(),
-            Preferences(),
-            models_dir=Path(args.models) if getattr(args, "models", None) else None,
-        )
+        session = AppSession(options.data_dir, Preferences(), models_dir=options.models_dir)
     except UserFacingError as exc:
         QMessageBox.critical(None, APP_NAME, str(exc))
         return 2
@@ -57,27 +51,3 @@ def run_app(args: argparse.Namespace) -> int:
     code = app.exec()
     window.shutdown()
     return int(code)
-
-
-def _default_data_dir() -> Path:
-    from likeness_guard.core.storage.paths import data_dir
-
-    return data_dir()
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """The GUI-script entry point: the same global options as the command line."""
-    from likeness_guard.cli import add_global_options
-
-    parser = argparse.ArgumentParser(prog="likeness-guard-gui", description=APP_NAME)
-    add_global_options(parser)
-    args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
-    return run_app(args)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

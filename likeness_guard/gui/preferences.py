@@ -2,11 +2,15 @@
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from likeness_guard.core.domain.thresholds import DEFAULT_PRESET, PRESET_THRESHOLDS, Preset
+from likeness_guard.core.domain.thresholds import (
+    DEFAULT_PRESET,
+    DEFAULT_PROFILE,
+    Preset,
+    resolve_threshold,
+)
 
 ORGANIZATION = "LikenessGuard"
 APPLICATION = "likeness-guard"
-DEFAULT_PROFILE = "me"
 
 
 class Preferences:
@@ -55,13 +59,8 @@ class Preferences:
 
     @property
     def threshold(self) -> float:
-        custom = self.custom_threshold
-        return custom if custom is not None else PRESET_THRESHOLDS[self.preset]
-
-    @property
-    def preset_name(self) -> str | None:
-        """The preset recorded with a scan; None when a custom threshold is used."""
-        return None if self.custom_threshold is not None else self.preset.value
+        """The threshold in use: the custom one when set, else the preset's."""
+        return resolve_threshold(self.preset, self.custom_threshold)[0]
 
     @property
     def allow_private_addresses(self) -> bool:

@@ -1,26 +1,25 @@
 """Preview images of found items, decoded and blurred on a background thread.
 
 Pixels come from the original file or, when it is gone (or was a web image), from the
-evidence folder's kept bytes. Only a downscaled copy is decoded, so memory stays small.
+evidence folder's kept bytes. Decoding and blurring are core imaging's (the same checks and
+the same blur as the report); this module only turns the RGB arrays into QImages.
 """
 
-import io
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRectF, Qt, QThread, Signal, Slot
+import numpy as np
+from PySide6.QtCore import QObject, QThread, Signal, Slot
 from PySide6.QtGui import QImage
 
+from likeness_guard.core.domain.errors import ImageError
+from likeness_guard.core.domain.records import ScanItem
+from likeness_guard.core.imaging import blur
+from likeness_guard.core.imaging.decode import decode_scaled
 from likeness_guard.core.storage.evidence import EvidenceFolder
-from likeness_guard.core.storage.store import ItemRecord
 
 log = logging.getLogger(__name__)
-
-# Side of the square the blur first shrinks an image into; 10 px leaves colours and rough
-# shapes but no detail at any display size (checked by tests/gui/test_previews.py).
-BLUR_CELLS = 10
-FACE_MARGIN = 0.12  # around the detected face box in the clear crop
 
 
 @dataclass(frozen=True)
@@ -46,42 +45,14 @@ class PreviewImages:
     error: str | None = None
 
 
-def request_for(item: ItemRecord, max_side: int) -> PreviewRequest:
+def request_for(item: ScanItem, max_side: int) -> PreviewRequest:
     """The request that previews `item`, its faces of the first frame included."""
-    path = item.file.get("path") if item.file else None
     return PreviewRequest(
         key=f"{item.id}:{max_side}",
-        path=str(path) if path else None,
+        path=item.path,
         sha256=item.sha256,
         max_side=max_side,
         faces=tuple(f.bbox for f in item.faces if f.frame == 0),
-    )
-
-
-def strong_blur(image: QImage) -> QImage:
-    """Blur so much that nothing explicit can be made out, however large it is shown."""
-    width, height = image.width(), image.height()
-    if width == 0 or height == 0:
-        return image
-    side = max(width, height)
-    tiny = image.scaled(
-        max(1, round(width * BLUR_CELLS / side)),
-        max(1, round(height * BLUR_CELLS / side)),
-        Qt.AspectRatioMode.IgnoreAspectRatio,
-        Qt.TransformationMode.SmoothTransformation,
-    )
-    # Growing in two smooth steps leaves soft gradients instead of visible blocks.
-    middle = tiny.scaled(
-        max(1, width // 8),
-        max(1, height // 8),
-        Qt.AspectRatioMode.IgnoreAspectRatio,
-        Qt.TransformationMode.SmoothTransformation,
-    )
-    return middle.scaled(
-        width,
-        height,
-        Qt.AspectRatioMode.IgnoreAspectRatio,
-        Qt.TransformationMode.SmoothTransformation,
     )
 
 
@@ -97,12 +68,35 @@ def decode_preview(request: PreviewRequest, evidence: EvidenceFolder) -> Preview
             error="The image is no longer where it was found, and no copy was kept.",
         )
     try:
-        clear, scale = _decode_scaled(data, request.max_side)
-    except Exception as exc:  # hostile or damaged files: show a calm note, never crash
+        return _decoded(request, data)
+    except ImageError as exc:  # a damaged or hostile file: a calm note, never a crash
         log.info("preview of %s failed: %s", request.path or request.sha256, exc)
-        return PreviewImages(request.key, None, None, 1.0, error="This image cannot be shown.")
-    crops = tuple(_face_crop(clear, box, scale) for box in request.faces)
-    return PreviewImages(request.key, clear, strong_blur(clear), scale, crops)
+    except Exception:  # our bug: logged in full, and the window still gets an answer
+        log.exception("preview of %s failed", request.path or request.sha256)
+    return PreviewImages(request.key, None, None, 1.0, error="This image cannot be shown.")
+
+
+def _decoded(request: PreviewRequest, data: bytes) -> PreviewImages:
+    scaled = decode_scaled(data, request.max_side)
+    crops = (
+        blur.face_crop(scaled.rgb, box, request.max_side, scale=scaled.scale)
+        for box in request.faces
+    )
+    return PreviewImages(
+        request.key,
+        to_qimage(scaled.rgb),
+        to_qimage(blur.strong_blur(scaled.rgb)),
+        scaled.scale,
+        tuple(to_qimage(crop) for crop in crops if crop is not None),
+    )
+
+
+def to_qimage(rgb: np.ndarray) -> QImage:
+    """An RGB uint8 array (HxWx3) as a QImage that owns a copy of the pixels."""
+    height, width = rgb.shape[:2]
+    pixels = np.ascontiguousarray(rgb, dtype=np.uint8)
+    image = QImage(pixels.data, width, height, pixels.strides[0], QImage.Format.Format_RGB888)
+    return image.copy()  # the array may go away; the copy keeps its own pixels
 
 
 def _read_bytes(request: PreviewRequest, evidence: EvidenceFolder) -> bytes | None:
@@ -112,31 +106,6 @@ def _read_bytes(request: PreviewRequest, evidence: EvidenceFolder) -> bytes | No
         except OSError:
             pass  # moved or deleted since the scan: fall back to the kept copy
     return evidence.get(request.sha256) if request.sha256 else None
-
-
-def _decode_scaled(data: bytes, max_side: int) -> tuple[QImage, float]:
-    from PIL import Image, ImageOps
-
-    with Image.open(io.BytesIO(data)) as opened:
-        original = ImageOps.exif_transpose(opened) or opened
-        width = original.size[0]
-        if opened.format == "JPEG":
-            # Lets libjpeg decode at 1/2, 1/4 or 1/8 size: much cheaper for big photos.
-            opened.draft("RGB", (max_side, max_side))
-            original = ImageOps.exif_transpose(opened) or opened
-        rgb = original.convert("RGB")
-        rgb.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
-        scale = rgb.width / width if width else 1.0
-        raw = rgb.tobytes()
-        image = QImage(raw, rgb.width, rgb.height, rgb.width * 3, QImage.Format.Format_RGB888)
-        return image.copy(), scale  # copy: the QImage must own its pixels
-
-
-def _face_crop(image: QImage, box: tuple[float, float, float, float], scale: float) -> QImage:
-    x1, y1, x2, y2 = (v * scale for v in box)
-    margin_x, margin_y = (x2 - x1) * FACE_MARGIN, (y2 - y1) * FACE_MARGIN
-    rect = QRectF(x1 - margin_x, y1 - margin_y, x2 - x1 + 2 * margin_x, y2 - y1 + 2 * margin_y)
-    return image.copy(rect.toAlignedRect().intersected(image.rect()))
 
 
 class _Decoder(QObject):

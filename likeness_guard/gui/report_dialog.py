@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from likeness_guard.core.storage.store import ItemRecord, Verdict
+from likeness_guard.core.domain.records import ScanItem, Verdict
 
 UNBLURRED_WARNING = (
     "The report will show the matched images as they are, without blurring. Anyone who "
@@ -44,7 +44,7 @@ class ReportRequest:
 class ReportDialog(QDialog):
     """Chooses the report's matches and options; `request()` builds the result."""
 
-    def __init__(self, scan_id: int, matches: list[ItemRecord], parent: QWidget | None = None):
+    def __init__(self, scan_id: int, matches: list[ScanItem], parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle("Export evidence report")
         self.scan_id = scan_id

@@ -4,10 +4,11 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from likeness_guard.core import services
 from likeness_guard.core.engine.face_engine import FaceEngine
 from likeness_guard.core.storage.store import Store
 from likeness_guard.gui.preferences import Preferences
-from likeness_guard.gui.workers import BackgroundTask, EngineLoadWorker
+from likeness_guard.gui.workers import BackgroundTask, CallWorker
 
 
 class AppSession(QObject):
@@ -15,16 +16,19 @@ class AppSession(QObject):
 
     The engine loads on a background thread; `engine_ready` or `engine_failed` tells when.
     `data_changed` is emitted when profiles, references or scans changed in a way every
-    page should reload (for example after "Delete all my data").
+    page should reload (for example after "Delete all my data"). Deleting runs off the GUI
+    thread (compacting the database can take seconds); `deletion_done` follows with "" or
+    a message saying what went wrong.
     """
 
     engine_ready = Signal()
     engine_failed = Signal(str)
     data_changed = Signal()
+    deletion_done = Signal(str)
 
     def __init__(
         self,
-        data_dir: Path,
+        data_dir: Path | None,
         preferences: Preferences,
         *,
         models_dir: Path | None = None,
@@ -39,6 +43,7 @@ class AppSession(QObject):
         self.engine: FaceEngine | None = engine
         self.engine_error: str | None = None
         self._engine_task: BackgroundTask | None = None
+        self._deletion: BackgroundTask | None = None
 
     def load_engine(self) -> None:
         """Start loading the models unless they are loaded or loading."""
@@ -47,7 +52,8 @@ class AppSession(QObject):
             return
         if self._engine_task is not None:
             return
-        worker = EngineLoadWorker(self.models_dir)
+        models_dir = self.models_dir
+        worker = CallWorker(lambda: services.open_engine(models_dir))
         worker.finished.connect(self._on_engine_loaded)
         worker.failed.connect(self._on_engine_failed)
         self._engine_task = BackgroundTask(worker, self)
@@ -64,8 +70,42 @@ class AppSession(QObject):
         self.engine_error = message
         self.engine_failed.emit(message)
 
+    @property
+    def deleting(self) -> bool:
+        return self._deletion is not None
+
+    def forget_in_background(self, profile_name: str | None) -> None:
+        """Delete one person's data, or everything for None, on a background thread."""
+        if self._deletion is not None:
+            return
+        folder = self.data_dir
+
+        def forget() -> None:
+            with Store(folder) as store:  # SQLite connections belong to one thread
+                if profile_name is None:
+                    services.forget_everything(store)
+                else:
+                    services.forget_profile(store, profile_name)
+
+        worker = CallWorker(forget)
+        worker.finished.connect(self._on_forgotten)
+        worker.failed.connect(self._on_forgotten)
+        self._deletion = BackgroundTask(worker, self)
+        self._deletion.start()
+
+    @Slot(object)
+    def _on_forgotten(self, result: object) -> None:
+        if self._deletion is not None:
+            self._deletion.wait()
+            self._deletion.deleteLater()
+            self._deletion = None
+        # The page that asked updates its choices first; then every page reloads.
+        self.deletion_done.emit(result if isinstance(result, str) else "")
+        self.data_changed.emit()
+
     def close(self) -> None:
-        """Wait for background loading and close the store."""
-        if self._engine_task is not None:
-            self._engine_task.wait()
+        """Wait for background loading and deleting, and close the store."""
+        for task in (self._engine_task, self._deletion):
+            if task is not None:
+                task.wait()
         self.store.close()

@@ -2,6 +2,7 @@
 
 import logging
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -9,9 +10,10 @@ from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from likeness_guard.core.domain.cancel import CancelToken
 from likeness_guard.core.domain.errors import UserFacingError
+from likeness_guard.core.domain.records import ScanItem
 from likeness_guard.core.engine.face_engine import FaceEngine
 from likeness_guard.core.pipeline.scan import ScanOptions, ScanProgress
-from likeness_guard.core.storage.store import ItemRecord, Store
+from likeness_guard.core.storage.store import Store
 
 if TYPE_CHECKING:
     from likeness_guard.gui.report_dialog import ReportRequest
@@ -97,17 +99,15 @@ class BackgroundTask(QObject):
         return finished
 
 
-class EngineLoadWorker(Worker):
-    """Loads the face models (about half a second) so the window appears at once."""
+class CallWorker(Worker):
+    """Any one-shot job: `finished` carries what `job()` returns."""
 
-    def __init__(self, models_dir: Path | None) -> None:
+    def __init__(self, job: Callable[[], object]) -> None:
         super().__init__()
-        self.models_dir = models_dir
+        self.job = job
 
-    def work(self) -> FaceEngine:
-        from likeness_guard.core.engine.model_pack import load_model_pack
-
-        return FaceEngine(load_model_pack(self.models_dir))
+    def work(self) -> object:
+        return self.job()
 
 
 class EnrollWorker(Worker):
@@ -143,7 +143,7 @@ class EnrollWorker(Worker):
 
 
 class ScanWorker(Worker):
-    """Runs `run_scan`; `progress` carries ScanProgress, `item_done` each ItemRecord.
+    """Runs `run_scan`; `progress` carries ScanProgress, `item_done` each ScanItem.
 
     `scan_started` carries the scan id as soon as the first item is stored; `finished`
     carries the scan id (also after a cancel: what was found is kept).
@@ -194,7 +194,7 @@ class ScanWorker(Worker):
             self.scan_started.emit(progress.scan_id)
         self.progress.emit(progress)
 
-    def _on_item(self, item: ItemRecord) -> None:
+    def _on_item(self, item: ScanItem) -> None:
         self.item_done.emit(item)
 
 

@@ -32,7 +32,7 @@ def test_a_custom_threshold_is_used_by_the_next_scan_and_remembered(
     scan = window.session.store.scan(scan_by_drop(qtbot, window, [folder]))
     assert scan is not None
     assert (scan.threshold, scan.preset) == (0.70, None)
-    assert window.session.store.scan_counts(scan.id)["matches"] == 0
+    assert window.session.store.scan_counts([scan.id])[scan.id].matches == 0
     # Choosing a preset again drops the custom value.
     settings.preset_buttons[Preset.LENIENT].setChecked(True)
     assert window.session.preferences.custom_threshold is None
@@ -44,7 +44,11 @@ def test_a_custom_threshold_is_used_by_the_next_scan_and_remembered(
 
 
 def test_deleting_a_person_keeps_the_others(
-    make_window: WindowFactory, data_dir: Path, photos: dict[str, Path], engine: FaceEngine
+    qtbot: QtBot,
+    make_window: WindowFactory,
+    data_dir: Path,
+    photos: dict[str, Path],
+    engine: FaceEngine,
 ) -> None:
     enroll(data_dir, engine, photos["yaoming"], profile="me")
     enroll(data_dir, engine, photos["tom_hanks"], profile="friend")
@@ -58,8 +62,9 @@ def test_deleting_a_person_keeps_the_others(
         return True
 
     page.confirm = say_yes
-    page.delete_profile()
-    assert "1 face crop(s)" in asked[0]
+    with qtbot.waitSignal(page.deleted, timeout=30_000):
+        page.delete_profile()
+    assert "1 face crop with their measurements, 0 scans" in asked[0]
     assert [p.name for p in window.session.store.profiles()] == ["me"]
     assert window.session.store.count_embeddings() == 1
     assert page.profile_name == "me"

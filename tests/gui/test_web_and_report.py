@@ -9,8 +9,8 @@ import pytest
 from pypdf import PdfReader
 from pytestqt.qtbot import QtBot
 
+from likeness_guard.core.domain.records import Verdict
 from likeness_guard.core.engine.face_engine import FaceEngine
-from likeness_guard.core.storage.store import Verdict
 from likeness_guard.gui.report_dialog import ReportDialog
 from likeness_guard.gui.widgets.match_card import source_name
 from tests.gui.conftest import WindowFactory, enroll, scan_by_drop
@@ -48,7 +48,7 @@ def test_pasted_web_addresses_are_scanned(
     cards = window.matches_page.visible_cards()
     assert [card.item.source for card in cards] == [site.url("/a.jpg")]
     assert cards[0].item.web is not None
-    assert cards[0].item.web["page_url"] == site.url("/page.html")
+    assert cards[0].item.web.page_url == site.url("/page.html")
 
 
 def test_a_dropped_web_address_is_refused_on_a_private_network_by_default(

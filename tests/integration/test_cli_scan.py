@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from likeness_guard.cli import main
+from likeness_guard.main import main
 
 EXPECTED_MATCHES = {
     "players.jpg",
@@ -64,7 +64,7 @@ def scan_folder(tmp_path_factory: pytest.TempPathFactory, photos: dict[str, Path
     jpeg = photos["players"].read_bytes()
     (folder / "truncated.jpg").write_bytes(jpeg[: len(jpeg) // 3])
     (folder / "text.jpg").write_text("I am a text file with a .jpg name\n")
-    from tests.unit.core.test_images import png_claiming
+    from tests.unit.imaging.test_decode import png_claiming
 
     (folder / "bomb.png").write_bytes(png_claiming(50000, 50000))
     (folder / "notes.txt").write_text("not an image, not an error: ignored\n")

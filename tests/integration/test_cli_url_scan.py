@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from likeness_guard.cli import main
+from likeness_guard.main import main
 from tests.unit.sources.local_server import LocalServer
 
 PAGE = b"""<!doctype html><html><head><title>Team night</title>

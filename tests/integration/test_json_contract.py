@@ -3,8 +3,7 @@
 Golden copies live in tests/integration/golden/. Times, temporary paths, ports and the PDF's
 own hash change from run to run and are replaced by placeholders before comparing; every
 other key and value must stay as it is. After a deliberate change of the contract, write the
-files again with `LG_UPDATE_GOLDEN=1 make pytest PYTEST_ARGS=tests/integration/test_json_contract.py`
-and review the diff.
+files again with `LG_UPDATE_GOLDEN=1 make pytest` (this file only) and review the diff.
 """
 
 import io
@@ -18,7 +17,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from likeness_guard.cli import main
+from likeness_guard.main import main
 from tests.unit.provenance.provenance_fixtures import A1111_PARAMETERS, png_bytes
 from tests.unit.sources.local_server import LocalServer
 

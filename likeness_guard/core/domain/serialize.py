@@ -1,17 +1,42 @@
-"""The scan as one JSON document: the stable contract of `likeness-guard scan --json`."""
+"""Records to JSON and back, in one place.
 
+Two kinds of JSON meet here: the documents people and programs read (`scan --json`,
+`inspect --json`, the report manifest: their keys are a contract, see
+tests/integration/test_json_contract.py) and the JSON columns the store keeps. They share
+the same shapes, so one function per record serves both.
+"""
+
+from collections.abc import Mapping
 from typing import Any
 
-from likeness_guard.core.domain.errors import UserFacingError
-from likeness_guard.core.storage.store import ItemRecord, ScanRecord, Store
+from likeness_guard.core.domain.records import (
+    FileFacts,
+    HttpFacts,
+    ModelPackInfo,
+    PageFacts,
+    Scan,
+    ScanItem,
+    WebOrigin,
+)
+from likeness_guard.core.domain.synthetic import (
+    ProvenanceIndicator,
+    Strength,
+    SyntheticReport,
+    SyntheticStatus,
+)
+
+JsonDict = dict[str, Any]
 
 
-def item_json(item: ItemRecord) -> dict[str, Any]:
+# ---- the documents ----------------------------------------------------------------------
+
+
+def item_json(item: ScanItem) -> JsonDict:
     """One item as the scan JSON describes it."""
-    result: dict[str, Any] = {
+    result: JsonDict = {
         "source": item.source,
         "sha256": item.sha256,
-        "status": item.status,
+        "status": str(item.status),
         "error": item.error,
         "format": item.format,
         "width": item.width,
@@ -30,43 +55,160 @@ def item_json(item: ItemRecord) -> dict[str, Any]:
         "best_similarity": item.best_similarity,
         "best_reference_id": item.best_reference_id,
         "duplicate_of": item.duplicate_of,
-        "verdict": item.verdict,
+        "verdict": None if item.verdict is None else str(item.verdict),
     }
     if item.file is not None:
-        result["file"] = item.file
+        result["file"] = file_json(item.file)
     if item.web is not None:
-        result["url"] = item.web.get("final_url") or item.web.get("url")
-        result["page_url"] = item.web.get("page_url")
-        result["retrieved_at"] = item.web.get("retrieved_at")
-        result["http"] = item.web.get("http")
-        if item.web.get("page"):
-            result["page"] = item.web["page"]
+        web = item.web
+        result["url"] = web.final_url or web.url
+        result["page_url"] = web.page_url
+        result["retrieved_at"] = web.retrieved_at
+        result["http"] = None if web.http is None else http_json(web.http)
+        if web.page is not None:
+            result["page"] = page_json(web.page)
     if item.synthetic is not None:
-        result["synthetic"] = item.synthetic
+        result["synthetic"] = synthetic_json(item.synthetic)
     return result
 
 
-def scan_document(store: Store, scan_id: int) -> dict[str, Any]:
-    """The whole scan: settings, model pack, times and every item in order.
-
-    Raises UserFacingError when there is no such scan.
-    """
-    scan = store.scan(scan_id)
-    if scan is None:
-        raise UserFacingError(f"There is no scan number {scan_id}.")
-    return {**scan_json(scan), "items": [item_json(item) for item in store.items(scan_id)]}
-
-
-def scan_json(scan: ScanRecord) -> dict[str, Any]:
+def scan_json(scan: Scan) -> JsonDict:
     """A scan's settings and times, as the scan JSON and the report manifest give them."""
     return {
         "scan_id": scan.id,
         "profile": scan.profile_name,
         "threshold": scan.threshold,
         "preset": scan.preset,
-        "model_pack": scan.model_pack,
-        "inputs": scan.inputs,
-        "status": scan.status,
+        "model_pack": model_pack_json(scan.model_pack),
+        "inputs": list(scan.inputs),
+        "status": str(scan.status),
         "started_at": scan.started_at,
         "finished_at": scan.finished_at,
     }
+
+
+# ---- parts, both ways ---------------------------------------------------------------------
+
+
+def model_pack_json(pack: ModelPackInfo) -> JsonDict:
+    return {"name": pack.name, "files": dict(pack.files)}
+
+
+def model_pack_from_json(data: Mapping[str, Any]) -> ModelPackInfo:
+    files = data.get("files") or {}
+    return ModelPackInfo(
+        str(data.get("name", "unknown")), {str(k): str(v) for k, v in files.items()}
+    )
+
+
+def file_json(facts: FileFacts) -> JsonDict:
+    return {"path": facts.path, "size": facts.size, "modified_at": facts.modified_at}
+
+
+def file_from_json(data: Mapping[str, Any]) -> FileFacts:
+    return FileFacts(str(data["path"]), int(data["size"]), str(data["modified_at"]))
+
+
+def http_json(http: HttpFacts) -> JsonDict:
+    return {"status": http.status, "headers": dict(http.headers), "redirects": list(http.redirects)}
+
+
+def http_from_json(data: Mapping[str, Any]) -> HttpFacts:
+    headers = data.get("headers") or {}
+    return HttpFacts(
+        status=int(data.get("status", 0)),
+        headers={str(k): str(v) for k, v in headers.items()},
+        redirects=tuple(str(url) for url in data.get("redirects") or ()),
+    )
+
+
+def page_json(page: PageFacts) -> JsonDict:
+    return {
+        "url": page.url,
+        "final_url": page.final_url,
+        "sha256": page.sha256,
+        "retrieved_at": page.retrieved_at,
+        "http": http_json(page.http),
+    }
+
+
+def page_from_json(data: Mapping[str, Any]) -> PageFacts:
+    return PageFacts(
+        url=str(data["url"]),
+        final_url=str(data.get("final_url") or data["url"]),
+        sha256=str(data.get("sha256") or ""),
+        retrieved_at=str(data.get("retrieved_at") or ""),
+        http=http_from_json(data.get("http") or {}),
+    )
+
+
+def web_json(web: WebOrigin) -> JsonDict:
+    """The stored form; an item that failed before any response keeps only two keys."""
+    if web.http is None:
+        return {"url": web.url, "page_url": web.page_url}
+    result: JsonDict = {
+        "url": web.url,
+        "final_url": web.final_url,
+        "page_url": web.page_url,
+        "retrieved_at": web.retrieved_at,
+        "http": http_json(web.http),
+    }
+    if web.page is not None:
+        result["page"] = page_json(web.page)
+    return result
+
+
+def web_from_json(data: Mapping[str, Any]) -> WebOrigin:
+    http = data.get("http")
+    page = data.get("page")
+    return WebOrigin(
+        url=str(data["url"]),
+        page_url=data.get("page_url"),
+        final_url=data.get("final_url"),
+        retrieved_at=data.get("retrieved_at"),
+        http=None if http is None else http_from_json(http),
+        page=None if not page else page_from_json(page),
+    )
+
+
+def synthetic_json(report: SyntheticReport) -> JsonDict:
+    """The `synthetic` object of the scan and inspect JSON."""
+    out: JsonDict = {
+        "status": str(report.status),
+        "indicators": [
+            {
+                "kind": indicator.kind,
+                "strength": str(indicator.strength),
+                "summary": indicator.summary,
+                "evidence": indicator.evidence,
+            }
+            for indicator in report.indicators
+        ],
+    }
+    if report.notes:
+        out["notes"] = list(report.notes)
+    return out
+
+
+def synthetic_from_json(data: Mapping[str, Any]) -> SyntheticReport:
+    """A stored report back; its evidence was cut to size when it was first made."""
+    indicators = tuple(
+        ProvenanceIndicator(
+            kind=str(raw.get("kind", "")),
+            strength=Strength(raw.get("strength", Strength.WEAK)),
+            summary=str(raw.get("summary", "")),
+            evidence=_object(raw.get("evidence")),
+            clip=False,
+        )
+        for raw in data.get("indicators") or ()
+        if isinstance(raw, Mapping)
+    )
+    return SyntheticReport(
+        status=SyntheticStatus(data.get("status", SyntheticStatus.UNREADABLE)),
+        indicators=indicators,
+        notes=tuple(str(note) for note in data.get("notes") or ()),
+    )
+
+
+def _object(value: Any) -> dict[str, object]:
+    return dict(value) if isinstance(value, Mapping) else {}

@@ -1,8 +1,6 @@
-"""Turning similarities into decisions: presets, thresholds and words a person understands."""
+"""Turning similarities into decisions: presets, thresholds and the default profile."""
 
 import enum
-
-import numpy as np
 
 
 class Preset(enum.StrEnum):
@@ -18,14 +16,10 @@ class Preset(enum.StrEnum):
 # see README.md ("How sure is a match?") for the rates measured for these values.
 PRESET_THRESHOLDS = {Preset.STRICT: 0.45, Preset.BALANCED: 0.36, Preset.LENIENT: 0.28}
 DEFAULT_PRESET = Preset.BALANCED
+# The profile used when none is named (one profile per person).
+DEFAULT_PROFILE = "me"
 # At or above this, a match is described as "very likely you".
 VERY_LIKELY = 0.50
-
-PRESET_MEANINGS = {
-    Preset.STRICT: "Fewest false alarms; may miss heavily edited or low-quality images.",
-    Preset.BALANCED: "Recommended: catches most images of you with few false alarms.",
-    Preset.LENIENT: "Misses the fewest images; expect more look-alikes to check by hand.",
-}
 
 
 def resolve_threshold(preset: str | None, threshold: float | None) -> tuple[float, str | None]:
@@ -39,24 +33,3 @@ def resolve_threshold(preset: str | None, threshold: float | None) -> tuple[floa
         return float(threshold), None
     chosen = Preset(preset) if preset else DEFAULT_PRESET
     return PRESET_THRESHOLDS[chosen], chosen.value
-
-
-def similarity_words(similarity: float, threshold: float) -> str:
-    """Describe a similarity in plain words, relative to the threshold in use."""
-    if similarity >= max(VERY_LIKELY, threshold):
-        return "very likely you"
-    if similarity >= threshold:
-        return "possibly you"
-    return "probably not you"
-
-
-def best_references(faces: np.ndarray, references: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For each face embedding (N x 512), its best similarity and the index of that reference.
-
-    Embeddings are unit length, so the dot product is the cosine similarity.
-    """
-    if not len(faces) or not len(references):
-        return np.zeros(len(faces), np.float32), np.full(len(faces), -1, np.int64)
-    similarities = faces @ references.T
-    best = similarities.argmax(axis=1)
-    return similarities[np.arange(len(faces)), best].astype(np.float32), best

@@ -1,11 +1,12 @@
 """The face model pack: which ONNX files, where they are, and proof that they are intact."""
 
+import hashlib
 import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 
 from likeness_guard.core.domain.errors import ModelPackError
-from likeness_guard.core.storage.paths import file_sha256
+from likeness_guard.core.domain.records import ModelPackInfo
 
 DEFAULT_PACK_NAME = "buffalo_s"
 DEFAULT_DETECTOR = "scrfd_500m_bnkps.onnx"
@@ -31,8 +32,14 @@ class ModelPack:
     recognizer: Path
     sha256: dict[str, str]  # file name -> hash, for every scan's record
 
-    def to_json(self) -> dict[str, object]:
-        return {"name": self.name, "files": dict(self.sha256)}
+    def info(self) -> ModelPackInfo:
+        """What a scan records about the models it used."""
+        return ModelPackInfo(self.name, dict(self.sha256))
+
+    @property
+    def key(self) -> str:
+        """Identifies the recognizer whose embeddings are comparable with each other."""
+        return f"{self.name}:{self.sha256[self.recognizer.name][:16]}"
 
 
 def package_folder(package: str) -> Path:
@@ -98,7 +105,8 @@ def load_model_pack(folder: Path | None = None) -> ModelPack:
                 f"The model file {path.name} is missing from {path.parent}. "
                 "Reinstall Likeness Guard."
             )
-        digest = file_sha256(path)
+        with path.open("rb") as stream:
+            digest = hashlib.file_digest(stream, "sha256").hexdigest()
         pinned = PINNED_SHA256.get(path.name)
         if pinned is not None and digest != pinned:
             raise ModelPackError(

@@ -1,0 +1,1 @@
+"""Image decoding (full and scaled for display), format sniffing and the one blur policy."""

@@ -1,8 +1,16 @@
-"""Safe image decoding: any common format in, RGB arrays out, or a plain-words error."""
+"""Safe image decoding: any common format in, RGB arrays out, or a plain-words error.
+
+`decode_image` gives full-size frames for face detection; `decode_scaled` gives the first
+frame downscaled for display. Both open the bytes through the same checks.
+"""
 
 import io
+import logging
+import math
 import struct
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 
@@ -11,6 +19,9 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from likeness_guard.core.domain.errors import ImageError
 from likeness_guard.core.imaging.formats import sniff_format
+from likeness_guard.core.imaging.resize import fit_within
+
+log = logging.getLogger(__name__)
 
 # A 100-megapixel photo is ~300 MB as RGB; anything above is refused as a likely bomb.
 MAX_PIXELS = 100_000_000
@@ -33,6 +44,8 @@ _CORRUPT_DATA_ERRORS = (
     ArithmeticError,
     struct.error,
 )
+# Modes that Image.reduce() averages correctly; others are converted to RGB first.
+_REDUCIBLE_MODES = frozenset({"L", "LA", "RGB", "RGBA", "CMYK", "YCbCr"})
 
 
 @dataclass(frozen=True)
@@ -46,11 +59,28 @@ class DecodedImage:
     frame_count: int  # frames in the file (more than len(frames) when capped)
 
 
-@cache
-def _register_heif() -> None:
-    from pillow_heif import register_heif_opener
+@dataclass(frozen=True)
+class ScaledImage:
+    """The first frame of an image, downscaled (never up) for display."""
 
-    register_heif_opener()
+    format: str  # "jpeg", "png", ... (see formats.sniff_format)
+    rgb: np.ndarray  # RGB uint8 HxWx3, its longest side at most the requested one
+    scale: float  # displayed pixels per original pixel
+    original_width: int  # after applying the EXIF orientation
+    original_height: int
+
+
+@cache
+def register_heif() -> bool:
+    """Let Pillow open HEIF images (once per process); False when pillow-heif is missing."""
+    try:
+        from pillow_heif import register_heif_opener
+
+        register_heif_opener()
+    except Exception:  # without it HEIF is refused with a clear message, never a crash
+        log.debug("pillow-heif unavailable", exc_info=True)
+        return False
+    return True
 
 
 def decode_image(data: bytes, *, max_frames: int = MAX_FRAMES) -> DecodedImage:
@@ -58,31 +88,69 @@ def decode_image(data: bytes, *, max_frames: int = MAX_FRAMES) -> DecodedImage:
 
     Raises ImageError with a message for the user when the bytes are not a readable image.
     """
-    if not data:
-        raise ImageError("the file is empty")
-    kind = sniff_format(data)
-    if kind is None:
-        raise ImageError("not an image (or a format Likeness Guard cannot read)")
-    if kind == "jxl":
-        raise ImageError("JPEG XL images cannot be read yet; convert it to PNG or JPEG first")
-    if kind == "heif":
-        _register_heif()
+    with _opened(data) as (kind, image):
+        if kind == "jpeg" and image.width * image.height > DRAFT_ABOVE_PIXELS:
+            image.draft("RGB", (image.width // 2, image.height // 2))
+        frame_count = int(getattr(image, "n_frames", 1))
+        frames = tuple(
+            _to_rgb(_frame(image, index)) for index in _frame_indices(frame_count, max_frames)
+        )
+    height, width = frames[0].shape[:2]
+    return DecodedImage(
+        format=kind, width=width, height=height, frames=frames, frame_count=frame_count
+    )
+
+
+def decode_scaled(data: bytes, max_side: int) -> ScaledImage:
+    """Decode the first frame of `data`, EXIF orientation applied, fitted into `max_side`.
+
+    Only as much is decoded as the display needs (JPEGs at 1/2 to 1/8 scale). Raises
+    ImageError with a message for the user when the bytes are not a readable image, and
+    ValueError when `max_side` is not positive.
+    """
+    if max_side < 1:
+        raise ValueError(f"max_side must be positive, not {max_side}")
+    with _opened(data) as (kind, image):
+        stored_width, stored_height = image.size
+        fit = max_side / max(stored_width, stored_height)
+        if kind == "jpeg" and fit < 1.0:
+            # libjpeg decodes at 1/2, 1/4 or 1/8 size, never below the size asked for.
+            image.draft("RGB", (math.ceil(stored_width * fit), math.ceil(stored_height * fit)))
+        decoded_size = image.size
+        frame = _frame(image, 0)
+        if frame.size != decoded_size:  # the EXIF orientation turned the picture by 90°
+            stored_width, stored_height = stored_height, stored_width
+        factor = max(frame.size) // (2 * max_side)
+        if factor >= 2 and frame.mode in _REDUCIBLE_MODES:
+            frame = frame.reduce(factor)  # cheap box averaging before the converting copy
+        rgb, _ = fit_within(_to_rgb(frame), max_side)
+    return ScaledImage(
+        format=kind,
+        rgb=rgb,
+        # From the longest sides, which a quarter turn does not change.
+        scale=max(rgb.shape[:2]) / max(stored_width, stored_height),
+        original_width=stored_width,
+        original_height=stored_height,
+    )
+
+
+@contextmanager
+def _opened(data: bytes) -> Iterator[tuple[str, Image.Image]]:
+    """Open `data` with every safety check, yielding its format and the lazy Pillow image.
+
+    Decoding errors raised inside the `with` block become ImageError as well.
+    """
+    kind = _readable_format(data)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
-            pixels = image.width * image.height
-            if pixels > MAX_PIXELS:
-                raise ImageError(
-                    f"the image is too large to analyse safely ({image.width}x{image.height} "
-                    "pixels)"
-                )
-            if kind == "jpeg" and pixels > DRAFT_ABOVE_PIXELS:
-                image.draft("RGB", (image.width // 2, image.height // 2))
-            frame_count = int(getattr(image, "n_frames", 1))
-            frames = tuple(
-                _to_rgb(_frame(image, index)) for index in _frame_indices(frame_count, max_frames)
-            )
+            with Image.open(io.BytesIO(data)) as image:
+                if image.width * image.height > MAX_PIXELS:
+                    raise ImageError(
+                        f"the image is too large to analyse safely ({image.width}x"
+                        f"{image.height} pixels)"
+                    )
+                yield kind, image
     except ImageError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
@@ -93,10 +161,20 @@ def decode_image(data: bytes, *, max_frames: int = MAX_FRAMES) -> DecodedImage:
         raise ImageError(
             f"the {kind.upper()} file is damaged or incomplete ({_short(exc)})"
         ) from exc
-    height, width = frames[0].shape[:2]
-    return DecodedImage(
-        format=kind, width=width, height=height, frames=frames, frame_count=frame_count
-    )
+
+
+def _readable_format(data: bytes) -> str:
+    """The format of `data` when we can decode it; ImageError saying why when not."""
+    if not data:
+        raise ImageError("the file is empty")
+    kind = sniff_format(data)
+    if kind is None:
+        raise ImageError("not an image (or a format Likeness Guard cannot read)")
+    if kind == "jxl":
+        raise ImageError("JPEG XL images cannot be read yet; convert it to PNG or JPEG first")
+    if kind == "heif" and not register_heif():
+        raise ImageError("HEIF images cannot be read on this computer (pillow-heif is missing)")
+    return kind
 
 
 def _frame_indices(frame_count: int, max_frames: int) -> list[int]:

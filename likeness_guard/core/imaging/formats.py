@@ -1,5 +1,13 @@
 """Telling an image's real format from its first bytes: names and Content-Types lie."""
 
+# File name endings taken as images without sniffing (folders, drops, the photo chooser).
+IMAGE_SUFFIXES = frozenset(
+    {
+        *(".jpg", ".jpeg", ".jpe", ".jfif", ".pjpeg", ".png", ".apng", ".webp", ".gif"),
+        *(".bmp", ".dib", ".tif", ".tiff", ".heic", ".heif", ".hif", ".avif"),
+    }
+)
+
 MIME_TYPES: dict[str, str] = {
     "jpeg": "image/jpeg",
     "png": "image/png",

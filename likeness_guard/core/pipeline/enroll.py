@@ -8,11 +8,11 @@ from pathlib import Path
 import numpy as np
 
 from likeness_guard.core.domain.errors import ImageError
+from likeness_guard.core.domain.records import Profile
 from likeness_guard.core.engine.face_engine import FaceEngine
 from likeness_guard.core.engine.quality import check_reference
 from likeness_guard.core.imaging.decode import decode_image
-from likeness_guard.core.pipeline.scan import model_pack_key
-from likeness_guard.core.storage.store import Profile, Store
+from likeness_guard.core.storage.store import Store
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ def enroll_bytes(
         det_score=check.face.det_score,
         face_width=check.face.width,
         sharpness=check.sharpness,
-        model_pack=model_pack_key(engine),
+        model_pack=engine.pack.key,
     )
     return EnrollResult(
         source,

@@ -5,10 +5,7 @@ thread runs the face models and writes to the store, so the two cores both stay 
 queue between them is short, so memory stays flat however large the folder.
 """
 
-import hashlib
 import logging
-import queue
-import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -17,36 +14,30 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from likeness_guard.core.domain.cancel import CancelToken
-from likeness_guard.core.domain.errors import (
-    ImageError,
-    SourceError,
-    StoreError,
-    UserFacingError,
+from likeness_guard.core.domain.errors import StoreError, UserFacingError
+from likeness_guard.core.domain.records import (
+    FaceHit,
+    ItemStatus,
+    Profile,
+    ReferenceFace,
+    ScanItem,
+    ScanStatus,
 )
-from likeness_guard.core.domain.thresholds import best_references
 from likeness_guard.core.engine.face_engine import DetectedFace, FaceEngine
-from likeness_guard.core.imaging.decode import DecodedImage, decode_image
+from likeness_guard.core.engine.similarity import best_references
+from likeness_guard.core.pipeline.loader import LoadedItem, Loader
 from likeness_guard.core.sources.base import SourceItem
 from likeness_guard.core.sources.folders import (
     DEFAULT_MAX_FILE_BYTES,
     count_path_items,
     iter_path_items,
 )
-from likeness_guard.core.storage.store import (
-    FaceRecord,
-    ItemRecord,
-    Profile,
-    ReferenceFace,
-    ScanStatus,
-    Store,
-)
+from likeness_guard.core.storage.store import Store
 
 if TYPE_CHECKING:  # imported for real only when a web address is scanned
     from likeness_guard.core.sources.web import WebOptions
 
 log = logging.getLogger(__name__)
-
-PREFETCH = 4  # decoded images waiting for the models; bounds memory
 
 
 @dataclass(frozen=True)
@@ -84,31 +75,12 @@ class ScanProgress:
 
 
 @dataclass
-class _Loaded:
-    """An item after the loader thread: bytes, hash and pixels, or what went wrong."""
-
-    seq: int
-    item: SourceItem
-    data: bytes | None = None
-    sha256: str | None = None
-    image: DecodedImage | None = None
-    error: str | None = None
-    synthetic: dict[str, Any] | None = None
-    seen_before: bool = False
-
-
-@dataclass
 class _Totals:
     done: int = 0
     faces: int = 0
     matches: int = 0
     errors: int = 0
-    first_by_sha: dict[str, ItemRecord] = field(default_factory=dict)
-
-
-def model_pack_key(engine: FaceEngine) -> str:
-    """Identifies the recognizer whose embeddings are comparable with each other."""
-    return f"{engine.pack.name}:{engine.pack.sha256[engine.pack.recognizer.name][:16]}"
+    first_by_sha: dict[str, ScanItem] = field(default_factory=dict)
 
 
 def usable_references(store: Store, engine: FaceEngine, profile: Profile) -> list[ReferenceFace]:
@@ -116,7 +88,7 @@ def usable_references(store: Store, engine: FaceEngine, profile: Profile) -> lis
 
     Raises UserFacingError when there are none, saying what to do.
     """
-    references = store.references(profile.id, model_pack_key(engine))
+    references = store.references(profile.id, engine.pack.key)
     if references:
         return references
     if store.references(profile.id):
@@ -165,7 +137,7 @@ def run_scan(
     options: ScanOptions,
     *,
     on_progress: Callable[[ScanProgress], None] | None = None,
-    on_item: Callable[[ItemRecord], None] | None = None,
+    on_item: Callable[[ScanItem], None] | None = None,
     cancel: CancelToken | None = None,
     sources: Iterator[SourceItem] | None = None,
 ) -> int:
@@ -185,11 +157,16 @@ def run_scan(
         profile,
         threshold=options.threshold,
         preset=options.preset,
-        model_pack=engine.pack.to_json(),
-        inputs=list(inputs),
+        model_pack=engine.pack.info(),
+        inputs=inputs,
     )
     items = sources if sources is not None else iter_sources(inputs, options, cancel)
-    loader = _Loader(items, options, cancel)
+    loader = Loader(
+        items,
+        max_frames=options.max_frames,
+        check_provenance=options.check_provenance,
+        cancel=cancel,
+    )
     totals = _Totals()
     started = time.monotonic()
     status = ScanStatus.FINISHED
@@ -207,7 +184,7 @@ def run_scan(
             totals.done += 1
             totals.faces += len(record.faces)
             totals.matches += int(record.match)
-            totals.errors += int(record.status == "error")
+            totals.errors += int(record.is_error)
             if on_item is not None:
                 on_item(record)
             if on_progress is not None:
@@ -242,29 +219,29 @@ def run_scan(
 
 
 def _analyse(
-    loaded: _Loaded,
+    loaded: LoadedItem,
     scan_id: int,
     engine: FaceEngine,
     reference_matrix: np.ndarray,
     reference_ids: list[int],
     options: ScanOptions,
     totals: _Totals,
-) -> ItemRecord:
-    base = ItemRecord(
+) -> ScanItem:
+    base = ScanItem(
         scan_id=scan_id,
         seq=loaded.seq,
         source=loaded.item.source,
-        status="ok",
+        status=ItemStatus.OK,
         sha256=loaded.sha256,
-        file=_file_json(loaded.item),
-        web=_web_json(loaded.item),
+        file=loaded.item.file,
+        web=loaded.item.web_origin(),
         synthetic=loaded.synthetic,
     )
     first = totals.first_by_sha.get(loaded.sha256 or "")
     if first is not None:  # the same bytes were analysed earlier in this scan
         return _copy_results(base, first)
     if loaded.error is not None or loaded.image is None:
-        return _with(base, status="error", error=loaded.error or "could not be read")
+        return _with(base, status=ItemStatus.ERROR, error=loaded.error or "could not be read")
     image = loaded.image
     try:
         faces: list[tuple[int, DetectedFace]] = [
@@ -276,20 +253,21 @@ def _analyse(
         log.exception("face analysis failed on %s", loaded.item.source)
         return _with(
             base,
-            status="error",
+            status=ItemStatus.ERROR,
             error=f"face analysis failed ({type(exc).__name__}); the scan went on",
             format=image.format,
             width=image.width,
             height=image.height,
         )
-    records: list[FaceRecord] = []
+    records: list[FaceHit] = []
     if faces:
         embeddings = np.stack([face.embedding for _, face in faces])
         similarities, best = best_references(embeddings, reference_matrix)
         for (frame, face), similarity, index in zip(faces, similarities, best, strict=True):
+            x1, y1, x2, y2 = (round(float(v), 1) for v in face.bbox)
             records.append(
-                FaceRecord(
-                    bbox=tuple(round(v, 1) for v in face.bbox),  # type: ignore[arg-type]
+                FaceHit(
+                    bbox=(x1, y1, x2, y2),
                     det_score=round(face.det_score, 4),
                     similarity=round(float(similarity), 4),
                     reference_id=reference_ids[int(index)],
@@ -311,7 +289,7 @@ def _analyse(
     )
 
 
-def _store_item(store: Store, record: ItemRecord, loaded: _Loaded) -> ItemRecord:
+def _store_item(store: Store, record: ScanItem, loaded: LoadedItem) -> ScanItem:
     """Keep the evidence of a match, then write the item; returns it with its id."""
     if record.match and loaded.data is not None:
         store.evidence.put(loaded.data)
@@ -324,7 +302,7 @@ def _store_item(store: Store, record: ItemRecord, loaded: _Loaded) -> ItemRecord
     return _with(record, id=store.add_item(record))
 
 
-def _copy_results(base: ItemRecord, first: ItemRecord) -> ItemRecord:
+def _copy_results(base: ScanItem, first: ScanItem) -> ScanItem:
     return _with(
         base,
         status=first.status,
@@ -342,153 +320,5 @@ def _copy_results(base: ItemRecord, first: ItemRecord) -> ItemRecord:
     )
 
 
-def _with(record: ItemRecord, **changes: Any) -> ItemRecord:
+def _with(record: ScanItem, **changes: Any) -> ScanItem:
     return replace(record, **changes)
-
-
-def _file_json(item: SourceItem) -> dict[str, Any] | None:
-    if item.file is None:
-        return None
-    return {"path": item.file.path, "size": item.file.size, "modified_at": item.file.modified_at}
-
-
-def _web_json(item: SourceItem) -> dict[str, Any] | None:
-    origin = item.web
-    if origin is None:
-        if "page_url" not in item.extra:
-            return None
-        # A web image that failed before any response: keep where it was seen.
-        return {"url": item.source, "page_url": item.extra["page_url"]}
-    result: dict[str, Any] = {
-        "url": origin.url,
-        "final_url": origin.http.final_url,
-        "page_url": origin.page_url,
-        "retrieved_at": origin.http.retrieved_at,
-        "http": origin.http.to_json(),
-    }
-    if origin.page is not None:
-        result["page"] = {
-            "url": origin.page.url,
-            "final_url": origin.page.http.final_url,
-            "sha256": origin.page.sha256,
-            "retrieved_at": origin.page.http.retrieved_at,
-            "http": origin.page.http.to_json(),
-        }
-    return result
-
-
-def inspect_synthetic(data: bytes) -> dict[str, Any]:
-    """Synthetic-media indicators of `data` as JSON; never raises."""
-    try:
-        from likeness_guard.core.provenance import inspect_bytes
-
-        result: dict[str, Any] = inspect_bytes(data).to_json()
-        return result
-    except Exception as exc:  # a bug in one parser must not stop a scan
-        log.exception("provenance inspection failed")
-        return {
-            "status": "unreadable",
-            "indicators": [
-                {
-                    "kind": "unreadable",
-                    "strength": "weak",
-                    "summary": "the file's metadata could not be checked",
-                    "evidence": {"error": f"{type(exc).__name__}: {exc}"[:300]},
-                }
-            ],
-        }
-
-
-class _Loader:
-    """Reads, hashes, decodes and inspects items on a background thread, in order."""
-
-    _DONE = object()
-
-    def __init__(self, items: Iterator[SourceItem], options: ScanOptions, cancel: CancelToken):
-        self._items = items
-        self._options = options
-        self._cancel = cancel
-        self._queue: queue.Queue[object] = queue.Queue(maxsize=PREFETCH)
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="scan-loader", daemon=True)
-        self._thread.start()
-
-    def __iter__(self) -> Iterator[_Loaded]:
-        while True:
-            try:
-                got = self._queue.get(timeout=0.1)
-            except queue.Empty:
-                if self._cancel.cancelled:
-                    return
-                continue
-            if got is self._DONE:
-                return
-            if isinstance(got, BaseException):
-                raise got
-            assert isinstance(got, _Loaded)
-            yield got
-
-    def close(self) -> None:
-        """Stop the thread and wait for it (never leaves it running)."""
-        self._stop.set()
-        while self._thread.is_alive():
-            try:  # unblock a put() waiting for room
-                while True:
-                    self._queue.get_nowait()
-            except queue.Empty:
-                pass
-            self._thread.join(timeout=0.05)
-
-    def _put(self, value: object) -> bool:
-        while not self._stop.is_set():
-            try:
-                self._queue.put(value, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def _run(self) -> None:
-        seen: set[str] = set()
-        try:
-            for seq, item in enumerate(self._items):
-                if self._stop.is_set() or self._cancel.cancelled:
-                    break
-                if not self._put(self._load(seq, item, seen)):
-                    break
-        except BaseException as exc:  # a bug in a source: hand it to the scanning thread
-            log.exception("scan source failed")
-            self._put(exc)
-            return
-        self._put(self._DONE)
-
-    def _load(self, seq: int, item: SourceItem, seen: set[str]) -> _Loaded:
-        loaded = _Loaded(seq=seq, item=item)
-        try:
-            data = item.read()
-        except SourceError as exc:
-            loaded.error = str(exc)
-            return loaded
-        except OSError as exc:
-            loaded.error = f"cannot be read ({exc})"
-            return loaded
-        except Exception as exc:  # a bug in one source must not stop the scan
-            log.exception("reading %s failed", item.source)
-            loaded.error = f"could not be read ({type(exc).__name__}); the scan went on"
-            return loaded
-        loaded.sha256 = hashlib.sha256(data).hexdigest()
-        if loaded.sha256 in seen:
-            loaded.seen_before = True
-            return loaded  # analysed once per scan: results are copied from the first
-        seen.add(loaded.sha256)
-        loaded.data = data
-        try:
-            loaded.image = decode_image(data, max_frames=self._options.max_frames)
-        except ImageError as exc:
-            loaded.error = str(exc)
-        except Exception as exc:  # a decoder bug on one hostile file must not stop the scan
-            log.exception("decoding failed on %s", item.source)
-            loaded.error = f"could not be decoded ({type(exc).__name__})"
-        if self._options.check_provenance:
-            loaded.synthetic = inspect_synthetic(data)
-        return loaded

@@ -7,15 +7,15 @@ watermark, and returns a `SyntheticReport`. Finding nothing does not make an ima
 `NO_MARKER_CAVEAT` wherever "no marker found" is shown.
 """
 
-from likeness_guard.core.imaging.formats import sniff_format
-from likeness_guard.core.provenance.inspector import inspect_bytes
-from likeness_guard.core.provenance.model import (
-    NO_MARKER_CAVEAT,
+from likeness_guard.core.domain.synthetic import (
     ProvenanceIndicator,
     Strength,
     SyntheticReport,
     SyntheticStatus,
 )
+from likeness_guard.core.domain.words import NO_MARKER_CAVEAT
+from likeness_guard.core.imaging.formats import sniff_format
+from likeness_guard.core.provenance.inspector import inspect_bytes
 
 __all__ = [
     "NO_MARKER_CAVEAT",

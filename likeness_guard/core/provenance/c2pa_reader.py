@@ -7,8 +7,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from likeness_guard.core.domain.synthetic import ProvenanceIndicator, Strength
 from likeness_guard.core.imaging.formats import MIME_TYPES
-from likeness_guard.core.provenance.model import Effect, Finding, ProvenanceIndicator, Strength
+from likeness_guard.core.provenance.model import Effect, Finding
 from likeness_guard.core.provenance.vocabulary import (
     credit_phrase,
     generator_name,

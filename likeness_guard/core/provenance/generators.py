@@ -12,13 +12,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from likeness_guard.core.provenance.model import (
-    Effect,
-    Finding,
-    ProvenanceIndicator,
-    Strength,
-    clip_text,
-)
+from likeness_guard.core.domain.synthetic import ProvenanceIndicator, Strength, clip_text
+from likeness_guard.core.provenance.model import Effect, Finding
 from likeness_guard.core.provenance.vocabulary import credit_phrase, generator_name
 
 log = logging.getLogger(__name__)

@@ -10,20 +10,21 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
-from likeness_guard.core.imaging.formats import sniff_format
-from likeness_guard.core.provenance import watermark
-from likeness_guard.core.provenance.c2pa_reader import c2pa_findings
-from likeness_guard.core.provenance.containers import MetadataBlocks, collect_blocks
-from likeness_guard.core.provenance.exif import read_exif_from_image, read_exif_text
-from likeness_guard.core.provenance.generators import TextSource, detect_generators, detect_in_text
-from likeness_guard.core.provenance.model import (
-    Effect,
-    Finding,
+from likeness_guard.core.domain.synthetic import (
+    STRENGTH_ORDER,
     ProvenanceIndicator,
     Strength,
     SyntheticReport,
     SyntheticStatus,
 )
+from likeness_guard.core.imaging.decode import register_heif as _register_heif
+from likeness_guard.core.imaging.exif import read_exif_from_image, read_exif_text
+from likeness_guard.core.imaging.formats import sniff_format
+from likeness_guard.core.provenance import watermark
+from likeness_guard.core.provenance.c2pa_reader import c2pa_findings
+from likeness_guard.core.provenance.containers import MetadataBlocks, collect_blocks
+from likeness_guard.core.provenance.generators import TextSource, detect_generators, detect_in_text
+from likeness_guard.core.provenance.model import Effect, Finding
 from likeness_guard.core.provenance.stealth import read_stealth
 from likeness_guard.core.provenance.xmp import parse_xmp, scan_for_packets, xmp_findings
 
@@ -36,14 +37,14 @@ log = logging.getLogger(__name__)
 WATERMARK_MAX_PIXELS = 12_000_000
 # Decoding pixels at all (for the watermark and stealth data) stops here.
 DECODE_MAX_PIXELS = 40_000_000
-_STRENGTH_ORDER = {Strength.DECLARED: 0, Strength.STRONG: 1, Strength.WEAK: 2}
 
 
 def inspect_bytes(data: bytes) -> SyntheticReport:
     """Return the synthetic-media report for an image's exact bytes.
 
-    Never raises for bad input and never opens a network connection: damaged blocks become
-    "unreadable"-kind indicators, and bytes that are no image at all give status UNREADABLE.
+    Never raises and never opens a network connection: damaged blocks become
+    "unreadable"-kind indicators; bytes that are no image at all, and a failure of the
+    checks themselves, give status UNREADABLE.
     """
     try:
         return _inspect(data)
@@ -55,7 +56,7 @@ def inspect_bytes(data: bytes) -> SyntheticReport:
             summary="The check for AI markers failed on this file (an error in this app).",
             evidence={"reason": f"{type(exc).__name__}: {exc}"[:500]},
         )
-        return SyntheticReport(SyntheticStatus.NO_MARKER_FOUND, (failure,), sniff_format(data))
+        return SyntheticReport(SyntheticStatus.UNREADABLE, (failure,), sniff_format(data))
 
 
 def _inspect(data: bytes) -> SyntheticReport:
@@ -150,15 +151,6 @@ def _exif(
             findings.append(_unreadable("An EXIF metadata block is damaged.", where, reason))
         sources.extend(TextSource(t.tag, t.text, f"{t.where} {t.tag}") for t in texts)
     return sources
-
-
-def _register_heif() -> None:
-    try:
-        import pillow_heif
-
-        pillow_heif.register_heif_opener()
-    except Exception:  # optional: without it HEIC pixels are simply not read
-        log.debug("pillow-heif unavailable", exc_info=True)
 
 
 def _pixel_checks(
@@ -312,7 +304,7 @@ def _ordered(findings: list[Finding]) -> list[Finding]:
         return (
             indicator.kind == "unreadable",
             -int(finding.effect) if indicator.strength is not Strength.WEAK else 0,
-            _STRENGTH_ORDER[indicator.strength],
+            STRENGTH_ORDER[indicator.strength],
             0 if indicator.evidence.get("generator") else 1,
         )
 

@@ -4,7 +4,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from likeness_guard.core.provenance.model import Effect, Finding, ProvenanceIndicator, Strength
+from likeness_guard.core.domain.synthetic import ProvenanceIndicator, Strength
+from likeness_guard.core.provenance.model import Effect, Finding
 from likeness_guard.core.provenance.vocabulary import (
     credit_phrase,
     generator_name,

@@ -1,22 +1,21 @@
 """The facts the report states about each match, gathered once for the PDF and the manifest."""
 
 import hashlib
-import io
 import json
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from PIL import Image
-
 from likeness_guard.core.domain.errors import ImageError
+from likeness_guard.core.domain.records import EvidenceStatus, ReferenceFace, Scan, ScanItem
 from likeness_guard.core.domain.serialize import item_json
-from likeness_guard.core.domain.thresholds import similarity_words
+from likeness_guard.core.domain.words import similarity_words
 from likeness_guard.core.imaging import blur
 from likeness_guard.core.imaging.decode import decode_image
+from likeness_guard.core.imaging.exif import camera_facts
 from likeness_guard.core.report.pdq import PdqHash, pdq_hash
-from likeness_guard.core.storage.store import ItemRecord, ReferenceFace, ScanRecord, Store
+from likeness_guard.core.storage.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -25,24 +24,15 @@ DETAIL_MAX_SIDE = 640
 THUMB_MAX_SIDE = 96
 FACE_MAX_SIDE = 224
 
-_EXIF_IFD = 0x8769
-_EXIF_TAGS = {
-    "date_taken": (_EXIF_IFD, 0x9003),  # DateTimeOriginal
-    "date_modified": (None, 0x0132),  # DateTime
-    "camera_make": (None, 0x010F),
-    "camera_model": (None, 0x0110),
-    "software": (None, 0x0131),
-}
-
 
 @dataclass
 class MatchEntry:
     """One match as the report shows it: the record, computed facts and small pictures."""
 
     number: int
-    item: ItemRecord
+    item: ScanItem
     threshold: float
-    evidence_status: str  # "kept", "missing" (not in the store) or "changed" (hash differs)
+    evidence_status: EvidenceStatus
     pdq: PdqHash | None = None
     exif: dict[str, str] = field(default_factory=dict)
     reference: ReferenceFace | None = None
@@ -71,7 +61,7 @@ class MatchEntry:
                 "threshold": self.threshold,
                 "pdq": ({"hash": self.pdq.hex, "quality": self.pdq.quality} if self.pdq else None),
                 "exif": self.exif,
-                "evidence": self.evidence_status,
+                "evidence": str(self.evidence_status),
                 "reference": (
                     {"id": self.reference.id, "source_name": self.reference.source_name}
                     if self.reference
@@ -82,28 +72,7 @@ class MatchEntry:
         return record
 
 
-def exif_facts(data: bytes) -> dict[str, str]:
-    """Date taken, camera and software from the image's EXIF; empty when there is none.
-
-    Never raises: a damaged EXIF block just yields no facts.
-    """
-    facts: dict[str, str] = {}
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            exif = image.getexif()
-            sub = exif.get_ifd(_EXIF_IFD)
-            for name, (ifd, tag) in _EXIF_TAGS.items():
-                value = (sub if ifd else exif).get(tag)
-                if isinstance(value, bytes):
-                    value = value.decode("utf-8", "replace")
-                if value is not None and str(value).strip("\x00 "):
-                    facts[name] = str(value).strip("\x00 ")[:200]
-    except Exception as exc:  # hostile files: report nothing rather than fail the report
-        log.debug("no EXIF facts: %s", exc)
-    return facts
-
-
-def _best_face_box(item: ItemRecord) -> tuple[tuple[float, float, float, float], int] | None:
+def _best_face_box(item: ScanItem) -> tuple[tuple[float, float, float, float], int] | None:
     face = item.best_face
     if face is None:
         return None
@@ -111,21 +80,21 @@ def _best_face_box(item: ItemRecord) -> tuple[tuple[float, float, float, float],
 
 
 def prepare_entry(
-    store: Store, scan: ScanRecord, item: ItemRecord, number: int, *, unblurred: bool
+    store: Store, scan: Scan, item: ScanItem, number: int, *, unblurred: bool
 ) -> MatchEntry:
     """Gather one match's facts and pictures; the decoded image is dropped before returning."""
     reference = store.reference(item.best_reference_id) if item.best_reference_id else None
     data = store.evidence.get(item.sha256) if item.sha256 else None
     if data is None:
-        status = "missing"
+        status = EvidenceStatus.MISSING
     elif hashlib.sha256(data).hexdigest() != item.sha256:
-        status = "changed"
+        status = EvidenceStatus.CHANGED
     else:
-        status = "kept"
+        status = EvidenceStatus.KEPT
     entry = MatchEntry(number, item, scan.threshold, status, reference=reference)
     if data is None:
         return entry
-    entry.exif = exif_facts(data)
+    entry.exif = camera_facts(data)
     try:
         decoded = decode_image(data)
     except ImageError as exc:
@@ -139,17 +108,18 @@ def prepare_entry(
     box = found[0] if found else None
     detail = blur.detail_picture(rgb, box, DETAIL_MAX_SIDE, unblurred=unblurred)
     entry.detail_jpeg = blur.jpeg_bytes(detail)
-    entry.detail_size = detail.size
+    entry.detail_size = (detail.shape[1], detail.shape[0])
     entry.thumb_jpeg = blur.jpeg_bytes(blur.thumbnail_picture(rgb, THUMB_MAX_SIDE), 75)
-    if box is not None:
-        entry.face_jpeg = blur.jpeg_bytes(blur.face_crop(rgb, box, FACE_MAX_SIDE), 90)
+    crop = blur.face_crop(rgb, box, FACE_MAX_SIDE) if box is not None else None
+    if crop is not None:
+        entry.face_jpeg = blur.jpeg_bytes(crop, 90)
     return entry
 
 
 def iter_entries(
     store: Store,
-    scan: ScanRecord,
-    items: list[ItemRecord],
+    scan: Scan,
+    items: list[ScanItem],
     *,
     unblurred: bool,
     progress: Callable[[int, int], None] | None = None,

@@ -9,10 +9,11 @@ from typing import Any
 
 from likeness_guard import APP_NAME, __version__
 from likeness_guard.core.domain.errors import UserFacingError
+from likeness_guard.core.domain.records import Scan
 from likeness_guard.core.domain.serialize import scan_json
 from likeness_guard.core.report.facts import MatchEntry
 from likeness_guard.core.storage.paths import file_sha256
-from likeness_guard.core.storage.store import ScanRecord, Store
+from likeness_guard.core.storage.store import Store
 
 MANIFEST_FORMAT = "likeness-guard-report-manifest"
 MANIFEST_VERSION = 1
@@ -25,7 +26,7 @@ def manifest_path_for(pdf_path: Path) -> Path:
 
 
 def manifest_document(
-    scan: ScanRecord,
+    scan: Scan,
     entries: list[MatchEntry],
     *,
     pdf_name: str,

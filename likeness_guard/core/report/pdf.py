@@ -16,13 +16,27 @@ from typing import Any
 
 from likeness_guard import APP_NAME, __version__
 from likeness_guard.core.domain.errors import UserFacingError
-from likeness_guard.core.provenance import NO_MARKER_CAVEAT
+from likeness_guard.core.domain.records import (
+    EvidenceStatus,
+    Scan,
+    ScanCounts,
+    ScanItem,
+    Verdict,
+)
+from likeness_guard.core.domain.synthetic import SyntheticStatus
+from likeness_guard.core.domain.words import (
+    ABSENCE_IS_NO_PROOF,
+    EVIDENCE_WORDS,
+    NO_MARKER_CAVEAT,
+    counted,
+    describe_synthetic,
+)
 from likeness_guard.core.report import texts
 from likeness_guard.core.report.facts import MatchEntry, iter_entries, short_json
 from likeness_guard.core.report.fonts import ReportFonts, load_fonts, markup
 from likeness_guard.core.report.manifest import manifest_document, manifest_path_for
 from likeness_guard.core.storage.paths import atomic_output, write_atomic
-from likeness_guard.core.storage.store import ItemRecord, ScanRecord, Store, Verdict
+from likeness_guard.core.storage.store import Store
 
 # Territories whose paper is US Letter (CLDR's paperSize data); everywhere else uses A4.
 LETTER_TERRITORIES = frozenset(
@@ -80,7 +94,7 @@ _LETTER_NAMES = frozenset({"UNITED STATES", "CANADA", "MEXICO", "PHILIPPINES", "
 
 def select_items(
     store: Store, scan_id: int, *, only_confirmed: bool, item_ids: list[int] | None
-) -> list[ItemRecord]:
+) -> list[ScanItem]:
     """The matches to include, most similar first; "not me" matches are always left out.
 
     Raises UserFacingError when nothing is left to report.
@@ -194,8 +208,8 @@ class _Builder:
 
     def cover(
         self,
-        scan: ScanRecord,
-        counts: dict[str, int],
+        scan: Scan,
+        counts: ScanCounts,
         title_name: str,
         entries: int,
         selection: str,
@@ -206,8 +220,7 @@ class _Builder:
 
         s = self.styles
         local = now.astimezone()
-        model = scan.model_pack or {}
-        files = model.get("files") or {}
+        model = scan.model_pack
         rows: list[tuple[str, Any]] = [
             ("Prepared for", title_name),
             ("Generated", f"{_utc(now)}\n{local.strftime('%Y-%m-%d %H:%M:%S %Z (UTC%z)')}"),
@@ -217,10 +230,11 @@ class _Builder:
                 f"number {scan.id}, profile “{scan.profile_name}”, status {scan.status}\n"
                 f"started {scan.started_at}, finished {scan.finished_at or '—'}",
             ),
-            ("Face models", str(model.get("name", "unknown"))),
+            ("Face models", model.name),
         ]
         rows += [
-            (f"  {name}", self.p(f"SHA-256 {digest}", s.mono)) for name, digest in files.items()
+            (f"  {name}", self.p(f"SHA-256 {digest}", s.mono))
+            for name, digest in model.files.items()
         ]
         rows += [
             (
@@ -231,8 +245,9 @@ class _Builder:
             ("What was scanned", "\n".join(scan.inputs) or "—"),
             (
                 "Results of the scan",
-                f"{counts['items']} images, {counts['faces']} faces, "
-                f"{counts['matches']} matches, {counts['errors']} images that could not be read",
+                f"{counted(counts.items, 'image')}, {counted(counts.faces, 'face')}, "
+                f"{counted(counts.matches, 'match', 'matches')}, "
+                f"{counted(counts.errors, 'image')} that could not be read",
             ),
             ("In this report", f"{entries} matches ({selection})"),
             (
@@ -272,7 +287,7 @@ class _Builder:
                     self.image(entry.thumb_jpeg, 44, 44),
                     self.p(entry.item.source, s.small),
                     self.p(f"{entry.similarity:.2f}\n{entry.words}", s.small),
-                    self.p(_synthetic_short(entry.item), s.small),
+                    self.p(describe_synthetic(entry.item.synthetic).badge, s.small),
                     self.p((entry.item.sha256 or "—")[:16] + "…", s.mono),
                 ]
             )
@@ -378,53 +393,34 @@ class _Builder:
             )
         else:
             rows.append(("PDQ hash", "not available: " + _no_picture(entry)))
-        rows.append(("Kept evidence", _evidence_words(entry.evidence_status)))
+        rows.append(("Kept evidence", EVIDENCE_WORDS[entry.evidence_status]))
         return rows
 
-    def _synthetic(self, item: ItemRecord) -> list[Any]:
+    def _synthetic(self, item: ScanItem) -> list[Any]:
         s = self.styles
         synthetic = item.synthetic
-        if not synthetic:
-            return [
-                self.p(
-                    "This image was not checked for signs of AI; that says nothing about "
-                    "whether it is real.",
-                    s.small,
-                )
-            ]
-        status = str(synthetic.get("status", "unknown"))
-        flow: list[Any] = [self.p(f"Result: {_STATUS_WORDS.get(status, status)}", s.body)]
-        for indicator in synthetic.get("indicators") or []:
+        words = describe_synthetic(synthetic)
+        if synthetic is None:
+            return [self.p(words.explanation, s.small)]
+        flow: list[Any] = [self.p(f"Result: {words.result}", s.body)]
+        for indicator in synthetic.indicators:
             rows: list[tuple[str, Any]] = [
                 (
                     "Indicator",
-                    f"{indicator.get('summary', '')}\n(kind {indicator.get('kind')}, "
-                    f"strength {indicator.get('strength')})",
+                    f"{indicator.summary}\n(kind {indicator.kind}, strength {indicator.strength})",
                 ),
             ]
-            evidence = indicator.get("evidence") or {}
-            if isinstance(evidence, dict):
-                rows += [
-                    (f"  {key}", self.p(short_json(value), s.mono))
-                    for key, value in evidence.items()
-                ]
-            else:
-                rows.append(("  evidence", self.p(short_json(evidence), s.mono)))
+            rows += [
+                (f"  {key}", self.p(short_json(value), s.mono))
+                for key, value in indicator.evidence.items()
+            ]
             flow.append(self.facts_table(rows))
-        for note in synthetic.get("notes") or []:
+        for note in synthetic.notes:
             flow.append(self.p(f"Note: {note}", s.small))
-        if status != "ai_generated":
-            flow.append(
-                self.p(
-                    NO_MARKER_CAVEAT
-                    if status == "no_marker_found"
-                    else (
-                        "The absence of a marker does not prove an image is real: most fakes carry "
-                        "no marker, and markers are lost when an image is re-saved."
-                    ),
-                    s.small,
-                )
-            )
+        if synthetic.status is SyntheticStatus.NO_MARKER_FOUND:
+            flow.append(self.p(NO_MARKER_CAVEAT, s.small))
+        elif synthetic.status is not SyntheticStatus.AI_GENERATED:
+            flow.append(self.p(ABSENCE_IS_NO_PROOF, s.small))
         return flow
 
     def method(self) -> list[Any]:
@@ -468,33 +464,10 @@ class _Builder:
         return flow
 
 
-_STATUS_WORDS = {
-    "ai_generated": "the file declares or betrays AI generation",
-    "ai_edited": "the file declares or betrays editing with AI",
-    "no_marker_found": "no sign of AI found",
-    "unreadable": "the file's metadata could not be read",
-}
-
-
-def _synthetic_short(item: ItemRecord) -> str:
-    synthetic = item.synthetic or {}
-    status = synthetic.get("status")
-    if status in ("ai_generated", "ai_edited"):
-        lead = (synthetic.get("indicators") or [{}])[0]
-        return ("AI-generated" if status == "ai_generated" else "AI-edited") + (
-            f": {lead.get('summary')}" if lead.get("summary") else ""
-        )
-    if status == "no_marker_found":
-        return "none found (does not mean real)"
-    if status == "unreadable":
-        return "could not be read"
-    return "not checked"
-
-
 def _no_picture(entry: MatchEntry) -> str:
-    if entry.evidence_status == "missing":
+    if entry.evidence_status is EvidenceStatus.MISSING:
         return "the image's bytes were not kept, so it cannot be shown here."
-    if entry.evidence_status == "changed":
+    if entry.evidence_status is EvidenceStatus.CHANGED:
         return "the kept copy no longer matches its SHA-256 hash, so it is not shown."
     return f"the image could not be decoded ({entry.decode_error})."
 
@@ -505,46 +478,35 @@ def _ref_caption(entry: MatchEntry) -> str:
     return f"Best reference: {entry.reference.source_name}"
 
 
-def _evidence_words(status: str) -> str:
-    return {
-        "kept": "the exact bytes are kept by Likeness Guard and still match the SHA-256",
-        "missing": "the exact bytes were not kept",
-        "changed": "WARNING: the kept copy no longer matches the SHA-256 recorded at scan time",
-    }.get(status, status)
-
-
-def _provenance_rows(item: ItemRecord) -> list[tuple[str, Any]]:
+def _provenance_rows(item: ScanItem) -> list[tuple[str, Any]]:
     rows: list[tuple[str, Any]] = [("Source", item.source)]
     web = item.web
     if web:
-        http = web.get("http") or {}
-        rows.append(("Image address", str(web.get("url") or "—")))
-        if web.get("final_url") and web.get("final_url") != web.get("url"):
-            rows.append(("Final address", str(web["final_url"])))
-        redirects = http.get("redirects") or []
-        if redirects:
+        http = web.http
+        rows.append(("Image address", web.url or "—"))
+        if web.final_url and web.final_url != web.url:
+            rows.append(("Final address", web.final_url))
+        if http and http.redirects:
             rows.append(
-                ("Redirects", "\n".join(f"{n}. {url}" for n, url in enumerate(redirects, 1)))
+                ("Redirects", "\n".join(f"{n}. {url}" for n, url in enumerate(http.redirects, 1)))
             )
-        rows.append(("Found on page", str(web.get("page_url") or "given directly")))
-        rows.append(("Retrieved (UTC)", str(web.get("retrieved_at") or "—")))
-        rows.append(("HTTP status", str(http.get("status", "—"))))
-        for name, value in (http.get("headers") or {}).items():
-            rows.append((f"  {name}", str(value)))
-        page = web.get("page")
-        if page:
+        rows.append(("Found on page", web.page_url or "given directly"))
+        rows.append(("Retrieved (UTC)", web.retrieved_at or "—"))
+        rows.append(("HTTP status", str(http.status) if http else "—"))
+        for name, value in (http.headers if http else {}).items():
+            rows.append((f"  {name}", value))
+        if web.page:
             rows.append(
                 (
                     "Page as retrieved",
-                    f"SHA-256 {page.get('sha256')}\nretrieved {page.get('retrieved_at')}, "
-                    f"HTTP {(page.get('http') or {}).get('status', '—')}",
+                    f"SHA-256 {web.page.sha256}\nretrieved {web.page.retrieved_at}, "
+                    f"HTTP {web.page.http.status}",
                 )
             )
     if item.file:
-        size = item.file.get("size")
-        rows.append(("File path", str(item.file.get("path"))))
-        rows.append(("File size", f"{size:,} bytes" if isinstance(size, int) else str(size)))
-        rows.append(("Modified (file system)", str(item.file.get("modified_at"))))
+        rows.append(("File path", item.file.path))
+        rows.append(("File size", f"{item.file.size:,} bytes"))
+        rows.append(("Modified (file system)", item.file.modified_at))
     return rows
 
 
@@ -601,7 +563,7 @@ def build_report(
     )
     name = title_name or scan.profile_name
     story: list[Any] = builder.cover(
-        scan, store.scan_counts(scan_id), name, len(entries), selection, unblurred, now
+        scan, store.scan_counts([scan_id])[scan_id], name, len(entries), selection, unblurred, now
     )
     story += [PageBreak(), *builder.summary(entries)]
     for entry in entries:

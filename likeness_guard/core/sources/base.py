@@ -1,17 +1,14 @@
 """What every source hands to the scanner: one image to read, with where it came from."""
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
-
-@dataclass(frozen=True)
-class FileFacts:
-    """Facts about a local file, kept as evidence."""
-
-    path: str
-    size: int
-    modified_at: str  # ISO 8601 UTC
+from likeness_guard.core.domain.records import (
+    FileFacts,
+    HttpFacts,
+    PageFacts,
+    WebOrigin,
+)
 
 
 @dataclass(frozen=True)
@@ -28,12 +25,8 @@ class HttpExchange:
     # empty when no body was kept (error statuses, redirects).
     sha256: str = ""
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "status": self.status,
-            "headers": dict(self.headers),
-            "redirects": list(self.redirects),
-        }
+    def facts(self) -> HttpFacts:
+        return HttpFacts(self.status, dict(self.headers), self.redirects)
 
 
 @dataclass(frozen=True)
@@ -45,10 +38,19 @@ class PageSnapshot:
     sha256: str
     http: HttpExchange
 
+    def facts(self) -> PageFacts:
+        return PageFacts(
+            url=self.url,
+            final_url=self.http.final_url,
+            sha256=self.sha256,
+            retrieved_at=self.http.retrieved_at,
+            http=self.http.facts(),
+        )
+
 
 @dataclass(frozen=True)
-class WebOrigin:
-    """Where a fetched image came from."""
+class WebFetch:
+    """How a web image was fetched: its response, and the page it was found on."""
 
     url: str  # the image URL as found or given
     http: HttpExchange
@@ -65,11 +67,26 @@ class SourceItem:
 
     `read()` returns the exact bytes (and may do the slow part: reading a file, fetching a
     URL); it raises `SourceError` with a message for the user. The scanner calls it off the
-    inference thread.
+    inference thread. A web image that failed before any response has no `web`, only the
+    `page_url` it was found on.
     """
 
     source: str  # a path or URL, as the user will see it
     read: Callable[[], bytes]
     file: FileFacts | None = None
-    web: WebOrigin | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    web: WebFetch | None = None
+    page_url: str | None = None
+
+    def web_origin(self) -> WebOrigin | None:
+        """Where the item came from on the web, as the store keeps it; None for files."""
+        fetch = self.web
+        if fetch is None:
+            return None if self.page_url is None else WebOrigin(self.source, self.page_url)
+        return WebOrigin(
+            url=fetch.url,
+            page_url=fetch.page_url,
+            final_url=fetch.http.final_url,
+            retrieved_at=fetch.http.retrieved_at,
+            http=fetch.http.facts(),
+            page=fetch.page.facts() if fetch.page else None,
+        )

@@ -8,15 +8,10 @@ from pathlib import Path
 
 from likeness_guard.core.domain.cancel import CancelToken
 from likeness_guard.core.domain.errors import SourceError
-from likeness_guard.core.imaging.formats import sniff_format
-from likeness_guard.core.sources.base import FileFacts, SourceItem
+from likeness_guard.core.domain.records import FileFacts
+from likeness_guard.core.imaging.formats import IMAGE_SUFFIXES, sniff_format
+from likeness_guard.core.sources.base import SourceItem
 
-IMAGE_SUFFIXES = frozenset(
-    {
-        *(".jpg", ".jpeg", ".jpe", ".jfif", ".pjpeg", ".png", ".apng", ".webp", ".gif"),
-        *(".bmp", ".dib", ".tif", ".tiff", ".heic", ".heif", ".hif", ".avif"),
-    }
-)
 DEFAULT_MAX_FILE_BYTES = 100 * 1024 * 1024
 
 

@@ -35,3 +35,7 @@ class EvidenceFolder:
         """True when the kept file exists and still hashes to its name."""
         data = self.get(sha256)
         return data is not None and hashlib.sha256(data).hexdigest() == sha256
+
+    def count(self) -> int:
+        """How many files are kept."""
+        return sum(1 for p in self.root.glob("*/*") if p.is_file()) if self.root.is_dir() else 0

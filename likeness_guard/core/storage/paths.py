@@ -31,23 +31,6 @@ def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
     return path
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to `path` so that readers see either the old file or the whole new one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    _fsync_dir(path.parent)
-
-
 @contextlib.contextmanager
 def atomic_output(path: Path) -> Iterator[Path]:
     """Yield a temporary path to write to; it replaces `path` only if the block succeeds."""
@@ -66,6 +49,12 @@ def atomic_output(path: Path) -> Iterator[Path]:
     _fsync_dir(path.parent)
 
 
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write `data` to `path` so that readers see either the old file or the whole new one."""
+    with atomic_output(path) as tmp:
+        tmp.write_bytes(data)
+
+
 def _fsync_dir(folder: Path) -> None:
     with contextlib.suppress(OSError):  # not supported everywhere (Windows)
         fd = os.open(folder, os.O_RDONLY)
@@ -77,8 +66,5 @@ def _fsync_dir(folder: Path) -> None:
 
 def file_sha256(path: Path) -> str:
     """Return the hex SHA-256 of a file, read in chunks."""
-    digest = hashlib.sha256()
     with path.open("rb") as stream:
-        for chunk in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return hashlib.file_digest(stream, "sha256").hexdigest()

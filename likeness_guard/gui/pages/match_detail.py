@@ -1,8 +1,8 @@
 """The detail view of one match: larger image, where it is, every face, the best reference."""
 
 import json
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication
@@ -16,8 +16,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from likeness_guard.core.domain.thresholds import similarity_words
-from likeness_guard.core.storage.store import ItemRecord, Store, Verdict
+from likeness_guard.core.domain.records import ScanItem, Verdict
+from likeness_guard.core.domain.synthetic import SyntheticReport, SyntheticStatus
+from likeness_guard.core.domain.words import describe_synthetic, similarity_words, verdict_words
+from likeness_guard.core.storage.store import Store
 from likeness_guard.gui.previews import PreviewImages
 from likeness_guard.gui.style import heading_font, muted_color, ok_color, set_text_color
 from likeness_guard.gui.widgets.blurred_preview import BlurredPreview, sync_reveal_button
@@ -26,9 +28,7 @@ from likeness_guard.gui.widgets.match_card import (
     breakable,
     score_text,
     source_name,
-    verdict_text,
 )
-from likeness_guard.gui.widgets.synthetic_badge import describe_synthetic, no_marker_caveat
 
 DETAIL_PREVIEW_SIDE = 1400
 
@@ -53,7 +53,7 @@ class MatchDetail(QWidget):
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
-        self.item: ItemRecord | None = None
+        self.item: ScanItem | None = None
         self.threshold = 0.36
 
         self.back_button = QPushButton("← Back to all matches")
@@ -149,7 +149,7 @@ class MatchDetail(QWidget):
         layout.addLayout(top)
         layout.addLayout(body, 1)
 
-    def show_item(self, item: ItemRecord, threshold: float) -> None:
+    def show_item(self, item: ScanItem, threshold: float) -> None:
         self.item = item
         self.threshold = threshold
         self.set_revealed(False)
@@ -157,12 +157,12 @@ class MatchDetail(QWidget):
         self.title.setText(source_name(item))
         self.score.setText(score_text(item, threshold))
         where = item.source
-        if item.web and item.web.get("page_url"):
-            where += f"\nfound on the page {item.web['page_url']}"
-        if item.file and item.file.get("path") and not Path(str(item.file["path"])).exists():
+        if item.web and item.web.page_url:
+            where += f"\nfound on the page {item.web.page_url}"
+        if item.path and not Path(item.path).exists():
             where += "\n(the file is no longer there; the copy kept as evidence is shown)"
         self.where.setText(breakable(where))
-        size = item.file.get("size") if item.file else None
+        size = item.file.size if item.file else None
         dimensions = f"{item.width} \u00d7 {item.height} pixels" if item.width else "size unknown"
         self.size_label.setText(f"{item.format or 'image'}, {dimensions}, {_size_text(size)}")
         best = item.best_face
@@ -189,20 +189,18 @@ class MatchDetail(QWidget):
         self.preview.set_revealed(revealed)
         sync_reveal_button(self.reveal_button, revealed)
 
-    def _show_verdict(self, verdict: str | None) -> None:
-        self.verdict.setText(verdict_text(verdict))
+    def _show_verdict(self, verdict: Verdict | None) -> None:
+        self.verdict.setText(verdict_words(verdict))
         self.me_button.setText("This is &me ✓" if verdict == Verdict.ME else "This is &me")
         self.not_me_button.setText("&Not me ✓" if verdict == Verdict.NOT_ME else "&Not me")
 
-    def set_verdict(self, verdict: str | None) -> None:
+    def set_verdict(self, verdict: Verdict | None) -> None:
         """Store the user's answer (pressing the chosen one again clears it)."""
         if self.item is None:
             return
         if self.item.verdict == verdict:
             verdict = None
         self.store.set_verdict(self.item.id, verdict)
-        from dataclasses import replace
-
         self.item = replace(self.item, verdict=verdict)
         self._show_verdict(verdict)
         self.verdict_changed.emit(self.item.id, verdict)
@@ -214,9 +212,9 @@ class MatchDetail(QWidget):
         self.set_verdict(Verdict.NOT_ME)
 
     def open_folder(self) -> None:
-        if self.item is None or not self.item.file:
+        if self.item is None or not self.item.path:
             return
-        folder = Path(str(self.item.file.get("path", ""))).parent
+        folder = Path(self.item.path).parent
         if not folder.is_dir():
             self.message.setText("That folder no longer exists.")
             return
@@ -225,12 +223,12 @@ class MatchDetail(QWidget):
     def copy_path(self) -> None:
         if self.item is None:
             return
-        text = str(self.item.file.get("path")) if self.item.file else self.item.source
+        text = self.item.path or self.item.source
         QGuiApplication.clipboard().setText(text)
         self.message.setText("Copied.")
 
 
-def faces_summary(item: ItemRecord, threshold: float) -> str:
+def faces_summary(item: ScanItem, threshold: float) -> str:
     """How many faces, which look like the person, and how close the others came."""
     faces = sorted(item.faces, key=lambda f: -f.similarity)
     matched = [f for f in faces if f.match]
@@ -247,21 +245,15 @@ def faces_summary(item: ItemRecord, threshold: float) -> str:
     return "\n".join(lines)
 
 
-def synthetic_details(synthetic: dict[str, Any] | None) -> str:
+def synthetic_details(synthetic: SyntheticReport | None) -> str:
     """Every indicator with its evidence, or the caveat when no marker was found."""
     words = describe_synthetic(synthetic)
-    if not synthetic:
+    if synthetic is None or synthetic.status is SyntheticStatus.NO_MARKER_FOUND:
         return words.explanation
-    status = synthetic.get("status")
-    if status == "no_marker_found":
-        return no_marker_caveat()
     lines = [words.badge]
-    indicators = synthetic.get("indicators")
-    for indicator in indicators if isinstance(indicators, list) else []:
-        if not isinstance(indicator, dict):
-            continue
-        lines.append(f"• {indicator.get('summary', '')} ({indicator.get('strength', '')})")
-        evidence = indicator.get("evidence")
+    for indicator in synthetic.indicators:
+        lines.append(f"• {indicator.summary} ({indicator.strength})")
+        evidence = indicator.evidence
         if evidence:
             text = json.dumps(evidence, ensure_ascii=False)
             lines.append(f"   evidence: {text[:400]}{'…' if len(text) > 400 else ''}")

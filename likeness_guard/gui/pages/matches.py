@@ -16,19 +16,31 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from likeness_guard.core.storage.store import ItemRecord, Verdict
+from likeness_guard.core import services
+from likeness_guard.core.domain.records import ScanItem, ScanStatus, Verdict
+from likeness_guard.core.domain.words import SCAN_STATUS_WORDS, counted
 from likeness_guard.gui.pages.match_detail import DETAIL_PREVIEW_SIDE, MatchDetail
 from likeness_guard.gui.previews import PreviewImages, PreviewService, request_for
 from likeness_guard.gui.report_dialog import ReportDialog, ReportRequest
 from likeness_guard.gui.session import AppSession
 from likeness_guard.gui.style import heading_font, muted_color, set_text_color
 from likeness_guard.gui.widgets.match_card import CARD_PREVIEW_SIDE, MatchCard
-from likeness_guard.gui.widgets.synthetic_badge import describe_synthetic
 from likeness_guard.gui.workers import BackgroundTask, ReportWorker
 
 log = logging.getLogger(__name__)
 
 ALL_SCANS = -1
+
+
+def scan_label(summary: services.ScanSummary) -> str:
+    """How a scan is named in the chooser: when, how much, and how it ended."""
+    scan, counts = summary.scan, summary.counts
+    started = scan.started_at.replace("T", " ").rstrip("Z")[:16]
+    status = "" if scan.status is ScanStatus.FINISHED else f", {SCAN_STATUS_WORDS[scan.status]}"
+    return (
+        f"{started} UTC — {counted(counts.items, 'file')}, "
+        f"{counted(counts.matches, 'match', 'matches')}{status}"
+    )
 
 
 class MatchesPage(QWidget):
@@ -127,18 +139,12 @@ class MatchesPage(QWidget):
 
     def reload(self, scan_id: int | None = None) -> None:
         """Fill the scan chooser and list the chosen scan's matches (latest by default)."""
-        store = self.session.store
-        scans = store.scans()
+        summaries = services.scan_summaries(self.session.store)
+        scans = [summary.scan for summary in summaries]
         self._threshold_by_scan = {s.id: s.threshold for s in scans}
         self.scan_box.clear()
-        for scan in scans:
-            started = scan.started_at.replace("T", " ").rstrip("Z")[:16]
-            count = store.scan_counts(scan.id)
-            status = "" if scan.status == "finished" else f", {scan.status}"
-            self.scan_box.addItem(
-                f"{started} UTC — {count['items']} files, {count['matches']} matches{status}",
-                scan.id,
-            )
+        for summary in summaries:
+            self.scan_box.addItem(scan_label(summary), summary.scan.id)
         if len(scans) > 1:
             self.scan_box.addItem("All scans", ALL_SCANS)
         self.scan_box.setEnabled(bool(scans))
@@ -177,7 +183,7 @@ class MatchesPage(QWidget):
 
     @Slot(object)
     def add_live_item(self, item: object) -> None:
-        assert isinstance(item, ItemRecord)
+        assert isinstance(item, ScanItem)
         if not item.match or self._scan_id not in (item.scan_id, ALL_SCANS):
             return
         self._add_card(item)
@@ -187,17 +193,12 @@ class MatchesPage(QWidget):
     def scan_ended(self, scan_id: int) -> None:
         """Refresh the chooser's counts, keeping the list (and what is revealed) as it is."""
         current = self.scan_box.findData(scan_id)
-        counts = self.session.store.scan_counts(scan_id)
         if current >= 0:
-            text = self.scan_box.itemText(current).split(" — ")[0]
-            scan = self.session.store.scan(scan_id)
-            status = "" if scan is None or scan.status == "finished" else f", {scan.status}"
-            self.scan_box.setItemText(
-                current, f"{text} — {counts['items']} files, {counts['matches']} matches{status}"
-            )
+            summary = services.scan_summary(self.session.store, scan_id)
+            self.scan_box.setItemText(current, scan_label(summary))
         self._apply_filters()
 
-    def _threshold(self, item: ItemRecord) -> float:
+    def _threshold(self, item: ScanItem) -> float:
         threshold = self._threshold_by_scan.get(item.scan_id)
         if threshold is None:
             scan = self.session.store.scan(item.scan_id)
@@ -205,7 +206,7 @@ class MatchesPage(QWidget):
             self._threshold_by_scan[item.scan_id] = threshold
         return threshold
 
-    def _add_card(self, item: ItemRecord) -> None:
+    def _add_card(self, item: ScanItem) -> None:
         card = MatchCard(item, self._threshold(item))
         card.details_requested.connect(self.show_detail)
         card.set_face_visible(self.show_faces.isChecked())
@@ -243,7 +244,7 @@ class MatchesPage(QWidget):
         flagged = 0
         rejected = 0
         for card in self.cards:
-            is_flagged = describe_synthetic(card.item.synthetic).flagged
+            is_flagged = card.item.synthetic is not None and card.item.synthetic.flagged
             is_rejected = card.item.verdict == Verdict.NOT_ME
             flagged += int(is_flagged)
             rejected += int(is_rejected)
@@ -317,7 +318,7 @@ class MatchesPage(QWidget):
     def _on_verdict_changed(self, item_id: int, verdict: object) -> None:
         for card in self.cards:
             if card.item.id == item_id:
-                card.set_verdict(verdict if isinstance(verdict, str) else None)
+                card.set_verdict(verdict if isinstance(verdict, Verdict) else None)
         self._apply_filters()
 
     # ---- evidence report ---------------------------------------------------------------

@@ -17,6 +17,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from likeness_guard.core import services
+from likeness_guard.core.domain.thresholds import DEFAULT_PROFILE
+from likeness_guard.core.domain.words import counted
+from likeness_guard.core.imaging.formats import IMAGE_SUFFIXES
 from likeness_guard.core.pipeline.enroll import EnrollResult
 from likeness_guard.gui.session import AppSession
 from likeness_guard.gui.style import error_color, heading_font, muted_color, set_text_color
@@ -25,22 +29,8 @@ from likeness_guard.gui.widgets.drop_zone import DropZone
 from likeness_guard.gui.widgets.reference_row import ReferenceRow
 from likeness_guard.gui.workers import BackgroundTask, EnrollWorker
 
-PHOTO_SUFFIXES = frozenset(
-    {".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".bmp", ".tif", ".tiff", ".gif"}
-)
-PHOTO_FILTER = "Photos (*.jpg *.jpeg *.png *.webp *.heic *.heif *.bmp *.tif *.tiff *.gif)"
-
-
-def expand_photo_paths(inputs: list[str]) -> list[Path]:
-    """Files as given; for a folder, the photos directly inside it (sorted)."""
-    paths: list[Path] = []
-    for text in inputs:
-        path = Path(text)
-        if path.is_dir():
-            paths.extend(sorted(p for p in path.iterdir() if p.suffix.lower() in PHOTO_SUFFIXES))
-        else:
-            paths.append(path)
-    return paths
+# The file chooser's filter, from the suffixes the scanner takes as images.
+PHOTO_FILTER = "Photos ({})".format(" ".join(f"*{suffix}" for suffix in sorted(IMAGE_SUFFIXES)))
 
 
 def confirm_profile_deletion(parent: QWidget, name: str, text: str) -> bool:
@@ -60,12 +50,14 @@ class PhotosPage(QWidget):
     enroll_finished = Signal()
     profile_changed = Signal(str)
     about_to_delete = Signal()
+    deleted = Signal()
     references_changed = Signal()
 
     def __init__(self, session: AppSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self._task: BackgroundTask | None = None
+        self._deleting_name = ""
         self._queue: list[Path] = []
         self._in_flight: list[ReferenceRow] = []
         self._waiting_rows: list[ReferenceRow] = []
@@ -204,7 +196,7 @@ class PhotosPage(QWidget):
 
     def delete_profile(self) -> None:
         """Delete the current person's data after a confirmation that says what goes."""
-        if self.is_busy():
+        if self.is_busy() or self.session.deleting:
             self._say("Wait until the photos being checked are done, then try again.")
             return
         store = self.session.store
@@ -214,21 +206,31 @@ class PhotosPage(QWidget):
             return
         scans = store.scans(profile.id)
         summary = (
-            f"This deletes “{name}”: {profile.reference_count} face crop(s) with their "
-            f"measurements, {len(scans)} scan(s) with their matches and answers, and the "
-            "evidence copies no other person's scans need. The photos themselves and the "
-            "folders you scanned are not touched. This cannot be undone."
+            f"This deletes “{name}”: {counted(profile.reference_count, 'face crop')} with "
+            f"their measurements, {counted(len(scans), 'scan')} with their matches and "
+            "answers, and the evidence copies no other person's scans need. The photos "
+            "themselves and the folders you scanned are not touched. This cannot be undone."
         )
         if not self.confirm(self, name, summary):
             self._say("Nothing was deleted.")
             return
         self.about_to_delete.emit()  # running work on this person's data stops first
-        store.forget_profile(name)
-        remaining = [p.name for p in store.profiles()]
-        self.session.preferences.profile_name = remaining[0] if remaining else "me"
-        self.session.data_changed.emit()
+        self._deleting_name = name
+        self._say(f"Deleting “{name}”…")
+        self.session.deletion_done.connect(self._on_deleted)
+        self.session.forget_in_background(name)
+
+    @Slot(str)
+    def _on_deleted(self, problem: str) -> None:
+        self.session.deletion_done.disconnect(self._on_deleted)
+        if problem:
+            self._say(problem, error=True)
+            return
+        remaining = [p.name for p in self.session.store.profiles()]
+        self.session.preferences.profile_name = remaining[0] if remaining else DEFAULT_PROFILE
         self.profile_changed.emit(self.profile_name)
-        self._say(f"“{name}” was deleted.")
+        self._say(f"“{self._deleting_name}” was deleted.")
+        self.deleted.emit()
 
     # ---- adding photos -----------------------------------------------------------------
 
@@ -242,7 +244,7 @@ class PhotosPage(QWidget):
     @Slot(list)
     def add_photos(self, inputs: list[str]) -> None:
         """Queue photos (or folders of photos) for the quality check."""
-        paths = expand_photo_paths(inputs)
+        paths = services.photo_paths(inputs)
         if not paths:
             self._say("There are no photos in what was dropped. Try JPEG or PNG files.")
             return

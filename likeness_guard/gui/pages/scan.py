@@ -17,8 +17,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from likeness_guard.core import services
+from likeness_guard.core.domain.records import ScanItem
+from likeness_guard.core.domain.words import counted
 from likeness_guard.core.pipeline.scan import ScanOptions, ScanProgress
-from likeness_guard.core.storage.store import ItemRecord
 from likeness_guard.gui.session import AppSession
 from likeness_guard.gui.style import error_color, heading_font, muted_color, set_text_color
 from likeness_guard.gui.widgets.drop_zone import DropZone
@@ -46,7 +48,7 @@ def duration_words(seconds: float | None) -> str:
 class ScanPage(QWidget):
     """Starts and follows one scan at a time.
 
-    Signals: `scan_started(scan_id)`, `item_scanned(ItemRecord)` for every item,
+    Signals: `scan_started(scan_id)`, `item_scanned(ScanItem)` for every item,
     `scan_ended(scan_id)` (also after a cancel), `show_matches_requested`, `photos_requested`.
     """
 
@@ -269,10 +271,11 @@ class ScanPage(QWidget):
 
     def scan_options(self) -> ScanOptions:
         preferences = self.session.preferences
-        from likeness_guard.core.sources.web import WebOptions
-
-        web = WebOptions(allow_private_addresses=preferences.allow_private_addresses)
-        return ScanOptions(threshold=preferences.threshold, preset=preferences.preset_name, web=web)
+        return services.scan_options(
+            preset=preferences.preset,
+            threshold=preferences.custom_threshold,
+            allow_private_addresses=preferences.allow_private_addresses,
+        )
 
     def _begin(self, *, engine_inputs: list[str], profile_name: str) -> None:
         engine = self.session.engine
@@ -344,8 +347,8 @@ class ScanPage(QWidget):
     def _on_item(self, item: object) -> None:
         if self._closing:
             return
-        assert isinstance(item, ItemRecord)
-        if item.status == "error":
+        assert isinstance(item, ScanItem)
+        if item.is_error:
             self.errors_title.setVisible(True)
             self.errors_list.setVisible(True)
             self.errors_list.addItem(f"{item.source} — {item.error or 'could not be read'}")
@@ -366,23 +369,26 @@ class ScanPage(QWidget):
             return
         assert isinstance(scan_id, int)
         self._scan_id = scan_id
-        counts = self.session.store.scan_counts(scan_id)
-        checked = counts["items"]
-        matches = counts["matches"]
-        found = f"{matches} image{'s' if matches != 1 else ''} that may show you"
+        counts = services.scan_summary(self.session.store, scan_id).counts
+        checked = counts.items
+        matches = counts.matches
+        found = f"{counted(matches, 'image')} that may show you"
         if self._cancelling:
             self._say(
-                f"Stopped. {checked} file{'s' if checked != 1 else ''} were checked before "
-                f"that and are kept, with {found}."
+                f"Stopped. {counted(checked, 'file')} checked before that "
+                f"{'is' if checked == 1 else 'are'} kept, with {found}."
             )
         elif checked == 0:
             self._say("There were no images in what you gave. Try another folder.")
         elif matches:
-            self._say(f"Done: {checked} files checked, {found}. They are blurred until you choose.")
+            self._say(
+                f"Done: {counted(checked, 'file')} checked, {found}. "
+                "They are blurred until you choose."
+            )
         else:
             self._say(
-                f"Done: {checked} files checked. None of them looks like you. You can drop "
-                "another folder or web address."
+                f"Done: {counted(checked, 'file')} checked. None of them looks like you. You "
+                "can drop another folder or web address."
             )
         self.matches_button.setVisible(matches > 0)
         self.stat_labels["left"].setText("stopped" if self._cancelling else "done")

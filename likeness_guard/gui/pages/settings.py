@@ -18,7 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from likeness_guard.core.domain.thresholds import PRESET_MEANINGS, PRESET_THRESHOLDS, Preset
+from likeness_guard.core import services
+from likeness_guard.core.domain.thresholds import PRESET_THRESHOLDS, Preset
+from likeness_guard.core.domain.words import PRESET_MEANINGS, counted
 from likeness_guard.gui.session import AppSession
 from likeness_guard.gui.style import heading_font, muted_color, set_text_color
 from likeness_guard.gui.widgets.confirm import confirm_deletion
@@ -41,6 +43,7 @@ class SettingsPage(QWidget):
     """`about_to_delete` lets the window stop running work before the data goes."""
 
     about_to_delete = Signal()
+    deleted = Signal()
     preset_changed = Signal()
 
     def __init__(self, session: AppSession, parent: QWidget | None = None) -> None:
@@ -224,28 +227,17 @@ class SettingsPage(QWidget):
 
     def deletion_summary(self) -> str:
         """Exactly what "Delete all my data" removes, counted now."""
-        store = self.session.store
-        profiles = store.profiles()
-        references = sum(p.reference_count for p in profiles)
-        scans = store.scans()
-        items = matches = 0
-        for scan in scans:
-            counts = store.scan_counts(scan.id)
-            items += counts["items"]
-            matches += counts["matches"]
-        evidence = (
-            sum(1 for p in store.evidence.root.glob("*/*") if p.is_file())
-            if store.evidence.root.is_dir()
-            else 0
-        )
-        names = ", ".join(p.name for p in profiles) or "none"
+        data = services.stored_data(self.session.store)
+        names = ", ".join(data.profile_names) or "none"
         return (
-            f"This deletes, from {store.folder}:\n"
-            f"• {len(profiles)} profile(s) ({names}) with {references} face crop(s) and "
-            "face measurements;\n"
-            f"• {len(scans)} scan(s) with the results for {items} file(s), including "
-            f"{matches} match(es) and your “This is me” / “Not me” answers;\n"
-            f"• {evidence} evidence file(s): the copies kept of matched images and pages.\n\n"
+            f"This deletes, from {data.folder}:\n"
+            f"• {counted(len(data.profile_names), 'profile')} ({names}) with "
+            f"{counted(data.references, 'face crop')} and face measurements;\n"
+            f"• {counted(data.scans, 'scan')} with the results for "
+            f"{counted(data.items, 'file')}, including {counted(data.matches, 'match', 'matches')} "
+            "and your “This is me” / “Not me” answers;\n"
+            f"• {counted(data.evidence_files, 'evidence file')}: the copies kept of matched "
+            "images and pages.\n\n"
             "Your own photos and the folders you scanned are not touched. This cannot be undone."
         )
 
@@ -254,7 +246,18 @@ class SettingsPage(QWidget):
             self.delete_status.setText("Nothing was deleted.")
             return
         self.about_to_delete.emit()
-        self.session.store.forget_all()
+        self.delete_button.setEnabled(False)
+        self.delete_status.setText("Deleting… this can take a few seconds.")
+        self.session.deletion_done.connect(self._on_deleted)
+        self.session.forget_in_background(None)
+
+    @Slot(str)
+    def _on_deleted(self, problem: str) -> None:
+        self.session.deletion_done.disconnect(self._on_deleted)
+        self.delete_button.setEnabled(True)
+        if problem:
+            self.delete_status.setText(problem)
+            return
         self.session.preferences.forget_profile_name()
-        self.session.data_changed.emit()
         self.delete_status.setText("All your data was deleted from this computer.")
+        self.deleted.emit()

@@ -1,5 +1,6 @@
 """One match in the Matches list: blurred preview, optional clear face crop, score, badge."""
 
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
@@ -14,8 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from likeness_guard.core.domain.thresholds import similarity_words
-from likeness_guard.core.storage.store import ItemRecord, Verdict
+from likeness_guard.core.domain.records import ScanItem, Verdict
+from likeness_guard.core.domain.words import similarity_words, verdict_words
 from likeness_guard.gui.previews import PreviewImages
 from likeness_guard.gui.style import heading_font, muted_color, ok_color, set_text_color
 from likeness_guard.gui.widgets.blurred_preview import BlurredPreview, sync_reveal_button
@@ -25,11 +26,9 @@ from likeness_guard.gui.widgets.synthetic_badge import SyntheticBadge
 CARD_PREVIEW_SIDE = 360  # decoded pixels; enough for the card on a 2x screen
 
 
-def source_name(item: ItemRecord) -> str:
+def source_name(item: ScanItem) -> str:
     """The file name, or the address for web images."""
-    if item.file and item.file.get("path"):
-        return Path(str(item.file["path"])).name
-    return item.source
+    return Path(item.path).name if item.path else item.source
 
 
 def breakable(text: str) -> str:
@@ -37,17 +36,9 @@ def breakable(text: str) -> str:
     return text.replace("/", "/\u200b")
 
 
-def score_text(item: ItemRecord, threshold: float) -> str:
+def score_text(item: ScanItem, threshold: float) -> str:
     similarity = item.best_similarity or 0.0
     return f"{similarity_words(similarity, threshold)} ({similarity:.2f})"
-
-
-def verdict_text(verdict: str | None) -> str:
-    if verdict == Verdict.ME:
-        return "You said: this is me"
-    if verdict == Verdict.NOT_ME:
-        return "You said: not me"
-    return ""
 
 
 class MatchCard(QFrame):
@@ -55,7 +46,7 @@ class MatchCard(QFrame):
 
     details_requested = Signal(int)
 
-    def __init__(self, item: ItemRecord, threshold: float, parent: QWidget | None = None) -> None:
+    def __init__(self, item: ScanItem, threshold: float, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.item = item
         self.setFrameShape(QFrame.Shape.StyledPanel)
@@ -125,9 +116,9 @@ class MatchCard(QFrame):
         self.preview.set_revealed(revealed)
         sync_reveal_button(self.reveal_button, revealed)
 
-    def set_verdict(self, verdict: str | None) -> None:
-        self.item = _with_verdict(self.item, verdict)
-        self.verdict.setText(verdict_text(verdict))
+    def set_verdict(self, verdict: Verdict | None) -> None:
+        self.item = replace(self.item, verdict=verdict)
+        self.verdict.setText(verdict_words(verdict))
         self.verdict.setVisible(bool(verdict))
 
     def _ask_details(self) -> None:
@@ -135,9 +126,3 @@ class MatchCard(QFrame):
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         self._ask_details()
-
-
-def _with_verdict(item: ItemRecord, verdict: str | None) -> ItemRecord:
-    from dataclasses import replace
-
-    return replace(item, verdict=verdict)

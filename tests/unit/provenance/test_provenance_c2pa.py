@@ -3,17 +3,19 @@
 import http.server
 import io
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 import pytest
 from PIL import Image
 
+from likeness_guard.core.domain.words import describe_synthetic
 from likeness_guard.core.provenance import Strength, SyntheticStatus, inspect_bytes
 
 from .provenance_fixtures import DST, c2pa_sign, jpeg_bytes, manifest, rgb_image
 
 
-def _c2pa(report: object) -> dict[str, object]:
+def _c2pa(report: object) -> Mapping[str, Any]:
     from likeness_guard.core.provenance import SyntheticReport
 
     assert isinstance(report, SyntheticReport)
@@ -38,7 +40,9 @@ def test_ai_created_manifest_is_declared_generated() -> None:
     assert report.status is SyntheticStatus.AI_GENERATED
     assert report.indicators[0].kind == "c2pa"
     assert report.indicators[0].strength is Strength.DECLARED
-    assert report.badge == "AI-generated — Content Credentials from Example AI Lab"
+    assert (
+        describe_synthetic(report).badge == "AI-generated — Content Credentials from Example AI Lab"
+    )
     evidence = _c2pa(report)
     assert evidence["integrity"] == "ok"
     assert "not on a trust list" in str(evidence["trust"])
@@ -54,7 +58,7 @@ def test_camera_capture_manifest_is_no_marker() -> None:
     )
     report = inspect_bytes(signed)
     assert report.status is SyntheticStatus.NO_MARKER_FOUND
-    assert report.badge is None
+    assert not describe_synthetic(report).flagged
     assert "do not say AI was used" in report.indicators[0].summary
 
 
@@ -114,7 +118,7 @@ def test_composite_with_generated_parts_is_edited() -> None:
     )
     report = inspect_bytes(signed)
     assert report.status is SyntheticStatus.AI_EDITED
-    assert report.badge == "AI-edited — Content Credentials from Example AI Lab"
+    assert describe_synthetic(report).badge == "AI-edited — Content Credentials from Example AI Lab"
 
 
 def test_description_without_source_type_bing_style() -> None:

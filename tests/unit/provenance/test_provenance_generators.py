@@ -7,6 +7,7 @@ import zlib
 import pytest
 from PIL import Image
 
+from likeness_guard.core.domain.words import describe_synthetic
 from likeness_guard.core.provenance import (
     ProvenanceIndicator,
     Strength,
@@ -49,8 +50,8 @@ def test_a1111_parameters_chunk_gives_prompt_and_model() -> None:
     assert indicator.evidence["negative_prompt"] == "blurry, lowres"
     assert indicator.evidence["models"] == ["realisticVision_v51"]
     assert indicator.evidence["seed"] == "1234567"
-    assert report.badge is not None
-    assert report.badge.startswith("AI settings found — ")
+    assert describe_synthetic(report).badge is not None
+    assert describe_synthetic(report).badge.startswith("AI settings found — ")
 
 
 def test_forge_version_is_named() -> None:
@@ -85,13 +86,13 @@ def test_comfyui_prompt_graph_is_generated() -> None:
     assert indicator.evidence["generator"] == "ComfyUI"
     assert "a woman in a red dress" in indicator.evidence["prompt"]
     assert indicator.evidence["models"] == ["sdxl_base.safetensors"]
-    assert report.badge == "AI settings found — ComfyUI"
+    assert describe_synthetic(report).badge == "AI settings found — ComfyUI"
 
 
 def test_comfyui_workflow_only_is_not_a_generated_image() -> None:
     report = inspect_bytes(png_bytes({"workflow": json.dumps(COMFY_WORKFLOW)}))
     assert report.status is SyntheticStatus.NO_MARKER_FOUND
-    assert report.badge is None
+    assert not describe_synthetic(report).flagged
     # It is still shown as a weak note, so an advocate can see the graph was there.
     assert [i.strength for i in report.indicators] == [Strength.WEAK]
 
@@ -236,7 +237,7 @@ def test_camera_photo_with_exif_has_no_marker() -> None:
     report = inspect_bytes(jpeg_bytes(exif=exif))
     assert report.status is SyntheticStatus.NO_MARKER_FOUND
     assert report.indicators == ()
-    assert report.badge is None
+    assert not describe_synthetic(report).flagged
 
 
 def test_png_with_unrelated_text_chunks_has_no_marker() -> None:

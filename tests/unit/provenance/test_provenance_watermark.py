@@ -1,22 +1,137 @@
-"""Stable Diffusion dwtDct watermark: our encoder embeds, our decoder finds, JPEG destroys."""
+"""Stable Diffusion dwtDct watermark: the reference encoder's marks and ours are found.
 
+Vectors in data/ were marked by the reference library, invisible-watermark, which we cannot
+depend on (it imports torch): see make_watermark_vectors.py for how they were made.
+"""
+
+import hashlib
 import io
-import time
+import json
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pytest
 from PIL import Image
 
+from likeness_guard.core.domain.words import describe_synthetic
 from likeness_guard.core.provenance import SyntheticStatus, inspect_bytes
 from likeness_guard.core.provenance import watermark as wm
 
 from .provenance_fixtures import SAMPLE_PHOTOS, encode_png, photo_pixels
 
+DATA = Path(__file__).resolve().parent / "data"
+VECTORS: dict[str, Any] = json.loads((DATA / "watermark_vectors.json").read_text())
+PAYLOADS_BY_NAME = {payload.name: payload for payload in wm.PAYLOADS}
+
+# SDXL marks made the way generative-models (and diffusers since PR #7013, early 2024) make
+# them, on float32 BGR arrays, over warm colours: there blue is below luma, so U is negative
+# where the encoder quantises, while the saved uint8 image has U offset by 128; a uint8
+# reader then picks other coefficients or reads the bits inverted. The reference decoder
+# reads 24/48 bits of this file too. Finding it needs a decoder that also reads in the
+# float32 domain, which ours does not (yet).
+MISSED = {
+    "sdxl_bgr_float32_warm_254x262.png": pytest.mark.xfail(
+        strict=True, reason="dwtDct marks made on float32 BGR arrays of warm colours are missed"
+    )
+}
+
+
+def vector_params() -> list[Any]:
+    return [
+        pytest.param(
+            vector,
+            id=vector["file"].removesuffix(".png"),
+            marks=[MISSED[vector["file"]]] if vector["file"] in MISSED else [],
+        )
+        for vector in VECTORS["vectors"]
+    ]
+
+
+def load_vector(entry: dict[str, Any]) -> npt.NDArray[np.uint8]:
+    """Return the RGB pixels of a vector file, after checking it is the recorded file."""
+    data = (DATA / entry["file"]).read_bytes()
+    assert hashlib.sha256(data).hexdigest() == entry["sha256"], entry["file"]
+    with Image.open(io.BytesIO(data)) as image:
+        assert image.mode == "RGB"
+        return np.asarray(image)
+
+
+def in_order(rgb: npt.NDArray[np.uint8], order: str) -> npt.NDArray[np.uint8]:
+    """Return the array as the encoder was handed it: BGR (reference scripts) or RGB."""
+    return rgb[:, :, ::-1].copy() if order == "BGR" else rgb
+
+
+def bit_string(bits: npt.NDArray[np.uint8]) -> str:
+    return "".join(str(int(bit)) for bit in bits)
+
 
 @pytest.fixture(scope="module")
 def photo() -> npt.NDArray[np.uint8]:
     return photo_pixels("players.jpg")
+
+
+# --- Against the reference encoder (invisible-watermark 0.2.0) -------------------------------
+
+
+def test_our_payloads_are_the_pipelines_messages() -> None:
+    assert {name: bit_string(np.asarray(p.bits)) for name, p in PAYLOADS_BY_NAME.items()} == (
+        VECTORS["payloads"]
+    )
+
+
+@pytest.mark.parametrize("vector", VECTORS["vectors"], ids=lambda v: v["file"][:-4])
+def test_we_read_the_bits_the_reference_decoder_reads(vector: dict[str, Any]) -> None:
+    rgb = load_vector(vector)
+    payload = PAYLOADS_BY_NAME[vector["payload"]]
+    bits = wm.block_bits(in_order(rgb, vector["channel_order"]))
+    assert bit_string(wm.vote(bits, len(payload.bits))) == vector["reference_bits"]
+
+
+@pytest.mark.parametrize("original", VECTORS["originals"], ids=lambda o: o["file"][:-4])
+def test_we_read_the_bits_the_reference_decoder_reads_in_unmarked_images(
+    original: dict[str, Any],
+) -> None:
+    # Unmarked blocks are the hard case: their coefficients land anywhere, ties included.
+    rgb = load_vector(original)
+    for order in ("BGR", "RGB"):
+        bits = wm.block_bits(in_order(rgb, order))
+        for name, payload in PAYLOADS_BY_NAME.items():
+            expected = original["reference_bits"][name][order]
+            assert bit_string(wm.vote(bits, len(payload.bits))) == expected, (name, order)
+
+
+@pytest.mark.parametrize("vector", vector_params())
+def test_reference_marked_image_is_found(vector: dict[str, Any]) -> None:
+    rgb = load_vector(vector)
+    matches = {m.payload: m for m in wm.match_payloads(rgb)}
+    found = matches[vector["payload"]]
+    assert found.found
+    assert found.channel_order == vector["channel_order"]
+    assert found.matching_bits == vector["reference_agreement"]
+    assert not any(m.found for name, m in matches.items() if name != vector["payload"])
+
+
+@pytest.mark.parametrize("vector", vector_params())
+def test_reference_marked_png_is_reported_as_ai_generated(vector: dict[str, Any]) -> None:
+    report = inspect_bytes((DATA / vector["file"]).read_bytes())
+    assert report.status is SyntheticStatus.AI_GENERATED
+    assert report.indicators[0].kind == "watermark"
+    assert report.indicators[0].evidence["generator"] == vector["payload"]
+
+
+@pytest.mark.parametrize("original", VECTORS["originals"], ids=lambda o: o["file"][:-4])
+def test_unmarked_originals_match_no_payload(original: dict[str, Any]) -> None:
+    best = wm.match_payloads(load_vector(original))
+    assert len(best) == len(wm.PAYLOADS)
+    assert all(m.matching_bits <= m.threshold - 5 for m in best)
+    assert inspect_bytes((DATA / original["file"]).read_bytes()).status is (
+        SyntheticStatus.NO_MARKER_FOUND
+    )
+
+
+# --- Against our own encoder ------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("payload", wm.PAYLOADS, ids=lambda p: p.name)
@@ -44,7 +159,7 @@ def test_watermarked_png_is_ai_generated(photo: npt.NDArray[np.uint8]) -> None:
     assert indicator.kind == "watermark"
     assert indicator.evidence["generator"] == "Stable Diffusion XL"
     assert indicator.evidence["matching_bits"] >= 46
-    assert report.badge == "AI watermark found — Stable Diffusion"
+    assert describe_synthetic(report).badge == "AI watermark found — Stable Diffusion"
 
 
 def test_jpeg_420_recompression_destroys_it(photo: npt.NDArray[np.uint8]) -> None:
@@ -75,11 +190,3 @@ def test_unmarked_photo_and_noise_do_not_match(photo: npt.NDArray[np.uint8]) -> 
 
 def test_lossless_photo_png_has_no_marker(photo: npt.NDArray[np.uint8]) -> None:
     assert inspect_bytes(encode_png(photo)).status is SyntheticStatus.NO_MARKER_FOUND
-
-
-def test_decoder_speed_on_two_megapixels() -> None:
-    rgb = np.asarray(Image.fromarray(photo_pixels("t1.jpg")).resize((1600, 1200)))
-    wm.match_payloads(rgb)  # warm cv2 up
-    started = time.perf_counter()
-    wm.match_payloads(rgb)
-    assert time.perf_counter() - started < 0.5

@@ -5,6 +5,7 @@ import time
 
 import pytest
 
+from likeness_guard.core.domain.words import describe_synthetic
 from likeness_guard.core.provenance import Strength, SyntheticStatus, inspect_bytes
 from likeness_guard.core.provenance.xmp import parse_xmp, scan_for_packets
 
@@ -41,7 +42,7 @@ def test_digital_source_type_as_resource_element_in_png_itxt() -> None:
     data = png_bytes(itxt={"XML:com.adobe.xmp": packet.decode("utf-8")})
     report = inspect_bytes(data)
     assert report.status is SyntheticStatus.AI_GENERATED
-    assert report.badge == "AI-generated"
+    assert describe_synthetic(report).badge == "AI-generated"
 
 
 def test_made_with_google_ai_credit_in_webp() -> None:
@@ -119,7 +120,9 @@ def test_entity_expansion_is_refused_quickly() -> None:
     started = time.perf_counter()
     with pytest.raises(ValueError, match="not valid XML"):
         parse_xmp(bomb)
-    assert time.perf_counter() - started < 1
+    # The refusal is the check; the bound (10x+ what it takes) only catches a parser that
+    # expands the entities and hangs.
+    assert time.perf_counter() - started < 10
 
 
 def test_packet_scan_finds_xmp_in_unknown_container() -> None:

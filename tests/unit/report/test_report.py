@@ -16,6 +16,7 @@ from pypdf import PdfReader
 
 from likeness_guard.cli import add_global_options, report_cmd
 from likeness_guard.core.domain.errors import UserFacingError
+from likeness_guard.core.domain.records import ScanItem, Verdict
 from likeness_guard.core.imaging.decode import decode_image
 from likeness_guard.core.report import (
     build_report,
@@ -24,7 +25,7 @@ from likeness_guard.core.report import (
     verify_report,
 )
 from likeness_guard.core.report.pdq import pdq_hash
-from likeness_guard.core.storage.store import ItemRecord, Store, Verdict
+from likeness_guard.core.storage.store import Store
 from tests.unit.report.conftest import ARABIC, CJK, CYRILLIC, GREEK, PSEUDONYM
 
 StoreAndScan = tuple[Store, int]
@@ -226,5 +227,5 @@ def test_cli_report_and_verify(
 
 
 def test_item_record_copies_are_items() -> None:
-    # Guards the 200-match test's assumption that ItemRecord is a dataclass.
-    assert dataclasses.is_dataclass(ItemRecord)
+    # Guards the 200-match test's assumption that ScanItem is a dataclass.
+    assert dataclasses.is_dataclass(ScanItem)

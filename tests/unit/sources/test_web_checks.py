@@ -1,6 +1,8 @@
 """Tests for the pure checks behind web fetching: addresses, URLs, and recognising bytes."""
 
 import io
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
@@ -8,12 +10,8 @@ import pytest
 from PIL import Image
 
 from likeness_guard.core.imaging.formats import sniff_format
-from likeness_guard.core.sources.web import (
-    _retry_after_seconds,
-    is_forbidden_address,
-    is_web_address,
-    looks_like_html,
-)
+from likeness_guard.core.sources.web import is_forbidden_address, is_web_address, looks_like_html
+from likeness_guard.core.sources.web.fetch import retry_after_seconds
 
 
 @pytest.mark.parametrize(
@@ -97,6 +95,22 @@ def test_is_web_address(text: str, expected: bool) -> None:
     assert is_web_address(text) is expected
 
 
+def test_is_web_address_is_answered_without_loading_an_http_library() -> None:
+    """The window and the CLI call it at start-up; requests and urllib3 load only to fetch."""
+    code = (
+        "import sys\n"
+        "from likeness_guard.core.sources.web import WebOptions, is_web_address\n"
+        "assert is_web_address('https://example.com') and WebOptions().max_redirects\n"
+        "print(sorted(name for name in sys.modules if name.split('.')[0] in "
+        "('requests', 'urllib3')))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+
+    assert result.stdout.strip() == "[]"
+
+
 def _encoded(format_name: str) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (4, 4), (200, 40, 40)).save(buffer, format=format_name)
@@ -163,8 +177,8 @@ def test_looks_like_html(data: bytes, expected: bool) -> None:
 
 def test_retry_after_in_seconds_or_as_a_date() -> None:
     in_a_minute = format_datetime(datetime.now(UTC) + timedelta(seconds=60), usegmt=True)
-    assert _retry_after_seconds("7") == 7.0
-    assert 55 <= (_retry_after_seconds(in_a_minute) or 0) <= 60
-    assert _retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # in the past
-    assert _retry_after_seconds("soon") is None
-    assert _retry_after_seconds(None) is None
+    assert retry_after_seconds("7") == 7.0
+    assert 55 <= (retry_after_seconds(in_a_minute) or 0) <= 60
+    assert retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # in the past
+    assert retry_after_seconds("soon") is None
+    assert retry_after_seconds(None) is None

@@ -6,6 +6,7 @@ already brings in.
 
 import datetime
 import ipaddress
+import socket
 import ssl
 from collections.abc import Iterator
 from dataclasses import replace
@@ -18,6 +19,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from likeness_guard.core.sources.web import WebOptions, iter_web_items
+from likeness_guard.core.sources.web.guard import AddressRefused, connection_rules
+from likeness_guard.core.sources.web.session import new_session
 
 from .helpers import error_of
 from .local_server import LocalServer
@@ -168,3 +171,30 @@ def test_plain_http_spoken_to_an_https_port(
         "the server closed the connection before sending everything"
     ]
     assert server.seen == []
+
+
+def test_https_connections_pass_through_the_guard(
+    right_host: tuple[LocalServer, Path], photo_bytes: dict[str, bytes]
+) -> None:
+    """HTTPSConnection.connect() must still open its socket through the guarded `_new_conn`."""
+    server, ca_file = right_host
+    url = server.serve("/photo.jpg", photo_bytes["t1"], "image/jpeg")
+    handed: list[tuple[str, int]] = []
+
+    def on_socket(sock: socket.socket) -> None:
+        handed.append(sock.getsockname())
+
+    session = new_session(WebOptions(ca_bundle=str(ca_file)))
+    try:
+        with pytest.raises(AddressRefused):
+            session.get(url, timeout=2)
+        # With private addresses allowed the same request succeeds: the guard refused, not TLS.
+        with connection_rules(allow_private=True, on_socket=on_socket):
+            assert session.get(url, timeout=2).content == photo_bytes["t1"]
+    finally:
+        session.close()
+
+    # Handed over when opened, and again when the request is sent on it: one connection.
+    assert len(handed) >= 1
+    assert len(set(handed)) == 1
+    assert len(server.seen) == 1

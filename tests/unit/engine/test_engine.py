@@ -7,6 +7,7 @@ import pytest
 from PIL import Image
 
 from likeness_guard.core.domain.errors import ModelPackError
+from likeness_guard.core.domain.records import ModelPackInfo
 from likeness_guard.core.engine.face_engine import FaceEngine, session_options
 from likeness_guard.core.engine.model_pack import PINNED_SHA256, load_model_pack
 from likeness_guard.core.imaging.decode import decode_image
@@ -94,4 +95,4 @@ def test_another_pack_folder_is_loaded_and_recorded(tmp_path: Path) -> None:
     (folder / "w600k_mbf.onnx").write_bytes(pack.recognizer.read_bytes())
     other = load_model_pack(folder)
     assert other.name == "my_pack"
-    assert other.to_json() == {"name": "my_pack", "files": PINNED_SHA256}
+    assert other.info() == ModelPackInfo("my_pack", PINNED_SHA256)

@@ -1,9 +1,11 @@
-"""Find the images an HTML page shows or links to, using the standard library's HTML parser."""
+"""Find the images and pages an HTML page points to, with the standard library's parser."""
 
-import codecs
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import urldefrag, urljoin, urlsplit
+
+from likeness_guard.core.sources.web.addresses import WEB_SCHEMES
+from likeness_guard.core.sources.web.html_text import decode_html, first_attributes
 
 # Links to these are images even though they sit in an <a href>; compared on the URL path.
 IMAGE_EXTENSIONS = frozenset(
@@ -40,10 +42,7 @@ _META_IMAGE_NAMES = frozenset(
 _LAZY_SRC_ATTRIBUTES = ("data-src", "data-lazy-src", "data-original", "data-full-src")
 _LAZY_SRCSET_ATTRIBUTES = ("data-srcset", "data-lazy-srcset")
 
-_WEB_SCHEMES = frozenset({"http", "https"})
 _ASCII_WHITESPACE = " \t\n\r\f"
-# The HTML spec looks for a <meta charset> within the first 1024 bytes; allow some slack.
-_CHARSET_PRESCAN_BYTES = 4096
 
 
 @dataclass(frozen=True)
@@ -123,58 +122,6 @@ def is_image_file_url(url: str) -> bool:
     return dot != -1 and "/" not in path[dot:] and path[dot:] in IMAGE_EXTENSIONS
 
 
-def decode_html(body: bytes, charset: str | None = None) -> str:
-    """Decode page bytes the way a browser would: BOM, then the server's charset, then
-    `<meta charset>`, then UTF-8. Undecodable bytes become U+FFFD rather than an error."""
-    for bom, encoding in (
-        (codecs.BOM_UTF8, "utf-8"),
-        (codecs.BOM_UTF16_LE, "utf-16-le"),
-        (codecs.BOM_UTF16_BE, "utf-16-be"),
-    ):
-        if body.startswith(bom):
-            return body[len(bom) :].decode(encoding, errors="replace")
-    declared = _known_encoding(charset) or _known_encoding(
-        _sniff_meta_charset(body[:_CHARSET_PRESCAN_BYTES])
-    )
-    return body.decode(declared or "utf-8", errors="replace")
-
-
-def _known_encoding(name: str | None) -> str | None:
-    if not name:
-        return None
-    try:
-        encoding = codecs.lookup(name.strip().strip("\"'")).name
-    except LookupError:
-        return None
-    # A page cannot really be UTF-16 without a BOM when its meta tag was readable as ASCII.
-    return "utf-8" if encoding.startswith("utf-16") else encoding
-
-
-def _sniff_meta_charset(head: bytes) -> str | None:
-    sniffer = _CharsetSniffer()
-    # latin-1 maps every byte to one character, so ASCII markup survives whatever the encoding.
-    sniffer.feed(head.decode("latin-1"))
-    return sniffer.charset
-
-
-class _CharsetSniffer(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.charset: str | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag != "meta" or self.charset is not None:
-            return
-        values = _attributes(attrs)
-        if values.get("charset"):
-            self.charset = values["charset"]
-        elif values.get("http-equiv", "").lower() == "content-type":
-            content = values.get("content", "")
-            marker = content.lower().find("charset=")
-            if marker != -1:
-                self.charset = content[marker + len("charset=") :].split(";")[0].strip()
-
-
 class _LinkCollector(HTMLParser):
     """Collects raw (unresolved) addresses in document order."""
 
@@ -186,7 +133,7 @@ class _LinkCollector(HTMLParser):
         self._picture_depth = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = _attributes(attrs)
+        values = first_attributes(attrs)
         if tag == "base":
             # Only the first <base href> counts, and it applies to the whole document.
             if self.base_href is None and values.get("href"):
@@ -237,14 +184,6 @@ class _LinkCollector(HTMLParser):
             self._add_image(values.get(name))
         for name in _LAZY_SRCSET_ATTRIBUTES:
             self._add_srcset(values.get(name))
-
-
-def _attributes(attrs: list[tuple[str, str | None]]) -> dict[str, str]:
-    # Browsers keep the first of duplicated attributes; a plain dict() would keep the last.
-    values: dict[str, str] = {}
-    for name, value in attrs:
-        values.setdefault(name, value or "")
-    return values
 
 
 def _srcset_candidates(srcset: str) -> list[tuple[str, list[str]]]:
@@ -301,7 +240,7 @@ def _absolute(base: str, raw: str) -> str | None:
         parts = urlsplit(absolute)
     except ValueError:  # e.g. an unbalanced "[" in the host
         return None
-    if parts.scheme.lower() not in _WEB_SCHEMES or not parts.hostname:
+    if parts.scheme.lower() not in WEB_SCHEMES or not parts.hostname:
         return None
     return absolute
 

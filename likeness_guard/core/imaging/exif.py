@@ -1,4 +1,5 @@
-"""Read the few EXIF text fields where generators leave their settings (UserComment, Make, …)."""
+"""The one EXIF reader: text fields where generators leave their settings (UserComment,
+Make, …), and the camera facts an evidence report states (date taken, camera, software)."""
 
 import io
 import warnings
@@ -68,6 +69,37 @@ def read_exif_text(tiff: bytes, where: str) -> tuple[list[ExifText], list[str]]:
         if text:
             found.append(ExifText("UserComment", text, f"{where}, {ifd_name}"))
     return found, problems
+
+
+# Facts for the evidence report: name -> (IFD, tag); IFD None is IFD0.
+_CAMERA_FACTS = {
+    "date_taken": (_EXIF_IFD, 0x9003),  # DateTimeOriginal
+    "date_modified": (None, 0x0132),  # DateTime
+    "camera_make": (None, 0x010F),
+    "camera_model": (None, 0x0110),
+    "software": (None, 0x0131),
+}
+
+
+def camera_facts(data: bytes) -> dict[str, str]:
+    """Date taken, camera and software from an image's EXIF; empty when there is none.
+
+    Never raises: a damaged EXIF block just yields no facts.
+    """
+    facts: dict[str, str] = {}
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with Image.open(io.BytesIO(data)) as image:
+                exif = image.getexif()
+                sub = exif.get_ifd(_EXIF_IFD)
+                for name, (ifd, tag) in _CAMERA_FACTS.items():
+                    text = _as_text((sub if ifd else exif).get(tag))
+                    if text:
+                        facts[name] = text[:200]
+    except Exception:  # hostile files: report nothing rather than fail the report
+        return facts
+    return facts
 
 
 def read_exif_from_image(data: bytes) -> bytes | None:

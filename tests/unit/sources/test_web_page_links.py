@@ -1,9 +1,9 @@
-"""Tests for finding image addresses in HTML pages."""
+"""Tests for finding image and page addresses in HTML pages, and decoding them."""
 
 import pytest
 
-from likeness_guard.core.sources.html_images import (
-    decode_html,
+from likeness_guard.core.sources.web.html_text import decode_html
+from likeness_guard.core.sources.web.page_links import (
     find_page_links,
     is_image_file_url,
     largest_srcset_candidate,

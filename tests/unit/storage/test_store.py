@@ -7,15 +7,16 @@ import numpy as np
 import pytest
 
 from likeness_guard.core.domain.errors import StoreError
-from likeness_guard.core.storage.store import (
-    DB_NAME,
-    SCHEMA_VERSION,
-    FaceRecord,
-    ItemRecord,
+from likeness_guard.core.domain.records import (
+    FaceHit,
+    ItemStatus,
+    ModelPackInfo,
+    ScanItem,
     ScanStatus,
-    Store,
     Verdict,
 )
+from likeness_guard.core.storage.migrations import SCHEMA_VERSION
+from likeness_guard.core.storage.store import DB_NAME, Store
 
 
 def add_profile_with_reference(store: Store, name: str = "me") -> tuple[int, np.ndarray]:
@@ -41,14 +42,14 @@ def add_scan_with_match(store: Store, name: str = "me") -> int:
     profile = store.profile(name)
     assert profile is not None
     scan_id = store.create_scan(
-        profile, threshold=0.36, preset="balanced", model_pack={"name": "x"}, inputs=["/a"]
+        profile, threshold=0.36, preset="balanced", model_pack=ModelPackInfo("x", {}), inputs=["/a"]
     )
-    face = FaceRecord((1.0, 2.0, 30.0, 40.0), 0.9, 0.7, None, True)
-    item = ItemRecord(
+    face = FaceHit((1.0, 2.0, 30.0, 40.0), 0.9, 0.7, None, True)
+    item = ScanItem(
         scan_id=scan_id,
         seq=0,
         source="/a/b.jpg",
-        status="ok",
+        status=ItemStatus.OK,
         sha256="cd" * 32,
         match=True,
         best_similarity=0.7,
@@ -147,3 +148,33 @@ def test_a_full_disk_is_a_clear_error_and_keeps_what_was_saved(store: Store) -> 
     with pytest.raises(StoreError, match="disk is full"):
         fill_the_disk()
     assert store.item(first) is not None
+
+
+def test_items_come_with_their_faces_in_one_query_per_batch(store: Store) -> None:
+    add_profile_with_reference(store)
+    scan_id = add_scan_with_match(store)
+    for seq in range(1, 1201):
+        faces = tuple(
+            FaceHit((float(seq), 0.0, 9.0, 9.0), 0.9, 0.1 * k, None, False) for k in range(seq % 3)
+        )
+        store.add_item(ScanItem(scan_id, seq, f"/a/{seq}.jpg", ItemStatus.OK, faces=faces))
+    statements: list[str] = []
+    store._db.set_trace_callback(statements.append)
+    try:
+        items = list(store.items(scan_id))
+    finally:
+        store._db.set_trace_callback(None)
+    assert len(items) == 1201
+    assert all(len(item.faces) == item.seq % 3 for item in items[1:])
+    assert all(item.faces[0].bbox[0] == item.seq for item in items[1:] if item.faces)
+    face_queries = [s for s in statements if "FROM faces" in s]
+    assert len(face_queries) == 3  # 1201 items in batches of 500, not one query per item
+
+
+def test_scan_counts_cover_every_scan_in_one_call(store: Store) -> None:
+    add_profile_with_reference(store)
+    first, second = add_scan_with_match(store), add_scan_with_match(store)
+    counts = store.scan_counts([first, second, 999])
+    assert (counts[first].items, counts[first].matches, counts[first].faces) == (1, 1, 1)
+    assert counts[second].matches == 1
+    assert counts[999].items == 0

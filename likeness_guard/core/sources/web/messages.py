@@ -1,0 +1,171 @@
+"""Every sentence a user reads when a web address cannot be scanned, in plain words."""
+
+import socket
+import ssl
+from collections.abc import Iterator
+from http.client import RemoteDisconnected
+from urllib.parse import urlsplit
+
+import requests
+from urllib3.exceptions import (
+    ConnectTimeoutError,
+    DecodeError,
+    NameResolutionError,
+    NewConnectionError,
+    ProtocolError,
+    ReadTimeoutError,
+)
+
+from likeness_guard.core.sources.web.guard import AddressRefused
+from likeness_guard.core.sources.web.options import WebOptions
+
+NOT_A_WEB_ADDRESS = "only http and https addresses can be scanned"
+EMPTY_RESPONSE = "the server sent an empty response"
+INVALID_REDIRECT = "the server redirected to an invalid address"
+REDIRECT_LOOP = "redirect loop"
+
+_STATUS_WORDS = {
+    400: "bad request",
+    401: "a login is needed",
+    403: "forbidden",
+    404: "not found",
+    410: "gone",
+    429: "too many requests, try again later",
+    451: "unavailable for legal reasons",
+}
+
+
+def status_message(status: int) -> str:
+    """The sentence for a response that is neither a success nor a redirect we followed."""
+    if 300 <= status < 400:
+        return f"the server answered {status} without saying where to go"
+    words = _STATUS_WORDS.get(status)
+    return f"the server answered {status} ({words})" if words else f"the server answered {status}"
+
+
+def not_an_image(media_type: str, *, empty: bool) -> str:
+    """The sentence for a body that is neither a picture we read nor (where one would do) a
+    page; `media_type` is what the server declared, "" when it declared nothing."""
+    if empty:
+        return EMPTY_RESPONSE
+    media_type = media_type or "unknown type"
+    if media_type == "image/svg+xml":
+        return "not a photo (image/svg+xml drawings cannot be scanned)"
+    if media_type.startswith("image/"):
+        return f"not an image we can read (sent as {media_type})"
+    return f"not an image ({media_type})"
+
+
+def redirect_refused(target: str, scheme: str) -> str:
+    """The sentence for a redirect to a `scheme` that is not http(s), without the address."""
+    shown = f"{scheme}://…" if target[len(scheme) + 1 :].startswith("//") else f"{scheme}:…"
+    return f"redirect to a non-web address ({shown}) refused"
+
+
+def too_many_redirects(limit: int) -> str:
+    return f"too many redirects (more than {limit})"
+
+
+def too_large(limit: int) -> str:
+    return f"larger than {_format_size(limit)}"
+
+
+def expands_too_far(limit: int) -> str:
+    return f"the server sent a compressed body that expands beyond {_format_size(limit)}"
+
+
+def too_slow(seconds: float) -> str:
+    return (
+        f"no complete answer within {_format_seconds(seconds)} s (the server is sending too slowly)"
+    )
+
+
+def describe_failure(error: BaseException, url: str, options: WebOptions) -> str:
+    """The sentence for a request that raised `error` instead of giving a response."""
+    chain = list(causes(error))
+
+    def found(*kinds: type[BaseException]) -> BaseException | None:
+        return next((inner for inner in chain if isinstance(inner, kinds)), None)
+
+    if found(AddressRefused):
+        return "refused: address is on a private network"
+    if found(NameResolutionError, socket.gaierror):
+        host = urlsplit(url).hostname or url
+        return f"could not find the server {host} (check the address)"
+    certificate = found(ssl.SSLCertVerificationError)
+    if isinstance(certificate, ssl.SSLCertVerificationError):
+        return _certificate_message(certificate)
+    if found(ssl.SSLError, requests.exceptions.SSLError):
+        return "secure connection (TLS) failed: the site's encryption could not be set up safely"
+    if found(ConnectionRefusedError):
+        return "connection refused by the server"
+    # urllib3's NewConnectionError subclasses ConnectTimeoutError for historical reasons.
+    connect_timeout = found(requests.exceptions.ConnectTimeout, ConnectTimeoutError)
+    if connect_timeout is not None and not isinstance(connect_timeout, NewConnectionError):
+        seconds = _format_seconds(options.connect_timeout)
+        return f"no connection to the server within {seconds} s"
+    if found(requests.exceptions.ReadTimeout, ReadTimeoutError, TimeoutError):
+        return f"no response within {_format_seconds(options.read_timeout)} s"
+    if found(
+        requests.exceptions.InvalidURL,
+        requests.exceptions.MissingSchema,
+        requests.exceptions.InvalidSchema,
+        ValueError,
+    ):
+        return "not a valid web address"
+    if found(requests.exceptions.ContentDecodingError, DecodeError):
+        return "the server sent a damaged compressed body"
+    if found(
+        ConnectionResetError,
+        RemoteDisconnected,
+        ProtocolError,
+        requests.exceptions.ChunkedEncodingError,
+    ):
+        return "the server closed the connection before sending everything"
+    failure = found(NewConnectionError)
+    if failure is not None:
+        reason = next((inner for inner in chain if type(inner) is OSError), None)
+        detail = f" ({reason.strerror.lower()})" if reason and reason.strerror else ""
+        return f"could not connect to the server{detail}"
+    return f"the download failed ({type(error).__name__})"
+
+
+def causes(error: BaseException) -> Iterator[BaseException]:
+    """The error and everything it wraps (requests and urllib3 nest several levels deep)."""
+    pending = [error]
+    seen: set[int] = set()
+    while pending:
+        current = pending.pop(0)
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        for inner in (current.__cause__, current.__context__, getattr(current, "reason", None)):
+            if isinstance(inner, BaseException):
+                pending.append(inner)
+        pending.extend(arg for arg in current.args if isinstance(arg, BaseException))
+
+
+def _certificate_message(error: ssl.SSLCertVerificationError) -> str:
+    # OpenSSL's X509_V_ERR_* codes.
+    code = error.verify_code
+    if code in (62, 64):  # hostname / IP address mismatch
+        return "TLS certificate not valid for this host"
+    if code == 10:
+        return "TLS certificate has expired"
+    if code in (2, 18, 19, 20, 21):
+        return "TLS certificate not trusted (self-signed or from an unknown authority)"
+    detail = error.verify_message or error.reason or "unknown reason"
+    return f"TLS certificate could not be verified ({detail})"
+
+
+def _format_seconds(seconds: float) -> str:
+    return f"{seconds:g}"
+
+
+def _format_size(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.3g} MB"
+    if size >= 1024:
+        return f"{size / 1024:.3g} KB"
+    return f"{size} bytes"

@@ -1,0 +1,58 @@
+"""The program's entry points: a command runs in the terminal, no command opens the window.
+
+This module sits above both the CLI and the window, so that neither imports the other.
+"""
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from likeness_guard import APP_NAME
+from likeness_guard.cli import add_global_options, build_parser, run_command
+from likeness_guard.core.services import LaunchOptions
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """`likeness-guard`: run a command, the self-test, or the window; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    _configure_logging(args)
+    if args.self_test:
+        from likeness_guard.selftest import run_self_test
+
+        return run_self_test()
+    if args.command is None:
+        return _open_window(args)
+    return run_command(args)
+
+
+def gui_main(argv: Sequence[str] | None = None) -> int:
+    """`likeness-guard-gui`: the window, with the same global options as the command line."""
+    parser = argparse.ArgumentParser(prog="likeness-guard-gui", description=APP_NAME)
+    add_global_options(parser)
+    args = parser.parse_args(argv)
+    _configure_logging(args)
+    return _open_window(args)
+
+
+def _open_window(args: argparse.Namespace) -> int:
+    from likeness_guard.gui.app import run_app
+
+    return run_app(
+        LaunchOptions(
+            data_dir=Path(args.data_dir) if args.data_dir else None,
+            models_dir=Path(args.models) if args.models else None,
+        )
+    )
+
+
+def _configure_logging(args: argparse.Namespace) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
