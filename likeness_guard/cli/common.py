@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from likeness_guard.core import services
+from likeness_guard.core.domain.errors import UserFacingError
 from likeness_guard.core.domain.thresholds import DEFAULT_PROFILE
 from likeness_guard.core.engine.face_engine import FaceEngine
 from likeness_guard.core.storage.paths import write_atomic
@@ -28,6 +29,25 @@ def add_profile_option(parser: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help=f"whose face (default: {DEFAULT_PROFILE!r}); one profile per person",
     )
+
+
+def add_scan_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--scan", default="last", metavar="ID", help="scan number, or 'last' (the default)"
+    )
+
+
+def chosen_scan(store: Store, text: str) -> int:
+    """The scan number given with --scan ("last" is the newest); raises UserFacingError."""
+    if text == "last":
+        last = store.last_scan_id()
+        if last is None:
+            raise UserFacingError("There is no scan yet: run 'likeness-guard scan' first.")
+        return last
+    try:
+        return int(text)
+    except ValueError:
+        raise UserFacingError(f"--scan takes a scan number or 'last', not {text!r}.") from None
 
 
 def write_json(document: dict[str, Any], target: str) -> None:

@@ -3,8 +3,7 @@
 import argparse
 import sys
 
-from likeness_guard.cli.common import open_store
-from likeness_guard.core.domain.errors import UserFacingError
+from likeness_guard.cli.common import add_scan_option, chosen_scan, open_store
 
 UNBLURRED_WARNING = (
     "Warning: this report will show the images without blurring. Anyone who opens it will "
@@ -26,9 +25,7 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         epilog="Example: likeness-guard report --out ~/evidence.pdf --name 'A. N.'",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument(
-        "--scan", default="last", metavar="ID", help="scan number, or 'last' (the default)"
-    )
+    add_scan_option(parser)
     parser.add_argument(
         "--only-confirmed",
         action="store_true",
@@ -60,17 +57,6 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
     verify.set_defaults(func=run_verify)
 
 
-def _scan_id(text: str, last: int | None) -> int:
-    if text == "last":
-        if last is None:
-            raise UserFacingError("There is no scan yet: run 'likeness-guard scan' first.")
-        return last
-    try:
-        return int(text)
-    except ValueError:
-        raise UserFacingError(f"--scan takes a scan number or 'last', not {text!r}.") from None
-
-
 def run_report(args: argparse.Namespace) -> int:
     """Write the report; print where it went."""
     from likeness_guard.core.report import build_report
@@ -78,7 +64,7 @@ def run_report(args: argparse.Namespace) -> int:
     if args.unblurred:
         print(UNBLURRED_WARNING, file=sys.stderr, flush=True)
     with open_store(args) as store:
-        scan_id = _scan_id(args.scan, store.last_scan_id())
+        scan_id = chosen_scan(store, args.scan)
         result = build_report(
             store,
             scan_id,
