@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint types contracts pytest screenshots gui-smoke bench package clean
+.PHONY: run test lint types contracts pytest screenshots gui-smoke bench package clean fuzz audit
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,23 @@ screenshots: $(STAMP)
 # A real X11 window under Xvfb (needs xvfb-run and the xcb libraries; .ci/run installs them).
 gui-smoke: $(STAMP)
 	xvfb-run -a env QT_QPA_PLATFORM=xcb $(BIN)/python -m pytest -m xvfb tests/gui
+
+# Fuzz targets (tests/fuzz/targets.py: image input, HTML extraction, metadata parsers), each
+# for FUZZ_SECONDS. atheris comes from the package index; where it cannot be installed the
+# same targets run in a seeded mutation loop (tests/fuzz/run.py says which ran).
+FUZZ_SECONDS ?= 60
+fuzz: $(STAMP)
+	$(BIN)/python -m pip install --quiet 'atheris>=2.3' || echo "atheris could not be installed here: the seeded mutation loop runs instead"
+	for target in image html metadata; do \
+		$(BIN)/python -m tests.fuzz.run $$target $(FUZZ_SECONDS) || exit 1; \
+	done
+
+# Known vulnerabilities in the installed packages (asks the Python package index's advisory
+# service, so it needs the network: not part of `make test`). Findings and what was done
+# about them: docs/security.md.
+audit: $(STAMP)
+	$(BIN)/python -m pip install --quiet 'pip-audit>=2.7'
+	$(BIN)/pip-audit --local --skip-editable --strict --progress-spinner off $(AUDIT_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/scan_throughput.py

@@ -10,12 +10,28 @@ import sys
 
 from likeness_guard import APP_NAME, __version__
 from likeness_guard.core.domain.errors import UserFacingError
+from likeness_guard.core.storage.crypto import PassphraseNeeded, WrongPassphrase
+
+# A protected data folder without the right passphrase (cli/passphrase.py).
+LOCKED_EXIT = 3
 
 
 def build_parser() -> argparse.ArgumentParser:
     """Return the parser with every subcommand registered."""
     # Imported here so that each command module can import this package's helpers.
-    from likeness_guard.cli import enroll_cmd, inspect_cmd, profiles_cmd, report_cmd, scan_cmd
+    from likeness_guard.cli import (
+        enroll_cmd,
+        export_cmd,
+        inspect_cmd,
+        notice_cmd,
+        profiles_cmd,
+        protect_cmd,
+        recheck_cmd,
+        report_cmd,
+        review_cmd,
+        scan_cmd,
+        scans_cmd,
+    )
 
     parser = argparse.ArgumentParser(
         prog="likeness-guard",
@@ -36,7 +52,19 @@ def build_parser() -> argparse.ArgumentParser:
         "your data; prints one line and exits 0 when it does",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (enroll_cmd, scan_cmd, report_cmd, inspect_cmd, profiles_cmd):
+    for module in (
+        enroll_cmd,
+        scan_cmd,
+        review_cmd,
+        report_cmd,
+        export_cmd,
+        notice_cmd,
+        recheck_cmd,
+        inspect_cmd,
+        profiles_cmd,
+        scans_cmd,
+        protect_cmd,
+    ):
         module.register(subparsers)
     return parser
 
@@ -53,6 +81,12 @@ def add_global_options(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="an insightface model pack folder to use instead of the bundled buffalo_s pair",
     )
+    parser.add_argument(
+        "--passphrase-file",
+        metavar="FILE",
+        help="for a data folder protected with 'protect': a file holding its passphrase "
+        "(without it, the passphrase is asked on a terminal)",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
 
 
@@ -61,6 +95,9 @@ def run_command(args: argparse.Namespace) -> int:
     try:
         result: int = args.func(args)
         return result
+    except (PassphraseNeeded, WrongPassphrase) as exc:
+        print(f"likeness-guard: {exc}", file=sys.stderr)
+        return LOCKED_EXIT
     except UserFacingError as exc:
         print(f"likeness-guard: {exc}", file=sys.stderr)
         return 2

@@ -15,7 +15,22 @@ from likeness_guard.core.storage.store import Store
 
 
 def open_store(args: argparse.Namespace) -> Store:
-    return Store.open(args.data_dir)
+    """Open the data folder (asking for its passphrase when it is protected), finish what a
+    crash interrupted, and say so on standard error."""
+    from likeness_guard.cli.passphrase import unlock_folder
+    from likeness_guard.core.storage.paths import data_dir
+    from likeness_guard.core.storage.recovery import recover
+
+    folder = data_dir(args.data_dir)
+    unlock_folder(folder, args)
+    store = Store(folder)
+    try:
+        for note in recover(store):
+            print(f"likeness-guard: {note}", file=sys.stderr, flush=True)
+    except BaseException:
+        store.close()
+        raise
+    return store
 
 
 def open_engine(args: argparse.Namespace) -> FaceEngine:

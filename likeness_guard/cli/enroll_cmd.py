@@ -4,6 +4,7 @@ import argparse
 from pathlib import Path
 
 from likeness_guard.cli.common import add_profile_option, open_engine, open_store
+from likeness_guard.core.domain.text_safety import printable
 from likeness_guard.core.pipeline.enroll import enroll_file
 
 
@@ -36,9 +37,9 @@ def run(args: argparse.Namespace) -> int:
             if result.accepted:
                 accepted += 1
                 note = " (already enrolled)" if result.already_enrolled else ""
-                print(f"accepted  {photo}{note}")
+                print(f"accepted  {printable(photo)}{note}")
             else:
-                print(f"rejected  {photo}: {result.reason}")
+                print(f"rejected  {printable(photo)}: {result.reason}")
         total = store.profile(args.profile)
         count = total.reference_count if total else 0
         print(f"Profile '{args.profile}' now has {count} reference photo(s).")

@@ -10,7 +10,10 @@ from likeness_guard.cli.common import write_json
 from likeness_guard.core.domain.errors import SourceError, UserFacingError
 from likeness_guard.core.domain.serialize import synthetic_json
 from likeness_guard.core.domain.synthetic import SyntheticReport, SyntheticStatus
+from likeness_guard.core.domain.text_safety import printable, storable
 from likeness_guard.core.domain.words import NO_MARKER_CAVEAT, describe_synthetic
+from likeness_guard.core.sources.file_checks import read_regular_file
+from likeness_guard.core.sources.folders import DEFAULT_MAX_FILE_BYTES
 from likeness_guard.core.sources.web import is_web_address
 
 _EPILOG = """\
@@ -78,7 +81,8 @@ def _inspect_source(
 ) -> tuple[dict[str, Any], SyntheticReport | None]:
     from likeness_guard.core.provenance import inspect_bytes
 
-    item: dict[str, Any] = {"source": source, "sha256": None, "format": None}
+    # A name that is not valid UTF-8 is kept as \xNN escapes (JSON and terminals need text).
+    item: dict[str, Any] = {"source": storable(source), "sha256": None, "format": None}
     if is_web_address(source):
         try:
             data = _fetch_image(source, allow_private)
@@ -86,8 +90,14 @@ def _inspect_source(
             item["error"] = str(exc)
             return item, None
     else:
-        try:
-            data = Path(source).read_bytes()
+        video = _inspect_video(item, Path(source))
+        if video is not None:  # a video: read from disk in pieces, never whole
+            return video
+        try:  # regular files only, bounded: never a FIFO, a device or /dev/zero
+            data = read_regular_file(Path(source), DEFAULT_MAX_FILE_BYTES, seconds=60.0)
+        except SourceError as exc:
+            item["error"] = str(exc)
+            return item, None
         except FileNotFoundError:
             item["error"] = "file not found"
             return item, None
@@ -103,6 +113,30 @@ def _inspect_source(
     report = inspect_bytes(data)
     item["sha256"] = hashlib.sha256(data).hexdigest()
     item["format"] = report.format
+    item["synthetic"] = synthetic_json(report)
+    if not data:
+        item["error"] = "the file is empty"
+    elif report.format is None:
+        item["error"] = "not an image (or a format this app cannot read)"
+    return item, report
+
+
+def _inspect_video(
+    item: dict[str, Any], path: Path
+) -> tuple[dict[str, Any], SyntheticReport | None] | None:
+    """The AI markers of a video file, or None when the file is not a video."""
+    from likeness_guard.core.pipeline.video_loader import hash_file, video_kind_of_file
+    from likeness_guard.core.provenance.video import inspect_video
+
+    try:
+        kind, _is_image = video_kind_of_file(path)
+        if kind is None:
+            return None
+        hashes = hash_file(path)
+    except OSError:
+        return None  # the image path below says why in its own words
+    report = inspect_video(path, kind)
+    item.update(sha256=hashes.sha256, md5=hashes.md5, format=kind, media="video")
     item["synthetic"] = synthetic_json(report)
     return item, report
 
@@ -125,7 +159,7 @@ def _fetch_image(url: str, allow_private: bool) -> bytes:
 
 def human_line(item: dict[str, Any], report: SyntheticReport | None) -> str:
     """Return the one-line summary printed for an item."""
-    source = item["source"]
+    source = printable(item["source"])  # a newline or a right-to-left override, shown
     if "error" in item or report is None:
         return f"{source}: error: {item.get('error', 'not inspected')}"
     if report.flagged:

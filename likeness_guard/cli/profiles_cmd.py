@@ -4,6 +4,7 @@ import argparse
 
 from likeness_guard.cli.common import open_store
 from likeness_guard.core import services
+from likeness_guard.core.storage.store import Store
 
 
 def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -49,9 +50,21 @@ def run_forget(args: argparse.Namespace) -> int:
         if args.all:
             services.forget_everything(store)
             print(f"Deleted every profile, scan and evidence file in {store.folder}.")
+            _compaction_note(store)
             return 0
         if services.forget_profile(store, args.profile):
             print(f"Deleted profile '{args.profile}' with its photos' data and scans.")
+            _compaction_note(store)
             return 0
         print(f"There is no profile called '{args.profile}'.")
         return 1
+
+
+def _compaction_note(store: Store) -> None:
+    from likeness_guard.core.storage.journal import DeletionJournal
+
+    if DeletionJournal(store.folder).read().compact:
+        print(
+            "The disk is too full to compact the database now: the deleted entries were "
+            "overwritten, and the file is compacted the next time Likeness Guard starts."
+        )

@@ -2,17 +2,27 @@
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from likeness_guard.cli.common import add_profile_option, open_engine, open_store, say, write_json
 from likeness_guard.core import services
 from likeness_guard.core.domain.cancel import CancelToken
-from likeness_guard.core.domain.errors import UserFacingError
+from likeness_guard.core.domain.errors import SourceError, UserFacingError
 from likeness_guard.core.domain.records import ScanItem
+from likeness_guard.core.domain.text_safety import printable
 from likeness_guard.core.domain.thresholds import Preset
-from likeness_guard.core.domain.words import counted, similarity_words
+from likeness_guard.core.domain.words import (
+    counted,
+    segments_summary,
+    similarity_words,
+    video_stop_words,
+)
 from likeness_guard.core.pipeline.scan import ScanProgress, run_scan
+from likeness_guard.core.pipeline.video_loader import VideoSettings
+from likeness_guard.core.sources.file_checks import read_text_file
 from likeness_guard.core.sources.folders import DEFAULT_MAX_FILE_BYTES
+from likeness_guard.core.sources.web import WebOptions
 
 
 def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -58,6 +68,14 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         help="skip files larger than this (default: %(default)s MB)",
     )
     parser.add_argument(
+        "--max-video-frames",
+        type=int,
+        default=VideoSettings.max_frames,
+        metavar="N",
+        help="frames examined per video at most: two a second and at each scene change, "
+        "spread over the whole video when it is longer (default: %(default)s)",
+    )
+    parser.add_argument(
         "--no-provenance",
         action="store_true",
         help="do not look for signs that an image is AI-made",
@@ -76,15 +94,38 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
     web.add_argument(
         "--max-images-per-page", type=int, default=200, metavar="N", help="default: 200"
     )
+    web.add_argument(
+        "--web-time-limit",
+        type=float,
+        default=WebOptions.scan_seconds,
+        metavar="S",
+        help="longest all web addresses of the scan may take together, in seconds "
+        "(default: %(default).0f); what is left is listed as not fetched",
+    )
+    web.add_argument(
+        "--page-time-limit",
+        type=float,
+        default=WebOptions.page_seconds,
+        metavar="S",
+        help="longest one page and its images may take, in seconds (default: %(default).0f)",
+    )
+    web.add_argument(
+        "--allow-address",
+        action="append",
+        default=[],
+        metavar="IP",
+        help="allow this one address even if it is refused otherwise (the cloud metadata "
+        "address 169.254.169.254 is refused even with --allow-private-addresses)",
+    )
     parser.set_defaults(func=run)
 
 
 def _inputs(args: argparse.Namespace) -> list[str]:
     inputs = list(args.paths)
     if args.urls:
-        try:
-            lines = Path(args.urls).read_text(encoding="utf-8").splitlines()
-        except OSError as exc:
+        try:  # a regular file of at most 4 MB: never a FIFO or /dev/zero
+            lines = read_text_file(Path(args.urls)).splitlines()
+        except (OSError, SourceError) as exc:
             raise UserFacingError(f"Cannot read the URL list {args.urls}: {exc}") from exc
         inputs += [line.strip() for line in lines if line.strip() and not line.startswith("#")]
     if not inputs:
@@ -105,6 +146,17 @@ def run(args: argparse.Namespace) -> int:
         max_file_bytes=args.max_file_size * 1024 * 1024,
         check_provenance=not args.no_provenance,
     )
+    options = replace(options, video=replace(options.video, max_frames=args.max_video_frames))
+    if options.web is not None:  # the time budgets and explicitly named addresses
+        options = replace(
+            options,
+            web=replace(
+                options.web,
+                scan_seconds=args.web_time_limit,
+                page_seconds=args.page_time_limit,
+                allowed_addresses=tuple(args.allow_address),
+            ),
+        )
     threshold = options.threshold
     with open_store(args) as store:
         profile = services.find_profile(store, args.profile)
@@ -116,11 +168,16 @@ def run(args: argparse.Namespace) -> int:
             last[:] = [progress]
 
         def on_item(item: ScanItem) -> None:
+            source = printable(item.source)  # a newline or a right-to-left override, shown
             if item.match:
                 words = similarity_words(item.best_similarity or 0.0, threshold)
-                say(args, f"MATCH  {item.best_similarity:.2f} ({words})  {item.source}")
+                say(args, f"MATCH  {item.best_similarity:.2f} ({words})  {source}")
+                if item.video is not None:  # where in the video, in hh:mm:ss
+                    say(args, f"       video: {segments_summary(item.video)}")
+            if item.video is not None and (note := video_stop_words(item.video)):
+                say(args, f"note   {source}: {note}")
             elif item.is_error:
-                say(args, f"error  {item.source}: {item.error}")
+                say(args, f"error  {source}: {printable(item.error or '')}")
 
         try:
             scan_id = run_scan(

@@ -9,9 +9,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from likeness_guard.core.domain.cancel import CancelToken
 from likeness_guard.core.domain.errors import UserFacingError
-from likeness_guard.core.domain.records import Profile, Scan, ScanCounts
-from likeness_guard.core.domain.serialize import JsonDict, item_json, scan_json
+from likeness_guard.core.domain.records import (
+    Profile,
+    Scan,
+    ScanCounts,
+    ScanItem,
+    ScanOutcome,
+    Verdict,
+    scan_outcome,
+)
+from likeness_guard.core.domain.serialize import JsonDict, item_json, scan_json, skipped_json
 from likeness_guard.core.domain.thresholds import resolve_threshold
 from likeness_guard.core.imaging.formats import IMAGE_SUFFIXES
 from likeness_guard.core.pipeline.scan import ScanOptions
@@ -19,7 +28,12 @@ from likeness_guard.core.sources.folders import DEFAULT_MAX_FILE_BYTES
 from likeness_guard.core.storage.store import Store
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from datetime import datetime
+
+    from likeness_guard.core.domain.takedown import Recheck, TakedownRequest
     from likeness_guard.core.engine.face_engine import FaceEngine
+    from likeness_guard.core.report.notices import NoticeFiles, NoticeSender
 
 
 @dataclass(frozen=True)
@@ -94,6 +108,10 @@ class ScanSummary:
     scan: Scan
     counts: ScanCounts
 
+    @property
+    def outcome(self) -> ScanOutcome:
+        return scan_outcome(self.scan.status, self.counts)
+
 
 def scan_summaries(store: Store, profile_id: int | None = None) -> list[ScanSummary]:
     """Every scan (of one profile, or all), newest first, with counts, in three queries."""
@@ -116,7 +134,12 @@ def scan_document(store: Store, scan_id: int) -> JsonDict:
     Raises UserFacingError when there is no such scan.
     """
     scan = scan_summary(store, scan_id).scan
-    return {**scan_json(scan), "items": [item_json(item) for item in store.items(scan_id)]}
+    return {
+        **scan_json(scan),
+        "items": [item_json(item) for item in store.items(scan_id)],
+        # FIFOs, devices, sockets, broken or looping links: met, never read.
+        "skipped": skipped_json(store.skipped.of_scan(scan_id)),
+    }
 
 
 @dataclass(frozen=True)
@@ -169,3 +192,127 @@ def photo_paths(inputs: list[str]) -> list[Path]:
         else:
             paths.append(path)
     return paths
+
+
+# ---- takedown ---------------------------------------------------------------------------
+
+
+def write_takedown_notices(
+    store: Store,
+    scan_id: int,
+    sender: "NoticeSender",
+    out_pdf: Path,
+    *,
+    only_confirmed: bool = False,
+) -> "NoticeFiles":
+    """One notice per site for the scan's web matches: a PDF, a .txt and .eml drafts.
+
+    Raises UserFacingError when there is no such scan, nothing to report, or the files
+    cannot be written.
+    """
+    from likeness_guard.core.report.notices import build_notices, collect_entries, write_notices
+
+    scan_summary(store, scan_id)  # a clear error for an unknown scan
+    entries = collect_entries(store, scan_id, only_confirmed=only_confirmed)
+    return write_notices(build_notices(entries, sender), sender, out_pdf)
+
+
+def recheck(
+    store: Store,
+    scan_id: int,
+    *,
+    allow_private_addresses: bool = False,
+    cancel: CancelToken | None = None,
+    on_result: "Callable[[Recheck], None] | None" = None,
+) -> list["Recheck"]:
+    """Fetch the scan's matched web addresses again and record whether they are still there.
+
+    Raises UserFacingError when there is no such scan.
+    """
+    from likeness_guard.core.pipeline.recheck import recheck_scan
+    from likeness_guard.core.sources.web import WebOptions
+
+    scan_summary(store, scan_id)
+    options = WebOptions(allow_private_addresses=allow_private_addresses)
+    return recheck_scan(store, scan_id, options, cancel=cancel, on_result=on_result)
+
+
+def record_takedown_request(
+    store: Store, sha256_prefix: str, reported_to: str, reported_on: str | None = None
+) -> list["TakedownRequest"]:
+    """Note that every web address where these bytes were found was reported.
+
+    `reported_on` is an ISO date or date-time (UTC); default now. Returns the records.
+    Raises UserFacingError for an unknown or ambiguous prefix, a local-only image, or a bad
+    date.
+    """
+    from likeness_guard.core.domain.records import utc_now
+    from likeness_guard.core.domain.takedown import parse_utc
+    from likeness_guard.core.report.platforms import platform_directory
+
+    when = reported_on or utc_now()
+    try:
+        parse_utc(when)
+    except ValueError:
+        raise UserFacingError(
+            f"--reported-on takes a date such as 2026-05-20 (UTC), not {when!r}."
+        ) from None
+    sha256 = store.resolve_sha256(sha256_prefix)
+    urls = store.web_urls_of(sha256)
+    if not urls:
+        raise UserFacingError(
+            "That image was found in local files only: there is no web address to report."
+        )
+    directory = platform_directory()
+    records = []
+    for url in urls:
+        platform = directory.platform_for(url)
+        us_platform = platform is not None and platform.us_platform
+        records.append(store.takedowns.add_request(url, sha256, reported_to, when, us_platform))
+    return records
+
+
+@dataclass(frozen=True)
+class TakedownState:
+    """Where an address stands: its latest re-check, the requests made, and any deadline."""
+
+    url: str
+    latest: "Recheck | None"
+    requests: tuple["TakedownRequest", ...]
+    deadline: "datetime | None"  # the earliest removal deadline that applies
+    overdue: bool
+
+
+def takedown_state(store: Store, url: str, now: "datetime | None" = None) -> TakedownState:
+    from datetime import UTC, datetime
+
+    now = now or datetime.now(UTC)
+    latest = store.takedowns.latest_rechecks([url]).get(url)
+    requests = tuple(store.takedowns.requests([url]))
+    deadlines = [r.deadline for r in requests if r.deadline is not None]
+    return TakedownState(
+        url=url,
+        latest=latest,
+        requests=requests,
+        deadline=min(deadlines) if deadlines else None,
+        overdue=any(r.overdue(now, latest) for r in requests),
+    )
+
+
+# ---- review -----------------------------------------------------------------------------
+
+
+def set_verdict(store: Store, sha256: str, verdict: Verdict | None) -> str | None:
+    """Record "This is me" / "not me" (None clears it) for an image's bytes: it holds in every
+    scan that saw the same SHA-256. Returns when it was given (UTC), or None when cleared.
+    The window's buttons and `likeness-guard review` both come here."""
+    return store.set_sha256_verdict(sha256, verdict)
+
+
+def review_list(store: Store, scan_id: int) -> list[ScanItem]:
+    """The scan's matches, most similar first, each with the verdict on its bytes and when.
+
+    Raises UserFacingError when there is no such scan.
+    """
+    scan_summary(store, scan_id)
+    return store.matches(scan_id)

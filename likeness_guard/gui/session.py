@@ -6,6 +6,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from likeness_guard.core import services
 from likeness_guard.core.engine.face_engine import FaceEngine
+from likeness_guard.core.storage.recovery import recover
 from likeness_guard.core.storage.store import Store
 from likeness_guard.gui.preferences import Preferences
 from likeness_guard.gui.workers import BackgroundTask, CallWorker
@@ -38,6 +39,9 @@ class AppSession(QObject):
         super().__init__(parent)
         self.store = Store.open(data_dir)
         self.data_dir = self.store.folder
+        # What a crash left: a deletion to finish, scans to show as interrupted (and to
+        # continue when the same inputs are scanned again).
+        self.start_notes: list[str] = recover(self.store)
         self.preferences = preferences
         self.models_dir = models_dir
         self.engine: FaceEngine | None = engine
@@ -99,6 +103,9 @@ class AppSession(QObject):
             self._deletion.wait()
             self._deletion.deleteLater()
             self._deletion = None
+        # On a full disk, deleting everything removes the database file itself.
+        if not self.store.path.exists():
+            self.store.reopen()
         # The page that asked updates its choices first; then every page reloads.
         self.deletion_done.emit(result if isinstance(result, str) else "")
         self.data_changed.emit()

@@ -40,6 +40,44 @@ def muted_color(palette: QPalette) -> QColor:
     )
 
 
+def contrast_ratio(first: QColor, second: QColor) -> float:
+    """WCAG 2 contrast ratio between two colours (1 to 21)."""
+
+    def luminance(color: QColor) -> float:
+        def channel(value: int) -> float:
+            c = value / 255
+            return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+        return (
+            0.2126 * channel(color.red())
+            + 0.7152 * channel(color.green())
+            + 0.0722 * channel(color.blue())
+        )
+
+    high, low = sorted((luminance(first), luminance(second)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def visible_against(
+    color: QColor, background: QColor, toward: QColor, ratio: float = 3.0
+) -> QColor:
+    """`color`, moved toward `toward` just enough to reach `ratio` against `background`.
+
+    Non-text parts a person must see (borders of a drop area) need 3:1 (WCAG 1.4.11);
+    themes' "mid" colours are often far below that on dark backgrounds.
+    """
+    for step in range(11):
+        share = step / 10
+        mixed = QColor(
+            round(color.red() * (1 - share) + toward.red() * share),
+            round(color.green() * (1 - share) + toward.green() * share),
+            round(color.blue() * (1 - share) + toward.blue() * share),
+        )
+        if contrast_ratio(mixed, background) >= ratio:
+            return mixed
+    return QColor(toward)
+
+
 def set_text_color(widget: QWidget, color: QColor) -> None:
     palette = widget.palette()
     palette.setColor(QPalette.ColorRole.WindowText, color)

@@ -29,7 +29,29 @@ def test_missing_x11_libraries_are_named_with_the_install_command(
     assert problem.endswith("sudo apt install libxcb-cursor0")
 
 
-def test_an_explicit_platform_or_wayland_is_left_to_qt() -> None:
+def test_a_platform_qt_has_is_left_to_qt() -> None:
     assert display_problem({"QT_QPA_PLATFORM": "offscreen"}) is None
     if sys.platform.startswith("linux"):
         assert display_problem({"WAYLAND_DISPLAY": "wayland-0"}) is None
+
+
+def test_a_platform_qt_lacks_is_named_with_the_ones_it_has() -> None:
+    problem = display_problem({"QT_QPA_PLATFORM": "cocoa-on-linux"})
+    assert problem is not None
+    assert "'cocoa-on-linux'" in problem
+    assert "offscreen" in problem  # what it has instead
+    assert "Remove QT_QPA_PLATFORM" in problem
+
+
+@linux_only
+def test_x11_chosen_without_a_running_x_server_is_explained(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("ctypes.util.find_library", lambda name: name)  # all libraries there
+    problem = display_problem({"QT_QPA_PLATFORM": "xcb", "DISPLAY": ":987"})
+    assert problem is not None
+    assert "DISPLAY=:987" in problem
+    assert "no X server" in problem
+    unset = display_problem({"QT_QPA_PLATFORM": "xcb"})
+    assert unset is not None
+    assert "DISPLAY" in unset

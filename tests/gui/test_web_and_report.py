@@ -65,6 +65,14 @@ def test_a_dropped_web_address_is_refused_on_a_private_network_by_default(
     (item,) = window.session.store.items(scan_id)
     assert item.error == "refused: address is on a private network"
     assert site.requests_to("/a.jpg") == []
+    # An honest outcome: nothing was checked, the scan failed, and the way out is named.
+    said = window.scan_page.status.text()
+    assert said.startswith("0 images checked: the address was refused")
+    assert "Settings" in said
+    assert "None of them looks like you" not in said
+    assert window.scan_page.stat_labels["speed"].text() == "—"
+    label = window.matches_page.scan_box.itemText(0)
+    assert ", failed (" in label
 
 
 def test_an_evidence_report_is_exported_from_the_matches_page(

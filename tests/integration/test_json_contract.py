@@ -25,7 +25,8 @@ GOLDEN = Path(__file__).parent / "golden"
 _TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$")
 _HTTP_DATE = re.compile(r"^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$")
 _VOLATILE_HEADERS = {"Date", "Server"}
-_VOLATILE_KEYS = {"sha256_pdf", "modified_at"}
+# The signing key is made per installation (per test run here): its certificate changes.
+_VOLATILE_KEYS = {"sha256_pdf", "modified_at", "certificate_sha256", "certificate_pem"}
 
 
 def _normalise(value: Any, replacements: list[tuple[str, str]], key: str = "") -> Any:

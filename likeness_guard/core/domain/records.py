@@ -47,6 +47,23 @@ class EvidenceStatus(enum.StrEnum):
     CHANGED = "changed"  # the kept bytes no longer hash to the recorded SHA-256
 
 
+class MediaKind(enum.StrEnum):
+    """Whether an item is a still image or a clip (animated images long enough count as clips)."""
+
+    IMAGE = "image"
+    VIDEO = "video"
+
+
+class VideoStop(enum.StrEnum):
+    """Why a clip was not examined to its end."""
+
+    FRAME_CAP = "frame_cap"  # the settable limit of frames per video was reached
+    DECODE_LIMIT = "decode_limit"  # far too many frames: a hostile or endless stream
+    DAMAGED = "damaged"  # the data is damaged from some point on
+    ENDS_EARLY = "ends_early"  # the file stops before the end its header declares
+    CANCELLED = "cancelled"  # the user stopped the scan
+
+
 @dataclass(frozen=True)
 class Profile:
     id: int
@@ -115,6 +132,7 @@ class FaceHit:
     reference_id: int | None
     match: bool
     frame: int = 0
+    frame_s: float | None = None  # in a video: when the frame is shown, in seconds
 
 
 @dataclass(frozen=True)
@@ -187,6 +205,9 @@ class ScanItem:
     verdict_at: str | None = None
     faces: tuple[FaceHit, ...] = field(default_factory=tuple)
     id: int = 0  # 0 until stored
+    media: MediaKind = MediaKind.IMAGE
+    md5: str | None = None  # of the whole file, for videos (hash lists such as StopNCII's)
+    video: "VideoFacts | None" = None
 
     @property
     def best_face(self) -> FaceHit | None:
@@ -202,3 +223,118 @@ class ScanItem:
     @property
     def is_error(self) -> bool:
         return self.status is ItemStatus.ERROR
+
+    @property
+    def is_video(self) -> bool:
+        return self.media is MediaKind.VIDEO
+
+    @property
+    def shown_faces(self) -> tuple[FaceHit, ...]:
+        """The faces on the picture a preview shows: the first frame of an image, the best
+        frame of a video (the only frame whose faces a video keeps)."""
+        if self.is_video:
+            return self.faces
+        return tuple(f for f in self.faces if f.frame == 0)
+
+
+@dataclass(frozen=True)
+class RawHttpExchange:
+    """One HTTP request and its response as they went over the wire, for WARC evidence.
+
+    `response` holds the status line and headers (names, values and order as received,
+    line endings normalised to CRLF) and then the body exactly as it arrived: still
+    chunked and compressed when the server sent it so. `complete` is False when the body
+    was not read (a redirect hop, or a fetch that stopped early).
+    """
+
+    url: str
+    retrieved_at: str  # ISO 8601 UTC: when the response headers arrived
+    request: bytes  # request line and headers as sent (a GET has no body)
+    response: bytes
+    complete: bool = True
+
+
+@dataclass(frozen=True)
+class VerdictRecord:
+    """What the user said about an image's bytes, and when (UTC)."""
+
+    sha256: str
+    verdict: Verdict
+    verdict_at: str
+
+
+@dataclass(frozen=True)
+class VideoSegment:
+    """A stretch of a clip in which the person's face was found (times in seconds)."""
+
+    start_s: float
+    end_s: float
+    best_similarity: float
+    best_frame_s: float
+
+
+@dataclass(frozen=True)
+class VideoFacts:
+    """What scanning a clip found, beyond what every item has.
+
+    `frame_pdq` is the PDQ hash (64 hex digits) of the best frame, the one whose faces the
+    item keeps; `stopped` says why the clip was not examined to its end (None: it was).
+    """
+
+    duration_s: float | None
+    frames_examined: int
+    segments: tuple[VideoSegment, ...] = ()
+    codec: str | None = None
+    frame_rate: float | None = None
+    best_frame_s: float | None = None
+    frame_pdq: str | None = None
+    frame_pdq_quality: int | None = None
+    examined_until_s: float | None = None
+    sample_interval_s: float | None = None
+    stopped: VideoStop | None = None
+
+    @property
+    def complete(self) -> bool:
+        return self.stopped is None
+
+
+class ExchangeRole(enum.StrEnum):
+    """What a kept HTTP exchange fetched for a matched item."""
+
+    IMAGE = "image"  # the image itself (and each redirect on the way)
+    PAGE = "page"  # the page it was found on
+
+
+@dataclass(frozen=True)
+class KeptExchange:
+    """An HTTP exchange kept with a matched item."""
+
+    role: ExchangeRole
+    exchange: RawHttpExchange
+
+
+@dataclass(frozen=True)
+class SkippedEntry:
+    """Something a scan met and did not read: a FIFO, a device, a broken or looping link."""
+
+    path: str
+    reason: str
+
+
+class ScanOutcome(enum.StrEnum):
+    """How a scan ended, as people are told: the stored status, and whether items failed."""
+
+    RUNNING = "running"
+    FINISHED = "finished"
+    FINISHED_WITH_ERRORS = "finished with errors"
+    FAILED = "failed"  # stopped by an error, or not one item could be read
+    CANCELLED = "cancelled"
+    INTERRUPTED = "interrupted"
+
+
+def scan_outcome(status: ScanStatus, counts: ScanCounts) -> ScanOutcome:
+    if status is ScanStatus.FINISHED:
+        if counts.items and counts.errors == counts.items:
+            return ScanOutcome.FAILED
+        return ScanOutcome.FINISHED_WITH_ERRORS if counts.errors else ScanOutcome.FINISHED
+    return ScanOutcome(str(status))

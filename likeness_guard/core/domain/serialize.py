@@ -16,6 +16,10 @@ from likeness_guard.core.domain.records import (
     PageFacts,
     Scan,
     ScanItem,
+    SkippedEntry,
+    VideoFacts,
+    VideoSegment,
+    VideoStop,
     WebOrigin,
 )
 from likeness_guard.core.domain.synthetic import (
@@ -24,6 +28,8 @@ from likeness_guard.core.domain.synthetic import (
     SyntheticReport,
     SyntheticStatus,
 )
+from likeness_guard.core.domain.takedown import Recheck
+from likeness_guard.core.domain.words import video_stop_words
 
 JsonDict = dict[str, Any]
 
@@ -48,6 +54,7 @@ def item_json(item: ScanItem) -> JsonDict:
                 "similarity": face.similarity,
                 "match": face.match,
                 "frame": face.frame,
+                **({} if face.frame_s is None else {"frame_s": face.frame_s}),
             }
             for face in item.faces
         ],
@@ -56,7 +63,10 @@ def item_json(item: ScanItem) -> JsonDict:
         "best_reference_id": item.best_reference_id,
         "duplicate_of": item.duplicate_of,
         "verdict": None if item.verdict is None else str(item.verdict),
+        "media": str(item.media),
     }
+    if item.video is not None:
+        result.update(video_item_json(item.video, item.md5))
     if item.file is not None:
         result["file"] = file_json(item.file)
     if item.web is not None:
@@ -70,6 +80,40 @@ def item_json(item: ScanItem) -> JsonDict:
     if item.synthetic is not None:
         result["synthetic"] = synthetic_json(item.synthetic)
     return result
+
+
+def video_item_json(video: VideoFacts, md5: str | None) -> JsonDict:
+    """The keys a video item adds to the scan JSON (a contract, like the others)."""
+    return {
+        "duration_s": video.duration_s,
+        "frames_examined": video.frames_examined,
+        "segments": [segment_json(segment) for segment in video.segments],
+        "md5": md5,
+        "best_frame_s": video.best_frame_s,
+        "frame_pdq": (
+            None
+            if video.frame_pdq is None
+            else {
+                "hash": video.frame_pdq,
+                "quality": video.frame_pdq_quality,
+                "frame_s": video.best_frame_s,
+            }
+        ),
+        "video": {
+            "codec": video.codec,
+            "frame_rate": video.frame_rate,
+            "complete": video.complete,
+            "stopped": None if video.stopped is None else str(video.stopped),
+            "note": video_stop_words(video),
+            "examined_until_s": video.examined_until_s,
+            "sample_interval_s": video.sample_interval_s,
+        },
+    }
+
+
+def skipped_json(entries: list[SkippedEntry]) -> list[JsonDict]:
+    """The scan document's "skipped" list: what was not a regular file, and why."""
+    return [{"path": entry.path, "reason": entry.reason} for entry in entries]
 
 
 def scan_json(scan: Scan) -> JsonDict:
@@ -171,6 +215,63 @@ def web_from_json(data: Mapping[str, Any]) -> WebOrigin:
     )
 
 
+def segment_json(segment: VideoSegment) -> JsonDict:
+    return {
+        "start_s": segment.start_s,
+        "end_s": segment.end_s,
+        "best_similarity": segment.best_similarity,
+        "best_frame_s": segment.best_frame_s,
+    }
+
+
+def video_json(video: VideoFacts) -> JsonDict:
+    """The stored form of a video's facts."""
+    return {
+        "duration_s": video.duration_s,
+        "frames_examined": video.frames_examined,
+        "segments": [segment_json(segment) for segment in video.segments],
+        "codec": video.codec,
+        "frame_rate": video.frame_rate,
+        "best_frame_s": video.best_frame_s,
+        "frame_pdq": video.frame_pdq,
+        "frame_pdq_quality": video.frame_pdq_quality,
+        "examined_until_s": video.examined_until_s,
+        "sample_interval_s": video.sample_interval_s,
+        "stopped": None if video.stopped is None else str(video.stopped),
+    }
+
+
+def video_from_json(data: Mapping[str, Any]) -> VideoFacts:
+    def number(key: str) -> float | None:
+        value = data.get(key)
+        return None if value is None else float(value)
+
+    quality = data.get("frame_pdq_quality")
+    stopped = data.get("stopped")
+    return VideoFacts(
+        duration_s=number("duration_s"),
+        frames_examined=int(data.get("frames_examined") or 0),
+        segments=tuple(
+            VideoSegment(
+                start_s=float(raw["start_s"]),
+                end_s=float(raw["end_s"]),
+                best_similarity=float(raw["best_similarity"]),
+                best_frame_s=float(raw["best_frame_s"]),
+            )
+            for raw in data.get("segments") or ()
+            if isinstance(raw, Mapping)
+        ),
+        codec=data.get("codec"),
+        frame_rate=number("frame_rate"),
+        best_frame_s=number("best_frame_s"),
+        frame_pdq=data.get("frame_pdq"),
+        frame_pdq_quality=None if quality is None else int(quality),
+        examined_until_s=number("examined_until_s"),
+        sample_interval_s=number("sample_interval_s"),
+        stopped=None if stopped is None else VideoStop(stopped),
+    )
+
+
 def synthetic_json(report: SyntheticReport) -> JsonDict:
     """The `synthetic` object of the scan and inspect JSON."""
     out: JsonDict = {
@@ -212,3 +313,18 @@ def synthetic_from_json(data: Mapping[str, Any]) -> SyntheticReport:
 
 def _object(value: Any) -> dict[str, object]:
     return dict(value) if isinstance(value, Mapping) else {}
+
+
+def recheck_json(recheck: Recheck) -> JsonDict:
+    """One address in the `recheck --json` document."""
+    return {
+        "url": recheck.url,
+        "status": str(recheck.status),
+        "http_status": recheck.http_status,
+        "sha256": recheck.sha256,
+        "checked_at": recheck.checked_at,
+        "error": recheck.error,
+        "page_url": recheck.page_url,
+        "page_http_status": recheck.page_http_status,
+        "page_links_it": recheck.page_links_it,
+    }

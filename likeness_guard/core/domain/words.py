@@ -6,8 +6,18 @@ score or a marker is never described in two different ways.
 
 from dataclasses import dataclass
 
-from likeness_guard.core.domain.records import EvidenceStatus, ScanStatus, Verdict
+from likeness_guard.core.domain.records import (
+    EvidenceStatus,
+    ScanCounts,
+    ScanOutcome,
+    ScanStatus,
+    Verdict,
+    VideoFacts,
+    VideoSegment,
+    VideoStop,
+)
 from likeness_guard.core.domain.synthetic import SyntheticReport, SyntheticStatus
+from likeness_guard.core.domain.takedown import Recheck, RecheckStatus
 from likeness_guard.core.domain.thresholds import VERY_LIKELY, Preset
 
 NO_MARKER_CAVEAT = (
@@ -45,6 +55,19 @@ EVIDENCE_WORDS = {
     ),
 }
 
+# The refusal of an address on this computer or the local network (web sources say it; the
+# scan's closing sentence recognises it to name the setting that allows such addresses).
+PRIVATE_ADDRESS_REFUSED = "refused: address is on a private network"
+
+OUTCOME_WORDS = {
+    ScanOutcome.RUNNING: "running",
+    ScanOutcome.FINISHED: "finished",
+    ScanOutcome.FINISHED_WITH_ERRORS: "finished with errors",
+    ScanOutcome.FAILED: "failed",
+    ScanOutcome.CANCELLED: "stopped by you",
+    ScanOutcome.INTERRUPTED: "interrupted (the app was closed or crashed)",
+}
+
 SCAN_STATUS_WORDS = {
     ScanStatus.RUNNING: "running",
     ScanStatus.FINISHED: "finished",
@@ -70,6 +93,15 @@ def verdict_words(verdict: Verdict | None) -> str:
     if verdict is Verdict.NOT_ME:
         return "You said: not me"
     return ""
+
+
+def verdict_label(verdict: Verdict | None) -> str:
+    """A verdict in a word or two, for lists: "this is me", "not me" or "unreviewed"."""
+    if verdict is Verdict.ME:
+        return "this is me"
+    if verdict is Verdict.NOT_ME:
+        return "not me"
+    return "unreviewed"
 
 
 def counted(count: int, noun: str, plural: str | None = None) -> str:
@@ -138,3 +170,172 @@ def _flagged_badge(report: SyntheticReport) -> str:
         label += " — Content Credentials"
         return f"{label} from {who}" if who else label
     return f"{label} — {who}" if who else label
+
+
+def recheck_words(recheck: Recheck) -> str:
+    """What a re-check found, in a few words."""
+    if recheck.status is RecheckStatus.ONLINE_SAME:
+        return "still online (the same image)"
+    if recheck.status is RecheckStatus.ONLINE_CHANGED:
+        return "online, but something else is there now"
+    if recheck.status is RecheckStatus.GONE:
+        if recheck.http_status is not None and recheck.http_status < 400:
+            return "gone from its page (its direct address still answers)"
+        return "gone"
+    return f"could not be checked: {recheck.error or 'no answer'}"
+
+
+def online_words(latest: Recheck | None) -> str:
+    """Whether an address is still online, as the window and the reports say it."""
+    if latest is None:
+        return "not checked again yet"
+    day = latest.checked_at[:10]
+    if latest.status is RecheckStatus.GONE:
+        return f"removed (found gone on {day})"
+    if latest.online:
+        return f"still online on {day}"
+    return f"could not be checked on {day}"
+
+
+def timecode(seconds: float | None) -> str:
+    """A moment in a video as hh:mm:ss ("--:--:--" when unknown)."""
+    if seconds is None or seconds != seconds or seconds < 0:
+        return "--:--:--"
+    whole = int(seconds)
+    return f"{whole // 3600:02d}:{whole // 60 % 60:02d}:{whole % 60:02d}"
+
+
+def segment_words(segment: VideoSegment) -> str:
+    """One stretch of a video where the face was found: "00:00:08 to 00:00:12", or
+    "00:00:08" when it lasts less than a second."""
+    start, end = timecode(segment.start_s), timecode(segment.end_s)
+    return start if start == end else f"{start} to {end}"
+
+
+def video_stop_words(video: VideoFacts) -> str | None:
+    """Why a video was not examined to its end and how far it got; None when it was."""
+    stop = video.stopped
+    if stop is None:
+        return None
+    until = timecode(video.examined_until_s)
+    if stop is VideoStop.FRAME_CAP:
+        return (
+            f"Only the first {until} were examined: the limit of {video.frames_examined} "
+            "frames per video was reached. Raise the limit to examine the rest."
+        )
+    if stop is VideoStop.DECODE_LIMIT:
+        return (
+            f"Only the first {until} were examined: the video holds far more frames than a "
+            "real clip of its length, so the rest was not decoded."
+        )
+    if stop is VideoStop.DAMAGED:
+        return (
+            f"The video data is damaged after {until}; the part before it was examined. "
+            "A fresh copy of the file may play further."
+        )
+    if stop is VideoStop.ENDS_EARLY:
+        return (
+            f"The file ends at {until}, before the {timecode(video.duration_s)} it declares: it "
+            "is probably an unfinished download. The part that is there was examined."
+        )
+    return f"You stopped the scan at {until} in this video; the part before it was examined."
+
+
+def segments_summary(video: VideoFacts) -> str:
+    """Where in a video the face was found, for a line in a list or a terminal."""
+    if not video.segments:
+        return "the face was not found in any examined frame"
+    parts = [segment_words(segment) for segment in video.segments[:4]]
+    more = len(video.segments) - len(parts)
+    return "found at " + ", ".join(parts) + (f" and {more} more" if more > 0 else "")
+
+
+_INCOMPLETE = {
+    ScanStatus.RUNNING: "was still running when this was written",
+    ScanStatus.INTERRUPTED: "was interrupted (the app was closed or crashed)",
+    ScanStatus.CANCELLED: "was stopped before the end",
+    ScanStatus.FAILED: "failed before the end",
+}
+
+
+def incomplete_scan_warning(status: ScanStatus) -> str | None:
+    """A warning for anything made from a scan that did not finish; None when it did."""
+    how = _INCOMPLETE.get(status)
+    if how is None:
+        return None
+    return (
+        f"Incomplete scan: it {how}, so images it had not reached yet are not included. "
+        "Scan the same folders or addresses again to complete it."
+    )
+
+
+def interrupted_notice(scan_id: int, profile_name: str, items: int) -> str:
+    """Said at start when a scan was found interrupted by a kill or a crash."""
+    return (
+        f"Scan {scan_id} of '{profile_name}' was interrupted (the app was closed or "
+        f"crashed) after {counted(items, 'image')}; what it found is kept. Scan the same "
+        "folders again to continue it from where it stopped."
+    )
+
+
+FINISHED_DELETION_NOTICE = (
+    "A deletion interrupted last time (or postponed by a full disk) has now been finished."
+)
+
+
+def inputs_words(inputs: tuple[str, ...] | list[str]) -> str:
+    """What a scan looked at, short: "Downloads/party", "example.org/page.html and 2 more"."""
+    if not inputs:
+        return "nothing"
+    first = inputs[0]
+    if "://" in first:
+        rest = first.split("://", 1)[1].rstrip("/")
+        host, _, path = rest.partition("/")
+        shown = host + ("/" + path.rsplit("/", 1)[-1] if path else "")
+    else:
+        parts = [p for p in first.replace("\\", "/").rstrip("/").split("/") if p]
+        shown = "/".join(parts[-2:]) or first
+    if len(shown) > 48:
+        shown = "…" + shown[-47:]
+    return shown if len(inputs) == 1 else f"{shown} and {len(inputs) - 1} more"
+
+
+def outcome_sentence(outcome: ScanOutcome, counts: ScanCounts, first_error: str | None) -> str:
+    """The sentence a scan ends with: what happened, with honest counts, and what to do."""
+    checked = counts.items - counts.errors
+    found = counted(counts.matches, "image")
+    if outcome is ScanOutcome.FAILED:
+        if first_error == PRIVATE_ADDRESS_REFUSED:
+            return (
+                "0 images checked: the address was refused because it is on this computer or "
+                "your local network. To scan such addresses, allow them in Settings (“Allow "
+                "addresses on this computer or the local network”)."
+            )
+        if counts.items:
+            reason = f": {first_error}" if first_error else ""
+            return (
+                f"0 images checked: {counted(counts.items, 'item')} could not be read{reason}. "
+                "Nothing was found, because nothing could be looked at."
+            )
+        return "The scan failed before any image was checked. Try again."
+    if outcome is ScanOutcome.CANCELLED:
+        return (
+            f"Stopped. {counted(checked, 'image')} checked before that "
+            f"{'is' if checked == 1 else 'are'} kept, with {found} that may show you."
+        )
+    if counts.items == 0:
+        return "There were no images in what you gave. Try another folder or address."
+    errors = (
+        f" {counted(counts.errors, 'item')} could not be read (listed below)."
+        if counts.errors
+        else ""
+    )
+    if counts.matches:
+        return (
+            f"Done: {counted(checked, 'image')} checked, {found} that may show you. They are "
+            f"blurred until you choose.{errors}"
+        )
+    return (
+        f"Done: {counted(checked, 'image')} checked. None of them looks like you.{errors} "
+        "You can drop another folder or web address."
+    )

@@ -28,6 +28,10 @@ TILE_OVERLAP = 0.2
 DETECTION_THRESHOLD = 0.5
 NMS_IOU = 0.4
 MIN_FACE_PIXELS = 8
+# Longer sides above this many times the shorter one are searched in windows half as long:
+# shrunk whole to 128 px, a 100x13000 strip would be less than one pixel wide (an OpenCV
+# error), and shrunk to 640 px its faces would be too small to find.
+MAX_ASPECT = 64
 
 
 @dataclass(frozen=True)
@@ -116,6 +120,37 @@ class FaceEngine:
         return faces
 
     def _detect(self, bgr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        height, width = bgr.shape[:2]
+        if min(height, width) < MIN_FACE_PIXELS:  # a 1x60000 strip holds no face
+            return np.empty((0, 5), np.float32), np.empty((0, 5, 2), np.float32)
+        if max(height, width) > MAX_ASPECT * min(height, width):
+            return self._detect_in_windows(bgr)
+        return self._detect_whole(bgr)
+
+    def _detect_in_windows(self, bgr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """A very long, thin image, searched in overlapping windows along its length: shrunk
+        whole to the detector's size, it would be less than a pixel wide."""
+        height, width = bgr.shape[:2]
+        short = min(height, width)
+        step = short * (MAX_ASPECT // 2 - 1)
+        found_boxes, found_kps = [], []
+        for start in range(0, max(height, width) - short, step):
+            end = min(start + short * (MAX_ASPECT // 2), max(height, width))
+            if height >= width:
+                window, offset = bgr[start:end], np.array([0, start], np.float32)
+            else:
+                window, offset = bgr[:, start:end], np.array([start, 0], np.float32)
+            boxes, kps = self._detect_whole(np.ascontiguousarray(window))
+            if len(boxes):
+                found_boxes.append(boxes + np.array([*offset, *offset, 0], np.float32))
+                found_kps.append(kps + offset)
+        if not found_boxes:
+            return np.empty((0, 5), np.float32), np.empty((0, 5, 2), np.float32)
+        all_boxes, all_kps = np.vstack(found_boxes), np.vstack(found_kps)
+        keep = _nms(all_boxes, NMS_IOU)
+        return all_boxes[keep], all_kps[keep]
+
+    def _detect_whole(self, bgr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         height, width = bgr.shape[:2]
         boxes, landmarks = self._detector.detect(bgr, input_size=WHOLE_IMAGE_SIZES)
         found_boxes = [boxes] if len(boxes) else []

@@ -28,6 +28,12 @@ MAX_PIXELS = 100_000_000
 # Above this, JPEGs are decoded at a reduced scale: the detector never sees more detail.
 DRAFT_ABOVE_PIXELS = 40_000_000
 MAX_FRAMES = 8
+# Frames of other formats above DRAFT_ABOVE_PIXELS are shrunk (by whole factors) to at most
+# this before conversion to RGB, and the frames of one image together never exceed
+# MAX_DECODED_PIXELS: an 8-page 9400x9400 TIFF of 1 MB would otherwise take gigabytes.
+REDUCE_TO_PIXELS = DRAFT_ABOVE_PIXELS
+MAX_DECODED_PIXELS = 60_000_000
+_ORIENTATION = 0x0112  # the EXIF tag that says how to turn the stored pixels for display
 
 
 # How Pillow's decoders report truncated or corrupt data (found by fuzzing: a damaged TIFF
@@ -92,13 +98,34 @@ def decode_image(data: bytes, *, max_frames: int = MAX_FRAMES) -> DecodedImage:
         if kind == "jpeg" and image.width * image.height > DRAFT_ABOVE_PIXELS:
             image.draft("RGB", (image.width // 2, image.height // 2))
         frame_count = int(getattr(image, "n_frames", 1))
-        frames = tuple(
-            _to_rgb(_frame(image, index)) for index in _frame_indices(frame_count, max_frames)
-        )
+        decoded: list[np.ndarray] = []
+        pixels = 0
+        for index in _frame_indices(frame_count, max_frames):
+            rgb = _to_rgb(_shrunk(_frame(image, index)))
+            pixels += rgb.shape[0] * rgb.shape[1]
+            if decoded and pixels > MAX_DECODED_PIXELS:
+                break  # memory is bounded by pixels, not by frames: the rest is left out
+            decoded.append(rgb)
+        frames = tuple(decoded)
     height, width = frames[0].shape[:2]
     return DecodedImage(
         format=kind, width=width, height=height, frames=frames, frame_count=frame_count
     )
+
+
+def decode_stored(data: bytes, frame_index: int = 0) -> tuple[np.ndarray, int]:
+    """One frame's RGB pixels as stored in the file, without applying the EXIF orientation,
+    and that orientation (1 when none is set; 2-8 turn or mirror the picture on display).
+
+    Perceptual hashes used by platforms (Meta's PDQ reference) are computed this way.
+    Raises ImageError with a message for the user when the bytes are not a readable image.
+    """
+    with _opened(data) as (_, image):
+        orientation = int(image.getexif().get(_ORIENTATION, 1) or 1)
+        frame_count = int(getattr(image, "n_frames", 1))
+        frame = _frame(image, min(max(frame_index, 0), frame_count - 1), orient=False)
+        rgb = _to_rgb(frame)
+    return rgb, orientation if 1 <= orientation <= 8 else 1
 
 
 def decode_scaled(data: bytes, max_side: int) -> ScaledImage:
@@ -144,6 +171,9 @@ def _opened(data: bytes) -> Iterator[tuple[str, Image.Image]]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
+            # Damaged EXIF is the image's problem, not the user's terminal's: the decoder
+            # goes on without it.
+            warnings.filterwarnings("ignore", "Corrupt EXIF data", UserWarning)
             with Image.open(io.BytesIO(data)) as image:
                 if image.width * image.height > MAX_PIXELS:
                     raise ImageError(
@@ -185,10 +215,47 @@ def _frame_indices(frame_count: int, max_frames: int) -> list[int]:
     return sorted({int(i * step) for i in range(max_frames)})
 
 
-def _frame(image: Image.Image, index: int) -> Image.Image:
+def decoded_bytes_estimate(data: bytes, *, max_frames: int = MAX_FRAMES) -> int:
+    """About how many bytes of RGB pixels `decode_image` will hold for `data`, from its header.
+
+    Cheap (no pixel is decoded); 0 when the bytes cannot be opened (decoding will fail fast).
+    """
+    try:
+        with _opened(data) as (_kind, image):
+            frames = min(int(getattr(image, "n_frames", 1)), max_frames)
+            per_frame = min(image.width * image.height, REDUCE_TO_PIXELS)
+    except ImageError:
+        return 0
+    return min(frames * per_frame, MAX_DECODED_PIXELS + per_frame) * 3
+
+
+def _shrunk(frame: Image.Image) -> Image.Image:
+    """The frame reduced by a whole factor to at most REDUCE_TO_PIXELS (the detector never
+    needs more detail), before it is converted to RGB."""
+    pixels = frame.width * frame.height
+    if pixels <= REDUCE_TO_PIXELS:
+        return frame
+    factor = math.ceil(math.sqrt(pixels / REDUCE_TO_PIXELS))
+    if frame.mode in ("1", "P", "PA"):
+        frame = frame.convert("L" if frame.mode == "1" else "RGBA")
+    try:
+        return frame.reduce(factor)
+    except ValueError:  # a mode reduce() does not handle
+        return frame.resize((max(1, frame.width // factor), max(1, frame.height // factor)))
+
+
+def _frame(image: Image.Image, index: int, *, orient: bool = True) -> Image.Image:
     if index:
         image.seek(index)
+        # Each page of a TIFF has its own size: check it before it is decoded.
+        if image.width * image.height > MAX_PIXELS:
+            raise ImageError(
+                f"frame {index + 1} is too large to analyse safely ({image.width}x"
+                f"{image.height} pixels)"
+            )
     image.load()
+    if not orient:
+        return image
     frame = ImageOps.exif_transpose(image)
     return frame if frame is not None else image
 
@@ -223,3 +290,8 @@ def _to_rgb(image: Image.Image) -> np.ndarray:
 def _short(exc: BaseException) -> str:
     text = str(exc).strip() or type(exc).__name__
     return text if len(text) <= 80 else text[:77] + "..."
+
+
+# The video reader samples animated images frame by frame with the same checks.
+opened_image = _opened
+to_rgb = _to_rgb

@@ -8,6 +8,19 @@ IMAGE_SUFFIXES = frozenset(
     }
 )
 
+# File name endings taken as videos (folders, drops, links). The bytes still decide.
+VIDEO_SUFFIXES = frozenset({".mp4", ".m4v", ".mov", ".webm", ".mkv", ".avi"})
+
+# What each video container is called in results, and its MIME type (for C2PA readers).
+VIDEO_MIME_TYPES: dict[str, str] = {
+    "mp4": "video/mp4",
+    "m4v": "video/x-m4v",
+    "mov": "video/quicktime",
+    "webm": "video/webm",
+    "mkv": "video/x-matroska",
+    "avi": "video/x-msvideo",
+}
+
 MIME_TYPES: dict[str, str] = {
     "jpeg": "image/jpeg",
     "png": "image/png",
@@ -62,4 +75,36 @@ def _isobmff_format(data: bytes) -> str | None:
         return "avif"
     if (compatible | {major}) & (_HEIF_BRANDS | _GENERIC_HEIF_BRANDS):
         return "heif"
+    return None
+
+
+# ISO base media brands that hold only sound: an .m4a is not a video to scan.
+_AUDIO_BRANDS = frozenset({b"M4A ", b"M4B ", b"M4P ", b"F4A ", b"F4B "})
+# QuickTime files written before `ftyp` existed start with one of these atoms.
+_QUICKTIME_ATOMS = frozenset({b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot"})
+_EBML_MAGIC = b"\x1a\x45\xdf\xa3"
+
+
+def sniff_video_format(data: bytes) -> str | None:
+    """Return "mp4", "m4v", "mov", "webm", "mkv" or "avi" when the first bytes (64 or more)
+    start like a video container we read, else None. Images (HEIF, AVIF) are not videos."""
+    if data[4:8] == b"ftyp":
+        if _isobmff_format(data) is not None:
+            return None  # a HEIF or AVIF picture
+        major = data[8:12]
+        if major in _AUDIO_BRANDS:
+            return None
+        if major == b"qt  ":
+            return "mov"
+        if major.startswith(b"M4V"):
+            return "m4v"
+        return "mp4"
+    if data[4:8] in _QUICKTIME_ATOMS and int.from_bytes(data[:4], "big") >= 8:
+        return "mov"
+    if data.startswith(_EBML_MAGIC):
+        # The EBML header names its document type near the start: "webm" or "matroska".
+        head = data[:64]
+        return "webm" if b"webm" in head else "mkv"
+    if data[:4] == b"RIFF" and data[8:12] == b"AVI ":
+        return "avi"
     return None

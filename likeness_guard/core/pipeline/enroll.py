@@ -7,11 +7,14 @@ from pathlib import Path
 
 import numpy as np
 
-from likeness_guard.core.domain.errors import ImageError
+from likeness_guard.core.domain.errors import ImageError, SourceError
 from likeness_guard.core.domain.records import Profile
+from likeness_guard.core.domain.text_safety import storable
 from likeness_guard.core.engine.face_engine import FaceEngine
 from likeness_guard.core.engine.quality import check_reference
 from likeness_guard.core.imaging.decode import decode_image
+from likeness_guard.core.sources.file_checks import read_regular_file
+from likeness_guard.core.sources.folders import DEFAULT_MAX_FILE_BYTES
 from likeness_guard.core.storage.store import Store
 
 
@@ -69,15 +72,17 @@ def enroll_bytes(
 
 def enroll_file(store: Store, engine: FaceEngine, profile: Profile, path: Path) -> EnrollResult:
     """Like `enroll_bytes`, reading the photo from disk."""
-    try:
-        data = path.read_bytes()
+    try:  # regular files only, bounded: a FIFO or a link to /dev/zero must not hang
+        data = read_regular_file(path, DEFAULT_MAX_FILE_BYTES, seconds=60.0)
+    except SourceError as exc:
+        return EnrollResult(storable(str(path)), str(exc))
     except FileNotFoundError:
         return EnrollResult(str(path), "not found — check the file name")
     except IsADirectoryError:
         return EnrollResult(str(path), "this is a folder — give photos of your face")
     except OSError as exc:
         return EnrollResult(str(path), f"cannot be read ({exc.strerror or exc})")
-    return enroll_bytes(store, engine, profile, data, str(path))
+    return enroll_bytes(store, engine, profile, data, storable(str(path)))
 
 
 def png_bytes(rgb: np.ndarray) -> bytes:

@@ -9,8 +9,23 @@ from dataclasses import dataclass
 
 from likeness_guard.core.domain.cancel import CancelToken
 from likeness_guard.core.domain.errors import ImageError, SourceError
+from likeness_guard.core.domain.records import MediaKind
 from likeness_guard.core.domain.synthetic import SyntheticReport
-from likeness_guard.core.imaging.decode import DecodedImage, decode_image
+from likeness_guard.core.imaging.decode import (
+    DecodedImage,
+    decode_image,
+    decoded_bytes_estimate,
+)
+from likeness_guard.core.imaging.formats import sniff_format, sniff_video_format
+from likeness_guard.core.imaging.video import ANIMATION_AS_VIDEO_FRAMES
+from likeness_guard.core.pipeline.budget import ITEM_SECONDS, ItemClock, PixelBudget
+from likeness_guard.core.pipeline.video_loader import (
+    ClipLoad,
+    VideoJob,
+    VideoSettings,
+    load_clip_bytes,
+    load_clip_file,
+)
 from likeness_guard.core.sources.base import SourceItem
 
 log = logging.getLogger(__name__)
@@ -33,6 +48,13 @@ class LoadedItem:
     image: DecodedImage | None = None
     error: str | None = None
     synthetic: SyntheticReport | None = None
+    # Decoded bytes counted against the scan's PixelBudget until `Loader.done(item)`.
+    reserved: int = 0
+    clock: ItemClock | None = None
+    # A clip: sampled on the loader thread while the models read `video.frames()`.
+    media: MediaKind = MediaKind.IMAGE
+    md5: str | None = None
+    video: VideoJob | None = None
 
 
 class Loader:
@@ -47,11 +69,19 @@ class Loader:
         max_frames: int,
         check_provenance: bool,
         cancel: CancelToken,
+        budget: PixelBudget | None = None,
+        item_seconds: float = ITEM_SECONDS,
+        start_seq: int = 0,
+        video: VideoSettings | None = None,
     ) -> None:
+        self._video = video or VideoSettings()
         self._items = items
         self._max_frames = max_frames
         self._check_provenance = check_provenance
         self._cancel = cancel
+        self.budget = budget if budget is not None else PixelBudget()
+        self._item_seconds = item_seconds
+        self._start_seq = start_seq
         self._queue: queue.Queue[object] = queue.Queue(maxsize=PREFETCH)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="scan-loader", daemon=True)
@@ -72,6 +102,12 @@ class Loader:
             assert isinstance(got, LoadedItem)
             yield got
 
+    def done(self, loaded: LoadedItem) -> None:
+        """The models are finished with `loaded`: let go of its pixels and their budget."""
+        loaded.image = None
+        self.budget.release(loaded.reserved)
+        loaded.reserved = 0
+
     def close(self) -> None:
         """Stop the thread and wait for it (never leaves it running)."""
         self._stop.set()
@@ -82,6 +118,9 @@ class Loader:
             except queue.Empty:
                 pass
             self._thread.join(timeout=0.05)
+
+    def _should_stop(self) -> bool:
+        return self._stop.is_set() or self._cancel.cancelled
 
     def _put(self, value: object) -> bool:
         while not self._stop.is_set():
@@ -94,12 +133,20 @@ class Loader:
 
     def _run(self) -> None:
         seen: set[str] = set()
+        seq = self._start_seq
         try:
-            for seq, item in enumerate(self._items):
+            for item in self._items:
                 if self._stop.is_set() or self._cancel.cancelled:
                     break
-                if not self._put(self._load(seq, item, seen)):
+                if item.skip is not None:  # not a regular file: listed, never read
+                    loaded = LoadedItem(seq=-1, item=item, error=item.skip)
+                else:
+                    loaded = self._load(seq, item, seen)
+                    seq += 1
+                if not self._put(loaded):
                     break
+                if loaded.video is not None:  # decode the clip while the models read it
+                    loaded.video.feed(self._should_stop)
         except BaseException as exc:  # a bug in a source: hand it to the scanning thread
             log.exception("scan source failed")
             self._put(exc)
@@ -107,7 +154,17 @@ class Loader:
         self._put(self._DONE)
 
     def _load(self, seq: int, item: SourceItem, seen: set[str]) -> LoadedItem:
-        loaded = LoadedItem(seq=seq, item=item)
+        loaded = LoadedItem(seq=seq, item=item, clock=ItemClock(self._item_seconds))
+        if item.path is not None:  # a video on disk: hashed and sampled in pieces
+            clip = load_clip_file(
+                item.path,
+                seen,
+                self._video,
+                self._cancel,
+                check_provenance=self._check_provenance,
+            )
+            if clip is not None:
+                return _as_clip(loaded, clip)
         try:
             data = item.read()
         except SourceError as exc:
@@ -125,6 +182,19 @@ class Loader:
             return loaded  # analysed once per scan: results are copied from the first
         seen.add(loaded.sha256)
         loaded.data = data
+        kind = sniff_video_format(data[:64])
+        if kind is not None:  # a video that came as bytes (a short download)
+            return _as_clip(loaded, self._clip_bytes(data, kind))
+        # Wait until the pixels fit beside those already decoded ahead (memory is bounded by
+        # decoded pixels across the queue, not by a count of images).
+        try:
+            estimate = decoded_bytes_estimate(data, max_frames=self._max_frames)
+        except Exception:  # a header that breaks the decoder: decoding will say so below
+            log.debug("no size estimate for %s", item.source, exc_info=True)
+            estimate = 0
+        if not self.budget.acquire(estimate, self._should_stop):
+            return loaded
+        loaded.reserved = estimate
         try:
             loaded.image = decode_image(data, max_frames=self._max_frames)
         except ImageError as exc:
@@ -132,8 +202,38 @@ class Loader:
         except Exception as exc:  # a decoder bug on one hostile file must not stop the scan
             log.exception("decoding failed on %s", item.source)
             loaded.error = f"could not be decoded ({type(exc).__name__})"
+        if loaded.image is not None and loaded.image.frame_count > ANIMATION_AS_VIDEO_FRAMES:
+            # A long animation is a clip: sampled in time like a video.
+            loaded.image = None
+            kind = sniff_format(data) or "gif"
+            _as_clip(loaded, self._clip_bytes(data, kind, check_provenance=False))
+        actual = sum(f.nbytes for f in loaded.image.frames) if loaded.image else 0
+        self.budget.adjust(loaded.reserved, actual)
+        loaded.reserved = actual
         if self._check_provenance:
             from likeness_guard.core.provenance import inspect_bytes
 
             loaded.synthetic = inspect_bytes(data)  # never raises
         return loaded
+
+    def _clip_bytes(self, data: bytes, kind: str, *, check_provenance: bool = True) -> ClipLoad:
+        return load_clip_bytes(
+            data,
+            kind,
+            self._video,
+            self._cancel,
+            check_provenance=check_provenance and self._check_provenance,
+        )
+
+
+def _as_clip(loaded: LoadedItem, clip: ClipLoad) -> LoadedItem:
+    """Fill in what the loader learned about a clip."""
+    loaded.media = MediaKind.VIDEO
+    loaded.sha256 = clip.sha256 or loaded.sha256
+    loaded.md5 = clip.md5
+    if clip.duplicate:
+        return loaded  # analysed once per scan: results are copied from the first
+    loaded.error = clip.error
+    loaded.video = clip.job
+    loaded.synthetic = clip.synthetic
+    return loaded

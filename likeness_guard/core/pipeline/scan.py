@@ -5,6 +5,8 @@ thread runs the face models and writes to the store, so the two cores both stay 
 queue between them is short, so memory stays flat however large the folder.
 """
 
+import contextlib
+import hashlib
 import logging
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -22,16 +24,22 @@ from likeness_guard.core.domain.records import (
     ReferenceFace,
     ScanItem,
     ScanStatus,
+    SkippedEntry,
 )
 from likeness_guard.core.engine.face_engine import DetectedFace, FaceEngine
 from likeness_guard.core.engine.similarity import best_references
+from likeness_guard.core.pipeline.budget import ITEM_SECONDS
 from likeness_guard.core.pipeline.loader import LoadedItem, Loader
+from likeness_guard.core.pipeline.resume import not_finished, resume_interrupted
+from likeness_guard.core.pipeline.video_analysis import analyse_video
+from likeness_guard.core.pipeline.video_loader import VideoSettings
 from likeness_guard.core.sources.base import SourceItem
 from likeness_guard.core.sources.folders import (
     DEFAULT_MAX_FILE_BYTES,
     count_path_items,
     iter_path_items,
 )
+from likeness_guard.core.storage.lock import FolderLocks
 from likeness_guard.core.storage.store import Store
 
 if TYPE_CHECKING:  # imported for real only when a web address is scanned
@@ -49,6 +57,8 @@ class ScanOptions:
     max_frames: int = 8
     check_provenance: bool = True
     web: "WebOptions | None" = None  # None means the defaults
+    video: VideoSettings = field(default_factory=VideoSettings)  # frames per second, cap
+    item_seconds: float = ITEM_SECONDS  # longest one item may take (pipeline/budget.py)
 
 
 @dataclass(frozen=True)
@@ -117,6 +127,7 @@ def iter_sources(
                 include_hidden=options.include_hidden,
                 max_file_bytes=options.max_file_bytes,
                 cancel=cancel,
+                read_seconds=options.item_seconds,
             )
 
 
@@ -153,32 +164,73 @@ def run_scan(
     reference_matrix = np.stack([r.embedding for r in references])
     reference_ids = [r.id for r in references]
     total = estimate_total(inputs, options) if sources is None else 0
-    scan_id = store.create_scan(
-        profile,
-        threshold=options.threshold,
-        preset=options.preset,
-        model_pack=engine.pack.info(),
-        inputs=inputs,
-    )
+    # A deletion of this person waits for the scan (and asks it to stop); the scan's own
+    # lock tells a later start whether this process is still alive (lock.py).
+    guard = contextlib.ExitStack()
+    stop_requested = guard.enter_context(FolderLocks(store.folder).scanning(profile.id))
+    try:
+        _check_still_there(store, profile)
+        resumed = (
+            resume_interrupted(
+                store,
+                profile,
+                inputs,
+                threshold=options.threshold,
+                model_pack=engine.pack.info(),
+            )
+            if sources is None
+            else None
+        )
+        if resumed is not None:
+            scan_id = resumed.scan_id
+        else:
+            scan_id = store.create_scan(
+                profile,
+                threshold=options.threshold,
+                preset=options.preset,
+                model_pack=engine.pack.info(),
+                inputs=inputs,
+            )
+        guard.enter_context(FolderLocks(store.folder).scan_alive(scan_id))
+    except BaseException:
+        guard.close()
+        raise
     items = sources if sources is not None else iter_sources(inputs, options, cancel)
+    if resumed is not None:  # what the interrupted run finished is not read again
+        items = not_finished(items, resumed.finished)
     loader = Loader(
         items,
         max_frames=options.max_frames,
         check_provenance=options.check_provenance,
         cancel=cancel,
+        video=options.video,
+        item_seconds=options.item_seconds,
+        start_seq=resumed.finished.next_seq if resumed is not None else 0,
     )
     totals = _Totals()
+    if resumed is not None:
+        before = store.scan_counts([scan_id])[scan_id]
+        totals.done, totals.faces = before.items, before.faces
+        totals.matches, totals.errors = before.matches, before.errors
     started = time.monotonic()
     status = ScanStatus.FINISHED
+    deleted_meanwhile = False
     try:
         for loaded in loader:
             if cancel.cancelled:
                 status = ScanStatus.CANCELLED
                 break
+            if stop_requested():  # this person's data is being deleted: stop cleanly
+                status, deleted_meanwhile = ScanStatus.CANCELLED, True
+                break
+            if loaded.item.skip is not None:  # a FIFO, a device, a looping link: listed
+                store.skipped.add(scan_id, SkippedEntry(loaded.item.source, loaded.item.skip))
+                continue
             record = _analyse(
                 loaded, scan_id, engine, reference_matrix, reference_ids, options, totals
             )
             record = _store_item(store, record, loaded)
+            loader.done(loaded)
             if loaded.sha256 and loaded.sha256 not in totals.first_by_sha:
                 totals.first_by_sha[loaded.sha256] = record
             totals.done += 1
@@ -215,7 +267,23 @@ def run_scan(
             store.finish_scan(scan_id, status)
         except StoreError:
             log.exception("could not mark scan %s as %s", scan_id, status)
+        guard.close()
+    if deleted_meanwhile:
+        raise UserFacingError(
+            "The scan stopped because this person's data is being deleted. What it found "
+            "is deleted with it."
+        )
     return scan_id
+
+
+def _check_still_there(store: Store, profile: Profile) -> None:
+    """Raise UserFacingError when the profile was deleted while the scan waited for it."""
+    current = store.profile(profile.name)
+    if current is None or current.id != profile.id:
+        raise UserFacingError(
+            f"Profile '{profile.name}' was deleted, so there is nothing to scan for. Enroll "
+            "photos again to start a new profile."
+        )
 
 
 def _analyse(
@@ -236,19 +304,27 @@ def _analyse(
         file=loaded.item.file,
         web=loaded.item.web_origin(),
         synthetic=loaded.synthetic,
+        media=loaded.media,
+        md5=loaded.md5,
     )
     first = totals.first_by_sha.get(loaded.sha256 or "")
     if first is not None:  # the same bytes were analysed earlier in this scan
         return _copy_results(base, first)
+    if loaded.video is not None:  # a clip: its frames arrive while the loader decodes
+        return analyse_video(
+            base, loaded.video, engine, reference_matrix, reference_ids, options.threshold
+        )
     if loaded.error is not None or loaded.image is None:
         return _with(base, status=ItemStatus.ERROR, error=loaded.error or "could not be read")
     image = loaded.image
+    faces: list[tuple[int, DetectedFace]] = []
+    checked = 0
     try:
-        faces: list[tuple[int, DetectedFace]] = [
-            (index, face)
-            for index, frame in enumerate(image.frames)
-            for face in engine.analyze(frame)
-        ]
+        for number, pixels in enumerate(image.frames):
+            if checked and loaded.clock is not None and loaded.clock.expired:
+                break  # the item's time is up: the frames left are not checked
+            faces.extend((number, face) for face in engine.analyze(pixels))
+            checked += 1
     except Exception as exc:  # a model failure on one odd image must not stop the scan
         log.exception("face analysis failed on %s", loaded.item.source)
         return _with(
@@ -276,6 +352,14 @@ def _analyse(
                 )
             )
     best_face = max(records, key=lambda f: f.similarity) if records else None
+    if checked < len(image.frames):
+        seconds = loaded.clock.seconds if loaded.clock is not None else 0.0
+        base = _with(
+            base,
+            status=ItemStatus.ERROR,
+            error=f"only {checked} of {len(image.frames)} frames could be checked within the "
+            f"time limit of {seconds:.0f} s; the faces found in them are listed",
+        )
     return _with(
         base,
         format=image.format,
@@ -290,16 +374,48 @@ def _analyse(
 
 
 def _store_item(store: Store, record: ScanItem, loaded: LoadedItem) -> ScanItem:
-    """Keep the evidence of a match, then write the item; returns it with its id."""
+    """Keep the evidence of a match, then write the item; returns it with its id.
+
+    When the item cannot be written (a full disk), the files kept for it are removed again.
+    """
+    new_files = _new_evidence(store, loaded) if record.match else []
+    try:
+        return _keep_and_add(store, record, loaded)
+    except StoreError:
+        for sha256 in new_files:
+            store.evidence.remove(sha256)
+        raise
+
+
+def _new_evidence(store: Store, loaded: LoadedItem) -> list[str]:
+    """SHA-256s of the bytes a match would keep that are not kept yet."""
+    pieces = [loaded.data] if loaded.data is not None else []
+    page = loaded.item.web.page if loaded.item.web else None
+    if page is not None:
+        pieces.append(page.body)
+    digests = [hashlib.sha256(piece).hexdigest() for piece in pieces]
+    return [d for d in digests if not store.evidence.path_for(d).exists()]
+
+
+def _keep_and_add(store: Store, record: ScanItem, loaded: LoadedItem) -> ScanItem:
     if record.match and loaded.data is not None:
         store.evidence.put(loaded.data)
         page = loaded.item.web.page if loaded.item.web else None
         if page is not None:
             store.evidence.put(page.body)
         record = _with(record, evidence_kept=True)
+    elif record.match and loaded.item.path is not None:  # a video, copied in pieces
+        store.evidence.put_file(loaded.item.path, record.sha256 or "")
+        page = loaded.item.web.page if loaded.item.web else None
+        if page is not None:
+            store.evidence.put(page.body)
+        record = _with(record, evidence_kept=True)
     elif record.match and record.duplicate_of is not None:
         record = _with(record, evidence_kept=True)  # the first copy's bytes are kept
-    return _with(record, id=store.add_item(record))
+    record = _with(record, id=store.add_item(record))
+    if record.match:  # the HTTP exchanges, for the evidence package's WARC files
+        store.captures.add(record.id, loaded.item.kept_exchanges())
+    return record
 
 
 def _copy_results(base: ScanItem, first: ScanItem) -> ScanItem:
@@ -317,6 +433,9 @@ def _copy_results(base: ScanItem, first: ScanItem) -> ScanItem:
         match=first.match,
         duplicate_of=first.id,
         synthetic=first.synthetic,
+        media=first.media,
+        md5=first.md5,
+        video=first.video,
     )
 
 

@@ -5,7 +5,7 @@ import json
 import logging
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
 from likeness_guard.core.domain.synthetic import ProvenanceIndicator, Strength
 from likeness_guard.core.imaging.formats import MIME_TYPES
@@ -47,17 +47,23 @@ def c2pa_findings(data: bytes, fmt: str | None) -> list[Finding]:
     # native reader keeps a scan of plain photos fast.
     if fmt is None or (b"c2pa" not in data and b"provenance" not in data):
         return []
+    mime = MIME_TYPES.get(fmt)
+    return [] if mime is None else c2pa_stream_findings(io.BytesIO(data), mime)
+
+
+def c2pa_stream_findings(stream: IO[bytes], mime: str) -> list[Finding]:
+    """Findings from the Content Credentials of a file read from a stream (a video on disk,
+    which is never read whole into memory); never raises, never goes online."""
     try:
         import c2pa
     except ImportError:  # pragma: no cover - c2pa-python is a hard dependency
         return [_unreadable("The Content Credentials reader is not installed.", "no c2pa")]
-    mime = MIME_TYPES.get(fmt)
     try:
-        if mime is None or mime not in c2pa.Reader.get_supported_mime_types():
+        if mime not in c2pa.Reader.get_supported_mime_types():
             return []
         context = c2pa.Context.from_dict(OFFLINE_SETTINGS)
         try:
-            reader = c2pa.Reader.try_create(mime, io.BytesIO(data), None, context)
+            reader = c2pa.Reader.try_create(mime, stream, None, context)
             if reader is None:
                 return []
             with reader:

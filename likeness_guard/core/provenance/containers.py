@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 MAX_BLOCKS = 200_000
 MAX_TEXT_BYTES = 16 * 1024 * 1024
 MAX_INFLATED_BYTES = 16 * 1024 * 1024
+# Text blocks kept per file: real files have a handful; a hostile one had 250 000 comments,
+# each then matched against every generator's patterns.
+MAX_TEXTS = 256
 
 _XMP_APP1 = b"http://ns.adobe.com/xap/1.0/\x00"
 _XMP_EXT_APP1 = b"http://ns.adobe.com/xmp/extension/\x00"
@@ -96,6 +99,8 @@ def _walk_png(data: bytes, blocks: MetadataBlocks) -> None:
         elif kind == "IEND":
             return
         elif kind in ("tEXt", "zTXt", "iTXt"):
+            if len(blocks.texts) >= MAX_TEXTS:
+                continue  # not decompressed or kept: see MAX_TEXTS
             if length > MAX_TEXT_BYTES:
                 blocks.problems.append((f"PNG {kind} chunk", "the text chunk is too large"))
                 continue
@@ -175,7 +180,8 @@ def _walk_jpeg(data: bytes, blocks: MetadataBlocks) -> None:
                 guid, offset = rest[:32], int.from_bytes(rest[36:40], "big")
                 extended_xmp.setdefault(guid, {})[offset] = rest[40:]
         elif marker == 0xFE:
-            blocks.texts.append(TextEntry("Comment", body.decode("utf-8", "replace"), "COM"))
+            if len(blocks.texts) < MAX_TEXTS:
+                blocks.texts.append(TextEntry("Comment", body.decode("utf-8", "replace"), "COM"))
         elif marker in (0xC0, 0xC1, 0xC2, 0xC3, 0xC9, 0xCA, 0xCB):
             blocks.lossless = _jpeg_full_chroma(body)
         elif marker == 0xDA:  # start of scan: the metadata segments are behind us

@@ -8,13 +8,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from likeness_guard.core.domain.errors import ImageError
-from likeness_guard.core.domain.records import EvidenceStatus, ReferenceFace, Scan, ScanItem
+from likeness_guard.core.domain.records import (
+    EvidenceStatus,
+    ReferenceFace,
+    Scan,
+    ScanItem,
+    Verdict,
+)
 from likeness_guard.core.domain.serialize import item_json
 from likeness_guard.core.domain.words import similarity_words
 from likeness_guard.core.imaging import blur
-from likeness_guard.core.imaging.decode import decode_image
+from likeness_guard.core.imaging.decode import decode_image, decode_stored
 from likeness_guard.core.imaging.exif import camera_facts
-from likeness_guard.core.report.pdq import PdqHash, pdq_hash
+from likeness_guard.core.imaging.pdq import PdqHash, platform_pdq
 from likeness_guard.core.storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -41,6 +47,20 @@ class MatchEntry:
     detail_size: tuple[int, int] = (0, 0)
     thumb_jpeg: bytes | None = None
     face_jpeg: bytes | None = None
+    # PDQ of the picture as displayed, when the EXIF orientation turns it (`pdq` is always
+    # of the stored pixels, as platforms compute it).
+    pdq_displayed: PdqHash | None = None
+    orientation: int = 1
+    reference_label: str = ""  # "reference photo 1", or its file name when asked for
+    own_photo: bool = False  # the bytes of one of the person's own reference photos
+    original_file: str | None = None  # its path inside an evidence package
+    # A video: the best frame of each of its first moments, (time in seconds, JPEG).
+    video_frames: list[tuple[float, bytes]] = field(default_factory=list)
+
+    @property
+    def review(self) -> str:
+        """ "confirmed" when the person said "This is me", else "unreviewed"."""
+        return "confirmed" if self.item.verdict == Verdict.ME else "unreviewed"
 
     @property
     def similarity(self) -> float:
@@ -59,14 +79,31 @@ class MatchEntry:
                 "item_id": self.item.id,
                 "similarity_words": self.words,
                 "threshold": self.threshold,
-                "pdq": ({"hash": self.pdq.hex, "quality": self.pdq.quality} if self.pdq else None),
+                "pdq": (
+                    {"hash": self.pdq.hex, "quality": self.pdq.quality, "pixels": "stored"}
+                    if self.pdq
+                    else None
+                ),
+                "pdq_displayed": (
+                    {
+                        "hash": self.pdq_displayed.hex,
+                        "quality": self.pdq_displayed.quality,
+                        "exif_orientation": self.orientation,
+                    }
+                    if self.pdq_displayed
+                    else None
+                ),
                 "exif": self.exif,
                 "evidence": str(self.evidence_status),
                 "reference": (
-                    {"id": self.reference.id, "source_name": self.reference.source_name}
+                    {"id": self.reference.id, "source_name": self.reference_label}
                     if self.reference
                     else None
                 ),
+                "review": self.review,
+                "verdict_at": self.item.verdict_at,
+                "own_reference_photo": self.own_photo,
+                "original_file": self.original_file,
             }
         )
         return record
@@ -83,6 +120,10 @@ def prepare_entry(
     store: Store, scan: Scan, item: ScanItem, number: int, *, unblurred: bool
 ) -> MatchEntry:
     """Gather one match's facts and pictures; the decoded image is dropped before returning."""
+    if item.is_video:  # read from disk in pieces, never whole
+        from likeness_guard.core.report.video_facts import prepare_video_entry
+
+        return prepare_video_entry(store, scan, item, number, unblurred=unblurred)
     reference = store.reference(item.best_reference_id) if item.best_reference_id else None
     data = store.evidence.get(item.sha256) if item.sha256 else None
     if data is None:
@@ -104,7 +145,17 @@ def prepare_entry(
     frame_index = min(found[1], len(decoded.frames) - 1) if found else 0
     rgb = decoded.frames[frame_index]
     del decoded  # keep only the frame in use
-    entry.pdq = pdq_hash(rgb)
+    try:
+        stored, orientation = decode_stored(data, frame_index)
+    except ImageError:  # decoded above, so only a frame beyond the first can fail here
+        stored, orientation = rgb, 1
+    hashes = platform_pdq(stored, orientation)
+    del stored
+    entry.pdq, entry.pdq_displayed, entry.orientation = (
+        hashes.stored,
+        hashes.displayed,
+        hashes.orientation,
+    )
     box = found[0] if found else None
     detail = blur.detail_picture(rgb, box, DETAIL_MAX_SIDE, unblurred=unblurred)
     entry.detail_jpeg = blur.jpeg_bytes(detail)

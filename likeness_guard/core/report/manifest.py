@@ -1,8 +1,13 @@
-"""The JSON manifest beside each report PDF, and checking a report against it and the store."""
+"""The report's manifest: every fact of the report as canonical JSON (RFC 8785).
 
-import hashlib
+The same document is attached inside the signed PDF and written beside it. The copy inside
+cannot hold the PDF's own SHA-256 (it is part of the PDF), so its `pdf.sha256` is null; the
+copy beside it carries the hash of the finished, signed file. Every other field is the same
+in both, which is what `verify-report` checks.
+"""
+
+import copy
 import json
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -12,11 +17,10 @@ from likeness_guard.core.domain.errors import UserFacingError
 from likeness_guard.core.domain.records import Scan
 from likeness_guard.core.domain.serialize import scan_json
 from likeness_guard.core.report.facts import MatchEntry
-from likeness_guard.core.storage.paths import file_sha256
-from likeness_guard.core.storage.store import Store
 
 MANIFEST_FORMAT = "likeness-guard-report-manifest"
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2
+ATTACHMENT_NAME = "manifest.json"  # its name inside the PDF
 
 
 def manifest_path_for(pdf_path: Path) -> Path:
@@ -25,101 +29,61 @@ def manifest_path_for(pdf_path: Path) -> Path:
     return pdf_path.with_name(stem + ".manifest.json")
 
 
+def canonical(document: dict[str, Any]) -> bytes:
+    """The document as RFC 8785 canonical JSON: one byte sequence for the same facts."""
+    import rfc8785
+
+    data: bytes = rfc8785.dumps(document)
+    return data
+
+
 def manifest_document(
     scan: Scan,
     entries: list[MatchEntry],
     *,
     pdf_name: str,
-    pdf_sha256: str,
     generated_at: datetime,
     unblurred: bool,
     title_name: str,
     page_size: str,
+    selection: str,
+    signature: dict[str, Any],
+    privacy: dict[str, Any],
+    package: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The manifest: the PDF's hash, the scan's settings and every included item's facts."""
+    """The manifest as it goes inside the PDF (`pdf.sha256` null): the scan's settings as
+    shown in the report, every included item's facts, the signing certificate and, for an
+    evidence package, every file packaged with it."""
     return {
         "format": MANIFEST_FORMAT,
         "version": MANIFEST_VERSION,
         "generator": f"{APP_NAME} {__version__}",
         "generated_at": generated_at.isoformat().replace("+00:00", "Z"),
-        "pdf": {"file": pdf_name, "sha256": pdf_sha256, "page_size": page_size},
+        "pdf": {"file": pdf_name, "sha256": None, "page_size": page_size},
         "title_name": title_name,
         "unblurred": unblurred,
+        "selection": selection,
+        "privacy": privacy,
+        "signature": signature,
         "scan": scan_json(scan),
         "items": [entry.facts() for entry in entries],
+        "package": package,
     }
 
 
-@dataclass(frozen=True)
-class ItemCheck:
-    """One item's evidence compared with the hash in the manifest."""
-
-    number: int
-    source: str
-    sha256: str
-    status: str  # "ok", "changed" (the kept bytes hash differently) or "missing"
-
-    @property
-    def ok(self) -> bool:
-        return self.status == "ok"
+def with_pdf_hash(document: dict[str, Any], pdf_sha256: str) -> dict[str, Any]:
+    """The copy written beside the PDF: the same facts, plus the signed PDF's SHA-256."""
+    beside = copy.deepcopy(document)
+    beside["pdf"]["sha256"] = pdf_sha256
+    return beside
 
 
-@dataclass(frozen=True)
-class VerifyResult:
-    """Whether a report and the evidence it describes are unchanged."""
-
-    pdf_path: Path
-    manifest_path: Path
-    pdf_expected: str
-    pdf_actual: str
-    items: tuple[ItemCheck, ...]
-
-    @property
-    def pdf_ok(self) -> bool:
-        return self.pdf_expected == self.pdf_actual
-
-    @property
-    def ok(self) -> bool:
-        return self.pdf_ok and all(check.ok for check in self.items)
-
-
-def load_manifest(pdf_path: Path) -> tuple[Path, dict[str, Any]]:
-    """Read the manifest beside `pdf_path`; raises UserFacingError when absent or invalid."""
-    path = manifest_path_for(pdf_path)
+def parse_manifest(data: bytes, where: str) -> dict[str, Any]:
+    """A manifest from its bytes; raises UserFacingError naming `where` when it is not one."""
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise UserFacingError(
-            f"The manifest {path.name} is not next to {pdf_path.name}: keep the two together."
-        ) from exc
-    except (OSError, ValueError) as exc:
-        raise UserFacingError(f"The manifest {path} cannot be read ({exc}).") from exc
+        document = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise UserFacingError(f"{where} is not readable JSON ({exc}).") from exc
     if not isinstance(document, dict) or document.get("format") != MANIFEST_FORMAT:
-        raise UserFacingError(f"{path} is not a Likeness Guard report manifest.")
-    return path, document
-
-
-def verify_report(pdf_path: Path | str, store: Store) -> VerifyResult:
-    """Recompute the PDF's SHA-256 and every item's evidence hash, against the manifest.
-
-    Raises UserFacingError when the PDF or its manifest cannot be read.
-    """
-    pdf = Path(pdf_path)
-    manifest_path, document = load_manifest(pdf)
-    try:
-        actual = file_sha256(pdf)
-    except OSError as exc:
-        raise UserFacingError(f"The report {pdf} cannot be read ({exc.strerror or exc}).") from exc
-    checks = []
-    for item in document.get("items") or []:
-        sha = str(item.get("sha256") or "")
-        data = store.evidence.get(sha) if sha else None
-        if data is None:
-            status = "missing"
-        elif hashlib.sha256(data).hexdigest() == sha:
-            status = "ok"
-        else:
-            status = "changed"
-        checks.append(ItemCheck(int(item.get("number", 0)), str(item.get("source")), sha, status))
-    expected = str((document.get("pdf") or {}).get("sha256") or "")
-    return VerifyResult(pdf, manifest_path, expected, actual, tuple(checks))
+        raise UserFacingError(f"{where} is not a Likeness Guard report manifest.")
+    return document

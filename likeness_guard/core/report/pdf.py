@@ -4,15 +4,16 @@ import contextlib
 import functools
 import hashlib
 import io
-import json
 import locale
 import os
+import re
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 from likeness_guard import APP_NAME, __version__
 from likeness_guard.core.domain.errors import UserFacingError
@@ -30,11 +31,20 @@ from likeness_guard.core.domain.words import (
     NO_MARKER_CAVEAT,
     counted,
     describe_synthetic,
+    incomplete_scan_warning,
 )
 from likeness_guard.core.report import texts
 from likeness_guard.core.report.facts import MatchEntry, iter_entries, short_json
 from likeness_guard.core.report.fonts import ReportFonts, load_fonts, markup
-from likeness_guard.core.report.manifest import manifest_document, manifest_path_for
+from likeness_guard.core.report.manifest import (
+    ATTACHMENT_NAME,
+    canonical,
+    manifest_document,
+    manifest_path_for,
+    with_pdf_hash,
+)
+from likeness_guard.core.report.privacy import Presenter, ReportPrivacy
+from likeness_guard.core.report.signing import installation_identity, sign_pdf, spaced
 from likeness_guard.core.storage.paths import atomic_output, write_atomic
 from likeness_guard.core.storage.store import Store
 
@@ -48,6 +58,7 @@ _MUTED = "#5b6272"
 _RULE = "#c9ced8"
 _SHADE = "#eef1f6"
 _ALERT = "#9b1c31"
+_LINK = "#1f4fa3"
 
 
 class ReportCancelled(Exception):
@@ -65,6 +76,9 @@ class ReportResult:
     page_count: int
     page_size: str  # "A4" or "Letter"
     unblurred: bool
+    fingerprint: str = ""  # SHA-256 of the signing certificate
+    timestamped: bool = False
+    own_photos_left_out: int = 0
 
 
 def page_size_for_locale(name: str | None = None) -> str:
@@ -166,18 +180,31 @@ class _Builder:
         lines = [markup(line, self.fonts) for line in str(text).split("\n")]
         return Paragraph("<br/>".join(lines), style or self.styles.body)
 
+    def value(self, text: str, style: Any = None) -> Any:
+        """Text, or a clickable, unbroken-looking link when it is a web address."""
+        style = style or self.styles.small
+        if _is_web_address(text):
+            return _link_class()(text, style, self.fonts)
+        return self.p(text, style)
+
+    def lines(self, texts: Sequence[str], style: Any = None) -> Any:
+        """Several values, one under the other; web addresses are links."""
+        return [self.value(text, style) for text in texts]
+
     def facts_table(self, rows: list[tuple[str, Any]], label_width: float = 120) -> Any:
-        """A two-column table of label and value; values may be text or flowables."""
+        """A two-column table of label and value; values may be text, lists of text (one
+        per line) or flowables. Web addresses become links."""
         from reportlab.lib import colors
         from reportlab.platypus import Table, TableStyle
 
-        data = [
-            [
-                self.p(label, self.styles.label),
-                value if not isinstance(value, str) else self.p(value, self.styles.small),
-            ]
-            for label, value in rows
-        ]
+        def cell(value: Any) -> Any:
+            if isinstance(value, str):
+                return self.value(value)
+            if isinstance(value, tuple | list) and all(isinstance(v, str) for v in value):
+                return self.lines(value)
+            return value
+
+        data = [[self.p(label, self.styles.label), cell(value)] for label, value in rows]
         table = Table(data, colWidths=[label_width, self.width - label_width])
         table.setStyle(
             TableStyle(
@@ -211,27 +238,31 @@ class _Builder:
         scan: Scan,
         counts: ScanCounts,
         title_name: str,
-        entries: int,
+        entries: list[MatchEntry],
         selection: str,
         unblurred: bool,
         now: datetime,
+        fingerprint: str,
+        own_photos_left_out: int,
     ) -> list[Any]:
         from reportlab.platypus import Spacer
 
         s = self.styles
-        local = now.astimezone()
         model = scan.model_pack
+        confirmed = sum(entry.review == "confirmed" for entry in entries)
         rows: list[tuple[str, Any]] = [
             ("Prepared for", title_name),
-            ("Generated", f"{_utc(now)}\n{local.strftime('%Y-%m-%d %H:%M:%S %Z (UTC%z)')}"),
+            ("Generated", _utc(now) + " (all times in this report are UTC)"),
             ("Software", f"{APP_NAME} {__version__}"),
             (
                 "Scan",
-                f"number {scan.id}, profile “{scan.profile_name}”, status {scan.status}\n"
+                f"number {scan.id}, status {scan.status}\n"
                 f"started {scan.started_at}, finished {scan.finished_at or '—'}",
             ),
             ("Face models", model.name),
         ]
+        if (warning := incomplete_scan_warning(scan.status)) is not None:
+            rows.insert(4, ("WARNING", warning))
         rows += [
             (f"  {name}", self.p(f"SHA-256 {digest}", s.mono))
             for name, digest in model.files.items()
@@ -242,19 +273,40 @@ class _Builder:
                 f"threshold {scan.threshold:.2f}"
                 + (f" (preset “{scan.preset}”)" if scan.preset else " (set by hand)"),
             ),
-            ("What was scanned", "\n".join(scan.inputs) or "—"),
+            ("What was scanned", self.lines(scan.inputs) if scan.inputs else "—"),
             (
                 "Results of the scan",
                 f"{counted(counts.items, 'image')}, {counted(counts.faces, 'face')}, "
                 f"{counted(counts.matches, 'match', 'matches')}, "
                 f"{counted(counts.errors, 'image')} that could not be read",
             ),
-            ("In this report", f"{entries} matches ({selection})"),
+            ("In this report", f"{len(entries)} matches ({selection})"),
+            (
+                "Reviewed",
+                f"{confirmed} confirmed by the person as “This is me”, "
+                f"{len(entries) - confirmed} not reviewed yet (marked “unreviewed”)",
+            ),
             (
                 "Images",
                 "shown without blurring" if unblurred else "blurred except the matched face",
             ),
+            (
+                "Signature",
+                self.p(
+                    "This PDF is signed with a key made for one installation of "
+                    f"{APP_NAME}. Certificate SHA-256 fingerprint:\n{spaced(fingerprint)}",
+                    s.small,
+                ),
+            ),
         ]
+        if own_photos_left_out:
+            rows.append(
+                (
+                    "Left out",
+                    f"{counted(own_photos_left_out, 'copy', 'copies')} of the person's own "
+                    "reference photos found by the scan",
+                )
+            )
         return [
             Spacer(1, 30),
             self.p("Evidence report", s.title),
@@ -285,8 +337,8 @@ class _Builder:
                 [
                     self.p(str(entry.number), s.small),
                     self.image(entry.thumb_jpeg, 44, 44),
-                    self.p(entry.item.source, s.small),
-                    self.p(f"{entry.similarity:.2f}\n{entry.words}", s.small),
+                    self.value(entry.item.source, s.small),
+                    self.p(f"{entry.similarity:.2f}\n{entry.words}\n{entry.review}", s.small),
                     self.p(describe_synthetic(entry.item.synthetic).badge, s.small),
                     self.p((entry.item.sha256 or "—")[:16] + "…", s.mono),
                 ]
@@ -302,14 +354,15 @@ class _Builder:
                 ]
             )
         )
-        return [self.p("Summary of matches", s.h1), table]
+        return [_mark("Summary of matches"), self.p("Summary of matches", s.h1), table]
 
     def section(self, entry: MatchEntry, total: int, unblurred: bool) -> list[Any]:
         from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
         s = self.styles
         item = entry.item
-        flow: list[Any] = [self.p(f"Match {entry.number} of {total}", s.h1)]
+        title = f"Match {entry.number} of {total}"
+        flow: list[Any] = [_mark(title), self.p(title, s.h1)]
         picture_w = self.width * 0.56
         side_w = self.width - picture_w - 12
         if entry.detail_jpeg is not None:
@@ -346,7 +399,16 @@ class _Builder:
             ),
         ]
         if item.verdict == Verdict.ME:
-            score.append(self.p("The person confirmed: “This is me”.", s.small))
+            when = f" on {item.verdict_at}" if item.verdict_at else ""
+            score.append(self.p(f"The person confirmed “This is me”{when}.", s.small))
+        else:
+            score.append(
+                self.p("Unreviewed: the person has not yet confirmed that this is them.", s.alert)
+            )
+        if entry.own_photo:
+            score.append(
+                self.p("These are the exact bytes of one of the person's own reference photos.")
+            )
         top = Table([[left, score]], colWidths=[picture_w + 12, side_w])
         top.setStyle(
             TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)])
@@ -357,11 +419,19 @@ class _Builder:
                 [self.p("Where it was found", s.h2), self.facts_table(_provenance_rows(item))]
             )
         )
-        flow.append(
-            KeepTogether(
-                [self.p("Image facts and hashes", s.h2), self.facts_table(self._image_rows(entry))]
+        if item.is_video:
+            from likeness_guard.core.report.video_facts import video_section
+
+            flow += video_section(self, entry, unblurred)
+        else:
+            flow.append(
+                KeepTogether(
+                    [
+                        self.p("Image facts and hashes", s.h2),
+                        self.facts_table(self._image_rows(entry)),
+                    ]
+                )
             )
-        )
         flow += [self.p("Synthetic-media indicators", s.h2), *self._synthetic(item)]
         return flow
 
@@ -389,8 +459,21 @@ class _Builder:
         if entry.pdq is not None:
             note = "" if entry.pdq.reliable else " (low quality: unreliable for matching)"
             rows.append(
-                ("PDQ hash", self.p(f"{entry.pdq.hex}\nquality {entry.pdq.quality}{note}", s.mono))
+                (
+                    "PDQ hash (stored pixels, as platforms compute it)",
+                    self.p(f"{entry.pdq.hex}\nquality {entry.pdq.quality}{note}", s.mono),
+                )
             )
+            if entry.pdq_displayed is not None:
+                rows.append(
+                    (
+                        f"PDQ hash (as displayed: EXIF orientation {entry.orientation} applied)",
+                        self.p(
+                            f"{entry.pdq_displayed.hex}\nquality {entry.pdq_displayed.quality}",
+                            s.mono,
+                        ),
+                    )
+                )
         else:
             rows.append(("PDQ hash", "not available: " + _no_picture(entry)))
         rows.append(("Kept evidence", EVIDENCE_WORDS[entry.evidence_status]))
@@ -424,7 +507,7 @@ class _Builder:
         return flow
 
     def method(self) -> list[Any]:
-        flow = [self.p("Method and limits", self.styles.h1)]
+        flow = [_mark("Method and limits"), self.p("Method and limits", self.styles.h1)]
         for heading, text in texts.METHOD:
             flow += [self.p(heading, self.styles.h2), self.p(text)]
         return flow
@@ -437,11 +520,14 @@ class _Builder:
         rows = [[self.p(h, s.label) for h in ("#", "SHA-256 and PDQ", "Source")]]
         for entry in entries:
             pdq = entry.pdq.hex if entry.pdq else "—"
+            hashes = f"SHA-256 {entry.item.sha256 or '—'}\nPDQ {pdq} (stored pixels)"
+            if entry.pdq_displayed is not None:
+                hashes += f"\nPDQ {entry.pdq_displayed.hex} (as displayed)"
             rows.append(
                 [
                     self.p(str(entry.number), s.small),
-                    self.p(f"SHA-256 {entry.item.sha256 or '—'}\nPDQ {pdq}", s.mono),
-                    self.p(entry.item.source, s.small),
+                    self.p(hashes, s.mono),
+                    self.value(entry.item.source, s.small),
                 ]
             )
         table = Table(rows, colWidths=[22, 330, self.width - 352], repeatRows=1)
@@ -454,11 +540,13 @@ class _Builder:
                 ]
             )
         )
-        flow = [self.p("Appendix A: hash manifest", s.h1), table]
+        title = "Appendix A: hash manifest"
+        flow = [_mark(title), self.p(title, s.h1), table]
         return flow
 
     def next_steps(self) -> list[Any]:
-        flow = [self.p("Appendix B: what you can do next", self.styles.h1)]
+        title = "Appendix B: what you can do next"
+        flow = [_mark(title), self.p(title, self.styles.h1)]
         for heading, text in texts.NEXT_STEPS:
             flow += [self.p(heading, self.styles.h2), self.p(text)]
         return flow
@@ -475,7 +563,7 @@ def _no_picture(entry: MatchEntry) -> str:
 def _ref_caption(entry: MatchEntry) -> str:
     if entry.reference is None:
         return "Reference photo (no longer stored)"
-    return f"Best reference: {entry.reference.source_name}"
+    return f"Best reference: {entry.reference_label or entry.reference.source_name}"
 
 
 def _provenance_rows(item: ScanItem) -> list[tuple[str, Any]]:
@@ -487,9 +575,7 @@ def _provenance_rows(item: ScanItem) -> list[tuple[str, Any]]:
         if web.final_url and web.final_url != web.url:
             rows.append(("Final address", web.final_url))
         if http and http.redirects:
-            rows.append(
-                ("Redirects", "\n".join(f"{n}. {url}" for n, url in enumerate(http.redirects, 1)))
-            )
+            rows.append(("Redirects, in order", list(http.redirects)))
         rows.append(("Found on page", web.page_url or "given directly"))
         rows.append(("Retrieved (UTC)", web.retrieved_at or "—"))
         rows.append(("HTTP status", str(http.status) if http else "—"))
@@ -510,6 +596,211 @@ def _provenance_rows(item: ScanItem) -> list[tuple[str, Any]]:
     return rows
 
 
+@dataclass
+class PreparedReport:
+    """A report's content, gathered before anything is written (see `prepare_report`)."""
+
+    scan: Scan  # as shown: the chosen name, paths relative to what was scanned
+    counts: ScanCounts
+    entries: list[MatchEntry]
+    presenter: Presenter
+    selection: str
+    size_name: str
+    unblurred: bool
+    now: datetime
+    own_photos_left_out: int
+
+
+def prepare_report(
+    store: Store,
+    scan_id: int,
+    *,
+    only_confirmed: bool = False,
+    item_ids: list[int] | None = None,
+    unblurred: bool = False,
+    privacy: ReportPrivacy | None = None,
+    page_size: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> PreparedReport:
+    """Choose the matches and gather their facts and pictures, under the privacy rules.
+
+    Raises UserFacingError for a missing scan or nothing to report, ReportCancelled.
+    """
+    privacy = privacy or ReportPrivacy()
+    scan = store.scan(scan_id)
+    if scan is None:
+        raise UserFacingError(f"There is no scan number {scan_id}.")
+    items = select_items(store, scan_id, only_confirmed=only_confirmed, item_ids=item_ids)
+    references = store.references(scan.profile_id) if scan.profile_id is not None else []
+    presenter = Presenter(scan, references, privacy)
+    own = [item for item in items if presenter.is_own_photo(item)]
+    if not privacy.include_own_photos:
+        items = [item for item in items if not presenter.is_own_photo(item)]
+        if not items:
+            raise UserFacingError(
+                f"Scan {scan_id} found only copies of your own reference photos. They are "
+                "left out of reports unless you ask for them (--include-own-photos)."
+            )
+    size_name = page_size or page_size_for_locale()
+    size_name = "Letter" if size_name.lower() == "letter" else "A4"
+    entries = []
+    for entry in iter_entries(
+        store,
+        scan,
+        [presenter.item(item) for item in items],
+        unblurred=unblurred,
+        progress=progress,
+        cancelled=cancelled,
+    ):
+        entry.reference_label = presenter.reference_label(entry.item.best_reference_id)
+        entry.own_photo = presenter.is_own_photo(entry.item)
+        entries.append(entry)
+    if len(entries) < len(items):
+        raise ReportCancelled()
+    selection = (
+        "chosen by hand"
+        if item_ids is not None
+        else "confirmed as “This is me”"
+        if only_confirmed
+        else "all matches not marked “not me”"
+    )
+    return PreparedReport(
+        scan=presenter.scan(),
+        counts=store.scan_counts([scan_id])[scan_id],
+        entries=entries,
+        presenter=presenter,
+        selection=selection,
+        size_name=size_name,
+        unblurred=unblurred,
+        now=datetime.now(UTC).replace(microsecond=0),
+        own_photos_left_out=0 if privacy.include_own_photos else len(own),
+    )
+
+
+def write_report(
+    prepared: PreparedReport,
+    out: Path,
+    data_folder: Path,
+    *,
+    timestamp_url: str | None = None,
+    package: dict[str, Any] | None = None,
+) -> ReportResult:
+    """Lay out the PDF, attach its manifest, sign it with this installation's key (kept in
+    `data_folder`) and write it with the manifest beside it, atomically.
+
+    `package` is the evidence package's section of the manifest, when there is one.
+    Raises UserFacingError when the files cannot be written or no time-stamp can be had.
+    """
+    from reportlab.lib.pagesizes import A4, LETTER
+    from reportlab.platypus import BaseDocTemplate, Frame, PageBreak, PageTemplate
+
+    size = LETTER if prepared.size_name == "Letter" else A4
+    fonts = load_fonts()
+    now = prepared.now
+    margin = 50.0
+    builder = _Builder(fonts, size[0] - 2 * margin)
+    identity = installation_identity(data_folder)
+    entries = prepared.entries
+    name = prepared.presenter.name
+    story: list[Any] = builder.cover(
+        prepared.scan,
+        prepared.counts,
+        name,
+        entries,
+        prepared.selection,
+        prepared.unblurred,
+        now,
+        identity.fingerprint,
+        prepared.own_photos_left_out,
+    )
+    story += [PageBreak(), *builder.summary(entries)]
+    for entry in entries:
+        story += [PageBreak(), *builder.section(entry, len(entries), prepared.unblurred)]
+    story += [
+        PageBreak(),
+        *builder.method(),
+        PageBreak(),
+        *builder.appendix(entries),
+        *builder.next_steps(),
+    ]
+    privacy = prepared.presenter.privacy
+    document = manifest_document(
+        prepared.scan,
+        entries,
+        pdf_name=out.name,
+        generated_at=now,
+        unblurred=prepared.unblurred,
+        title_name=name,
+        page_size=prepared.size_name,
+        selection=prepared.selection,
+        signature={
+            "certificate_sha256": identity.fingerprint,
+            "certificate_pem": identity.cert_pem.decode("ascii"),
+            "timestamp_url": timestamp_url,
+        },
+        privacy={
+            "full_paths": privacy.full_paths,
+            "reference_names": privacy.reference_names,
+            "own_reference_photos_left_out": prepared.own_photos_left_out,
+            "times": "UTC",
+        },
+        package=package,
+    )
+
+    footer = f"{APP_NAME} evidence report · generated {_utc(now)}"
+    pages: list[int] = []
+    top_margin = margin + 8
+    canvas_class = _numbered_canvas(fonts, footer, pages, now, size[1] - top_margin)
+    layout = io.BytesIO()
+    doc = BaseDocTemplate(
+        layout,
+        pagesize=size,
+        leftMargin=margin,
+        rightMargin=margin,
+        topMargin=top_margin,
+        bottomMargin=margin,
+        title="Evidence report (confidential)",
+        author=APP_NAME,
+        creator=f"{APP_NAME} {__version__}",
+        subject=texts.RUNNING_HEADER,
+    )
+    frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body")
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+    doc.build(story, canvasmaker=canvas_class)
+    del story
+    signed = sign_pdf(
+        layout.getvalue(),
+        identity,
+        attachment=canonical(document),
+        attachment_name=ATTACHMENT_NAME,
+        signed_at=now,
+        timestamp_url=timestamp_url,
+    )
+    digest = hashlib.sha256(signed).hexdigest()
+    manifest_path = manifest_path_for(out)
+    try:
+        with atomic_output(out) as tmp:
+            tmp.write_bytes(signed)
+            write_atomic(manifest_path, canonical(with_pdf_hash(document, digest)))
+    except OSError as exc:
+        raise UserFacingError(
+            f"The report could not be written to {out} ({exc.strerror or exc})."
+        ) from exc
+    return ReportResult(
+        out,
+        manifest_path,
+        digest,
+        len(entries),
+        pages[-1] if pages else 0,
+        prepared.size_name,
+        prepared.unblurred,
+        fingerprint=identity.fingerprint,
+        timestamped=timestamp_url is not None,
+        own_photos_left_out=prepared.own_photos_left_out,
+    )
+
+
 def build_report(
     store: Store,
     scan_id: int,
@@ -522,103 +813,128 @@ def build_report(
     page_size: str | None = None,
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    privacy: ReportPrivacy | None = None,
+    timestamp_url: str | None = None,
 ) -> ReportResult:
-    """Write the evidence report PDF and its JSON manifest for a scan's matches.
+    """Write the signed evidence report PDF and its manifest for a scan's matches.
 
     `item_ids` picks matches by hand; `only_confirmed` keeps those marked "This is me";
-    matches marked "not me" are never included. `page_size` is "A4" or "Letter" (default:
-    from the locale). `progress(done, total)` is called after each match is prepared and
+    matches marked "not me" are never included. `title_name` (or `privacy.name`) replaces
+    the profile's name everywhere. `page_size` is "A4" or "Letter" (default: from the
+    locale). `progress(done, total)` is called after each match is prepared and
     `cancelled()` is checked between matches (raises ReportCancelled; nothing is written).
-    Raises UserFacingError for a missing scan, no matches, or an unwritable file.
+    `timestamp_url` asks that time-stamping authority (RFC 3161) to time-stamp the
+    signature: the only network use. Raises UserFacingError for a missing scan, no
+    matches, an unwritable file, or a time-stamp that could not be had.
     """
-    from reportlab.lib.pagesizes import A4, LETTER
-    from reportlab.platypus import BaseDocTemplate, Frame, PageBreak, PageTemplate
+    privacy = privacy or ReportPrivacy()
+    if title_name:
+        privacy = replace(privacy, name=title_name)
+    prepared = prepare_report(
+        store,
+        scan_id,
+        only_confirmed=only_confirmed,
+        item_ids=item_ids,
+        unblurred=unblurred,
+        privacy=privacy,
+        page_size=page_size,
+        progress=progress,
+        cancelled=cancelled,
+    )
+    return write_report(prepared, Path(out_path), store.folder, timestamp_url=timestamp_url)
 
-    out = Path(out_path)
-    scan = store.scan(scan_id)
-    if scan is None:
-        raise UserFacingError(f"There is no scan number {scan_id}.")
-    items = select_items(store, scan_id, only_confirmed=only_confirmed, item_ids=item_ids)
-    size_name = page_size or page_size_for_locale()
-    size = LETTER if size_name.lower() == "letter" else A4
-    size_name = "Letter" if size is LETTER else "A4"
-    fonts = load_fonts()
-    now = datetime.now(UTC).replace(microsecond=0)
-    margin = 50.0
-    builder = _Builder(fonts, size[0] - 2 * margin)
 
-    entries = list(
-        iter_entries(
-            store, scan, items, unblurred=unblurred, progress=progress, cancelled=cancelled
-        )
-    )
-    if len(entries) < len(items):
-        raise ReportCancelled()
-    selection = (
-        "chosen by hand"
-        if item_ids is not None
-        else "confirmed as “This is me”"
-        if only_confirmed
-        else "all matches not marked “not me”"
-    )
-    name = title_name or scan.profile_name
-    story: list[Any] = builder.cover(
-        scan, store.scan_counts([scan_id])[scan_id], name, len(entries), selection, unblurred, now
-    )
-    story += [PageBreak(), *builder.summary(entries)]
-    for entry in entries:
-        story += [PageBreak(), *builder.section(entry, len(entries), unblurred)]
-        # The pictures are in the story now; drop the entry's copies as we go.
-    story += [
-        PageBreak(),
-        *builder.method(),
-        PageBreak(),
-        *builder.appendix(entries),
-        *builder.next_steps(),
-    ]
+def _is_web_address(text: str) -> bool:
+    return text.lower().startswith(("http://", "https://"))
 
-    footer = f"{APP_NAME} evidence report · generated {_utc(now)}"
-    pages: list[int] = []
-    canvas_class = _numbered_canvas(fonts, footer, pages)
-    manifest_path = manifest_path_for(out)
-    try:
-        with atomic_output(out) as tmp:
-            doc = BaseDocTemplate(
-                str(tmp),
-                pagesize=size,
-                leftMargin=margin,
-                rightMargin=margin,
-                topMargin=margin + 8,
-                bottomMargin=margin,
-                title="Evidence report (confidential)",
-                author=APP_NAME,
-                creator=f"{APP_NAME} {__version__}",
-                subject=texts.RUNNING_HEADER,
+
+# A web address is broken across lines only after these characters, never inside a word.
+_URL_BREAK_AFTER = re.compile(r"(?<=[/?&=#\-_.~])")
+
+
+def url_lines(url: str, width: float, font: str, size: float) -> list[str]:
+    """`url` in lines that fit `width` points, broken after / ? & = # - _ . ~ (a part
+    longer than a whole line is cut where it must be)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    def fits(text: str) -> bool:
+        return bool(stringWidth(text, font, size) <= width)
+
+    lines: list[str] = []
+    current = ""
+    for piece in (p for p in _URL_BREAK_AFTER.split(url) if p):
+        if fits(current + piece):
+            current += piece
+            continue
+        if current:
+            lines.append(current)
+        while not fits(piece) and len(piece) > 1:
+            cut = next(n for n in range(len(piece) - 1, 0, -1) if fits(piece[:n]))
+            lines.append(piece[:cut])
+            piece = piece[cut:]
+        current = piece
+    if current or not lines:
+        lines.append(current)
+    return lines
+
+
+@functools.cache
+def _link_class() -> Any:
+    """A web address as a paragraph whose every line links to the whole address."""
+    from reportlab.platypus import Flowable, Paragraph
+
+    class Link(Flowable):  # type: ignore[misc]
+        def __init__(self, url: str, style: Any, fonts: ReportFonts) -> None:
+            super().__init__()
+            self.url = url
+            self.style = style
+            self.fonts = fonts
+            self._paragraph: Any = None
+
+        def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+            href = escape(self.url, {'"': "&quot;"})
+            lines = url_lines(
+                self.url, available_width - 1, self.style.fontName, self.style.fontSize
             )
-            frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body")
-            doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-            doc.build(story, canvasmaker=canvas_class)
-            digest = hashlib.sha256(tmp.read_bytes()).hexdigest()
-            document = manifest_document(
-                scan,
-                entries,
-                pdf_name=out.name,
-                pdf_sha256=digest,
-                generated_at=now,
-                unblurred=unblurred,
-                title_name=name,
-                page_size=size_name,
+            text = "<br/>".join(
+                f'<a href="{href}" color="{_LINK}">{markup(line, self.fonts)}</a>' for line in lines
             )
-            write_atomic(
-                manifest_path, (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode()
-            )
-    except OSError as exc:
-        raise UserFacingError(
-            f"The report could not be written to {out} ({exc.strerror or exc})."
-        ) from exc
-    return ReportResult(
-        out, manifest_path, digest, len(entries), pages[-1] if pages else 0, size_name, unblurred
-    )
+            self._paragraph = Paragraph(text, self.style)
+            width, height = self._paragraph.wrap(available_width, available_height)
+            self.width, self.height = width, height
+            return width, height
+
+        def draw(self) -> None:
+            self._paragraph.drawOn(self.canv, 0, 0)
+
+    return Link
+
+
+def _mark(title: str) -> Any:
+    """A flowable that draws nothing but tells the canvas where section `title` starts, so
+    that a page continuing it gets a heading with its name."""
+    mark = _mark_class()()
+    mark.title = title
+    return mark
+
+
+@functools.cache
+def _mark_class() -> Any:
+    from reportlab.platypus import Flowable
+
+    class SectionMark(Flowable):  # type: ignore[misc]
+        title = ""
+
+        def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+            return 0, 0
+
+        def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
+            canvas.section_marked(self.title, y)
+
+        def draw(self) -> None:
+            return None
+
+    return SectionMark
 
 
 @functools.cache
@@ -648,10 +964,15 @@ def _picture_class() -> Any:
     return Picture
 
 
-def _numbered_canvas(fonts: ReportFonts, footer: str, pages: list[int]) -> Any:
-    """A canvas class that draws the running header and "Page N of M" on every page."""
+def _numbered_canvas(
+    fonts: ReportFonts, footer: str, pages: list[int], now: datetime, frame_top: float
+) -> Any:
+    """A canvas class that draws the running header and "Page N of M" on every page, a
+    heading on pages that continue a section, and writes its dates in UTC."""
     from reportlab.lib import colors
     from reportlab.pdfgen.canvas import Canvas
+
+    pdf_date = now.astimezone(UTC).strftime("D:%Y%m%d%H%M%SZ")
 
     class NumberedCanvas(Canvas):  # type: ignore[misc]
         """Keeps each page's state until the end, when the page count is known."""
@@ -659,10 +980,22 @@ def _numbered_canvas(fonts: ReportFonts, footer: str, pages: list[int]) -> Any:
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._states: list[dict[str, Any]] = []
+            # reportlab would write the computer's local time and time zone.
+            self.setDateFormatter(lambda *local_time: pdf_date)
+            self._section: str | None = None  # the section being drawn
+            self._section_at_start: str | None = None  # ... when this page began
+            self._starts_with_heading = False
+
+        def section_marked(self, title: str, y: float) -> None:
+            if y >= frame_top - 12:  # the first thing on the page: its heading follows
+                self._starts_with_heading = True
+            self._section = title
 
         def showPage(self) -> None:
             self._states.append(dict(self.__dict__))
             self._startPage()
+            self._section_at_start = self._section
+            self._starts_with_heading = False
 
         def save(self) -> None:
             total = len(self._states)
@@ -687,6 +1020,10 @@ def _numbered_canvas(fonts: ReportFonts, footer: str, pages: list[int]) -> Any:
             self.setFont(fonts.sans, 7.5)
             self.drawString(50, 26, footer)
             self.drawRightString(width - 50, 26, f"Page {self._pageNumber} of {total}")
+            if self._section_at_start and not self._starts_with_heading:
+                self.setFillColor(colors.HexColor(_INK))
+                self.setFont(fonts.sans, 10)
+                self.drawString(50, height - 52, f"{self._section_at_start} (continued)")
             self.restoreState()
 
     return NumberedCanvas

@@ -71,14 +71,26 @@ METHOD = (
         "SHA-256 identifies the exact file: changing a single byte changes it. PDQ is a "
         "perceptual hash published by Meta and used by hash-sharing programmes for "
         "non-consensual intimate images: visually similar copies (resized, re-compressed) "
-        "have PDQ hashes that differ in few of their 256 bits. PDQ quality below 50 means "
-        "the hash is unreliable (the image is nearly flat).",
+        "have PDQ hashes that differ in few of their 256 bits. The PDQ hash is computed as "
+        "Meta's reference implementation and hash-sharing platforms compute it: on the "
+        "pixels as stored in the file, ignoring the EXIF orientation, and on a copy squeezed "
+        "to 512 by 512 pixels when the image is larger. When the EXIF orientation turns the "
+        "picture, the hash of the picture as displayed is given too, labelled as such. PDQ "
+        "quality below 50 means the hash is unreliable (the image is nearly flat).",
     ),
     (
         "Integrity of this report",
-        "A JSON manifest saved next to this PDF lists the same facts for each image and "
-        'the SHA-256 of this PDF file. "likeness-guard verify-report" recomputes both '
-        "and says whether anything has changed since the report was made.",
+        "Every fact in this report is also in its manifest, a JSON document attached inside "
+        "this PDF (and saved next to it with the PDF's SHA-256). The PDF, attachment "
+        "included, carries a digital signature (PAdES) made with a key that was created for "
+        "the installation of Likeness Guard that produced it; the certificate's SHA-256 "
+        "fingerprint is printed on the cover. "
+        '"likeness-guard verify-report" checks the signature, then every field of the '
+        "manifest and every image against it, and names anything that differs. The signature "
+        "proves that the report is unchanged since that installation made it. It does not "
+        "prove who ran the app: the key is not issued by any authority and names no one. "
+        "Local file paths are shown relative to the folder that was scanned, and all times "
+        "are in UTC.",
     ),
 )
 
@@ -114,3 +126,60 @@ NEXT_STEPS = (
         "consent is a crime. You do not have to do this alone.",
     ),
 )
+
+
+# The README.txt of an evidence package, for whoever receives it. Filled in by
+# core/report/package.py; it is listed, with its SHA-256, in the signed manifest.
+PACKAGE_README = """\
+EVIDENCE PACKAGE
+Made with {app} {version} on {generated} (UTC).
+Prepared for: {name}
+
+CONFIDENTIAL: the originals/ and web/ folders hold the images exactly as they were found,
+NOT blurred. Open them only if you need to see them.
+
+This package documents images in which a face closely resembles reference photos of the
+person named above, found on that person's own computer by {app}. A match is strong
+resemblance, not proof of identity: see "Method and limits" in the report.
+
+WHAT IS HERE
+  {pdf}
+      The signed evidence report. Open it with any PDF reader; readers that show
+      signatures (Adobe Acrobat Reader, Okular, ...) show its signature panel.
+  {manifest}
+      Every fact of the report as canonical JSON (RFC 8785). The same document is attached
+      inside the PDF, where the signature covers it.
+  originals/
+      The exact bytes of each image, as found (NNN-<start of its SHA-256>.<type>).
+  web/
+      For images found on the web: the HTTP requests and responses as the app sent and
+      received them when it scanned (headers as received, bodies byte for byte), as WARC
+      files (ISO 28500), readable with any WARC tool (warcio, pywb, ...).
+  pdq.txt
+      PDQ perceptual hashes of the originals, as hash-sharing programmes compute them.
+  SHA256SUMS, MD5SUMS
+      Checksums of every file, for `sha256sum -c SHA256SUMS` and `md5sum -c MD5SUMS`.
+
+HOW TO CHECK IT
+  With {app} installed (on any computer; it writes nothing):
+      likeness-guard verify-report <this folder, or the .zip>
+  It checks the PDF's signature, then every field of the manifest against the signed copy
+  inside the PDF, then every original, WARC record and file against the signed manifest,
+  and names anything that differs.
+  Without it: run `sha256sum -c SHA256SUMS` in this folder; open the PDF in a reader that
+  checks signatures. The signing certificate's SHA-256 fingerprint is
+      {fingerprint}
+  and is printed on the report's cover.
+
+WHAT THE SIGNATURE PROVES, AND WHAT IT DOES NOT
+  It proves that the report, and through the hashes in its manifest every file in
+  this package, is unchanged since the {app} installation holding that key made
+  it. The key was created on the person's computer for that installation; it is not
+  issued by any authority and names no one. So it does not prove who ran the app, nor
+  that the images show that person; and anyone with access to that computer's data
+  folder could sign with it.{timestamp}
+"""
+
+PACKAGE_README_TIMESTAMP = """
+  The signature also carries a time-stamp from {authority}: an independent record that
+  the report existed at that time."""

@@ -2,11 +2,15 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from likeness_guard.core.domain.records import (
+    ExchangeRole,
     FileFacts,
     HttpFacts,
+    KeptExchange,
     PageFacts,
+    RawHttpExchange,
     WebOrigin,
 )
 
@@ -24,6 +28,9 @@ class HttpExchange:
     # SHA-256 (hex) of the body after content-decoding (the bytes a browser would save);
     # empty when no body was kept (error statuses, redirects).
     sha256: str = ""
+    # Every request and response on the way, as sent and received: each redirect hop, then
+    # the final one (with its body once read). Kept as WARC evidence for matched images.
+    captures: tuple[RawHttpExchange, ...] = ()
 
     def facts(self) -> HttpFacts:
         return HttpFacts(self.status, dict(self.headers), self.redirects)
@@ -76,6 +83,21 @@ class SourceItem:
     file: FileFacts | None = None
     web: WebFetch | None = None
     page_url: str | None = None
+    # Set for an entry that is not scanned at all (a FIFO, a device, a looping link): why.
+    # The scan lists it in its "skipped" list instead of making an item of it.
+    skip: str | None = None
+    # A file on disk holding the exact bytes (the local file, or a downloaded video). Videos
+    # are read from it in pieces, so that a long clip never sits in memory whole.
+    path: Path | None = None
+
+    def kept_exchanges(self) -> list[KeptExchange]:
+        """The HTTP exchanges that fetched this item and its page, as sent and received."""
+        if self.web is None:
+            return []
+        kept = [KeptExchange(ExchangeRole.IMAGE, raw) for raw in self.web.http.captures]
+        if self.web.page is not None:
+            kept += [KeptExchange(ExchangeRole.PAGE, raw) for raw in self.web.page.http.captures]
+        return kept
 
     def web_origin(self) -> WebOrigin | None:
         """Where the item came from on the web, as the store keeps it; None for files."""

@@ -1,5 +1,6 @@
 """Local files and folders as scan sources: a careful recursive walk."""
 
+import errno
 import os
 import stat
 from collections.abc import Iterator, Sequence
@@ -9,10 +10,21 @@ from pathlib import Path
 from likeness_guard.core.domain.cancel import CancelToken
 from likeness_guard.core.domain.errors import SourceError
 from likeness_guard.core.domain.records import FileFacts
-from likeness_guard.core.imaging.formats import IMAGE_SUFFIXES, sniff_format
+from likeness_guard.core.domain.text_safety import storable
+from likeness_guard.core.imaging.formats import (
+    IMAGE_SUFFIXES,
+    VIDEO_SUFFIXES,
+    sniff_format,
+    sniff_video_format,
+)
 from likeness_guard.core.sources.base import SourceItem
+from likeness_guard.core.sources.file_checks import kind_of, read_regular_file
 
 DEFAULT_MAX_FILE_BYTES = 100 * 1024 * 1024
+# Videos are read from disk in pieces, never whole, so they may be much larger.
+DEFAULT_MAX_VIDEO_BYTES = 16 * 1024 * 1024 * 1024
+# Longest a single file may take to read (a slow network share, a file that keeps growing).
+DEFAULT_READ_SECONDS = 60.0
 
 
 def iter_path_items(
@@ -21,15 +33,19 @@ def iter_path_items(
     include_hidden: bool = False,
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
     cancel: CancelToken | None = None,
+    read_seconds: float = DEFAULT_READ_SECONDS,
 ) -> Iterator[SourceItem]:
     """Yield one item per image file under `paths` (files or folders), in a stable order.
 
     Folders are walked recursively; symlinked folders are followed once (loops are cut);
     hidden files and folders are skipped unless asked. In folders, files with an image
     extension are yielded, and so are extension-less or oddly named files whose first bytes
-    say they are images. A file named on the command line is always yielded.
+    say they are images. A file named on the command line is always yielded. What is not a
+    regular file (FIFOs, devices, sockets, broken or looping links) gives an item with
+    `skip` set to the reason, and is never opened for reading.
     """
     visited: set[tuple[int, int]] = set()
+    limits = (max_file_bytes, read_seconds)
     for given in paths:
         path = Path(given).expanduser()
         if cancel is not None and cancel.cancelled:
@@ -43,18 +59,21 @@ def iter_path_items(
             yield _error_item(path, _os_message(exc))
             continue
         if stat.S_ISDIR(info.st_mode):
-            yield from _walk(path, visited, include_hidden, max_file_bytes, cancel)
+            yield from _walk(path, visited, include_hidden, limits, cancel)
+        elif (reason := kind_of(info.st_mode)) is not None:
+            yield _skipped_item(path, reason)
         else:
-            yield _file_item(path, info, max_file_bytes)
+            yield _file_item(path, info, limits)
 
 
 def count_path_items(paths: Sequence[str | Path], *, include_hidden: bool = False) -> int:
     """How many items `iter_path_items` will yield (cheap: names and sizes only)."""
     return sum(
         1
-        for _ in iter_path_items(
+        for item in iter_path_items(
             paths, include_hidden=include_hidden, max_file_bytes=1 << 62, cancel=None
         )
+        if item.skip is None
     )
 
 
@@ -62,7 +81,7 @@ def _walk(
     root: Path,
     visited: set[tuple[int, int]],
     include_hidden: bool,
-    max_file_bytes: int,
+    limits: tuple[int, float],
     cancel: CancelToken | None,
 ) -> Iterator[SourceItem]:
     try:
@@ -72,6 +91,8 @@ def _walk(
         return
     key = (info.st_dev, info.st_ino)
     if key in visited:  # a symlink back up the tree, or the same folder given twice
+        if root.is_symlink():
+            yield _skipped_item(root, "a link to a folder that is already being scanned")
         return
     visited.add(key)
     try:
@@ -86,34 +107,62 @@ def _walk(
             return
         if not include_hidden and entry.name.startswith("."):
             continue
-        try:
-            if entry.is_dir():  # follows symlinks; loops are cut by `visited`
-                folders.append(Path(entry.path))
-                continue
-            if not entry.is_file():
-                continue  # sockets, fifos, broken links
-            entry_info = entry.stat()
-        except OSError:
-            continue
         path = Path(entry.path)
-        if path.suffix.lower() in IMAGE_SUFFIXES or _looks_like_image(path):
-            yield _file_item(path, entry_info, max_file_bytes)
+        try:
+            entry_info = entry.stat()  # follows symlinks; folder loops are cut by `visited`
+        except OSError as exc:
+            yield _unstatable_item(path, exc)
+            continue
+        if stat.S_ISDIR(entry_info.st_mode):
+            folders.append(path)
+            continue
+        reason = kind_of(entry_info.st_mode)
+        if reason is not None:  # FIFOs, devices, sockets: never opened
+            yield _skipped_item(path, reason)
+        elif path.suffix.lower() in IMAGE_SUFFIXES | VIDEO_SUFFIXES or _looks_like_image(path):
+            yield _file_item(path, entry_info, limits)
     for folder in folders:
-        yield from _walk(folder, visited, include_hidden, max_file_bytes, cancel)
+        yield from _walk(folder, visited, include_hidden, limits, cancel)
+
+
+def _unstatable_item(path: Path, exc: OSError) -> SourceItem:
+    """An entry that could not even be looked at: a broken or looping link, or one that went."""
+    if exc.errno == errno.ELOOP:
+        return _skipped_item(path, "a link that loops back on itself")
+    if isinstance(exc, FileNotFoundError):
+        if path.is_symlink():
+            return _skipped_item(path, "a link to something that does not exist")
+        return _error_item(path, "the file disappeared while scanning")
+    return _error_item(path, _os_message(exc))
 
 
 def _looks_like_image(path: Path) -> bool:
     """Sniff files without a known image extension (downloads often lose theirs)."""
     try:
-        with path.open("rb") as f:
-            return sniff_format(f.read(64)) is not None
-    except OSError:
+        head = read_regular_file(path, 1 << 62, head=64)
+    except (OSError, SourceError):
         return False
+    return sniff_format(head) is not None or sniff_video_format(head) is not None
 
 
-def _file_item(path: Path, info: os.stat_result, max_file_bytes: int) -> SourceItem:
+def _is_video(path: Path) -> bool:
+    """Named like a video, or starting like one (then it is read from disk, not into memory)."""
+    if path.suffix.lower() in VIDEO_SUFFIXES:
+        return True
+    try:
+        head = read_regular_file(path, 1 << 62, head=64)
+    except (OSError, SourceError):
+        return False
+    return sniff_video_format(head) is not None
+
+
+def _file_item(path: Path, info: os.stat_result, limits: tuple[int, float]) -> SourceItem:
+    max_file_bytes, read_seconds = limits
+    video = _is_video(path)
+    if video:
+        max_file_bytes = max(max_file_bytes, DEFAULT_MAX_VIDEO_BYTES)
     facts = FileFacts(
-        path=str(path.absolute()),
+        path=storable(str(path.absolute())),
         size=info.st_size,
         modified_at=datetime.fromtimestamp(info.st_mtime, UTC)
         .replace(microsecond=0)
@@ -125,22 +174,30 @@ def _file_item(path: Path, info: os.stat_result, max_file_bytes: int) -> SourceI
         return _error_item(path, f"larger than {limit} MB, skipped", facts)
 
     def read() -> bytes:
+        # Regular files only, bounded in size and time: the file may have been swapped for
+        # a FIFO or a link to /dev/zero since the walk looked at it.
         try:
-            data = path.read_bytes()
+            return read_regular_file(path, max_file_bytes, seconds=read_seconds)
         except OSError as exc:
             raise SourceError(_os_message(exc)) from exc
-        if len(data) > max_file_bytes:  # grew since we looked
-            raise SourceError(f"larger than {max_file_bytes // (1024 * 1024)} MB, skipped")
-        return data
 
-    return SourceItem(source=str(path), read=read, file=facts)
+    return SourceItem(
+        source=storable(str(path)), read=read, file=facts, path=path if video else None
+    )
 
 
 def _error_item(path: Path, message: str, facts: FileFacts | None = None) -> SourceItem:
     def read() -> bytes:
         raise SourceError(message)
 
-    return SourceItem(source=str(path), read=read, file=facts)
+    return SourceItem(source=storable(str(path)), read=read, file=facts)
+
+
+def _skipped_item(path: Path, reason: str) -> SourceItem:
+    def read() -> bytes:
+        raise SourceError(reason)
+
+    return SourceItem(source=storable(str(path)), read=read, skip=reason)
 
 
 def _os_message(exc: OSError) -> str:

@@ -1,6 +1,7 @@
 """The SQLite connection: pragmas, transactions, and errors classified by SQLite's own code."""
 
 import contextlib
+import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,14 +12,33 @@ from likeness_guard.core.domain.errors import StoreError
 def connect(path: Path) -> sqlite3.Connection:
     """Open the database file with the settings the store relies on.
 
-    Raises StoreError when the file cannot be opened or is not a database.
+    A folder protected with a passphrase is opened with its key (see crypto.py). Raises
+    StoreError when the file cannot be opened or is not a database, PassphraseNeeded or
+    WrongPassphrase (StoreErrors too) for a protected folder without the right passphrase.
     """
+    from likeness_guard.core.storage.crypto import WrongPassphrase, key_for
+
+    key = key_for(path.parent)
+    _create_private(path)
     try:
-        db = sqlite3.connect(path, timeout=15.0, isolation_level=None)
+        if key is None:
+            db = sqlite3.connect(path, timeout=15.0, isolation_level=None)
+        else:
+            from likeness_guard.core.storage.cipher import connect_encrypted
+
+            db = connect_encrypted(path, key.database, timeout=15.0)
     except sqlite3.Error as exc:
+        if key is not None and getattr(exc, "sqlite_errorname", "") == "SQLITE_NOTADB":
+            raise WrongPassphrase(
+                f"The database {path} cannot be opened with this passphrase's key: it is "
+                "damaged or was encrypted with another passphrase."
+            ) from exc
         raise StoreError(f"Cannot open the database {path}: {exc}") from exc
     db.row_factory = sqlite3.Row
     try:
+        # Temporary tables and indexes (VACUUM, large sorts) stay in memory: SQLite would
+        # otherwise write them, embeddings and names included, to /var/tmp.
+        db.execute("PRAGMA temp_store=MEMORY")
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute("PRAGMA foreign_keys=ON")
@@ -28,6 +48,16 @@ def connect(path: Path) -> sqlite3.Connection:
         db.close()
         raise store_error(exc, path) from exc
     return db
+
+
+def _create_private(path: Path) -> None:
+    """Make the database file readable by its owner only before SQLite opens it: SQLite
+    gives its -wal and -shm files the database file's permissions."""
+    with contextlib.suppress(OSError):
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    for name in (path.name, path.name + "-wal", path.name + "-shm"):
+        with contextlib.suppress(OSError):
+            os.chmod(path.with_name(name), 0o600)
 
 
 @contextlib.contextmanager

@@ -83,6 +83,77 @@ MIGRATIONS: tuple[str, ...] = (
     """
     CREATE INDEX items_by_duplicate ON items (duplicate_of);
     """,
+    # Takedown tracking: where each address was reported, and every re-check of it.
+    """
+    CREATE TABLE takedown_requests (
+        id INTEGER PRIMARY KEY,
+        url TEXT NOT NULL,
+        item_sha256 TEXT NOT NULL,
+        reported_to TEXT NOT NULL,
+        reported_on TEXT NOT NULL,
+        us_platform INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX takedown_requests_by_sha ON takedown_requests (item_sha256);
+    CREATE TABLE rechecks (
+        id INTEGER PRIMARY KEY,
+        scan_id INTEGER NOT NULL REFERENCES scans(id) ON DELETE CASCADE,
+        url TEXT NOT NULL,
+        status TEXT NOT NULL,
+        checked_at TEXT NOT NULL,
+        http_status INTEGER,
+        sha256 TEXT,
+        error TEXT,
+        page_url TEXT,
+        page_http_status INTEGER,
+        page_links_it INTEGER
+    );
+    CREATE INDEX rechecks_by_url ON rechecks (url, checked_at);
+    """,
+    # A verdict belongs to an image's bytes, so every scan that saw them shows it; the
+    # verdicts given so far per item move here (the latest one for each SHA-256 wins).
+    # The HTTP exchanges of matched web images are kept for WARC evidence; their bytes are
+    # in the evidence folder, named by SHA-256 like the images.
+    """
+    CREATE TABLE verdicts (
+        sha256 TEXT PRIMARY KEY,
+        verdict TEXT NOT NULL,
+        verdict_at TEXT NOT NULL
+    );
+    INSERT OR REPLACE INTO verdicts (sha256, verdict, verdict_at)
+        SELECT sha256, verdict, COALESCE(verdict_at, created_at) FROM items
+        WHERE verdict IS NOT NULL AND sha256 IS NOT NULL
+        ORDER BY COALESCE(verdict_at, created_at), id;
+    CREATE TABLE http_captures (
+        id INTEGER PRIMARY KEY,
+        item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+        role TEXT NOT NULL,
+        url TEXT NOT NULL,
+        retrieved_at TEXT NOT NULL,
+        request_sha256 TEXT NOT NULL,
+        response_sha256 TEXT NOT NULL,
+        complete INTEGER NOT NULL DEFAULT 1
+    );
+    CREATE INDEX http_captures_by_item ON http_captures (item_id);
+    """,
+    # Videos: whether an item is a clip, the MD5 hash lists ask for, what scanning the clip
+    # found (segments, best frame, how far it got), and when each kept face is shown.
+    """
+    ALTER TABLE items ADD COLUMN media TEXT NOT NULL DEFAULT 'image';
+    ALTER TABLE items ADD COLUMN md5 TEXT;
+    ALTER TABLE items ADD COLUMN video_json TEXT;
+    ALTER TABLE faces ADD COLUMN frame_s REAL;
+    """,
+    # What a scan met but did not read (FIFOs, devices, sockets, broken or looping links).
+    """
+    CREATE TABLE skipped_entries (
+        id INTEGER PRIMARY KEY,
+        scan_id INTEGER NOT NULL REFERENCES scans(id) ON DELETE CASCADE,
+        path TEXT NOT NULL,
+        reason TEXT NOT NULL
+    );
+    CREATE INDEX skipped_entries_by_scan ON skipped_entries (scan_id);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -25,10 +25,61 @@ def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
     else:
         path = Path(platformdirs.user_data_dir("likeness-guard", appauthor=False))
     path = path.expanduser().absolute()
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    with contextlib.suppress(OSError):  # a folder the user chose may belong to someone else
-        path.chmod(0o700)
+    names = _names(path)
+    if names is not None and "likeness-guard.sqlite3" not in names and names - _OUR_NAMES:
+        # A folder that already holds other things (the user's Documents, say): its
+        # permissions are the user's business. Everything goes into a private subfolder.
+        path = path / DATA_SUBFOLDER
+        names = _names(path)
+    if names is None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(FileExistsError):
+            path.mkdir(mode=0o700)  # private from the first moment (umask only removes)
+    elif names <= _OUR_NAMES:
+        with contextlib.suppress(OSError):  # a folder of ours, or an empty one given to us
+            path.chmod(0o700)
     return path
+
+
+def _names(folder: Path) -> set[str] | None:
+    """The names in `folder`, or None when it does not exist (or is no folder)."""
+    try:
+        return {entry.name for entry in os.scandir(folder)}
+    except OSError:
+        return None
+
+
+# What Likeness Guard itself keeps in a data folder.
+_OUR_NAMES = frozenset(
+    {
+        "likeness-guard.sqlite3",
+        "likeness-guard.sqlite3-wal",
+        "likeness-guard.sqlite3-shm",
+        "evidence",
+        "locks",
+        "deletions.journal",
+        "deletions.reserve",
+        "protection.json",
+        "signing",
+    }
+)
+DATA_SUBFOLDER = "likeness-guard-data"
+
+
+def existing_data_dir(override: str | os.PathLike[str] | None = None) -> Path | None:
+    """The data folder `data_dir` would use, when it already holds a database; None
+    otherwise. Creates and changes nothing (for checking reports on any computer)."""
+    if override is not None:
+        path = Path(override)
+    elif os.environ.get(ENV_HOME):
+        path = Path(os.environ[ENV_HOME])
+    else:
+        path = Path(platformdirs.user_data_dir("likeness-guard", appauthor=False))
+    path = path.expanduser().absolute()
+    for candidate in (path, path / DATA_SUBFOLDER):
+        if (candidate / "likeness-guard.sqlite3").is_file():
+            return candidate
+    return None
 
 
 @contextlib.contextmanager

@@ -6,6 +6,7 @@ scan worker opens its own and is the only writer of that scan; WAL lets the wind
 while it writes.
 """
 
+import contextlib
 import json
 import shutil
 import sqlite3
@@ -15,10 +16,11 @@ from typing import Any
 
 import numpy as np
 
-from likeness_guard.core.domain.errors import StoreError
+from likeness_guard.core.domain.errors import StoreError, UserFacingError
 from likeness_guard.core.domain.records import (
     FaceHit,
     ItemStatus,
+    MediaKind,
     ModelPackInfo,
     Profile,
     ReferenceFace,
@@ -27,6 +29,7 @@ from likeness_guard.core.domain.records import (
     ScanItem,
     ScanStatus,
     Verdict,
+    VerdictRecord,
     utc_now,
 )
 from likeness_guard.core.domain.serialize import (
@@ -36,13 +39,22 @@ from likeness_guard.core.domain.serialize import (
     model_pack_json,
     synthetic_from_json,
     synthetic_json,
+    video_from_json,
+    video_json,
     web_from_json,
     web_json,
 )
+from likeness_guard.core.storage import forgetting
+from likeness_guard.core.storage.captures import CaptureLog
 from likeness_guard.core.storage.connection import connect, store_error, transaction
+from likeness_guard.core.storage.crypto import wipe_file
 from likeness_guard.core.storage.evidence import EvidenceFolder
+from likeness_guard.core.storage.journal import DeletionJournal
+from likeness_guard.core.storage.lock import FolderLocks
 from likeness_guard.core.storage.migrations import migrate
 from likeness_guard.core.storage.paths import data_dir
+from likeness_guard.core.storage.skipped import SkippedLog
+from likeness_guard.core.storage.takedowns import TakedownLog
 
 DB_NAME = "likeness-guard.sqlite3"
 # Items read per faces query: large enough to amortise it, small enough to stream.
@@ -56,15 +68,32 @@ class Store:
         self.folder = folder
         self.path = folder / DB_NAME
         self.evidence = EvidenceFolder(folder / "evidence")
-        self._db = connect(self.path)
+        self._open_hold = FolderLocks(folder).hold_open()
+        try:
+            self._db = connect(self.path)
+        except BaseException:
+            self._open_hold.release()
+            raise
         try:
             migrate(self._db, folder)
         except sqlite3.DatabaseError as exc:
             self._db.close()
+            self._open_hold.release()
             raise store_error(exc, self.path) from exc
         except StoreError:
             self._db.close()
+            self._open_hold.release()
             raise
+        self.takedowns = TakedownLog(self._db)
+        self.captures = CaptureLog(self._db, self.evidence)
+        self.skipped = SkippedLog(self._db)
+        DeletionJournal(folder).prepare()  # room set aside so that deleting never fails
+
+    def reopen(self) -> None:
+        """Open the database file again (after it was wiped and made anew)."""
+        with contextlib.suppress(sqlite3.Error):
+            self._db.close()
+        type(self).__init__(self, self.folder)
 
     @classmethod
     def open(cls, override: str | Path | None = None) -> "Store":
@@ -73,6 +102,7 @@ class Store:
 
     def close(self) -> None:
         self._db.close()
+        self._open_hold.release()
 
     def __enter__(self) -> "Store":
         return self
@@ -83,13 +113,19 @@ class Store:
     def mark_interrupted_scans(self) -> int:
         """Mark scans left "running" by a killed process as interrupted; returns how many.
 
-        Call once when the app starts, not on every open: another thread may be scanning.
+        A scan counts as interrupted when no process holds its lock any more (lock.py), so a
+        scan running in another window or terminal is left alone.
         """
+        locks = FolderLocks(self.folder)
+        running = self._db.execute("SELECT id FROM scans WHERE status = ?", (ScanStatus.RUNNING,))
+        dead = [row[0] for row in running.fetchall() if locks.scan_is_dead(row[0])]
+        if not dead:
+            return 0
         with transaction(self._db) as db:
             return db.execute(
                 "UPDATE scans SET status = ?, finished_at = COALESCE(finished_at, ?) "
-                "WHERE status = ?",
-                (ScanStatus.INTERRUPTED, utc_now(), ScanStatus.RUNNING),
+                f"WHERE status = ? AND id IN ({_marks(dead)})",
+                (ScanStatus.INTERRUPTED, utc_now(), ScanStatus.RUNNING, *dead),
             ).rowcount
 
     # ---- profiles ------------------------------------------------------------------------
@@ -288,23 +324,42 @@ class Store:
             )
             item_id = cursor.lastrowid
             assert item_id is not None
+            if item.is_video or item.md5 is not None:
+                db.execute(
+                    "UPDATE items SET media = ?, md5 = ?, video_json = ? WHERE id = ?",
+                    (
+                        item.media,
+                        item.md5,
+                        _dump(None if item.video is None else video_json(item.video)),
+                        item_id,
+                    ),
+                )
             db.executemany(
                 "INSERT INTO faces (item_id, frame, x1, y1, x2, y2, det_score, similarity, "
-                "reference_id, match) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "reference_id, match, frame_s) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (item_id, f.frame, *f.bbox, f.det_score, f.similarity, f.reference_id, f.match)
+                    (
+                        item_id,
+                        f.frame,
+                        *f.bbox,
+                        f.det_score,
+                        f.similarity,
+                        f.reference_id,
+                        f.match,
+                        f.frame_s,
+                    )
                     for f in item.faces
                 ],
             )
             return item_id
 
     def item(self, item_id: int) -> ScanItem | None:
-        rows = self._db.execute("SELECT * FROM items WHERE id = ?", (item_id,)).fetchall()
+        rows = self._db.execute(_ITEMS + " WHERE items.id = ?", (item_id,)).fetchall()
         return next(iter(self._with_faces(rows)), None)
 
     def items(self, scan_id: int) -> Iterator[ScanItem]:
         """Every item of a scan in the order scanned, streamed in batches."""
-        cursor = self._db.execute("SELECT * FROM items WHERE scan_id = ? ORDER BY seq", (scan_id,))
+        cursor = self._db.execute(_ITEMS + " WHERE scan_id = ? ORDER BY seq", (scan_id,))
         while rows := cursor.fetchmany(_BATCH):
             yield from self._with_faces(rows)
 
@@ -312,13 +367,13 @@ class Store:
         self, scan_id: int | None = None, *, include_rejected: bool = True
     ) -> list[ScanItem]:
         """Matched items (of one scan, or of all), most similar first."""
-        query = "SELECT * FROM items WHERE match = 1"
+        query = _ITEMS + " WHERE match = 1"
         params: tuple[Any, ...] = ()
         if scan_id is not None:
             query += " AND scan_id = ?"
             params = (scan_id,)
         if not include_rejected:
-            query += " AND (verdict IS NULL OR verdict != ?)"
+            query += " AND (v.verdict IS NULL OR v.verdict != ?)"
             params += (Verdict.NOT_ME,)
         rows = self._db.execute(query + " ORDER BY best_similarity DESC, id", params).fetchall()
         return [
@@ -327,15 +382,93 @@ class Store:
             for item in self._with_faces(rows[start : start + _BATCH])
         ]
 
-    def set_verdict(self, item_id: int, verdict: Verdict | None) -> None:
-        """Record "this is me" / "not me" (or clear it) for an item."""
+    def first_error(self, scan_id: int) -> str | None:
+        """The error of the scan's first item that could not be read, if any."""
+        row = self._db.execute(
+            "SELECT error FROM items WHERE scan_id = ? AND status = 'error' ORDER BY seq LIMIT 1",
+            (scan_id,),
+        ).fetchone()
+        return None if row is None else row[0]
+
+    def resolve_sha256(self, prefix: str) -> str:
+        """The one SHA-256 of a scanned item that starts with `prefix` (at least 6 hex digits).
+
+        Raises UserFacingError when the prefix is too short, matches nothing, or several.
+        """
+        prefix = prefix.strip().lower()
+        if len(prefix) < 6 or any(c not in "0123456789abcdef" for c in prefix):
+            raise UserFacingError(
+                f"{prefix!r} is not the start of a SHA-256: give at least 6 of its hex digits "
+                "(as shown by 'likeness-guard review --list')."
+            )
+        found = [
+            row[0]
+            for row in self._db.execute(
+                "SELECT DISTINCT sha256 FROM items WHERE sha256 >= ? AND sha256 < ? LIMIT 2",
+                (prefix, prefix + "g"),
+            )
+        ]
+        if not found:
+            raise UserFacingError(f"No scanned image has a SHA-256 starting with {prefix}.")
+        if len(found) > 1:
+            raise UserFacingError(
+                f"Several images have a SHA-256 starting with {prefix}: give more digits."
+            )
+        return str(found[0])
+
+    def web_urls_of(self, sha256: str) -> list[str]:
+        """Every web address where these exact bytes were found, in the order first seen."""
+        urls: dict[str, None] = {}
+        for row in self._db.execute(
+            "SELECT web_json FROM items WHERE sha256 = ? AND web_json IS NOT NULL ORDER BY id",
+            (sha256,),
+        ):
+            origin = web_from_json(json.loads(row[0]))
+            if origin.http is not None:  # a fetch that failed found no bytes there
+                urls[origin.url] = None
+        return list(urls)
+
+    def set_verdict(self, item_id: int, verdict: Verdict | None) -> str | None:
+        """Record "this is me" / "not me" (or clear it) for an item's bytes: every item, in
+        every scan, with the same SHA-256 shows it. Returns when it was given (UTC), or None.
+
+        Raises ValueError for an item without bytes (one that could not be read).
+        """
+        row = self._db.execute("SELECT sha256 FROM items WHERE id = ?", (item_id,)).fetchone()
+        if row is None or row[0] is None:
+            raise ValueError(f"item {item_id} has no SHA-256 to give a verdict to")
+        return self.set_sha256_verdict(str(row[0]), verdict)
+
+    def set_sha256_verdict(
+        self, sha256: str, verdict: Verdict | None, at: str | None = None
+    ) -> str | None:
+        """Record a verdict for these bytes (None clears it), given at `at` (UTC, default
+        now); returns that time, or None when cleared."""
         if verdict is not None:
             verdict = Verdict(verdict)  # ValueError for anything else
+        when = (at or utc_now()) if verdict is not None else None
         with transaction(self._db) as db:
+            if verdict is None:
+                db.execute("DELETE FROM verdicts WHERE sha256 = ?", (sha256,))
+            else:
+                db.execute(
+                    "INSERT OR REPLACE INTO verdicts (sha256, verdict, verdict_at) "
+                    "VALUES (?, ?, ?)",
+                    (sha256, verdict, when),
+                )
+            # The per-item columns mirror the table, for readers that do not join it.
             db.execute(
-                "UPDATE items SET verdict = ?, verdict_at = ? WHERE id = ?",
-                (verdict, utc_now() if verdict else None, item_id),
+                "UPDATE items SET verdict = ?, verdict_at = ? WHERE sha256 = ?",
+                (verdict, when, sha256),
             )
+        return when
+
+    def verdict(self, sha256: str) -> VerdictRecord | None:
+        """What the user said about these bytes, or None."""
+        row = self._db.execute("SELECT * FROM verdicts WHERE sha256 = ?", (sha256,)).fetchone()
+        if row is None:
+            return None
+        return VerdictRecord(row["sha256"], Verdict(row["verdict"]), row["verdict_at"])
 
     def _with_faces(self, rows: list[sqlite3.Row]) -> list[ScanItem]:
         """Items for `rows`, with all their faces loaded in one query."""
@@ -354,6 +487,7 @@ class Store:
                     reference_id=f["reference_id"],
                     match=bool(f["match"]),
                     frame=f["frame"],
+                    frame_s=f["frame_s"],
                 )
             )
         return [_item(row, tuple(faces[row["id"]])) for row in rows]
@@ -361,18 +495,51 @@ class Store:
     # ---- forgetting ------------------------------------------------------------------------
 
     def forget_profile(self, name: str) -> bool:
-        """Delete a profile with its references, scans and no-longer-needed evidence."""
+        """Delete a profile with its references, scans and no-longer-needed evidence.
+
+        A scan of the profile still running is stopped first; its kept images go before its
+        rows (forgetting.py), and a full disk postpones only the compaction.
+        """
+        found = self.profile(name)
+        if found is None:
+            return False
+        return bool(forgetting.forget(self, found.id, lambda: self._forget_profile_rows(name)))
+
+    def _forget_profile_rows(self, name: str) -> bool:
         with transaction(self._db) as db:
             deleted = db.execute("DELETE FROM profiles WHERE name = ?", (name,)).rowcount
         if deleted:
+            self.takedowns.drop_orphans()
+            with transaction(self._db) as db:  # verdicts on bytes no scan holds any more
+                db.execute(
+                    "DELETE FROM verdicts WHERE sha256 NOT IN "
+                    "(SELECT sha256 FROM items WHERE sha256 IS NOT NULL)"
+                )
             self._drop_orphan_evidence()
             self._compact()
         return bool(deleted)
 
     def forget_all(self) -> None:
-        """Delete every profile, reference, scan and evidence file, and compact the file."""
+        """Delete every profile, reference, scan and evidence file, and compact the file.
+
+        The kept images go first; on a full disk the database files are overwritten where
+        they lie and removed instead (forgetting.py).
+        """
+        forgetting.forget(self, None, self._forget_all_rows)
+
+    def _forget_all_rows(self) -> None:
         with transaction(self._db) as db:
-            for table in ("faces", "items", "scans", "reference_faces", "profiles"):
+            for table in (
+                "verdicts",
+                "http_captures",
+                "takedown_requests",
+                "rechecks",
+                "faces",
+                "items",
+                "scans",
+                "reference_faces",
+                "profiles",
+            ):
                 db.execute(f"DELETE FROM {table}")
         shutil.rmtree(self.evidence.root, ignore_errors=True)
         self._compact()
@@ -381,13 +548,15 @@ class Store:
         if not self.evidence.root.is_dir():
             return
         keep = {r[0] for r in self._db.execute("SELECT sha256 FROM items WHERE evidence_kept")}
+        keep |= self.captures.kept_sha256s()
         for row in self._db.execute("SELECT web_json FROM items WHERE web_json IS NOT NULL"):
             web = web_from_json(json.loads(row[0]))
             if web.page is not None:
                 keep.add(web.page.sha256)
+        names = self.evidence.names_for(keep)  # keyed names in a protected folder
         for path in self.evidence.root.glob("*/*"):
-            if path.name not in keep:
-                path.unlink(missing_ok=True)
+            if path.name not in names and not forgetting.fresh(path):
+                wipe_file(path)
 
     def _compact(self) -> None:
         """Rewrite the file so no deleted row survives in free pages or the WAL."""
@@ -395,6 +564,9 @@ class Store:
             self._db.execute("VACUUM")
             self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         except sqlite3.Error as exc:
+            if forgetting.is_disk_full(exc):  # deleted rows are zeroed already: compact later
+                DeletionJournal(self.folder).add(compact=True)
+                return
             raise store_error(exc) from exc
 
 
@@ -445,10 +617,23 @@ def _scan(row: sqlite3.Row) -> Scan:
     )
 
 
+# Items with the verdict given to their bytes (see `set_sha256_verdict`).
+_ITEMS = (
+    "SELECT items.*, v.verdict AS bytes_verdict, v.verdict_at AS bytes_verdict_at "
+    "FROM items LEFT JOIN verdicts v ON v.sha256 = items.sha256"
+)
+
+
 def _item(row: sqlite3.Row, faces: tuple[FaceHit, ...]) -> ScanItem:
+    columns = row.keys()  # `in row` would look among the values
+    if "bytes_verdict" in columns:
+        verdict, verdict_at = row["bytes_verdict"], row["bytes_verdict_at"]
+    else:  # a query that did not join the verdicts: the mirrored columns
+        verdict, verdict_at = row["verdict"], row["verdict_at"]
     file = _load(row["file_json"])
     web = _load(row["web_json"])
     synthetic = _load(row["synthetic_json"])
+    video = _load(row["video_json"])
     return ScanItem(
         id=row["id"],
         scan_id=row["scan_id"],
@@ -469,7 +654,10 @@ def _item(row: sqlite3.Row, faces: tuple[FaceHit, ...]) -> ScanItem:
         web=None if web is None else web_from_json(web),
         synthetic=None if synthetic is None else synthetic_from_json(synthetic),
         evidence_kept=bool(row["evidence_kept"]),
-        verdict=None if row["verdict"] is None else Verdict(row["verdict"]),
-        verdict_at=row["verdict_at"],
+        verdict=None if verdict is None else Verdict(verdict),
+        verdict_at=verdict_at,
         faces=faces,
+        media=MediaKind(row["media"]),
+        md5=row["md5"],
+        video=None if video is None else video_from_json(video),
     )

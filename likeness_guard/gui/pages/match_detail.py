@@ -1,24 +1,32 @@
 """The detail view of one match: larger image, where it is, every face, the best reference."""
 
 import json
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
+from likeness_guard.core import services
 from likeness_guard.core.domain.records import ScanItem, Verdict
 from likeness_guard.core.domain.synthetic import SyntheticReport, SyntheticStatus
-from likeness_guard.core.domain.words import describe_synthetic, similarity_words, verdict_words
+from likeness_guard.core.domain.words import (
+    describe_synthetic,
+    similarity_words,
+    timecode,
+    verdict_words,
+)
 from likeness_guard.core.storage.store import Store
 from likeness_guard.gui.previews import PreviewImages
 from likeness_guard.gui.style import heading_font, muted_color, ok_color, set_text_color
@@ -29,6 +37,8 @@ from likeness_guard.gui.widgets.match_card import (
     score_text,
     source_name,
 )
+from likeness_guard.gui.widgets.takedown_status import TakedownStatus
+from likeness_guard.gui.widgets.video_moments import VideoMoments, video_file_text
 
 DETAIL_PREVIEW_SIDE = 1400
 
@@ -48,6 +58,7 @@ class MatchDetail(QWidget):
     """Signals: `back_requested`, `verdict_changed(item_id, verdict or None)`."""
 
     back_requested = Signal()
+    step_requested = Signal(int)  # +1 next match, -1 previous
     verdict_changed = Signal(int, object)
 
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
@@ -58,12 +69,34 @@ class MatchDetail(QWidget):
 
         self.back_button = QPushButton("← Back to all matches")
         self.back_button.clicked.connect(self.back_requested)
+        self.previous_button = QPushButton("◀ Previous")
+        self.previous_button.setToolTip("The previous match (K or ←)")
+        self.previous_button.clicked.connect(lambda: self.step_requested.emit(-1))
+        self.next_button = QPushButton("Next ▶")
+        self.next_button.setToolTip("The next match (J or →)")
+        self.next_button.clicked.connect(lambda: self.step_requested.emit(1))
+        self._keys: list[QShortcut] = []
+        # Review by keyboard, as in photo managers: move, go back, mark and move on.
+        for keys, slot in (
+            (("Escape", "Alt+Left", "Backspace"), self.back_requested.emit),
+            (("J", "Right"), lambda: self.step_requested.emit(1)),
+            (("K", "Left"), lambda: self.step_requested.emit(-1)),
+            (("M",), lambda: self._mark_and_advance(Verdict.ME)),
+            (("N",), lambda: self._mark_and_advance(Verdict.NOT_ME)),
+        ):
+            for key in keys:
+                shortcut = QShortcut(QKeySequence(key), self)
+                shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                shortcut.activated.connect(slot)
+                self._keys.append(shortcut)
         self.title = QLabel()
         self.title.setFont(heading_font(self.font(), 1.3))
         self.title.setWordWrap(True)
         top = QHBoxLayout()
         top.addWidget(self.back_button)
         top.addWidget(self.title, 1)
+        top.addWidget(self.previous_button)
+        top.addWidget(self.next_button)
 
         self.preview = BlurredPreview(QSize(360, 300))
         self.reveal_button = QPushButton("Show image")
@@ -87,6 +120,7 @@ class MatchDetail(QWidget):
         self.where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.where.setAccessibleName("Where the image is")
         self.size_label = QLabel()
+        self.size_label.setWordWrap(True)
         self.faces = QLabel()
         self.faces.setWordWrap(True)
         self.reference = FaceThumbnail(80)
@@ -99,18 +133,34 @@ class MatchDetail(QWidget):
         self.synthetic.setWordWrap(True)
         self.synthetic.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.synthetic.setAccessibleName("Signs of AI")
+        self.raw_button = QPushButton("Details")
+        self.raw_button.setCheckable(True)
+        self.raw_button.setToolTip("Show the raw data the file holds, as it was read")
+        self.raw = QPlainTextEdit()
+        self.raw.setReadOnly(True)
+        self.raw.setAccessibleName("Raw data of the signs of AI")
+        self.raw.setVisible(False)
+        self.raw_button.toggled.connect(self.raw.setVisible)
+        synthetic_box = QVBoxLayout()
+        synthetic_box.addWidget(self.synthetic)
+        synthetic_box.addWidget(self.raw_button, 0, Qt.AlignmentFlag.AlignLeft)
+        synthetic_box.addWidget(self.raw)
         self.verdict = QLabel()
         set_text_color(self.verdict, ok_color(self.palette()))
         self.message = QLabel()
         self.message.setWordWrap(True)
 
-        form = QFormLayout()
+        form = self._form = QFormLayout()
         form.addRow("How similar:", self.score)
         form.addRow("Where:", self.where)
         form.addRow("File:", self.size_label)
         form.addRow("Faces found:", self.faces)
         form.addRow("Your photo:", reference_row)
-        form.addRow("Signs of AI:", self.synthetic)
+        form.addRow("Signs of AI:", synthetic_box)
+        self.video = VideoMoments(store.evidence)
+        form.addRow("In the video:", self.video)
+        self.takedown = TakedownStatus(store)
+        form.addRow("Removal:", self.takedown)
 
         self.me_button = QPushButton("This is &me")
         self.me_button.clicked.connect(self._mark_me)
@@ -121,7 +171,10 @@ class MatchDetail(QWidget):
         self.copy_button = QPushButton("Co&py path")
         self.copy_button.clicked.connect(self.copy_path)
         actions = QVBoxLayout()
-        for pair in ((self.me_button, self.not_me_button), (self.open_button, self.copy_button)):
+        for pair in (
+            (self.me_button, self.not_me_button),
+            (self.open_button, self.copy_button, self.takedown.report_button),
+        ):
             row = QHBoxLayout()
             for button in pair:
                 row.addWidget(button)
@@ -152,6 +205,7 @@ class MatchDetail(QWidget):
     def show_item(self, item: ScanItem, threshold: float) -> None:
         self.item = item
         self.threshold = threshold
+        self.preview.clear()  # never the last match's picture under this one's name
         self.set_revealed(False)
         self.message.clear()
         self.title.setText(source_name(item))
@@ -165,6 +219,10 @@ class MatchDetail(QWidget):
         size = item.file.size if item.file else None
         dimensions = f"{item.width} \u00d7 {item.height} pixels" if item.width else "size unknown"
         self.size_label.setText(f"{item.format or 'image'}, {dimensions}, {_size_text(size)}")
+        if item.is_video:
+            self.size_label.setText(video_file_text(item, _size_text(size)))
+        self.video.set_item(item)
+        self._form.setRowVisible(self.video, item.is_video)
         best = item.best_face
         self.faces.setText(faces_summary(item, threshold))
         reference = self.store.reference(item.best_reference_id) if item.best_reference_id else None
@@ -176,11 +234,31 @@ class MatchDetail(QWidget):
             self.reference.set_placeholder("removed")
             self.reference_name.setText("That photo of you was removed since the scan.")
         self.synthetic.setText(synthetic_details(item.synthetic))
-        self.preview.set_boxes([(f.bbox, f is best) for f in item.faces if f.frame == 0])
+        self.raw.setPlainText(raw_evidence(item.synthetic))
+        self.raw_button.setChecked(False)
+        self.raw_button.setVisible(bool(item.synthetic and item.synthetic.indicators))
+        self.takedown.set_item(item)
+        self._form.setRowVisible(self.takedown, item.web is not None)
+        self.takedown.report_button.setVisible(item.web is not None)
+        self.preview.set_boxes([(f.bbox, f is best) for f in item.shown_faces])
         self._show_verdict(item.verdict)
         is_file = item.file is not None
         self.open_button.setVisible(is_file)
         self.copy_button.setText("Co&py path" if is_file else "Co&py address")
+
+    def clear(self) -> None:
+        """Show nothing of the last item: its data may have been deleted."""
+        self.item = None
+        self.preview.clear()
+        self.set_revealed(False)
+        for label in (self.title, self.score, self.where, self.size_label, self.faces):
+            label.clear()
+        for label in (self.reference_name, self.synthetic, self.verdict, self.message):
+            label.clear()
+        self.raw.clear()
+        self.raw_button.setChecked(False)
+        self.reference.set_png(None)
+        self.takedown.clear()
 
     def set_images(self, images: PreviewImages) -> None:
         self.preview.set_images(images)
@@ -195,15 +273,24 @@ class MatchDetail(QWidget):
         self.not_me_button.setText("&Not me ✓" if verdict == Verdict.NOT_ME else "&Not me")
 
     def set_verdict(self, verdict: Verdict | None) -> None:
-        """Store the user's answer (pressing the chosen one again clears it)."""
-        if self.item is None:
+        """Store the user's answer for the image's bytes, as `review` does (pressing the
+        chosen one again clears it)."""
+        if self.item is None or self.item.sha256 is None:
             return
         if self.item.verdict == verdict:
             verdict = None
-        self.store.set_verdict(self.item.id, verdict)
-        self.item = replace(self.item, verdict=verdict)
+        when = services.set_verdict(self.store, self.item.sha256, verdict)
+        self.item = replace(self.item, verdict=verdict, verdict_at=when)
         self._show_verdict(verdict)
         self.verdict_changed.emit(self.item.id, verdict)
+
+    def _mark_and_advance(self, verdict: Verdict) -> None:
+        """M / N: give the answer (never clearing it) and go on to the next match."""
+        if self.item is None:
+            return
+        if self.item.verdict is not verdict:
+            self.set_verdict(verdict)
+        self.step_requested.emit(1)
 
     def _mark_me(self) -> None:
         self.set_verdict(Verdict.ME)
@@ -234,6 +321,9 @@ def faces_summary(item: ScanItem, threshold: float) -> str:
     matched = [f for f in faces if f.match]
     others = [f for f in faces if not f.match]
     lines = [f"{len(faces)} face{'s' if len(faces) != 1 else ''} in the image (outlined)."]
+    if item.is_video and item.video is not None:
+        when = timecode(item.video.best_frame_s)
+        lines[0] = f"{len(faces)} face{'s' if len(faces) != 1 else ''} in the frame shown ({when})."
     for face in matched:
         words = similarity_words(face.similarity, threshold)
         lines.append(f"Looks like you: {words} ({face.similarity:.2f}), outlined in colour.")
@@ -246,15 +336,41 @@ def faces_summary(item: ScanItem, threshold: float) -> str:
 
 
 def synthetic_details(synthetic: SyntheticReport | None) -> str:
-    """Every indicator with its evidence, or the caveat when no marker was found."""
+    """Every indicator with its evidence in readable lines, or the caveat when none."""
     words = describe_synthetic(synthetic)
     if synthetic is None or synthetic.status is SyntheticStatus.NO_MARKER_FOUND:
         return words.explanation
     lines = [words.badge]
     for indicator in synthetic.indicators:
         lines.append(f"• {indicator.summary} ({indicator.strength})")
-        evidence = indicator.evidence
-        if evidence:
-            text = json.dumps(evidence, ensure_ascii=False)
-            lines.append(f"   evidence: {text[:400]}{'…' if len(text) > 400 else ''}")
+        lines += [f"   {name}: {value}" for name, value in readable_evidence(indicator.evidence)]
     return "\n".join(lines)
+
+
+def readable_evidence(evidence: Mapping[str, object], limit: int = 160) -> list[tuple[str, str]]:
+    """Evidence as "name: value" pairs a person can read: names in words, long values cut,
+    lists joined, nested groups counted (the raw data is behind "Details")."""
+    pairs = []
+    for key, value in evidence.items():
+        name = str(key).replace("_", " ")
+        if isinstance(value, Mapping):
+            text = f"{len(value)} entries (see Details)"
+        elif isinstance(value, list | tuple):
+            text = ", ".join(str(v) for v in value if not isinstance(v, Mapping | list))
+            text = text or f"{len(value)} entries (see Details)"
+        else:
+            text = str(value)
+        text = " ".join(text.split())
+        pairs.append((name, text if len(text) <= limit else text[: limit - 1] + "…"))
+    return pairs
+
+
+def raw_evidence(synthetic: SyntheticReport | None) -> str:
+    """All indicators' raw evidence, as JSON, for the Details view."""
+    if synthetic is None:
+        return ""
+    return json.dumps(
+        [{"kind": i.kind, "evidence": i.evidence} for i in synthetic.indicators],
+        ensure_ascii=False,
+        indent=2,
+    )

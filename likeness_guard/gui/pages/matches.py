@@ -17,13 +17,14 @@ from PySide6.QtWidgets import (
 )
 
 from likeness_guard.core import services
-from likeness_guard.core.domain.records import ScanItem, ScanStatus, Verdict
-from likeness_guard.core.domain.words import SCAN_STATUS_WORDS, counted
+from likeness_guard.core.domain.records import ScanItem, ScanOutcome, Verdict
+from likeness_guard.core.domain.words import OUTCOME_WORDS, counted, inputs_words
 from likeness_guard.gui.pages.match_detail import DETAIL_PREVIEW_SIDE, MatchDetail
 from likeness_guard.gui.previews import PreviewImages, PreviewService, request_for
 from likeness_guard.gui.report_dialog import ReportDialog, ReportRequest
 from likeness_guard.gui.session import AppSession
 from likeness_guard.gui.style import heading_font, muted_color, set_text_color
+from likeness_guard.gui.takedown_dialog import TakedownDialog
 from likeness_guard.gui.widgets.match_card import CARD_PREVIEW_SIDE, MatchCard
 from likeness_guard.gui.workers import BackgroundTask, ReportWorker
 
@@ -33,14 +34,23 @@ ALL_SCANS = -1
 
 
 def scan_label(summary: services.ScanSummary) -> str:
-    """How a scan is named in the chooser: when, how much, and how it ended."""
+    """How a scan is named in the chooser: what was scanned, how much, how it ended, when."""
     scan, counts = summary.scan, summary.counts
     started = scan.started_at.replace("T", " ").rstrip("Z")[:16]
-    status = "" if scan.status is ScanStatus.FINISHED else f", {SCAN_STATUS_WORDS[scan.status]}"
+    outcome = summary.outcome
+    status = "" if outcome is ScanOutcome.FINISHED else f", {OUTCOME_WORDS[outcome]}"
     return (
-        f"{started} UTC — {counted(counts.items, 'file')}, "
-        f"{counted(counts.matches, 'match', 'matches')}{status}"
+        f"{inputs_words(scan.inputs)} — {counted(counts.items, 'image')}, "
+        f"{counted(counts.matches, 'match', 'matches')}{status} ({started} UTC)"
     )
+
+
+def _with_results(summaries: list[services.ScanSummary]) -> int | None:
+    """The newest scan that found something: where Matches opens, never an empty one."""
+    for summary in summaries:
+        if summary.counts.matches:
+            return summary.scan.id
+    return summaries[0].scan.id if summaries else None
 
 
 class MatchesPage(QWidget):
@@ -79,6 +89,11 @@ class MatchesPage(QWidget):
         self.export_button = QPushButton("&Export evidence report…")
         self.export_button.setAccessibleName("Export evidence report")
         self.export_button.clicked.connect(self._export)
+        self.takedown_button = QPushButton("Take &down…")
+        self.takedown_button.setToolTip(
+            "Check whether the images are still online and write takedown notices"
+        )
+        self.takedown_button.clicked.connect(self.open_takedown)
 
         top = QHBoxLayout()
         top.addWidget(title)
@@ -86,6 +101,7 @@ class MatchesPage(QWidget):
         top.addWidget(scan_label)
         top.addWidget(self.scan_box)
         top.addWidget(self.export_button)
+        top.addWidget(self.takedown_button)
         filters = QHBoxLayout()
         filters.addWidget(self.flagged_only)
         filters.addWidget(self.hide_rejected)
@@ -121,6 +137,7 @@ class MatchesPage(QWidget):
         list_layout.addWidget(self.scroll_area, 1)
         self.detail = MatchDetail(session.store)
         self.detail.back_requested.connect(self.show_list)
+        self.detail.step_requested.connect(self.step)
         self.detail.verdict_changed.connect(self._on_verdict_changed)
         self.stack = QStackedWidget()
         self.stack.addWidget(list_page)
@@ -149,7 +166,8 @@ class MatchesPage(QWidget):
             self.scan_box.addItem("All scans", ALL_SCANS)
         self.scan_box.setEnabled(bool(scans))
         if scan_id is None:
-            scan_id = scans[0].id if scans else ALL_SCANS
+            newest = _with_results(summaries)
+            scan_id = newest if newest is not None else ALL_SCANS
         index = self.scan_box.findData(scan_id)
         if index >= 0:
             self.scan_box.setCurrentIndex(index)
@@ -171,6 +189,11 @@ class MatchesPage(QWidget):
         scan = None if self._scan_id == ALL_SCANS else self._scan_id
         for item in self.session.store.matches(scan):
             self._add_card(item)
+        shown = self.detail.item
+        if shown is not None and self.session.store.item(shown.id) is None:
+            self.show_list()  # its data was deleted: nothing of it may stay on screen
+            self.detail.clear()
+        self.message.clear()
         self._apply_filters()
 
     # ---- live results ------------------------------------------------------------------
@@ -191,10 +214,14 @@ class MatchesPage(QWidget):
 
     @Slot(int)
     def scan_ended(self, scan_id: int) -> None:
-        """Refresh the chooser's counts, keeping the list (and what is revealed) as it is."""
+        """Refresh the chooser's counts, keeping the list (and what is revealed) as it is;
+        a scan that found nothing gives the page back to the last one that did."""
+        summary = services.scan_summary(self.session.store, scan_id)
+        if not summary.counts.matches and self._scan_id == scan_id:
+            self.reload()  # nothing found (or it failed): back to the last scan with results
+            return
         current = self.scan_box.findData(scan_id)
         if current >= 0:
-            summary = services.scan_summary(self.session.store, scan_id)
             self.scan_box.setItemText(current, scan_label(summary))
         self._apply_filters()
 
@@ -233,6 +260,26 @@ class MatchesPage(QWidget):
 
     # ---- filters -----------------------------------------------------------------------
 
+    @Slot(int)
+    def step(self, offset: int) -> None:
+        """Open the next (+1) or previous (-1) match shown in the list, in list order."""
+        cards = self.visible_cards()
+        shown = self.detail.item
+        ids = [card.item.id for card in cards]
+        if shown is None or not ids:
+            return
+        if shown.id not in ids:  # hidden by a filter since: go on from the start
+            target = ids[0]
+        else:
+            index = ids.index(shown.id) + offset
+            if not 0 <= index < len(ids):
+                self.detail.message.setText(
+                    "That was the last match." if offset > 0 else "This is the first match."
+                )
+                return
+            target = ids[index]
+        self.show_detail(target)
+
     def visible_cards(self) -> list[MatchCard]:
         return [card for card in self.cards if not card.isHidden()]
 
@@ -252,6 +299,24 @@ class MatchesPage(QWidget):
             card.setVisible(visible)
             shown += int(visible)
         self._update_empty_state(shown, flagged, rejected)
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        """Export and Take down need one scan with matches; a disabled button says why."""
+        if self._scan_id == ALL_SCANS:
+            reason = "Choose one scan above first."
+        elif not self.cards:
+            reason = "This scan found no image of you, so there is nothing to export."
+        else:
+            reason = ""
+        for button, tip in (
+            (self.export_button, "Write a PDF report of this scan's matches"),
+            (self.takedown_button, "Check whether the images are still online; write notices"),
+        ):
+            button.setEnabled(
+                not reason and (button is not self.export_button or self._report_task is None)
+            )
+            button.setToolTip(reason or tip)
 
     def _update_empty_state(self, shown: int, flagged: int, rejected: int) -> None:
         has_scans = self.scan_box.count() > 0
@@ -316,10 +381,24 @@ class MatchesPage(QWidget):
 
     @Slot(int, object)
     def _on_verdict_changed(self, item_id: int, verdict: object) -> None:
+        # A verdict belongs to the bytes: every copy of the same image shows it.
+        same = {card.item.sha256 for card in self.cards if card.item.id == item_id} - {None}
         for card in self.cards:
-            if card.item.id == item_id:
+            if card.item.id == item_id or card.item.sha256 in same:
                 card.set_verdict(verdict if isinstance(verdict, Verdict) else None)
         self._apply_filters()
+
+    # ---- takedown -----------------------------------------------------------------------
+
+    def open_takedown(self) -> TakedownDialog | None:
+        """Open the takedown dialog for the chosen scan; returns it (tests drive it)."""
+        if self._scan_id == ALL_SCANS:
+            self.message.setText("Choose one scan above to take its images down.")
+            return None
+        dialog = TakedownDialog(self.session, self._scan_id, self)
+        dialog.recheck_done.connect(self.detail.takedown.refresh)
+        dialog.open()
+        return dialog
 
     # ---- evidence report ---------------------------------------------------------------
 
@@ -368,11 +447,11 @@ class MatchesPage(QWidget):
         self._end_report()
 
     def _end_report(self) -> None:
-        self.export_button.setEnabled(True)
         if self._report_task is not None:
             self._report_task.wait()
             self._report_task.deleteLater()
             self._report_task = None
+        self._update_actions()
 
     def shutdown(self) -> None:
         if self._report_task is not None:

@@ -138,6 +138,7 @@ class PhotosPage(QWidget):
         session.engine_ready.connect(self._start_next)
         session.engine_failed.connect(self._on_engine_failed)
         session.data_changed.connect(self.reload)
+        session.data_changed.connect(self._forget_old_message)
         self.reload()
 
     # ---- profiles ----------------------------------------------------------------------
@@ -377,6 +378,12 @@ class PhotosPage(QWidget):
 
     def _update_empty_state(self) -> None:
         self.empty_label.setVisible(not any(r.state != "removed" for r in self.rows()))
+
+    @Slot()
+    def _forget_old_message(self) -> None:
+        # After a deletion elsewhere an old message may name deleted photos; this page's own
+        # "was deleted" message is said after the reload and stays.
+        self.status.clear()
 
     def _say(self, text: str, *, error: bool = False) -> None:
         self.status.setText(text)

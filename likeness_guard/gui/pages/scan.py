@@ -18,13 +18,15 @@ from PySide6.QtWidgets import (
 )
 
 from likeness_guard.core import services
-from likeness_guard.core.domain.records import ScanItem
-from likeness_guard.core.domain.words import counted
+from likeness_guard.core.domain.records import ScanItem, ScanOutcome
+from likeness_guard.core.domain.words import outcome_sentence
 from likeness_guard.core.pipeline.scan import ScanOptions, ScanProgress
 from likeness_guard.gui.session import AppSession
 from likeness_guard.gui.style import error_color, heading_font, muted_color, set_text_color
 from likeness_guard.gui.widgets.drop_zone import DropZone
 from likeness_guard.gui.workers import BackgroundTask, ScanWorker
+
+IDLE_HINT = "Drop something above to begin."
 
 
 def web_addresses(text: str) -> list[str]:
@@ -120,9 +122,10 @@ class ScanPage(QWidget):
 
         self.progress_bar = QProgressBar()
         self.progress_bar.setAccessibleName("Scan progress")
-        self.progress_bar.setFormat("%v of %m files")
+        self.progress_bar.setFormat("%v of %m checked")
         self.progress_bar.setRange(0, 1)
         self.progress_bar.setValue(0)
+        self.progress_bar.setTextVisible(False)  # no "0 of 1" before anything was given
         self.stat_labels: dict[str, QLabel] = {}
         stats = QGridLayout()
         for column, (key, caption) in enumerate(
@@ -145,7 +148,7 @@ class ScanPage(QWidget):
             self.stat_labels[key] = value
         self.current_label = QLabel()
         set_text_color(self.current_label, muted_color(self.palette()))
-        self.status = QLabel("Drop something above to begin.")
+        self.status = QLabel(IDLE_HINT)
         self.status.setWordWrap(True)
         self.status.setAccessibleName("Scan status")
         self.matches_button = QPushButton("See &matches")
@@ -180,6 +183,7 @@ class ScanPage(QWidget):
         session.engine_ready.connect(self._on_engine_ready)
         session.engine_failed.connect(self._on_engine_failed)
         session.data_changed.connect(self.refresh_profile)
+        session.data_changed.connect(self._forget_deleted_result)
         self.refresh_profile()
 
     # ---- state -------------------------------------------------------------------------
@@ -204,6 +208,27 @@ class ScanPage(QWidget):
             )
             self.photos_button.setVisible(True)
 
+    @Slot()
+    def _forget_deleted_result(self) -> None:
+        """The last result names files and counts; once its scan is deleted, it goes too."""
+        if self.task is not None or self._scan_id is None:
+            return
+        if self.session.store.scan(self._scan_id) is not None:
+            return
+        self._scan_id = None
+        self._last_progress = None
+        self.errors_list.clear()
+        self.errors_title.setVisible(False)
+        self.errors_list.setVisible(False)
+        self.matches_button.setVisible(False)
+        for label in self.stat_labels.values():
+            label.setText("\u2013")
+        self.progress_bar.setRange(0, 1)
+        self.progress_bar.setValue(0)
+        self.progress_bar.setTextVisible(False)
+        self.current_label.clear()
+        self._say(IDLE_HINT)
+
     # ---- starting ----------------------------------------------------------------------
 
     def choose_folder(self) -> None:
@@ -214,7 +239,9 @@ class ScanPage(QWidget):
             self.start_scan([folder])
 
     def choose_files(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, "Choose images to check", str(Path.home()))
+        files, _ = QFileDialog.getOpenFileNames(
+            self, "Choose images or videos to check", str(Path.home())
+        )
         if files:
             self.start_scan(files)
 
@@ -290,6 +317,7 @@ class ScanPage(QWidget):
         for label in self.stat_labels.values():
             label.setText("\u2013")
         self.progress_bar.setRange(0, 0)  # busy until the files are counted
+        self.progress_bar.setTextVisible(True)
         self.current_label.setText("")
         shown = ", ".join(Path(i).name or i for i in engine_inputs[:3])
         more = f" and {len(engine_inputs) - 3} more" if len(engine_inputs) > 3 else ""
@@ -369,27 +397,14 @@ class ScanPage(QWidget):
             return
         assert isinstance(scan_id, int)
         self._scan_id = scan_id
-        counts = services.scan_summary(self.session.store, scan_id).counts
-        checked = counts.items
+        summary = services.scan_summary(self.session.store, scan_id)
+        counts = summary.counts
         matches = counts.matches
-        found = f"{counted(matches, 'image')} that may show you"
-        if self._cancelling:
-            self._say(
-                f"Stopped. {counted(checked, 'file')} checked before that "
-                f"{'is' if checked == 1 else 'are'} kept, with {found}."
-            )
-        elif checked == 0:
-            self._say("There were no images in what you gave. Try another folder.")
-        elif matches:
-            self._say(
-                f"Done: {counted(checked, 'file')} checked, {found}. "
-                "They are blurred until you choose."
-            )
-        else:
-            self._say(
-                f"Done: {counted(checked, 'file')} checked. None of them looks like you. You "
-                "can drop another folder or web address."
-            )
+        outcome = summary.outcome
+        sentence = outcome_sentence(outcome, counts, self.session.store.first_error(scan_id))
+        self._say(sentence, error=outcome is ScanOutcome.FAILED)
+        if counts.items == counts.errors:  # nothing was read: a speed would be meaningless
+            self.stat_labels["speed"].setText("—")
         self.matches_button.setVisible(matches > 0)
         self.stat_labels["left"].setText("stopped" if self._cancelling else "done")
         if self._last_progress is None:

@@ -1,6 +1,7 @@
 """The first-run screen: what the app does, and that nothing leaves the computer."""
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from likeness_guard import APP_NAME
@@ -62,3 +63,10 @@ class WelcomePage(QWidget):
         button_row.addStretch()
         layout.addLayout(button_row)
         layout.addStretch(3)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # The one action of this page answers Enter wherever the focus is on it.
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.start_requested.emit()
+        else:
+            super().keyPressEvent(event)

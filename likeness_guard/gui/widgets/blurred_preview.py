@@ -30,6 +30,14 @@ class BlurredPreview(QWidget):
             self._message = images.error
         self.update()
 
+    def clear(self) -> None:
+        """Forget the pixels (after the data behind them was deleted)."""
+        self._images = None
+        self._boxes = []
+        self._revealed = False
+        self._message = "Preparing a blurred preview…"
+        self.update()
+
     def set_boxes(self, boxes: list[tuple[tuple[float, float, float, float], bool]]) -> None:
         """Faces to outline: (x1, y1, x2, y2) in original pixels, and whether it matched."""
         self._boxes = boxes

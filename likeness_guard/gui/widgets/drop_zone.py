@@ -2,6 +2,7 @@
 
 from PySide6.QtCore import QMimeData, QRectF, Qt, QUrl, Signal
 from PySide6.QtGui import (
+    QColor,
     QDragEnterEvent,
     QDragMoveEvent,
     QDropEvent,
@@ -14,7 +15,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from likeness_guard.gui.style import heading_font
+from likeness_guard.gui.style import heading_font, visible_against
 
 
 def dropped_inputs(mime: QMimeData, *, accept_web: bool) -> list[str]:
@@ -32,6 +33,22 @@ def dropped_inputs(mime: QMimeData, *, accept_web: bool) -> list[str]:
             if candidate.scheme() in ("http", "https") and candidate.host():
                 found.append(candidate.toString())
     return found
+
+
+def _accept_as_copy(event: QDropEvent) -> None:
+    """Accept as a copy: a file manager told "move" would delete the user's original."""
+    event.setDropAction(Qt.DropAction.CopyAction)
+    event.accept()
+
+
+def border_color(palette: QPalette, *, active: bool) -> QColor:
+    """The drop area's border: the theme's colour, darkened or lightened to 3:1 at least."""
+    role = QPalette.ColorRole.Highlight if active else QPalette.ColorRole.Mid
+    return visible_against(
+        palette.color(role),
+        palette.color(QPalette.ColorRole.Base),
+        palette.color(QPalette.ColorRole.WindowText),
+    )
 
 
 class DropZone(QWidget):
@@ -74,7 +91,7 @@ class DropZone(QWidget):
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if self._accepts(event.mimeData()):
-            event.acceptProposedAction()
+            _accept_as_copy(event)
             self._hovering = True
             self.update()
         else:
@@ -82,7 +99,7 @@ class DropZone(QWidget):
 
     def dragMoveEvent(self, event: QDragMoveEvent) -> None:
         if self._accepts(event.mimeData()):
-            event.acceptProposedAction()
+            _accept_as_copy(event)
         else:
             event.ignore()
 
@@ -97,7 +114,7 @@ class DropZone(QWidget):
         if not inputs:
             event.ignore()
             return
-        event.acceptProposedAction()
+        _accept_as_copy(event)
         self.dropped.emit(inputs)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
@@ -117,8 +134,8 @@ class DropZone(QWidget):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         palette = self.palette()
         active = self._hovering or self.hasFocus()
-        border = palette.color(QPalette.ColorRole.Highlight if active else QPalette.ColorRole.Mid)
         fill = palette.color(QPalette.ColorRole.Base)
+        border = border_color(palette, active=active)
         if self._hovering:
             fill = palette.color(QPalette.ColorRole.Highlight)
             fill.setAlpha(40)

@@ -16,12 +16,18 @@ from PySide6.QtWidgets import (
 )
 
 from likeness_guard.core.domain.records import ScanItem, Verdict
-from likeness_guard.core.domain.words import similarity_words, verdict_words
+from likeness_guard.core.domain.words import (
+    segments_summary,
+    similarity_words,
+    timecode,
+    verdict_words,
+)
 from likeness_guard.gui.previews import PreviewImages
 from likeness_guard.gui.style import heading_font, muted_color, ok_color, set_text_color
 from likeness_guard.gui.widgets.blurred_preview import BlurredPreview, sync_reveal_button
 from likeness_guard.gui.widgets.face_thumbnail import FaceThumbnail
 from likeness_guard.gui.widgets.synthetic_badge import SyntheticBadge
+from likeness_guard.gui.widgets.timeline_strip import TimelineStrip
 
 CARD_PREVIEW_SIDE = 360  # decoded pixels; enough for the card on a 2x screen
 
@@ -54,7 +60,7 @@ class MatchCard(QFrame):
         self.preview = BlurredPreview(QSize(200, 150))
         self.preview.setFixedSize(QSize(200, 150))
         best = item.best_face
-        self.preview.set_boxes([(best.bbox, True)] if best and best.frame == 0 else [])
+        self.preview.set_boxes([(best.bbox, True)] if best and best in item.shown_faces else [])
         self.face = FaceThumbnail(96)
         self.face.set_placeholder("face")
         self.face.setToolTip("The matched face, shown clearly")
@@ -85,6 +91,16 @@ class MatchCard(QFrame):
         info.addWidget(self.title)
         info.addWidget(where)
         info.addWidget(self.score)
+        self.timeline: TimelineStrip | None = None
+        if item.is_video and item.video is not None:
+            # A video: where in it the face was found, as a strip and in words.
+            self.timeline = TimelineStrip()
+            self.timeline.set_video(item.video)
+            self.moments = QLabel(f"Video, {timecode(item.video.duration_s)}: ")
+            self.moments.setText(self.moments.text() + segments_summary(item.video))
+            self.moments.setWordWrap(True)
+            info.addWidget(self.timeline)
+            info.addWidget(self.moments)
         info.addWidget(self.badge)
         info.addWidget(self.verdict)
         info.addStretch()
@@ -103,7 +119,7 @@ class MatchCard(QFrame):
     def set_images(self, images: PreviewImages) -> None:
         self.preview.set_images(images)
         if images.face_crops and self.item.best_face is not None:
-            faces = [f for f in self.item.faces if f.frame == 0]
+            faces = list(self.item.shown_faces)
             best = self.item.best_face
             index = faces.index(best) if best in faces else 0
             if index < len(images.face_crops):

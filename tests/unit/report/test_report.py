@@ -17,14 +17,15 @@ from pypdf import PdfReader
 from likeness_guard.cli import add_global_options, report_cmd
 from likeness_guard.core.domain.errors import UserFacingError
 from likeness_guard.core.domain.records import ScanItem, Verdict
-from likeness_guard.core.imaging.decode import decode_image
+from likeness_guard.core.imaging.decode import decode_stored
+from likeness_guard.core.imaging.pdq import platform_pdq
 from likeness_guard.core.report import (
     build_report,
     manifest_path_for,
     page_size_for_locale,
     verify_report,
 )
-from likeness_guard.core.report.pdq import pdq_hash
+from likeness_guard.core.report.verify import Status
 from likeness_guard.core.storage.store import Store
 from tests.unit.report.conftest import ARABIC, CJK, CYRILLIC, GREEK, PSEUDONYM
 
@@ -74,8 +75,11 @@ def test_text_has_every_matchs_source_hashes_score_and_threshold(
         assert item.sha256 is not None
         data = store.evidence.get(item.sha256)
         assert data is not None
-        pdq = pdq_hash(decode_image(data).frames[0]).hex
-        assert squeeze(item.source) in text
+        pdq = platform_pdq(*decode_stored(data)).stored.hex
+        # Shown relative to the scanned folder, never as an absolute path.
+        shown = item.source.split("report0/", 1)[1]
+        assert squeeze(shown) in text
+        assert squeeze(item.source) not in text
         assert item.sha256 in text
         assert pdq in text
         assert f"Similarity{item.best_similarity:.4f}" in text
@@ -125,46 +129,62 @@ def test_names_and_paths_in_other_scripts_survive_extraction(report: Path) -> No
     )
 
 
+def statuses(result: Any, prefix: str) -> set[Status]:
+    return {f.status for f in result.findings if f.subject.startswith(prefix)}
+
+
 def test_manifest_verifies_then_catches_a_changed_evidence_byte_and_pdf(
     report_store: StoreAndScan, report: Path
 ) -> None:
     store, _ = report_store
     manifest = json.loads(manifest_path_for(report).read_text())
-    assert manifest["pdf"]["sha256"] == verify_report(report, store).pdf_actual
+    assert manifest["pdf"]["sha256"] == verify_report(report, store.evidence).pdf_sha256
     assert len(manifest["items"]) == 2
     assert all(len(item["pdq"]["hash"]) == 64 for item in manifest["items"])
-    assert verify_report(report, store).ok
+    assert verify_report(report, store.evidence).ok
 
     sha = manifest["items"][0]["sha256"]
     evidence = store.evidence.path_for(sha)
     original = evidence.read_bytes()
     evidence.write_bytes(original[:1000] + bytes([original[1000] ^ 1]) + original[1001:])
-    result = verify_report(report, store)
+    result = verify_report(report, store.evidence)
     assert not result.ok
-    assert result.pdf_ok
-    assert {check.status for check in result.items} == {"changed"}  # both copies share it
+    assert statuses(result, "signature") == {Status.OK}
+    assert statuses(result, "image") == {Status.CHANGED}  # both copies share the bytes
 
     evidence.write_bytes(original)
-    assert verify_report(report, store).ok
+    assert verify_report(report, store.evidence).ok
     with report.open("ab") as pdf:
         pdf.write(b"\n% appended\n")
-    result = verify_report(report, store)
-    assert not result.pdf_ok
-    assert all(check.ok for check in result.items)
+    result = verify_report(report, store.evidence)
+    assert statuses(result, "manifest field pdf.sha256") == {Status.CHANGED}
+    assert statuses(result, "image") == {Status.OK}
+    # Without the kept evidence the images cannot be checked: that is not "ok" either.
+    result = verify_report(manifest_path_for(report).with_name("report.pdf"))
+    assert statuses(result, "image") == {Status.MISSING}
 
 
 def test_only_confirmed_and_rejected_matches(report_store: StoreAndScan, tmp_path: Path) -> None:
     store, scan_id = report_store
     first, second = store.matches(scan_id)
+    assert first.sha256 == second.sha256  # the same photo in two folders
     with pytest.raises(UserFacingError, match="no confirmed matches"):
         build_report(store, scan_id, tmp_path / "none.pdf", only_confirmed=True)
+    build_report(store, scan_id, tmp_path / "all.pdf")
+    unreviewed = squeeze(pdf_text(tmp_path / "all.pdf"))
+    assert unreviewed.count(squeeze("Unreviewed: the person has not yet confirmed")) == 2
+    # A verdict belongs to the bytes: confirming one copy confirms both.
     store.set_verdict(first.id, Verdict.ME)
-    store.set_verdict(second.id, Verdict.NOT_ME)
-    result = build_report(store, scan_id, tmp_path / "mine.pdf")
-    assert result.item_count == 1
+    result = build_report(store, scan_id, tmp_path / "mine.pdf", only_confirmed=True)
+    assert result.item_count == 2
     text = pdf_text(tmp_path / "mine.pdf")
-    assert "This is me" in text
-    assert squeeze(second.source) not in squeeze(text)
+    when = store.matches(scan_id)[0].verdict_at
+    assert when is not None
+    assert squeeze(f"“This is me” on {when}") in squeeze(text)
+    assert "Unreviewed" not in text
+    store.set_verdict(second.id, Verdict.NOT_ME)
+    with pytest.raises(UserFacingError, match="no matches"):
+        build_report(store, scan_id, tmp_path / "none.pdf")
     assert not (tmp_path / "none.pdf").exists()
 
 
@@ -175,13 +195,21 @@ def test_200_matches_stay_within_memory(report_store: StoreAndScan, tmp_path: Pa
         store.add_item(
             dataclasses.replace(template, id=0, seq=1000 + seq, source=f"/copies/{seq}.jpg")
         )
+    # The signing libraries are loaded once per process (about 35 MB): not per match.
+    import pyhanko.sign.signers  # noqa: F401
+
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     result = build_report(store, scan_id, tmp_path / "big.pdf")
     growth_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
     print(f"200+ matches: {result.page_count} pages, peak RSS growth {growth_mb:.0f} MB")
     assert result.item_count == 202
     assert growth_mb < 400
-    assert verify_report(tmp_path / "big.pdf", store).ok
+    # Every page says which section it belongs to: a page that continues one names it.
+    headings = ("Evidence report", "Summary of matches", "Match ", "Method and limits")
+    pages = [page.extract_text() for page in PdfReader(tmp_path / "big.pdf").pages]
+    assert all(any(h in text for h in (*headings, "Appendix", "(continued)")) for text in pages)
+    assert sum("Summary of matches (continued)" in text for text in pages) >= 5
+    assert verify_report(tmp_path / "big.pdf", store.evidence).ok
 
 
 def test_page_size_follows_the_locale() -> None:
@@ -218,10 +246,13 @@ def test_cli_report_and_verify(
     assert "Wrote" in captured.out
     assert cli(store.folder, "verify-report", str(out)) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert sum(line.startswith("ok") for line in lines) == 3  # the PDF and two items
+    # The signature, the manifest beside it, and two images from the kept evidence.
+    assert sum(line.startswith("ok") for line in lines) == 4
+    assert lines[-1].startswith("Everything matches")
     out.write_bytes(out.read_bytes() + b"%")
     assert cli(store.folder, "verify-report", str(out)) == 1
-    assert "CHANGED  PDF" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "CHANGED  manifest field pdf.sha256" in printed
     with pytest.raises(UserFacingError, match="no scan number 99"):
         cli(store.folder, "report", "--scan", "99", "--out", str(tmp_path / "x.pdf"))
 

@@ -12,7 +12,12 @@ JPEG_START = b"\xff\xd8\xff\xe0" + b"\x00" * 60
 
 
 def names(paths: list[str | Path], **kwargs: object) -> list[str]:
-    return [Path(i.source).name for i in iter_path_items(paths, **kwargs)]  # type: ignore[arg-type]
+    items = iter_path_items(paths, **kwargs)  # type: ignore[arg-type]
+    return [Path(i.source).name for i in items if i.skip is None]
+
+
+def skipped(paths: list[str | Path]) -> dict[str, str]:
+    return {Path(i.source).name: i.skip for i in iter_path_items(paths) if i.skip is not None}
 
 
 @pytest.fixture
@@ -35,6 +40,8 @@ def tree(tmp_path: Path) -> Path:
 def test_images_are_found_recursively_in_a_stable_order(tree: Path) -> None:
     assert names([tree]) == ["a.PNG", "b.jpg", "download", "c.webp"]
     assert count_path_items([tree]) == 4
+    # The link back up the tree is not followed, and it is said so (it was silent).
+    assert skipped([tree]) == {"up": "a link to a folder that is already being scanned"}
 
 
 def test_hidden_files_are_scanned_only_when_asked(tree: Path) -> None:

@@ -715,7 +715,8 @@ def test_cancel_during_a_retry_wait_ends_the_scan_at_once(
     timer.start()
     started = time.monotonic()
 
-    items = scan([url, other], replace(options, retries=1, max_retry_wait=30), cancel)
+    waits = replace(options, retries=1, max_retry_wait=30, max_retry_total=60)
+    items = scan([url, other], waits, cancel)
 
     timer.join()
     assert items == []

@@ -18,6 +18,50 @@ _ALSO_FORBIDDEN = (
 )
 
 
+# Cloud instance metadata services answer on these addresses with the machine's
+# credentials: never contacted, even with private addresses allowed, unless named one by one.
+METADATA_NETWORKS = (
+    ipaddress.IPv4Network("169.254.0.0/16"),  # link-local: AWS, GCP, Azure, Oracle, ECS...
+    ipaddress.IPv4Network("100.100.100.200/32"),  # Alibaba Cloud
+    ipaddress.IPv6Network("fd00:ec2::/64"),  # AWS over IPv6 (fd00:ec2::254)
+)
+
+
+def is_metadata_address(address: str) -> bool:
+    """True for a cloud metadata address, in any IPv4 or IPv6 spelling of it."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return True
+    if isinstance(ip, ipaddress.IPv6Address):
+        inner = _translated_ipv4(ip) or _tunnelled_ipv4(ip)
+        if inner is not None and is_metadata_address(str(inner)):
+            return True
+    return any(ip.version == net.version and ip in net for net in METADATA_NETWORKS)
+
+
+def same_address(address: str, named: tuple[str, ...]) -> bool:
+    """True when `address` is one of the addresses the user named (any spelling)."""
+    try:
+        ip = _plain(ipaddress.ip_address(address.split("%", 1)[0]))
+    except ValueError:
+        return False
+    for text in named:
+        try:
+            if _plain(ipaddress.ip_address(text.strip().strip("[]"))) == ip:
+                return True
+        except ValueError:
+            continue
+    return False
+
+
+def _plain(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> object:
+    """The IPv4 address an IPv4-mapped or NAT64 address stands for; else the address."""
+    if isinstance(ip, ipaddress.IPv6Address):
+        return _translated_ipv4(ip) or ip
+    return ip
+
+
 def is_web_address(text: str) -> bool:
     """True when `text` is meant as a web address (starts with http:// or https://)."""
     return text.strip().lower().startswith(_WEB_PREFIXES)

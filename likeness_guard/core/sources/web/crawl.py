@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 
 from likeness_guard.core.domain.cancel import CancelToken
 from likeness_guard.core.domain.errors import SourceError
-from likeness_guard.core.imaging.formats import sniff_format
+from likeness_guard.core.imaging.formats import sniff_format, sniff_video_format
 from likeness_guard.core.sources.base import HttpExchange, PageSnapshot, SourceItem, WebFetch
 from likeness_guard.core.sources.web import messages
 from likeness_guard.core.sources.web.addresses import is_web_address, without_fragment
@@ -13,6 +13,12 @@ from likeness_guard.core.sources.web.fetch import Cancelled, Fetched, Fetcher, F
 from likeness_guard.core.sources.web.html_text import looks_like_html
 from likeness_guard.core.sources.web.options import WebOptions
 from likeness_guard.core.sources.web.page_links import PageLinks, find_page_links
+from likeness_guard.core.sources.web.video_fetch import (
+    DownloadedVideo,
+    download_video,
+    is_video_file_url,
+    is_video_media_type,
+)
 
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 
@@ -63,12 +69,21 @@ class _Crawl:
         key = without_fragment(url)
         if key in self._seen_images or key in self._seen_pages:
             return
+        # Each given address (with the images of its page) has its own time budget, within
+        # the scan's; once it runs out, what is left is listed as not fetched (budget.py).
+        self._fetcher.budget.start_page()
+        if is_video_file_url(url):
+            yield from self._videos([url], None)
+            return
         try:
-            fetched = self._fetcher.get(url)
+            fetched = self._fetcher.get_if(url, _not_video)
         except FetchError as error:
             yield _error_item(url, error.message, error.exchange)
             return
-        if sniff_format(fetched.body) is not None:
+        if fetched is None:  # the server says it is a video: download it to disk
+            yield from self._videos([url], None)
+            return
+        if _is_media(fetched.body):
             self._seen_images.add(key)
             yield _image_item(url, fetched, page=None)
             return
@@ -78,6 +93,7 @@ class _Crawl:
         self._seen_pages.update({key, without_fragment(fetched.exchange.final_url)})
         page, links = self._read_page(fetched)
         yield from self._images(links.images, page)
+        yield from self._videos(links.videos, page)
         if self._options.follow_links:
             yield from self._follow(links.pages, page)
 
@@ -92,10 +108,24 @@ class _Crawl:
             except FetchError as error:
                 yield _error_item(url, error.message, error.exchange, page)
                 continue
-            if sniff_format(fetched.body) is not None:
+            if _is_media(fetched.body):
                 yield _image_item(url, fetched, page)
             else:
                 yield _error_item(url, _not_an_image(fetched), fetched.exchange, page)
+
+    def _videos(self, urls: Sequence[str], page: PageSnapshot | None) -> Iterator[SourceItem]:
+        """Each video address downloaded to a temporary file (never into memory)."""
+        for url in urls:
+            key = without_fragment(url)
+            if key in self._seen_images:
+                continue
+            self._seen_images.add(key)
+            try:
+                video = download_video(self._fetcher, url, self._options)
+            except FetchError as error:
+                yield _error_item(url, error.message, error.exchange, page)
+                continue
+            yield _video_item(url, video, page)
 
     def _follow(self, links: Sequence[str], page: PageSnapshot) -> Iterator[SourceItem]:
         site = _site(page.url)
@@ -122,6 +152,7 @@ class _Crawl:
                 linked_page, linked = self._read_page(fetched)
                 # Depth 1: the linked page's own links are not followed.
                 yield from self._images(linked.images, linked_page)
+                yield from self._videos(linked.videos, linked_page)
 
     def _read_page(self, fetched: Fetched) -> tuple[PageSnapshot, PageLinks]:
         page = PageSnapshot(
@@ -135,6 +166,7 @@ class _Crawl:
             page.url,
             max_images=self._options.max_images_per_page,
             charset=fetched.charset,
+            max_videos=self._options.max_videos_per_page,
         )
         return page, links
 
@@ -150,6 +182,21 @@ def _image_item(url: str, fetched: Fetched, page: PageSnapshot | None) -> Source
     )
 
 
+def _video_item(url: str, video: DownloadedVideo, page: PageSnapshot | None) -> SourceItem:
+    spooled = video.file
+
+    def read() -> bytes:
+        # Holding `spooled` here keeps the temporary file until the item is dropped.
+        return spooled.path.read_bytes()
+
+    return SourceItem(
+        source=url,
+        read=read,
+        web=WebFetch(url=url, http=video.exchange, page=page),
+        path=spooled.path,
+    )
+
+
 def _error_item(
     url: str,
     message: str,
@@ -162,6 +209,15 @@ def _error_item(
     # Without any response there is no HttpExchange to keep: only the page is named.
     web = WebFetch(url=url, http=exchange, page=page) if exchange is not None else None
     return SourceItem(source=url, read=read, web=web, page_url=page.url if page else None)
+
+
+def _is_media(body: bytes) -> bool:
+    """A picture, or a video small enough to have come in like one."""
+    return sniff_format(body) is not None or sniff_video_format(body) is not None
+
+
+def _not_video(media_type: str) -> bool:
+    return not is_video_media_type(media_type)
 
 
 def _is_html(fetched: Fetched) -> bool:

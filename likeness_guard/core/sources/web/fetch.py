@@ -13,9 +13,12 @@ import requests
 from urllib3.exceptions import NameResolutionError, ReadTimeoutError
 
 from likeness_guard.core.domain.cancel import CancelToken
+from likeness_guard.core.domain.records import RawHttpExchange
 from likeness_guard.core.sources.base import HttpExchange
 from likeness_guard.core.sources.web import messages
 from likeness_guard.core.sources.web.addresses import WEB_SCHEMES, without_fragment
+from likeness_guard.core.sources.web.budget import WebBudget
+from likeness_guard.core.sources.web.capture import ResponseRecorder
 from likeness_guard.core.sources.web.deadline import Deadline
 from likeness_guard.core.sources.web.guard import AddressRefused, connection_rules
 from likeness_guard.core.sources.web.options import EVIDENCE_HEADERS, WebOptions
@@ -51,10 +54,14 @@ class Cancelled(Exception):
 class Fetcher:
     """Fetches addresses one at a time through one session, until `close()`."""
 
-    def __init__(self, options: WebOptions, cancel: CancelToken) -> None:
+    def __init__(
+        self, options: WebOptions, cancel: CancelToken, budget: WebBudget | None = None
+    ) -> None:
         self._options = options
         self._cancel = cancel
         self._session = new_session(options)
+        # Every request's deadline and every wait before a retry is cut to what is left.
+        self.budget = budget or WebBudget(options.scan_seconds, options.page_seconds)
 
     def close(self) -> None:
         self._session.close()
@@ -74,14 +81,17 @@ class Fetcher:
     def _get(self, url: str, wanted: Callable[[str], bool] | None) -> Fetched | None:
         # Redirects are followed here, not by requests, so that every hop is checked.
         redirects: list[str] = []
+        hops: list[RawHttpExchange] = []  # each redirect's request and response, as evidence
         current = url
         while True:
             response, deadline = self._send(current)
+            recorder = ResponseRecorder(response)
             try:
                 location = response.headers.get("Location")
                 if response.status_code in _REDIRECT_STATUSES and location:
                     target = _redirect_target(current, location, redirects, self._options)
                     redirects.append(current)
+                    hops.append(recorder.finish(complete=False))
                     current = target
                     continue
                 exchange = _exchange(url, current, response, redirects)
@@ -95,7 +105,10 @@ class Fetcher:
             finally:
                 response.close()
                 deadline.stop()
-            exchange = replace(exchange, sha256=hashlib.sha256(body).hexdigest())
+            capture = recorder.finish(complete=True, retrieved_at=exchange.retrieved_at)
+            exchange = replace(
+                exchange, sha256=hashlib.sha256(body).hexdigest(), captures=(*hops, capture)
+            )
             return Fetched(exchange=exchange, body=body, media_type=media_type, charset=charset)
 
     def _send(self, url: str) -> tuple[requests.Response, Deadline]:
@@ -105,13 +118,20 @@ class Fetcher:
         """
         options = self._options
         attempt = 0
+        waited = 0.0
         while True:
             if self._cancel.cancelled:
                 raise Cancelled
-            deadline = Deadline(options.connect_timeout + options.read_timeout, self._cancel)
+            left = self.budget.remaining()
+            if left <= 0:
+                raise FetchError(self.budget.message())
+            per_request = options.connect_timeout + options.read_timeout
+            deadline = Deadline(min(per_request, left), self._cancel)
             try:
                 with connection_rules(
-                    allow_private=options.allow_private_addresses, on_socket=deadline.attach
+                    allow_private=options.allow_private_addresses,
+                    on_socket=deadline.attach,
+                    allowed=options.allowed_addresses,
                 ):
                     response = self._session.get(
                         url,
@@ -124,22 +144,41 @@ class Fetcher:
                 if deadline.cancelled:
                     raise Cancelled from error
                 if deadline.expired:
-                    raise FetchError(messages.too_slow(deadline.period)) from error
-                if attempt >= options.retries or not _is_transient(error):
+                    raise FetchError(self._slow_message(deadline)) from error
+                delay = min(options.retry_backoff * 2**attempt, options.max_retry_wait)
+                if (
+                    attempt >= options.retries
+                    or not _is_transient(error)
+                    or not self._may_wait(delay, waited)
+                ):
                     raise FetchError(messages.describe_failure(error, url, options)) from error
-                delay = options.retry_backoff * 2**attempt
             else:
                 status = response.status_code
                 if attempt >= options.retries or not (status == 429 or 500 <= status <= 599):
                     return response, deadline
-                response.close()
-                deadline.stop()
                 retry_after = retry_after_seconds(response.headers.get("Retry-After"))
                 backoff = options.retry_backoff * 2**attempt
-                delay = retry_after if retry_after is not None else backoff
+                # A Retry-After of an hour is capped: the scan has other images to check.
+                delay = min(
+                    retry_after if retry_after is not None else backoff, options.max_retry_wait
+                )
+                if not self._may_wait(delay, waited):
+                    return response, deadline  # no time left to retry: report this answer
+                response.close()
+                deadline.stop()
             attempt += 1
-            if self._cancel.wait(max(0.0, min(delay, options.max_retry_wait))):
+            waited += delay
+            if self._cancel.wait(max(0.0, delay)):
                 raise Cancelled
+
+    def _may_wait(self, delay: float, waited: float) -> bool:
+        """Whether one more wait of `delay` fits the per-address cap and the budget."""
+        return waited + delay <= self._options.max_retry_total and delay < self.budget.remaining()
+
+    def _slow_message(self, deadline: Deadline) -> str:
+        return (
+            self.budget.message() if self.budget.exhausted else messages.too_slow(deadline.period)
+        )
 
     def _read_body(
         self, response: requests.Response, deadline: Deadline, exchange: HttpExchange
@@ -150,7 +189,7 @@ class Fetcher:
             raise FetchError(messages.too_large(limit), exchange)
         encoding = response.headers.get("Content-Encoding", "").strip().lower()
         compressed = encoding not in ("", "identity")
-        deadline.rearm(self._options.read_timeout)
+        deadline.rearm(min(self._options.read_timeout, max(self.budget.remaining(), 0.001)))
         body = bytearray()
         try:
             # urllib3 decodes gzip/deflate (and br/zstd when installed) incrementally, giving
@@ -168,14 +207,14 @@ class Fetcher:
             if deadline.cancelled:
                 raise Cancelled from error
             if deadline.expired:
-                raise FetchError(messages.too_slow(deadline.period), exchange) from error
+                raise FetchError(self._slow_message(deadline), exchange) from error
             message = messages.describe_failure(error, exchange.final_url, self._options)
             raise FetchError(message, exchange) from error
         # A shut-down socket can look like a normal end of a body without Content-Length.
         if deadline.cancelled:
             raise Cancelled
         if deadline.expired:
-            raise FetchError(messages.too_slow(deadline.period), exchange)
+            raise FetchError(self._slow_message(deadline), exchange)
         return bytes(body)
 
 

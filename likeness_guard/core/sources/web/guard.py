@@ -17,20 +17,27 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
 from urllib3.util.connection import allowed_gai_family, create_connection
 
-from likeness_guard.core.sources.web.addresses import is_forbidden_address
+from likeness_guard.core.sources.web.addresses import (
+    is_forbidden_address,
+    is_metadata_address,
+    same_address,
+)
 
 
 class AddressRefused(Exception):
     """A host resolved to an address that is not on the public internet."""
 
-    def __init__(self, host: str, address: str) -> None:
+    def __init__(self, host: str, address: str, *, metadata: bool = False) -> None:
         super().__init__(f"{host} resolves to {address}, which is not a public address")
+        # Refused although private addresses were allowed: a cloud metadata address.
+        self.metadata = metadata
 
 
 @dataclass(frozen=True)
 class _Rules:
     allow_private: bool
     on_socket: Callable[[socket.socket], None]
+    allowed: tuple[str, ...] = ()  # addresses the user named one by one
 
 
 # The rules of the request being sent on this thread. Connections are created deep inside
@@ -43,11 +50,15 @@ _ACTIVE_RULES: ContextVar[_Rules | None] = ContextVar(
 
 @contextmanager
 def connection_rules(
-    *, allow_private: bool, on_socket: Callable[[socket.socket], None]
+    *,
+    allow_private: bool,
+    on_socket: Callable[[socket.socket], None],
+    allowed: tuple[str, ...] = (),
 ) -> Iterator[None]:
     """Within the block, connections on this thread refuse private addresses unless
-    `allow_private`, and hand each socket they open or reuse to `on_socket`."""
-    token = _ACTIVE_RULES.set(_Rules(allow_private, on_socket))
+    `allow_private`, and cloud metadata addresses always, except the addresses named in
+    `allowed`; each socket they open or reuse is handed to `on_socket`."""
+    token = _ACTIVE_RULES.set(_Rules(allow_private, on_socket, tuple(allowed)))
     try:
         yield
     finally:
@@ -107,16 +118,23 @@ def _open_socket(
     verifies the certificate against the host name, because only the socket is made here.
     """
     rules = _ACTIVE_RULES.get()
-    if rules is not None and rules.allow_private:
-        sock = default_connect()
-    else:
-        sock = _connect_to_public_address(conn)
+    # Even with private addresses allowed, each address is checked (cloud metadata stays
+    # refused) and exactly the checked address is connected to.
+    sock = _connect_to_checked_address(conn, rules or _Rules(False, lambda sock: None))
     if rules is not None:
         rules.on_socket(sock)
     return sock
 
 
-def _connect_to_public_address(conn: HTTPConnection) -> socket.socket:
+def _refused(address: str, rules: _Rules) -> bool:
+    if same_address(address, rules.allowed):
+        return False  # named by the user, one by one
+    if is_metadata_address(address):
+        return True  # the machine's cloud credentials: never by default
+    return not rules.allow_private and is_forbidden_address(address)
+
+
+def _connect_to_checked_address(conn: HTTPConnection, rules: _Rules) -> socket.socket:
     host, port = conn.host, conn.port
     try:
         answers = socket.getaddrinfo(host, port, allowed_gai_family(), socket.SOCK_STREAM)
@@ -126,8 +144,9 @@ def _connect_to_public_address(conn: HTTPConnection) -> socket.socket:
     # One non-public answer refuses the name: a public site has no reason to publish one,
     # and trying only the public ones would let an attacker race the order of answers.
     for address in addresses:
-        if is_forbidden_address(address):
-            raise AddressRefused(host, address)
+        if _refused(address, rules):
+            metadata = rules.allow_private and is_metadata_address(address)
+            raise AddressRefused(host, address, metadata=metadata)
     if not addresses:
         raise NameResolutionError(host, conn, socket.gaierror("no address for this name"))
     last_error: OSError = OSError("no address could be reached")

@@ -16,6 +16,7 @@ from urllib3.exceptions import (
     ReadTimeoutError,
 )
 
+from likeness_guard.core.domain.words import PRIVATE_ADDRESS_REFUSED
 from likeness_guard.core.sources.web.guard import AddressRefused
 from likeness_guard.core.sources.web.options import WebOptions
 
@@ -56,6 +57,15 @@ def not_an_image(media_type: str, *, empty: bool) -> str:
     return f"not an image ({media_type})"
 
 
+def not_a_video(media_type: str, *, empty: bool) -> str:
+    """The sentence for a video address whose body is not a video we read."""
+    if empty:
+        return EMPTY_RESPONSE
+    if media_type in ("text/html", "application/xhtml+xml"):
+        return "not a video file: the address is a web page (a video player, perhaps)"
+    return f"not a video we can read (sent as {media_type or 'unknown type'})"
+
+
 def redirect_refused(target: str, scheme: str) -> str:
     """The sentence for a redirect to a `scheme` that is not http(s), without the address."""
     shown = f"{scheme}://…" if target[len(scheme) + 1 :].startswith("//") else f"{scheme}:…"
@@ -87,8 +97,14 @@ def describe_failure(error: BaseException, url: str, options: WebOptions) -> str
     def found(*kinds: type[BaseException]) -> BaseException | None:
         return next((inner for inner in chain if isinstance(inner, kinds)), None)
 
-    if found(AddressRefused):
-        return "refused: address is on a private network"
+    refused = found(AddressRefused)
+    if isinstance(refused, AddressRefused) and refused.metadata:
+        return (
+            "refused: this is a cloud metadata address, which is never contacted (not even "
+            "with --allow-private-addresses); name it with --allow-address if you mean it"
+        )
+    if refused:
+        return PRIVATE_ADDRESS_REFUSED
     if found(NameResolutionError, socket.gaierror):
         host = urlsplit(url).hostname or url
         return f"could not find the server {host} (check the address)"

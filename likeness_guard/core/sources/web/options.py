@@ -41,7 +41,23 @@ class WebOptions:
     max_followed_pages: int = 20
     retries: int = 3  # on connection errors, 429 and 5xx
     retry_backoff: float = 1.0  # seconds before the first retry; doubles each time
-    max_retry_wait: float = 30.0  # cap on any one wait, including the server's Retry-After
+    # Cap on any one wait, including the server's Retry-After (a server asking for an hour
+    # gets 10 s), and on all the waits of one address together.
+    max_retry_wait: float = 10.0
+    max_retry_total: float = 20.0
     # A PEM file of certificate authorities to trust instead of the usual ones (intranet
     # sites with their own CA). Verification itself is never turned off.
     ca_bundle: str | None = None
+    # Videos are downloaded to a temporary file, never held in memory: they may be larger,
+    # and take longer, than pictures.
+    max_video_bytes: int = 1024 * 1024 * 1024
+    video_read_timeout: float = 600.0
+    max_videos_per_page: int = 20
+    # Time budgets (core/sources/web/budget.py): every web address of one scan together,
+    # and one given page with its images. What is left when one runs out is listed as not
+    # fetched, with the reason, and the scan goes on with the next input.
+    scan_seconds: float = 1800.0
+    page_seconds: float = 300.0
+    # Addresses to allow although they are refused otherwise, named one by one by the user
+    # (the cloud metadata address is refused even with allow_private_addresses).
+    allowed_addresses: tuple[str, ...] = ()

@@ -38,6 +38,16 @@ _META_IMAGE_NAMES = frozenset(
     }
 )
 
+# Open Graph / Twitter card names whose `content` is the page's video file.
+_META_VIDEO_NAMES = frozenset(
+    {
+        "og:video",
+        "og:video:url",
+        "og:video:secure_url",
+        "twitter:player:stream",
+    }
+)
+
 # Lazy-loading scripts keep the real address in one of these while `src` holds a placeholder.
 _LAZY_SRC_ATTRIBUTES = ("data-src", "data-lazy-src", "data-original", "data-full-src")
 _LAZY_SRCSET_ATTRIBUTES = ("data-srcset", "data-lazy-srcset")
@@ -51,6 +61,9 @@ class PageLinks:
 
     images: tuple[str, ...]  # absolute http(s) URLs in page order, unique, capped
     pages: tuple[str, ...]  # absolute http(s) URLs from <a href> that are not image files
+    # <video src>, <source src> inside <video>, og:video and twitter:player:stream; unique,
+    # capped, never repeating an image.
+    videos: tuple[str, ...] = ()
 
 
 def find_page_links(
@@ -59,6 +72,7 @@ def find_page_links(
     *,
     max_images: int = 200,
     charset: str | None = None,
+    max_videos: int = 20,
 ) -> PageLinks:
     """Parse an HTML page and return the image and page addresses it contains.
 
@@ -81,7 +95,12 @@ def find_page_links(
     images = _resolve_unique(base, collector.image_refs, limit=max(0, max_images))
     image_set = set(images)
     pages = [url for url in _resolve_unique(base, collector.page_refs) if url not in image_set]
-    return PageLinks(images=tuple(images), pages=tuple(pages))
+    videos = [
+        url
+        for url in _resolve_unique(base, collector.video_refs, limit=max(0, max_videos))
+        if url not in image_set
+    ]
+    return PageLinks(images=tuple(images), pages=tuple(pages), videos=tuple(videos))
 
 
 def largest_srcset_candidate(srcset: str) -> str | None:
@@ -130,7 +149,9 @@ class _LinkCollector(HTMLParser):
         self.base_href: str | None = None
         self.image_refs: list[str] = []
         self.page_refs: list[str] = []
+        self.video_refs: list[str] = []
         self._picture_depth = 0
+        self._video_depth = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = first_attributes(attrs)
@@ -149,12 +170,18 @@ class _LinkCollector(HTMLParser):
             if self._picture_depth > 0:
                 self._add_srcset(values.get("srcset"))
                 self._add_lazy(values)
+            elif self._video_depth > 0:
+                self._add_video(values.get("src"))
         elif tag == "video":
             self._add_image(values.get("poster"))
+            self._add_video(values.get("src"))
+            self._video_depth += 1
         elif tag == "meta":
             name = values.get("property") or values.get("name") or values.get("itemprop") or ""
             if name.strip().lower() in _META_IMAGE_NAMES:
                 self._add_image(values.get("content"))
+            elif name.strip().lower() in _META_VIDEO_NAMES:
+                self._add_video(values.get("content"))
         elif tag == "link":
             rels = values.get("rel", "").lower().split()
             if "image_src" in rels:
@@ -170,10 +197,16 @@ class _LinkCollector(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag == "picture" and self._picture_depth > 0:
             self._picture_depth -= 1
+        elif tag == "video" and self._video_depth > 0:
+            self._video_depth -= 1
 
     def _add_image(self, value: str | None) -> None:
         if value and value.strip(_ASCII_WHITESPACE):
             self.image_refs.append(value)
+
+    def _add_video(self, value: str | None) -> None:
+        if value and value.strip(_ASCII_WHITESPACE):
+            self.video_refs.append(value)
 
     def _add_srcset(self, value: str | None) -> None:
         if value:

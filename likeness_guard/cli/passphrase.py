@@ -1,0 +1,56 @@
+"""Getting the passphrase of a protected data folder: from a file, or asked on a terminal."""
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+
+from likeness_guard.core.domain.errors import SourceError, UserFacingError
+from likeness_guard.core.sources.file_checks import read_text_file
+from likeness_guard.core.storage import crypto
+
+
+def read_passphrase_file(path: str) -> str:
+    """The passphrase in `path`: its first line, without the line ending.
+
+    Raises UserFacingError when the file cannot be read or is empty.
+    """
+    try:
+        text = read_text_file(path, max_bytes=64 * 1024)
+    except (OSError, SourceError) as exc:
+        raise UserFacingError(f"Cannot read the passphrase file {path}: {exc}") from exc
+    lines = text.splitlines()
+    passphrase = lines[0] if lines else ""
+    if not passphrase:
+        raise UserFacingError(f"The passphrase file {path} is empty.")
+    return passphrase
+
+
+def passphrase_from(args: argparse.Namespace, *, confirm: bool = False) -> str | None:
+    """The passphrase given with --passphrase-file, or asked on the terminal; None when
+    neither is possible (no file given, not a terminal)."""
+    path = getattr(args, "passphrase_file", None)
+    if path:
+        return read_passphrase_file(path)
+    if not sys.stdin.isatty():
+        return None
+    try:
+        first = getpass.getpass("Passphrase: ")
+        if confirm and getpass.getpass("The same passphrase again: ") != first:
+            raise UserFacingError("The two passphrases differ; nothing was changed.")
+    except EOFError:
+        return None
+    return first or None
+
+
+def unlock_folder(folder: Path, args: argparse.Namespace) -> None:
+    """Give this process the folder's keys when it is protected.
+
+    Raises crypto.PassphraseNeeded (no passphrase) or crypto.WrongPassphrase.
+    """
+    if not crypto.is_protected(folder):
+        return
+    passphrase = passphrase_from(args)
+    if passphrase is None:
+        raise crypto.PassphraseNeeded(crypto.needs_passphrase_message(folder))
+    crypto.unlock(folder, passphrase)

@@ -1,0 +1,60 @@
+"""`likeness-guard recheck`: are the matched web images still online?"""
+
+import argparse
+import sys
+
+from likeness_guard.cli.common import add_scan_option, chosen_scan, open_store, write_json
+from likeness_guard.core import services
+from likeness_guard.core.domain.records import utc_now
+from likeness_guard.core.domain.serialize import recheck_json
+from likeness_guard.core.domain.takedown import Recheck
+from likeness_guard.core.domain.words import recheck_words
+
+
+def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    parser = subparsers.add_parser(
+        "recheck",
+        help="check whether the web images you were found in are still online",
+        description=(
+            "Fetch again, with the same safety rules as a scan, only the web addresses of "
+            "the scan's matches (and the pages they were on), and record for each whether "
+            "the same image is still there, something else is, it is gone, or the site "
+            "cannot be reached. Nothing else is requested. Every check is kept."
+        ),
+        epilog="Example: likeness-guard recheck --json -",
+    )
+    add_scan_option(parser)
+    parser.add_argument(
+        "--allow-private-addresses",
+        action="store_true",
+        help="allow addresses on this computer or the local network (as in scan)",
+    )
+    parser.add_argument("--json", metavar="FILE", help="write the results as JSON (- for stdout)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    human = sys.stderr if args.json == "-" else sys.stdout
+    with open_store(args) as store:
+        scan_id = chosen_scan(store, args.scan)
+        checked_at = utc_now()
+
+        def show(result: Recheck) -> None:
+            print(f"{recheck_words(result)}  {result.url}", file=human, flush=True)
+
+        results = services.recheck(
+            store,
+            scan_id,
+            allow_private_addresses=args.allow_private_addresses,
+            on_result=show,
+        )
+    if not results:
+        print("No web address to check in this scan.", file=human)
+    if args.json:
+        document = {
+            "scan_id": scan_id,
+            "checked_at": checked_at,
+            "urls": [recheck_json(result) for result in results],
+        }
+        write_json(document, args.json)
+    return 0

@@ -1,0 +1,254 @@
+"""A clip's sampled frames through the face models: matches, segments and the best frame.
+
+Every sampled frame goes through the same detector, recognizer and threshold as a still
+image. Matched frames next to each other become segments; the frame with the highest
+similarity is the item's picture: its faces are kept, and its PDQ hash is taken.
+"""
+
+import logging
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from likeness_guard.core.domain.records import (
+    FaceHit,
+    ItemStatus,
+    ScanItem,
+    VideoFacts,
+    VideoSegment,
+    VideoStop,
+)
+from likeness_guard.core.engine.face_engine import DetectedFace, FaceEngine
+from likeness_guard.core.engine.similarity import best_references
+from likeness_guard.core.imaging.pdq import pdq_hash
+from likeness_guard.core.imaging.video import SampledFrame
+from likeness_guard.core.pipeline.video_loader import VideoJob
+
+log = logging.getLogger(__name__)
+
+# A face narrower than this in a frame shrunk for the detector, scoring within NEAR_MISS of
+# the threshold or above, is looked at again in the full-size frame: below ~40 px the
+# embedding degrades (measured: docs in FACTS.md), so a small face of the person may score
+# low. Other small faces cannot be the person and are not worth the full-size pass.
+SMALL_FACE_PIXELS = 40.0
+NEAR_MISS = 0.15
+# Matched frames at most this far apart make one segment: a turned head or a blink between
+# two samples does not split it.
+MERGE_GAP_S = 1.0
+
+
+@dataclass(frozen=True)
+class FrameResult:
+    """One examined frame: when, and the best similarity of any face in it."""
+
+    time_s: float
+    best: float | None
+    matched: bool
+
+
+@dataclass
+class _BestFrame:
+    frame: SampledFrame
+    faces: list[DetectedFace]
+    similarities: np.ndarray
+    references: np.ndarray
+    scale: float
+
+    @property
+    def best(self) -> float:
+        return float(self.similarities.max())
+
+
+def analyse_video(
+    base: ScanItem,
+    job: VideoJob,
+    engine: FaceEngine,
+    reference_matrix: np.ndarray,
+    reference_ids: list[int],
+    threshold: float,
+) -> ScanItem:
+    """The scan result of one clip: segments, the best frame's faces, how far it got.
+
+    Frames the models fail on are skipped (and logged); the item is an error only when no
+    frame could be examined at all.
+    """
+    info = job.info
+    results: list[FrameResult] = []
+    best: _BestFrame | None = None
+    failures = 0
+    cancelled = False
+    try:
+        for frame in job.frames():
+            if job.cancelled:
+                cancelled = True
+                break
+            try:
+                found = _examine(engine, frame, reference_matrix, threshold)
+            except Exception:  # one odd frame must not lose the rest of the clip
+                log.exception("face analysis failed on a frame of %s", base.source)
+                failures += 1
+                continue
+            if found is None:
+                results.append(FrameResult(frame.time_s, None, False))
+                continue
+            faces, similarities, indices, scale = found
+            top = float(similarities.max())
+            results.append(FrameResult(frame.time_s, top, top >= threshold))
+            if best is None or top > best.best:
+                best = _BestFrame(frame, faces, similarities, indices, scale)
+    finally:
+        job.abandon()  # whatever happens, the loader thread stops decoding this clip
+    job.wait_finished()
+    examined = len(results)
+    if not examined:
+        error = job.failure or (
+            "you stopped the scan before any frame was examined"
+            if cancelled
+            else f"face analysis failed on every frame ({failures}); the scan went on"
+        )
+        return replace(
+            base,
+            status=ItemStatus.ERROR,
+            error=error,
+            format=info.container,
+            width=info.width,
+            height=info.height,
+        )
+    outcome = job.outcome
+    stopped = VideoStop.CANCELLED if cancelled else (outcome.stopped if outcome else None)
+    if stopped is None and job.failure is not None:
+        stopped = VideoStop.DAMAGED
+    hits = _hits(best, reference_ids, threshold) if best is not None else ()
+    pdq = pdq_hash(best.frame.full_size()) if best is not None else None
+    top_hit = max(hits, key=lambda hit: hit.similarity) if hits else None
+    video = VideoFacts(
+        duration_s=info.duration_s,
+        frames_examined=examined,
+        segments=build_segments(results, threshold, info.frame_rate),
+        codec=info.codec,
+        frame_rate=info.frame_rate,
+        best_frame_s=best.frame.time_s if best is not None else None,
+        frame_pdq=pdq.hex if pdq is not None else None,
+        frame_pdq_quality=pdq.quality if pdq is not None else None,
+        examined_until_s=max(
+            results[-1].time_s, outcome.examined_until_s if outcome and not cancelled else 0.0
+        ),
+        sample_interval_s=outcome.interval_s if outcome else None,
+        stopped=stopped,
+    )
+    return replace(
+        base,
+        format=info.container,
+        width=info.width,
+        height=info.height,
+        frame_count=info.frame_count or _estimated_frames(info.duration_s, info.frame_rate),
+        faces=hits,
+        best_similarity=top_hit.similarity if top_hit else None,
+        best_reference_id=top_hit.reference_id if top_hit else None,
+        match=any(result.matched for result in results),
+        video=video,
+    )
+
+
+Examined = tuple[list[DetectedFace], np.ndarray, np.ndarray, float]
+
+
+def _examine(
+    engine: FaceEngine, frame: SampledFrame, references: np.ndarray, threshold: float
+) -> Examined | None:
+    """The frame's faces, their best similarities and references, and the scale of the
+    pixels they were found in; None without a face.
+
+    When the frame was shrunk and a small face in it might be the person, the full-size
+    frame is examined instead, so that the embedding is made from every pixel there is.
+    """
+    examined = _matched(engine.analyze(frame.rgb), references, frame.scale)
+    if examined is None or frame.scale >= 1.0:
+        return examined
+    faces, similarities, _, _ = examined
+    doubtful = any(
+        face.width < SMALL_FACE_PIXELS and similarity >= threshold - NEAR_MISS
+        for face, similarity in zip(faces, similarities, strict=True)
+    )
+    if not doubtful:
+        return examined
+    return _matched(engine.analyze(frame.full_size()), references, 1.0) or examined
+
+
+def _matched(faces: list[DetectedFace], references: np.ndarray, scale: float) -> Examined | None:
+    if not faces:
+        return None
+    similarities, indices = best_references(np.stack([f.embedding for f in faces]), references)
+    return faces, similarities, indices, scale
+
+
+def _hits(best: _BestFrame, reference_ids: list[int], threshold: float) -> tuple[FaceHit, ...]:
+    hits = []
+    for face, similarity, index in zip(best.faces, best.similarities, best.references, strict=True):
+        x1, y1, x2, y2 = (round(float(value) / best.scale, 1) for value in face.bbox)
+        hits.append(
+            FaceHit(
+                bbox=(x1, y1, x2, y2),
+                det_score=round(face.det_score, 4),
+                similarity=round(float(similarity), 4),
+                reference_id=reference_ids[int(index)],
+                match=bool(similarity >= threshold),
+                frame=best.frame.number,
+                frame_s=best.frame.time_s,
+            )
+        )
+    return tuple(hits)
+
+
+def build_segments(
+    results: list[FrameResult], threshold: float, frame_rate: float | None
+) -> tuple[VideoSegment, ...]:
+    """Stretches of matched frames, in time order.
+
+    Matched frames with no other examined frame between them join one segment, and so do
+    matched frames at most MERGE_GAP_S apart. A segment ends where its last matched frame
+    stops being shown (one frame later, or at the next examined frame).
+    """
+    ordered = sorted(results, key=lambda r: r.time_s)
+    frame_s = 1.0 / frame_rate if frame_rate else 0.0
+    segments: list[VideoSegment] = []
+    run: list[FrameResult] = []
+    next_after = {position: ordered[position + 1].time_s for position in range(len(ordered) - 1)}
+
+    def close(last_position: int) -> None:
+        if not run:
+            return
+        top = max(run, key=lambda r: r.best or 0.0)
+        last = run[-1]
+        end = last.time_s + frame_s
+        if last_position in next_after:
+            end = min(end, next_after[last_position])
+        segments.append(
+            VideoSegment(
+                start_s=round(run[0].time_s, 3),
+                end_s=round(max(end, last.time_s), 3),
+                best_similarity=round(float(top.best or 0.0), 4),
+                best_frame_s=round(top.time_s, 3),
+            )
+        )
+        run.clear()
+
+    last_matched = -1
+    interrupted = False  # an examined frame without the face since the run's last one
+    for position, result in enumerate(ordered):
+        if not result.matched:
+            interrupted = bool(run)
+            continue
+        if run and interrupted and result.time_s - run[-1].time_s > MERGE_GAP_S:
+            close(last_matched)
+        run.append(result)
+        last_matched = position
+        interrupted = False
+    close(last_matched)
+    return tuple(segments)
+
+
+def _estimated_frames(duration_s: float | None, frame_rate: float | None) -> int | None:
+    if duration_s is None or frame_rate is None:
+        return None
+    return round(duration_s * frame_rate)

@@ -1,0 +1,521 @@
+"""Checking a signed report, or a whole evidence package, on any computer.
+
+In order: the PDF's signature (unchanged since signed, by which key); then every field of
+the manifest beside it against the signed copy inside the PDF; then every file the signed
+manifest describes (originals, WARC records, pdq.txt, the recipient's README) against the
+package, or the kept evidence of this computer's data folder for a bare PDF. Nothing is
+written anywhere: a package is read where it lies, a .zip in memory.
+"""
+
+import enum
+import hashlib
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from likeness_guard.core.domain.errors import ImageError, UserFacingError
+from likeness_guard.core.report.manifest import (
+    ATTACHMENT_NAME,
+    manifest_path_for,
+    parse_manifest,
+)
+from likeness_guard.core.report.signing import (
+    attached_file,
+    existing_identity,
+    read_signature,
+    spaced,
+)
+from likeness_guard.core.report.warc import read_warc
+from likeness_guard.core.storage.evidence import EvidenceFolder
+
+SUMS_FILES = ("SHA256SUMS", "MD5SUMS")
+
+
+class Status(enum.StrEnum):
+    OK = "ok"
+    CHANGED = "changed"  # differs from what the signed report states
+    MISSING = "missing"  # described by the report, but not here to check
+    NOTE = "note"  # worth knowing; changes nothing
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing checked, and what was found, in plain words."""
+
+    status: Status
+    subject: str  # what was checked: "signature", "manifest field items[0].url", a file
+    detail: str
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    """Everything checked about a report or package."""
+
+    target: Path
+    is_package: bool
+    pdf_name: str
+    pdf_sha256: str
+    fingerprint: str | None
+    findings: tuple[Finding, ...]
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing differs and nothing the report describes is missing."""
+        return not any(f.status in (Status.CHANGED, Status.MISSING) for f in self.findings)
+
+    def with_status(self, status: Status) -> list[Finding]:
+        return [f for f in self.findings if f.status is status]
+
+
+class _Files:
+    """The files of a package (a folder or a .zip), or the folder of a bare PDF."""
+
+    def __init__(self, files: dict[str, Any], reader: Any) -> None:
+        self._files = files  # relative POSIX path -> what `reader` needs
+        self._reader = reader
+
+    def names(self) -> set[str]:
+        return set(self._files)
+
+    def read(self, name: str) -> bytes | None:
+        key = self._files.get(name)
+        if key is None:
+            return None
+        try:
+            data: bytes = self._reader(key)
+        except (OSError, zipfile.BadZipFile, ValueError):
+            return None
+        return data
+
+
+def _folder_files(folder: Path) -> _Files:
+    files = {
+        path.relative_to(folder).as_posix(): path
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+    return _Files(files, lambda path: path.read_bytes())
+
+
+def _zip_files(path: Path) -> _Files:
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise UserFacingError(
+            f"{path.name} cannot be opened as a .zip file ({exc}). Give the evidence "
+            "package's folder or .zip, or the report's .pdf file."
+        ) from exc
+    members = [info for info in archive.infolist() if not info.is_dir()]
+    names = [PurePosixPath(info.filename) for info in members]
+    tops = {name.parts[0] for name in names if len(name.parts) > 1}
+    # A package zipped with its folder around it: paths inside are relative to that folder.
+    strip = len(tops) == 1 and all(len(name.parts) > 1 for name in names)
+    files = {
+        (PurePosixPath(*name.parts[1:]) if strip else name).as_posix(): info
+        for name, info in zip(names, members, strict=True)
+    }
+    return _Files(files, archive.read)
+
+
+def _open_target(target: Path) -> tuple[bool, _Files, str]:
+    """(is a package, its files, the report PDF's name among them)."""
+    if not target.exists():
+        raise UserFacingError(
+            f"There is no file or folder at {target}. Check the name, and give the report's "
+            ".pdf file, or the folder or .zip of an evidence package."
+        )
+    if target.is_dir():
+        files = _folder_files(target)
+        return True, files, _report_pdf(files, target)
+    with target.open("rb") as stream:
+        head = stream.read(5)
+    if head.startswith(b"PK\x03\x04") or target.suffix.lower() == ".zip":
+        files = _zip_files(target)
+        return True, files, _report_pdf(files, target)
+    if not head.startswith(b"%PDF-"):
+        raise UserFacingError(
+            f"{target.name} is not a PDF file (it does not start as one). Give the "
+            "report's .pdf file, or the folder or .zip of an evidence package."
+        )
+    beside = manifest_path_for(target)
+    files = _Files({target.name: target, beside.name: beside}, lambda path: path.read_bytes())
+    return False, files, target.name
+
+
+def _report_pdf(files: _Files, target: Path) -> str:
+    pdfs = sorted(name for name in files.names() if "/" not in name and name.endswith(".pdf"))
+    if len(pdfs) != 1:
+        what = "no report PDF" if not pdfs else f"{len(pdfs)} PDF files"
+        raise UserFacingError(
+            f"{target.name} holds {what} at its top level, so it is not an evidence package "
+            "made by Likeness Guard. Give the package's folder or .zip, or the report's .pdf."
+        )
+    return pdfs[0]
+
+
+def verify_report(
+    target: Path | str,
+    evidence: EvidenceFolder | None = None,
+    data_folder: Path | None = None,
+) -> VerifyResult:
+    """Check a report PDF or an evidence package (a folder or a .zip).
+
+    `evidence` is the kept evidence to check a bare PDF's images against (None: they are
+    reported missing); `data_folder`, when given, says whether this computer's key signed
+    it. Reads only. Raises UserFacingError when the target is missing or not a report.
+    """
+    target = Path(target)
+    is_package, files, pdf_name = _open_target(target)
+    pdf = files.read(pdf_name)
+    if pdf is None:
+        raise UserFacingError(f"The report {pdf_name} cannot be read.")
+    pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+    check = _Check(files, is_package, evidence)
+    fingerprint = check.signature(pdf, data_folder)
+    signed = check.signed_manifest(pdf, fingerprint)
+    if signed is not None:
+        beside_name = manifest_path_for(Path(pdf_name)).name
+        check.manifest_beside(beside_name, signed, pdf_sha256)
+        check.items(signed)
+        check.package_files(signed, pdf_name, beside_name)
+    return VerifyResult(
+        target=target,
+        is_package=is_package,
+        pdf_name=pdf_name,
+        pdf_sha256=pdf_sha256,
+        fingerprint=fingerprint,
+        findings=tuple(check.findings),
+    )
+
+
+class _Check:
+    """The checks of one call, collecting findings."""
+
+    def __init__(self, files: _Files, is_package: bool, evidence: EvidenceFolder | None):
+        self.files = files
+        self.is_package = is_package
+        self.evidence = evidence
+        self.findings: list[Finding] = []
+
+    def add(self, status: Status, subject: str, detail: str) -> None:
+        self.findings.append(Finding(status, subject, detail))
+
+    # ---- the PDF ---------------------------------------------------------------------------
+
+    def signature(self, pdf: bytes, data_folder: Path | None) -> str | None:
+        try:
+            facts = read_signature(pdf)
+        except ValueError as exc:
+            self.add(Status.CHANGED, "signature", f"The PDF is damaged: {exc}.")
+            return None
+        if facts is None:
+            self.add(
+                Status.CHANGED,
+                "signature",
+                "The PDF carries no signature: it was not made by this version of Likeness "
+                "Guard, or its signature was removed. Nothing in it can be verified.",
+            )
+            return None
+        if not facts.intact:
+            self.add(
+                Status.CHANGED,
+                "signature",
+                "The PDF was changed after it was signed: its bytes no longer match the signature.",
+            )
+        elif not facts.whole_file:
+            self.add(
+                Status.CHANGED,
+                "signature",
+                "Something was added to the PDF after it was signed (an incremental update): "
+                "what a reader shows may differ from what was signed.",
+            )
+        else:
+            self.add(
+                Status.OK,
+                "signature",
+                f"The PDF is unchanged since it was signed ({facts.signed_at or 'time unknown'}"
+                f" by the signer's clock) with the key whose certificate fingerprint is "
+                f"{spaced(facts.fingerprint)}.",
+            )
+        stamp = facts.timestamp
+        if stamp is not None:
+            self.add(
+                Status.OK if stamp.intact else Status.CHANGED,
+                "time-stamp",
+                (
+                    f"Time-stamped {stamp.time} by {stamp.authority} (certificate "
+                    f"fingerprint {stamp.authority_fingerprint[:16]}…): the signature "
+                    "existed then. Whether to trust that authority is yours to judge."
+                )
+                if stamp.intact
+                else "The time-stamp on the signature does not match it.",
+            )
+        if data_folder is not None:
+            mine = existing_identity(data_folder)
+            if mine is not None:
+                same = mine.fingerprint == facts.fingerprint
+                self.add(
+                    Status.NOTE,
+                    "signer",
+                    "Signed by this computer's Likeness Guard installation."
+                    if same
+                    else "Signed by another Likeness Guard installation than this computer's.",
+                )
+        return facts.fingerprint
+
+    def signed_manifest(self, pdf: bytes, fingerprint: str | None) -> dict[str, Any] | None:
+        try:
+            data = attached_file(pdf, ATTACHMENT_NAME)
+        except ValueError as exc:
+            self.add(Status.CHANGED, "signed manifest", f"The PDF is damaged: {exc}.")
+            return None
+        if data is None:
+            self.add(
+                Status.CHANGED,
+                "signed manifest",
+                f"The PDF has no {ATTACHMENT_NAME} attached, so its facts cannot be checked.",
+            )
+            return None
+        try:
+            document = parse_manifest(data, f"The {ATTACHMENT_NAME} attached to the PDF")
+        except UserFacingError as exc:
+            self.add(Status.CHANGED, "signed manifest", str(exc))
+            return None
+        named = str((document.get("signature") or {}).get("certificate_sha256") or "")
+        if fingerprint is not None and named != fingerprint:
+            self.add(
+                Status.CHANGED,
+                "signed manifest",
+                "The PDF was signed by another key than the one its manifest names "
+                f"({spaced(named)[:19]}…).",
+            )
+        return document
+
+    def manifest_beside(self, name: str, signed: dict[str, Any], pdf_sha256: str) -> None:
+        data = self.files.read(name)
+        if data is None:
+            self.add(
+                Status.CHANGED if self.is_package else Status.NOTE,
+                name,
+                "The manifest file is missing; the signed copy inside the PDF was used.",
+            )
+            return
+        try:
+            beside = parse_manifest(data, name)
+        except UserFacingError as exc:
+            self.add(Status.CHANGED, name, str(exc))
+            return
+        stated = (beside.get("pdf") or {}).get("sha256") if isinstance(beside, dict) else None
+        differences = [
+            (path, mine, theirs)
+            for path, mine, theirs in _differences(beside, signed)
+            if path != "pdf.sha256"
+        ]
+        for path, mine, theirs in differences:
+            self.add(
+                Status.CHANGED,
+                f"manifest field {path}",
+                f"{name} says {_show(mine)}, but the signed copy in the PDF says {_show(theirs)}.",
+            )
+        if stated != pdf_sha256:
+            self.add(
+                Status.CHANGED,
+                "manifest field pdf.sha256",
+                f"{name} says the PDF's SHA-256 is {stated}, but it is {pdf_sha256}.",
+            )
+        if not differences and stated == pdf_sha256:
+            self.add(
+                Status.OK,
+                name,
+                "Every field equals the signed copy in the PDF, and it names the PDF's SHA-256.",
+            )
+
+    # ---- what the manifest describes -------------------------------------------------------
+
+    def items(self, signed: dict[str, Any]) -> None:
+        from likeness_guard.core.imaging.decode import decode_stored
+        from likeness_guard.core.imaging.pdq import platform_pdq
+
+        checked: dict[str, tuple[Status, str]] = {}
+        for item in signed.get("items") or []:
+            sha = str(item.get("sha256") or "")
+            number = item.get("number")
+            source = str(item.get("source") or "")
+            subject = f"image #{number}"
+            packaged = item.get("original_file")
+            key = f"{sha} {packaged}"
+            if key in checked:  # the same bytes in the same place: checked once
+                status, detail = checked[key]
+                self.add(status, subject, f"{source}: {detail}")
+                continue
+            data, where = self._original(packaged, sha)
+            if data is None:
+                status = Status.MISSING
+                detail = (
+                    f"{packaged} is missing from the package"
+                    if packaged
+                    else "not here to check: neither packaged nor kept in this computer's "
+                    "data folder (check it with the evidence package)"
+                )
+            elif hashlib.sha256(data).hexdigest() != sha:
+                status = Status.CHANGED
+                detail = (
+                    f"{where} no longer has the SHA-256 the signed report states ({sha}); "
+                    f"it is now {hashlib.sha256(data).hexdigest()}"
+                )
+            else:
+                status, detail = Status.OK, f"SHA-256 {sha} ({where})"
+                stated = (item.get("pdq") or {}).get("hash")
+                if stated:
+                    try:
+                        stored, orientation = decode_stored(data)
+                        pdq = platform_pdq(stored, orientation).stored.hex
+                    except (ImageError, ValueError):
+                        pdq = None
+                    if pdq is not None and pdq != stated:
+                        status = Status.CHANGED
+                        detail = f"its PDQ hash is {pdq}, not {stated} as the report states"
+            checked[key] = (status, detail)
+            self.add(status, subject, f"{source}: {detail}")
+
+    def _original(self, packaged: Any, sha: str) -> tuple[bytes | None, str]:
+        if self.is_package:
+            if not packaged:
+                return None, ""
+            return self.files.read(str(packaged)), str(packaged)
+        if self.evidence is None or not sha:
+            return None, ""
+        return self.evidence.get(sha), "the copy kept in this computer's data folder"
+
+    def package_files(self, signed: dict[str, Any], pdf_name: str, beside_name: str) -> None:
+        package = signed.get("package")
+        if not self.is_package:
+            return
+        if not isinstance(package, dict):
+            self.add(
+                Status.CHANGED,
+                "package",
+                "The signed report describes no evidence package: this folder was not "
+                "exported as one.",
+            )
+            return
+        listed: set[str] = set()
+        for entry in package.get("files") or []:
+            path = str(entry.get("path"))
+            listed.add(path)
+            data = self.files.read(path)
+            if data is None:
+                self.add(Status.MISSING, path, "This packaged file is missing.")
+                continue
+            actual = hashlib.sha256(data).hexdigest()
+            if actual != entry.get("sha256"):
+                self.add(
+                    Status.CHANGED,
+                    path,
+                    f"Changed since the report was signed: its SHA-256 is {actual}, the signed "
+                    f"manifest says {entry.get('sha256')}.",
+                )
+            elif not path.startswith("originals/"):  # originals are reported per image
+                self.add(Status.OK, path, f"SHA-256 {actual}")
+        for warc in package.get("warc") or []:
+            self._warc(warc)
+        self._sums(listed | {pdf_name, beside_name})
+        unsigned = {pdf_name, beside_name, *SUMS_FILES}
+        for extra in sorted(self.files.names() - listed - unsigned):
+            self.add(
+                Status.NOTE,
+                extra,
+                "Not part of the signed package: added afterwards, or by someone else.",
+            )
+
+    def _warc(self, warc: dict[str, Any]) -> None:
+        path = str(warc.get("path"))
+        data = self.files.read(path)
+        if data is None:
+            return  # reported missing with the files
+        stated = list(warc.get("records") or [])
+        try:
+            records = read_warc(data)
+        except ValueError as exc:
+            self.add(Status.CHANGED, path, f"The WARC file is damaged: {exc}.")
+            return
+        for record in records:
+            subject = f"{path} record {record.number} ({record.record_type} {record.uri})"
+            expected = stated[record.number - 1] if record.number <= len(stated) else None
+            if record.problem is not None:
+                self.add(Status.CHANGED, subject, f"Changed: {record.problem}.")
+            elif expected is None:
+                self.add(Status.CHANGED, subject, "A record the signed manifest does not list.")
+            elif expected.get("block_sha256") != record.block_sha256:
+                self.add(
+                    Status.CHANGED,
+                    subject,
+                    "Changed since the report was signed (its bytes differ from the "
+                    "signed manifest's record).",
+                )
+        if len(records) < len(stated):
+            self.add(
+                Status.CHANGED,
+                path,
+                f"{len(stated) - len(records)} of its records are missing.",
+            )
+
+    def _sums(self, expected: set[str]) -> None:
+        for sums, algorithm in zip(SUMS_FILES, ("sha256", "md5"), strict=True):
+            data = self.files.read(sums)
+            if data is None:
+                self.add(Status.NOTE, sums, "Not in the package (it only helps other tools).")
+                continue
+            wrong = []
+            for name, digest in _parse_sums(data):
+                content = self.files.read(name)
+                if content is None or hashlib.new(algorithm, content).hexdigest() != digest:
+                    wrong.append(name)
+            if wrong:
+                self.add(
+                    Status.CHANGED,
+                    sums,
+                    f"These files do not match it: {', '.join(sorted(wrong))}.",
+                )
+            else:
+                self.add(Status.OK, sums, "Every file listed matches.")
+
+
+def _parse_sums(data: bytes) -> Iterator[tuple[str, str]]:
+    """(file, digest) pairs of `sha256sum` output: "<hex>  <name>" or "<hex> *<name>"."""
+    for line in data.decode("utf-8", "replace").splitlines():
+        digest, _, name = line.strip().partition(" ")
+        name = name.lstrip(" *")
+        if digest and name:
+            yield name, digest.lower()
+
+
+def _differences(mine: Any, theirs: Any, path: str = "") -> Iterator[tuple[str, Any, Any]]:
+    """Every path where two JSON values differ, as `items[0].url` style names."""
+    if isinstance(mine, dict) and isinstance(theirs, dict):
+        for key in sorted(set(mine) | set(theirs)):
+            where = f"{path}.{key}" if path else str(key)
+            if key not in mine:
+                yield where, "(nothing)", theirs[key]
+            elif key not in theirs:
+                yield where, mine[key], "(nothing)"
+            else:
+                yield from _differences(mine[key], theirs[key], where)
+    elif isinstance(mine, list) and isinstance(theirs, list):
+        for index in range(max(len(mine), len(theirs))):
+            where = f"{path}[{index}]"
+            if index >= len(mine):
+                yield where, "(nothing)", theirs[index]
+            elif index >= len(theirs):
+                yield where, mine[index], "(nothing)"
+            else:
+                yield from _differences(mine[index], theirs[index], where)
+    elif mine != theirs or type(mine) is not type(theirs):
+        yield path, mine, theirs
+
+
+def _show(value: Any) -> str:
+    text = repr(value) if not isinstance(value, str) else f"“{value}”"
+    return text if len(text) <= 120 else text[:117] + "…"

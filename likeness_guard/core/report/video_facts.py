@@ -1,0 +1,163 @@
+"""The report's facts and pictures for a video match, and its section of the PDF.
+
+A video is never read whole into memory: its kept copy is checked against the SHA-256 in
+pieces, and only the frames shown are decoded (the best frame, and the best frame of each
+of the first few segments), then blurred by the one policy like any picture in the report.
+"""
+
+from typing import TYPE_CHECKING, Any
+
+from likeness_guard.core.domain.errors import ImageError
+from likeness_guard.core.domain.records import EvidenceStatus, Scan, ScanItem
+from likeness_guard.core.domain.words import segment_words, timecode, video_stop_words
+from likeness_guard.core.imaging import blur
+from likeness_guard.core.imaging.pdq import pdq_hash
+from likeness_guard.core.imaging.resize import fit_within
+from likeness_guard.core.imaging.video import grab_frame
+from likeness_guard.core.storage.store import Store
+
+if TYPE_CHECKING:
+    from likeness_guard.core.report.facts import MatchEntry
+
+# The best frames shown for the segments, beside the main picture.
+MAX_SEGMENT_FRAMES = 4
+SEGMENT_FRAME_SIDE = 240
+
+
+def prepare_video_entry(
+    store: Store, scan: Scan, item: ScanItem, number: int, *, unblurred: bool
+) -> "MatchEntry":
+    """Gather a video match's facts and pictures (see module docstring)."""
+    from likeness_guard.core.report.facts import (
+        DETAIL_MAX_SIDE,
+        FACE_MAX_SIDE,
+        THUMB_MAX_SIDE,
+        MatchEntry,
+    )
+
+    reference = store.reference(item.best_reference_id) if item.best_reference_id else None
+    path = store.evidence.path_if_kept(item.sha256) if item.sha256 else None
+    if path is None:
+        status = EvidenceStatus.MISSING
+    elif not store.evidence.verify(item.sha256 or ""):
+        status = EvidenceStatus.CHANGED
+    else:
+        status = EvidenceStatus.KEPT
+    entry = MatchEntry(number, item, scan.threshold, status, reference=reference)
+    if path is None:
+        return entry
+    video = item.video
+    best_s = video.best_frame_s if video and video.best_frame_s is not None else 0.0
+    try:
+        rgb = grab_frame(path, best_s)
+    except ImageError as exc:
+        entry.decode_error = str(exc)
+        return entry
+    entry.pdq = pdq_hash(rgb)
+    face = item.best_face
+    box = face.bbox if face is not None else None
+    detail = blur.detail_picture(rgb, box, DETAIL_MAX_SIDE, unblurred=unblurred)
+    entry.detail_jpeg = blur.jpeg_bytes(detail)
+    entry.detail_size = (detail.shape[1], detail.shape[0])
+    entry.thumb_jpeg = blur.jpeg_bytes(blur.thumbnail_picture(rgb, THUMB_MAX_SIDE), 75)
+    crop = blur.face_crop(rgb, box, FACE_MAX_SIDE) if box is not None else None
+    if crop is not None:
+        entry.face_jpeg = blur.jpeg_bytes(crop, 90)
+    del rgb
+    if video is not None:
+        top = sorted(video.segments, key=lambda s: -s.best_similarity)[:MAX_SEGMENT_FRAMES]
+        for segment in sorted(top, key=lambda s: s.start_s):
+            try:
+                frame = grab_frame(path, segment.best_frame_s)
+            except ImageError:
+                continue
+            picture = (
+                fit_within(frame, SEGMENT_FRAME_SIDE)[0]
+                if unblurred
+                else blur.thumbnail_picture(frame, SEGMENT_FRAME_SIDE)
+            )
+            entry.video_frames.append((segment.best_frame_s, blur.jpeg_bytes(picture, 80)))
+    return entry
+
+
+def video_rows(entry: "MatchEntry") -> list[tuple[str, str]]:
+    """The "Video facts and hashes" table: what the file is and its hashes."""
+    item = entry.item
+    video = item.video
+    codec = video.codec if video and video.codec else "unknown codec"
+    rate = f", {video.frame_rate:g} frames/s" if video and video.frame_rate else ""
+    size = f"{item.width} \u00d7 {item.height} pixels" if item.width else "size unknown"
+    rows = [
+        ("Format", f"{item.format or 'video'} video, {codec}, {size}{rate}"),
+        ("Duration", timecode(video.duration_s if video else None)),
+        ("SHA-256", item.sha256 or "—"),
+        ("MD5", item.md5 or "—"),
+    ]
+    if video is not None:
+        pdq = video.frame_pdq or (entry.pdq.hex if entry.pdq else None)
+        when = timecode(video.best_frame_s)
+        rows.append(("PDQ of the best frame", f"{pdq} (frame at {when})" if pdq else "—"))
+        every = video.sample_interval_s or 0.5
+        examined = f"{video.frames_examined} frames, one every {every:g} s and at each scene change"
+        note = video_stop_words(video)
+        rows.append(("Frames examined", f"{examined}. {note}" if note else examined))
+    return rows
+
+
+def segment_rows(entry: "MatchEntry") -> list[list[str]]:
+    """One row per stretch where the face was found: times and best similarity."""
+    video = entry.item.video
+    if video is None:
+        return []
+    return [
+        [
+            str(number),
+            segment_words(segment),
+            f"{segment.best_similarity:.4f}",
+            timecode(segment.best_frame_s),
+        ]
+        for number, segment in enumerate(video.segments, start=1)
+    ]
+
+
+def video_section(builder: Any, entry: "MatchEntry", unblurred: bool) -> list[Any]:
+    """The PDF flowables of a video match's facts, moments and best frames.
+
+    `builder` is the PDF module's builder (its `p`, `image`, `facts_table` and `styles`).
+    """
+    from reportlab.lib import colors
+    from reportlab.platypus import KeepTogether, Table, TableStyle
+
+    s = builder.styles
+    flow: list[Any] = [
+        KeepTogether(
+            [builder.p("Video facts and hashes", s.h2), builder.facts_table(video_rows(entry))]
+        )
+    ]
+    rows = segment_rows(entry)
+    header = ["#", "Seen (hh:mm:ss)", "Best similarity", "Best frame at"]
+    table = Table(
+        [[builder.p(cell, s.small) for cell in row] for row in [header, *rows]],
+        colWidths=[24, 170, 100, 100],
+        repeatRows=1,
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor("#cccccc")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    moments = builder.p("Moments where the face was found", s.h2)
+    flow.append(moments)
+    flow.append(table if rows else builder.p("None in the frames examined.", s.small))
+    if entry.video_frames:
+        width = builder.width / max(1, len(entry.video_frames)) - 6
+        pictures = [builder.image(jpeg, width, 110) for _when, jpeg in entry.video_frames]
+        captions = [builder.p(timecode(when), s.caption) for when, _jpeg in entry.video_frames]
+        strip = Table([pictures, captions])
+        strip.setStyle(TableStyle([("ALIGN", (0, 0), (-1, -1), "CENTER")]))
+        how = "not blurred, at the user's request" if unblurred else "blurred"
+        flow += [builder.p(f"Best frame of each moment ({how})", s.small), strip]
+    return flow

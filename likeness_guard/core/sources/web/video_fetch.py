@@ -1,0 +1,155 @@
+"""Download a video to a temporary file: every check of a fetch, never the body in memory.
+
+The request goes through the fetcher's session, address guard, retries and deadline; the
+redirects are followed one at a time and checked, as for pictures. The body is written to
+a private temporary file as it arrives, capped in bytes and in time, and hashed on the way.
+The file is deleted when nothing refers to it any more (the scan is done with the item).
+"""
+
+import contextlib
+import hashlib
+import os
+import tempfile
+import weakref
+from dataclasses import dataclass, replace
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import requests
+
+from likeness_guard.core.imaging.formats import VIDEO_SUFFIXES, sniff_video_format
+from likeness_guard.core.sources.base import HttpExchange
+from likeness_guard.core.sources.web import messages
+from likeness_guard.core.sources.web.deadline import Deadline
+from likeness_guard.core.sources.web.fetch import (
+    _REDIRECT_STATUSES,
+    Cancelled,
+    Fetcher,
+    FetchError,
+    _exchange,
+    _parse_content_type,
+    _redirect_target,
+)
+from likeness_guard.core.sources.web.options import WebOptions
+
+_CHUNK_BYTES = 256 * 1024
+_SNIFF_BYTES = 64
+
+
+class SpooledFile:
+    """A private temporary file, deleted once no object refers to it (or at exit)."""
+
+    def __init__(self) -> None:
+        fd, name = tempfile.mkstemp(prefix="likeness-guard-video-", suffix=".part")
+        os.close(fd)  # mkstemp made it readable by this user only
+        self.path = Path(name)
+        self._finalizer = weakref.finalize(self, _unlink, name)
+
+    def delete(self) -> None:
+        self._finalizer()
+
+
+def _unlink(name: str) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(name)
+
+
+@dataclass(frozen=True)
+class DownloadedVideo:
+    """A video fetched to disk: its response, its file, and its container."""
+
+    exchange: HttpExchange
+    file: SpooledFile
+    kind: str  # "mp4", "webm", ... (formats.sniff_video_format)
+
+
+def is_video_file_url(url: str) -> bool:
+    """True when the URL's path ends in a known video file extension."""
+    try:
+        path = urlsplit(url).path.lower()
+    except ValueError:
+        return False
+    dot = path.rfind(".")
+    return dot != -1 and "/" not in path[dot:] and path[dot:] in VIDEO_SUFFIXES
+
+
+def is_video_media_type(media_type: str) -> bool:
+    return media_type.startswith("video/")
+
+
+def download_video(fetcher: Fetcher, url: str, options: WebOptions) -> DownloadedVideo:
+    """GET `url` into a temporary file. Raises FetchError with the user's message (also
+    when the body is not a video), or Cancelled."""
+    redirects: list[str] = []
+    current = url
+    while True:
+        response, deadline = fetcher._send(current)
+        try:
+            location = response.headers.get("Location")
+            if response.status_code in _REDIRECT_STATUSES and location:
+                target = _redirect_target(current, location, redirects, options)
+                redirects.append(current)
+                current = target
+                continue
+            exchange = _exchange(url, current, response, redirects)
+            if not 200 <= response.status_code < 300:
+                raise FetchError(messages.status_message(response.status_code), exchange)
+            media_type, _charset = _parse_content_type(response.headers.get("Content-Type", ""))
+            spooled = SpooledFile()
+            try:
+                digest, head = _write_body(response, deadline, exchange, spooled.path, options)
+            except BaseException:
+                spooled.delete()
+                raise
+        finally:
+            response.close()
+            deadline.stop()
+        kind = sniff_video_format(head)
+        if kind is None:
+            spooled.delete()
+            raise FetchError(messages.not_a_video(media_type, empty=not head), exchange)
+        return DownloadedVideo(replace(exchange, sha256=digest), spooled, kind)
+
+
+def _write_body(
+    response: requests.Response,
+    deadline: Deadline,
+    exchange: HttpExchange,
+    path: Path,
+    options: WebOptions,
+) -> tuple[str, bytes]:
+    """Stream the body into `path`; returns its SHA-256 and first bytes."""
+    limit = options.max_video_bytes
+    declared = response.headers.get("Content-Length", "").strip()
+    if declared.isdigit() and int(declared) > limit:
+        raise FetchError(messages.too_large(limit), exchange)
+    deadline.rearm(options.video_read_timeout)
+    digest = hashlib.sha256()
+    head = b""
+    written = 0
+    try:
+        with path.open("wb") as out:
+            for chunk in response.iter_content(_CHUNK_BYTES):
+                written += len(chunk)
+                if written > limit or response.raw.tell() > limit:
+                    raise FetchError(messages.too_large(limit), exchange)
+                if len(head) < _SNIFF_BYTES:
+                    head += chunk[: _SNIFF_BYTES - len(head)]
+                    if len(head) >= _SNIFF_BYTES and sniff_video_format(head) is None:
+                        break  # not a video: stop downloading at once
+                digest.update(chunk)
+                out.write(chunk)
+                if deadline.expired or deadline.cancelled:
+                    break
+    except (requests.RequestException, ValueError, OSError) as error:
+        if deadline.cancelled:
+            raise Cancelled from error
+        if deadline.expired:
+            raise FetchError(messages.too_slow(deadline.period), exchange) from error
+        message = messages.describe_failure(error, exchange.final_url, options)
+        raise FetchError(message, exchange) from error
+    if deadline.cancelled:
+        raise Cancelled
+    if deadline.expired:
+        raise FetchError(messages.too_slow(deadline.period), exchange)
+    return digest.hexdigest(), head

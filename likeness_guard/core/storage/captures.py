@@ -1,0 +1,73 @@
+"""The HTTP exchanges kept for matched web images: rows here, bytes in the evidence folder."""
+
+import logging
+import sqlite3
+from collections.abc import Iterable
+
+from likeness_guard.core.domain.records import ExchangeRole, KeptExchange, RawHttpExchange
+from likeness_guard.core.storage.connection import transaction
+from likeness_guard.core.storage.evidence import EvidenceFolder
+
+log = logging.getLogger(__name__)
+
+
+class CaptureLog:
+    """Reads and writes `http_captures` through the store's connection."""
+
+    def __init__(self, db: sqlite3.Connection, evidence: EvidenceFolder) -> None:
+        self._db = db
+        self._evidence = evidence
+
+    def add(self, item_id: int, kept: Iterable[KeptExchange]) -> None:
+        """Keep these exchanges (bytes once, by SHA-256) for the item."""
+        rows = []
+        for entry in kept:
+            exchange = entry.exchange
+            rows.append(
+                (
+                    item_id,
+                    str(entry.role),
+                    exchange.url,
+                    exchange.retrieved_at,
+                    self._evidence.put(exchange.request),
+                    self._evidence.put(exchange.response),
+                    int(exchange.complete),
+                )
+            )
+        if not rows:
+            return
+        with transaction(self._db) as db:
+            db.executemany(
+                "INSERT INTO http_captures (item_id, role, url, retrieved_at, request_sha256, "
+                "response_sha256, complete) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+
+    def for_item(self, item_id: int) -> list[KeptExchange]:
+        """The item's exchanges in the order fetched; those whose bytes are gone are skipped."""
+        kept = []
+        for row in self._db.execute(
+            "SELECT * FROM http_captures WHERE item_id = ? ORDER BY id", (item_id,)
+        ):
+            request = self._evidence.get(row["request_sha256"])
+            response = self._evidence.get(row["response_sha256"])
+            if request is None or response is None:
+                log.warning("the kept HTTP exchange %s of item %s is missing", row["id"], item_id)
+                continue
+            exchange = RawHttpExchange(
+                url=row["url"],
+                retrieved_at=row["retrieved_at"],
+                request=request,
+                response=response,
+                complete=bool(row["complete"]),
+            )
+            kept.append(KeptExchange(ExchangeRole(row["role"]), exchange))
+        return kept
+
+    def kept_sha256s(self) -> set[str]:
+        """Every evidence file an exchange needs, so that forgetting others keeps them."""
+        return {
+            sha
+            for row in self._db.execute("SELECT request_sha256, response_sha256 FROM http_captures")
+            for sha in row
+        }

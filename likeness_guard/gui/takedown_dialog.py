@@ -1,0 +1,271 @@
+"""Take down: check whether the matched web images are still online, write notices per site,
+and how hash-blocking services help. The work runs off the GUI thread."""
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QUrl, Signal, Slot
+from PySide6.QtGui import QDesktopServices, QShowEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from likeness_guard.core import services
+from likeness_guard.core.domain.takedown import Jurisdiction, Recheck, RecheckStatus
+from likeness_guard.core.domain.words import counted
+from likeness_guard.core.report.platforms import platform_directory
+from likeness_guard.core.storage.store import Store
+from likeness_guard.gui.session import AppSession
+from likeness_guard.gui.style import error_color, set_text_color
+from likeness_guard.gui.workers import BackgroundTask, CallWorker
+
+JURISDICTIONS = {
+    Jurisdiction.US: "United States (TAKE IT DOWN Act: removal within 48 hours)",
+    Jurisdiction.EU: "European Union (Digital Services Act, Article 16)",
+    Jurisdiction.UK: "United Kingdom (Online Safety Act)",
+    Jurisdiction.OTHER: "Elsewhere (the site's own rules)",
+}
+
+
+class TakedownDialog(QDialog):
+    """For one scan. Signals: `recheck_done(list of Recheck)`, `notices_written(NoticeFiles)`,
+    `failed(message)`."""
+
+    recheck_done = Signal(object)
+    notices_written = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, session: AppSession, scan_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.scan_id = scan_id
+        self._task: BackgroundTask | None = None
+        self.setWindowTitle("Take down")
+        self.setMinimumWidth(560)
+
+        intro = QLabel(
+            "Ask each site to remove the images, and check later whether they did. Nothing "
+            "is sent from here: the notices are files you send yourself. Only the addresses "
+            "where you were found are checked again."
+        )
+        intro.setWordWrap(True)
+
+        self.addresses = QListWidget()
+        self.addresses.setAccessibleName("Matched web addresses")
+        self.check_button = QPushButton("&Check again")
+        self.check_button.clicked.connect(self.start_recheck)
+        online = QGroupBox("Still online?")
+        online_layout = QVBoxLayout(online)
+        online_layout.addWidget(self.addresses)
+        row = QHBoxLayout()
+        row.addWidget(self.check_button)
+        row.addStretch()
+        online_layout.addLayout(row)
+
+        self.name_edit = QLineEdit()
+        self.name_edit.setPlaceholderText("your name, as your signature")
+        self.email_edit = QLineEdit()
+        self.email_edit.setPlaceholderText("where the site can answer you")
+        self.behalf_edit = QLineEdit()
+        self.behalf_edit.setPlaceholderText("only if you act for the person shown")
+        self.jurisdiction = QComboBox()
+        for value, text in JURISDICTIONS.items():
+            self.jurisdiction.addItem(text, value)
+        self.only_confirmed = QCheckBox("Only images I marked “This is me”")
+        self.write_button = QPushButton("&Write notices…")
+        self.write_button.clicked.connect(self.choose_and_write)
+        self.open_button = QPushButton("Open notices")
+        self.open_button.clicked.connect(self._open_notices)
+        self.folder_button = QPushButton("Show in folder")
+        self.folder_button.clicked.connect(self._show_folder)
+        for button in (self.open_button, self.folder_button):
+            button.setVisible(False)
+        notices = QGroupBox("Takedown notices, one per site")
+        form = QFormLayout(notices)
+        form.addRow("Name:", self.name_edit)
+        form.addRow("Email:", self.email_edit)
+        form.addRow("On behalf of:", self.behalf_edit)
+        form.addRow("Law:", self.jurisdiction)
+        form.addRow("", self.only_confirmed)
+        buttons_row = QHBoxLayout()
+        for button in (self.write_button, self.open_button, self.folder_button):
+            buttons_row.addWidget(button)
+        buttons_row.addStretch()
+        form.addRow("", buttons_row)
+
+        blocking = QGroupBox("Block copies everywhere")
+        blocking_layout = QVBoxLayout(blocking)
+        for service in platform_directory().hash_blocking:
+            label = QLabel(
+                f'<a href="{service.url}">{service.name}</a>, for {service.audience}: {service.how}'
+            )
+            label.setWordWrap(True)
+            label.setOpenExternalLinks(True)
+            blocking_layout.addWidget(label)
+
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        for widget in (intro, online, notices, blocking, self.status, close):
+            layout.addWidget(widget)
+        self._written: Path | None = None
+        self._fill_addresses()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # Wrapped labels need more height than a layout's minimum says: ask for the height
+        # the whole layout needs at this width, so nothing is squeezed.
+        layout = self.layout()
+        if layout is not None:
+            self.setMinimumHeight(layout.totalHeightForWidth(self.width()))
+        super().showEvent(event)
+
+    # ---- re-checks ---------------------------------------------------------------------
+
+    def _fill_addresses(self) -> None:
+        from likeness_guard.core.domain.words import online_words
+        from likeness_guard.core.pipeline.recheck import recheck_targets
+
+        store = self.session.store
+        targets = recheck_targets(store, self.scan_id)
+        latest = store.takedowns.latest_rechecks(t.url for t in targets)
+        self.addresses.clear()
+        for target in targets:
+            self.addresses.addItem(f"{online_words(latest.get(target.url))} — {target.url}")
+        self.check_button.setEnabled(bool(targets))
+        self.write_button.setEnabled(bool(targets))
+        if not targets:
+            self.status.setText(
+                "This scan found no image of you on the web, so there is nothing to check or "
+                "report here. Scan the web addresses where you saw the images."
+            )
+
+    def start_recheck(self) -> None:
+        if self._task is not None:
+            return
+        folder = self.session.data_dir
+        allow = self.session.preferences.allow_private_addresses
+        scan_id = self.scan_id
+
+        def work() -> list[Recheck]:
+            with Store(folder) as store:  # SQLite connections belong to one thread
+                return services.recheck(store, scan_id, allow_private_addresses=allow)
+
+        self.status.setText("Checking the addresses again…")
+        self._run(work, self._on_rechecked)
+
+    @Slot(object)
+    def _on_rechecked(self, results: object) -> None:
+        assert isinstance(results, list)
+        self._fill_addresses()
+        gone = sum(1 for r in results if r.status is RecheckStatus.GONE)
+        self.status.setText(
+            f"Checked {counted(len(results), 'address', 'addresses')}: "
+            f"{gone} gone, {sum(1 for r in results if r.online)} still online."
+        )
+        self.recheck_done.emit(results)
+
+    # ---- notices -----------------------------------------------------------------------
+
+    def choose_and_write(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save takedown notices", str(Path.home() / "takedown-notices.pdf"), "PDF (*.pdf)"
+        )
+        if path:
+            self.write_notices(Path(path))
+
+    def write_notices(self, path: Path) -> None:
+        """Write the notices to `path` (and .txt, .eml beside it) in the background."""
+        from likeness_guard.core.report.notices import NoticeSender
+
+        name, email = self.name_edit.text().strip(), self.email_edit.text().strip()
+        if not name or "@" not in email:
+            self._fail("Enter your name and an email address where the sites can answer you.")
+            return
+        if self._task is not None:
+            return
+        sender = NoticeSender(
+            name=name,
+            contact_email=email,
+            jurisdiction=Jurisdiction(self.jurisdiction.currentData()),
+            on_behalf_of=self.behalf_edit.text().strip() or None,
+        )
+        folder, scan_id = self.session.data_dir, self.scan_id
+        only_confirmed = self.only_confirmed.isChecked()
+
+        def work() -> object:
+            with Store(folder) as store:
+                return services.write_takedown_notices(
+                    store, scan_id, sender, path, only_confirmed=only_confirmed
+                )
+
+        self.status.setText("Writing the notices…")
+        self._run(work, self._on_written)
+
+    @Slot(object)
+    def _on_written(self, files: object) -> None:
+        self._written = getattr(files, "pdf", None)
+        notices = getattr(files, "notices", ())
+        self.status.setText(
+            f"Saved {counted(len(notices), 'notice')} as {self._written}, with the same text "
+            "as .txt and an email draft per site. Send each to the address on its page."
+        )
+        for button in (self.open_button, self.folder_button):
+            button.setVisible(True)
+        self.notices_written.emit(files)
+
+    def _open_notices(self) -> None:
+        if self._written is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._written)))
+
+    def _show_folder(self) -> None:
+        if self._written is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._written.parent)))
+
+    # ---- background work ---------------------------------------------------------------
+
+    def _run(self, work: Callable[[], object], done: Callable[[object], None]) -> None:
+        self.status.setPalette(self.palette())  # a new attempt: no longer in error colour
+        worker = CallWorker(work)
+        worker.finished.connect(done)
+        worker.failed.connect(self._fail)
+        worker.ended.connect(self._end, Qt.ConnectionType.QueuedConnection)
+        for button in (self.check_button, self.write_button):
+            button.setEnabled(False)
+        self._task = BackgroundTask(worker, self)
+        self._task.start()
+
+    @Slot(str)
+    def _fail(self, message: str) -> None:
+        self.status.setText(message)
+        set_text_color(self.status, error_color(self.palette()))
+        self.failed.emit(message)
+
+    @Slot()
+    def _end(self) -> None:
+        if self._task is not None:
+            self._task.wait()
+            self._task.deleteLater()
+            self._task = None
+        for button in (self.check_button, self.write_button):
+            button.setEnabled(True)
+
+    def done(self, result: int) -> None:
+        """Closing waits for work in progress (it is short: a few requests or a PDF)."""
+        if self._task is not None:
+            self._task.wait()
+        super().done(result)

@@ -1,0 +1,34 @@
+"""Asking for the passphrase of a protected data folder when the window starts."""
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QInputDialog, QLineEdit, QWidget
+
+from likeness_guard import APP_NAME
+from likeness_guard.core.storage import crypto
+
+PROMPT = (
+    "Your Likeness Guard data is protected with a passphrase.\n"
+    "Type it to open your photos, scans and kept images:"
+)
+WRONG = "That passphrase does not open your data. Check it (the case counts) and try again:"
+
+
+def unlock_at_start(folder: Path, parent: QWidget | None = None) -> bool:
+    """Ask until the passphrase opens `folder`; False when the person chose Cancel.
+
+    Returns True at once for a folder that is not protected.
+    """
+    if not crypto.is_protected(folder):
+        return True
+    prompt = PROMPT
+    while True:
+        text, accepted = QInputDialog.getText(parent, APP_NAME, prompt, QLineEdit.EchoMode.Password)
+        if not accepted:
+            return False
+        try:
+            crypto.unlock(folder, text)
+        except crypto.WrongPassphrase:
+            prompt = WRONG
+            continue
+        return True

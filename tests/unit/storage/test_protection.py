@@ -1,0 +1,144 @@
+"""A data folder protected with a passphrase: nothing readable at rest, nothing without it."""
+
+import hashlib
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from likeness_guard.core.storage import crypto
+from likeness_guard.core.storage.store import DB_NAME, Store
+from likeness_guard.main import main
+from tests.unit.storage.fill import add_person, add_scan
+
+PASSPHRASE = "correct horse battery staple"
+NAME = "Jane Q. Secretname"
+
+
+@pytest.fixture(autouse=True)
+def no_keys_left() -> Iterator[None]:
+    yield
+    crypto.lock_all()
+
+
+def jpeg_bytes() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 120, 90)).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def png_bytes() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (20, 120, 90)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> tuple[Path, np.ndarray]:
+    data = tmp_path / "data"
+    with Store.open(data) as store:
+        _, embedding = add_person(store, NAME)
+        add_scan(store, NAME, 5, evidence=2, folder="/home/jane/very-private-folder")
+        store.evidence.put(jpeg_bytes())
+        store.evidence.put(png_bytes())
+    (tmp_path / "pass.txt").write_text(PASSPHRASE + "\n")
+    return data, embedding
+
+
+def everything_in(folder: Path) -> bytes:
+    return b"".join(path.read_bytes() for path in folder.rglob("*") if path.is_file())
+
+
+def test_after_protect_no_file_holds_anything_readable(
+    folder: tuple[Path, np.ndarray], tmp_path: Path
+) -> None:
+    data, embedding = folder
+    before = everything_in(data)
+    assert b"SQLite format 3" in before  # the search finds them when they are there
+    assert NAME.encode() in before
+    pass_file = str(tmp_path / "pass.txt")
+    assert main(["--data-dir", str(data), "--passphrase-file", pass_file, "protect"]) == 0
+    raw = everything_in(data)
+    assert embedding.astype("<f4").tobytes()[:32] not in raw
+    assert b"\xff\xd8\xff" not in raw  # no JPEG
+    assert b"\x89PNG" not in raw  # no PNG, not even the face thumbnails
+    assert b"SQLite format 3" not in raw
+    for text in (NAME, "Secretname", "very-private-folder", "photo-1.jpg", "reference.jpg"):
+        assert text.encode() not in raw, text
+    assert sorted(p.name for p in data.iterdir()) == [
+        "deletions.journal",
+        "deletions.reserve",
+        "evidence",
+        "likeness-guard.sqlite3",
+        "locks",
+        "protection.json",
+    ]
+
+
+def test_every_command_needs_the_passphrase(
+    folder: tuple[Path, np.ndarray], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data, _ = folder
+    pass_file = str(tmp_path / "pass.txt")
+    assert main(["--data-dir", str(data), "--passphrase-file", pass_file, "protect"]) == 0
+    crypto.lock_all()  # a new process
+    capsys.readouterr()
+    for command in (["profiles"], ["scans"], ["forget", "--all"], ["report", "--out", "x.pdf"]):
+        assert main(["--data-dir", str(data), *command]) == 3, command
+        assert "--passphrase-file" in capsys.readouterr().err
+    wrong = tmp_path / "wrong.txt"
+    wrong.write_text("not the passphrase\n")
+    assert main(["--data-dir", str(data), "--passphrase-file", str(wrong), "profiles"]) == 3
+    assert "does not open" in capsys.readouterr().err
+    assert main(["--data-dir", str(data), "--passphrase-file", pass_file, "profiles"]) == 0
+    assert NAME in capsys.readouterr().out
+
+
+def test_kept_images_read_back_exactly_and_tampering_is_noticed(
+    folder: tuple[Path, np.ndarray], tmp_path: Path
+) -> None:
+    data, _ = folder
+    assert (
+        main(["--data-dir", str(data), "--passphrase-file", str(tmp_path / "pass.txt"), "protect"])
+        == 0
+    )
+    picture = jpeg_bytes()
+    with Store.open(data) as store:
+        sha = hashlib.sha256(picture).hexdigest()
+        assert store.evidence.get(sha) == picture
+        assert store.evidence.verify(sha)
+        assert store.evidence.path_for(sha).name != sha  # the name does not give it away
+        sealed = bytearray(store.evidence.path_for(sha).read_bytes())
+        sealed[-5] ^= 1
+        store.evidence.path_for(sha).write_bytes(bytes(sealed))
+        assert not store.evidence.verify(sha)
+        assert store.evidence.get(sha) is None
+        # New scans write encrypted too.
+        profile = store.profile(NAME)
+        assert profile is not None
+        add_scan(store, NAME, 2, evidence=1, folder="/home/jane/another-place")
+    assert b"another-place" not in everything_in(data)
+
+
+def test_an_interrupted_protect_is_finished_when_unlocked(
+    folder: tuple[Path, np.ndarray], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data, _ = folder
+
+    def crash(folder: Path) -> None:
+        raise KeyboardInterrupt  # killed right after the switch
+
+    real_finish = crypto._finish_protect
+    monkeypatch.setattr(crypto, "_finish_protect", crash)
+    with pytest.raises(KeyboardInterrupt):
+        crypto.protect(data, PASSPHRASE, DB_NAME)
+    monkeypatch.setattr(crypto, "_finish_protect", real_finish)
+    crypto.lock_all()
+    crypto.unlock(data, PASSPHRASE)
+    with Store.open(data) as store:
+        assert [p.name for p in store.profiles()] == [NAME]
+    assert b"SQLite format 3" not in everything_in(data)
+    assert NAME.encode() not in everything_in(data)
