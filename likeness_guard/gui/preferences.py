@@ -8,6 +8,7 @@ from likeness_guard.core.domain.thresholds import (
     Preset,
     resolve_threshold,
 )
+from likeness_guard.gui.widgets.match_card import DEFAULT_TILE_SIDE, TILE_SIDES
 
 ORGANIZATION = "LikenessGuard"
 APPLICATION = "likeness-guard"
@@ -94,6 +95,20 @@ class Preferences:
     @geometry.setter
     def geometry(self, value: QByteArray) -> None:
         self.settings.setValue("window/geometry", value)
+
+    @property
+    def tile_side(self) -> int:
+        """How large the pictures in the Matches grid are, in pixels."""
+        value = self.settings.value("matches/tile_side", DEFAULT_TILE_SIDE)
+        try:
+            side = int(str(value))
+        except ValueError:
+            return DEFAULT_TILE_SIDE
+        return min(max(side, TILE_SIDES[0]), TILE_SIDES[1])
+
+    @tile_side.setter
+    def tile_side(self, value: int) -> None:
+        self.settings.setValue("matches/tile_side", int(value))
 
     @property
     def show_face_crops(self) -> bool:

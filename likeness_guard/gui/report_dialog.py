@@ -44,9 +44,19 @@ class ReportRequest:
 class ReportDialog(QDialog):
     """Chooses the report's matches and options; `request()` builds the result."""
 
-    def __init__(self, scan_id: int, matches: list[ScanItem], parent: QWidget | None = None):
+    def __init__(
+        self,
+        scan_id: int,
+        matches: list[ScanItem],
+        parent: QWidget | None = None,
+        *,
+        own_photos: frozenset[str] = frozenset(),
+    ):
+        """`own_photos`: SHA-256 of the user's reference photos (marked, left out by default)."""
         super().__init__(parent)
         self.setWindowTitle("Export evidence report")
+        self.setMinimumWidth(420)
+        self.setMaximumWidth(640)
         self.scan_id = scan_id
         self.name = QLineEdit()
         self.name.setPlaceholderText("optional: your name or a pseudonym")
@@ -64,9 +74,12 @@ class ReportDialog(QDialog):
             if item.verdict == Verdict.NOT_ME:
                 continue  # never put an image the user said is not them into evidence
             name = item.source.rsplit("/", 1)[-1] or item.source
-            row = QListWidgetItem(f"{name}  ({item.best_similarity or 0:.2f})")
+            own = item.sha256 in own_photos
+            note = "  — one of your own reference photos" if own else ""
+            row = QListWidgetItem(f"{name}  ({item.best_similarity or 0:.2f}){note}")
             row.setData(Qt.ItemDataRole.UserRole, item.id)
-            row.setData(Qt.ItemDataRole.UserRole + 1, item.verdict == Verdict.ME)
+            row.setData(Qt.ItemDataRole.UserRole + 1, item.verdict == Verdict.ME and not own)
+            row.setData(Qt.ItemDataRole.UserRole + 2, own)
             row.setToolTip(item.source)
             self.list.addItem(row)
         self.unblurred = QCheckBox("Include the images &without blurring")
@@ -86,12 +99,13 @@ class ReportDialog(QDialog):
         form = QFormLayout()
         form.addRow("Name on the report:", self.name)
         layout = QVBoxLayout(self)
-        layout.addWidget(
-            QLabel(
-                "The report lists where each image was found, when, its fingerprints (hashes) "
-                "and how sure the match is, for a platform, a lawyer or the police."
-            )
+        intro = QLabel(
+            "The report lists where each image was found, when, its fingerprints (hashes) "
+            "and how sure the match is, for a platform, a lawyer or the police. Your own "
+            "reference photos are left out unless you choose them."
         )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
         layout.addLayout(form)
         for button in (self.all_matches, self.confirmed, self.picked):
             layout.addWidget(button)
@@ -112,7 +126,8 @@ class ReportDialog(QDialog):
             if editable:
                 flags |= Qt.ItemFlag.ItemIsUserCheckable
             else:
-                wanted = self.all_matches.isChecked() or bool(
+                own = bool(row.data(Qt.ItemDataRole.UserRole + 2))
+                wanted = (self.all_matches.isChecked() and not own) or bool(
                     row.data(Qt.ItemDataRole.UserRole + 1)
                 )
                 row.setCheckState(Qt.CheckState.Checked if wanted else Qt.CheckState.Unchecked)

@@ -114,3 +114,33 @@ def test_an_evidence_report_is_exported_from_the_matches_page(
     # Only players.jpg: the scanned yaoming.jpg was marked "Not me" and is left out.
     assert [Path(item["source"]).name for item in manifest["items"]] == ["players.jpg"]
     assert "saved as" in matches.message.text()
+    assert matches.open_report_button.isVisibleTo(matches)  # and where to find it
+    assert matches.report_folder_button.isVisibleTo(matches)
+
+
+def test_the_export_dialog_wraps_and_marks_the_users_own_photos(
+    qtbot: QtBot,
+    make_window: WindowFactory,
+    data_dir: Path,
+    photos: dict[str, Path],
+    engine: FaceEngine,
+    tmp_path: Path,
+) -> None:
+    enroll(data_dir, engine, photos["yaoming"])
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    for name in ("players", "yaoming"):
+        shutil.copy(photos[name], folder / photos[name].name)
+    window = make_window(data_dir)
+    scan_id = scan_by_drop(qtbot, window, [folder])
+    store = window.session.store
+    own = frozenset(r.source_sha256 for r in store.references(store.profiles()[0].id))
+    items = [card.item for card in window.matches_page.cards]
+    dialog = ReportDialog(scan_id, items, window.matches_page, own_photos=own)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.width() <= 640  # the introduction wraps instead of widening the dialog
+    rows = [dialog.list.item(i).text() for i in range(dialog.list.count())]
+    assert any("yaoming.jpg" in r and "your own reference photos" in r for r in rows)
+    chosen = dialog.chosen_ids()  # "all matches" leaves the user's own photo out
+    assert [i.id for i in items if "players" in i.source] == list(chosen)

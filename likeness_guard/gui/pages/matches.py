@@ -3,14 +3,17 @@
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, QUrl, Signal, Slot
+from PySide6.QtGui import QDesktopServices, QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
     QScrollArea,
+    QSlider,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -25,12 +28,13 @@ from likeness_guard.gui.report_dialog import ReportDialog, ReportRequest
 from likeness_guard.gui.session import AppSession
 from likeness_guard.gui.style import heading_font, muted_color, set_text_color
 from likeness_guard.gui.takedown_dialog import TakedownDialog
-from likeness_guard.gui.widgets.match_card import CARD_PREVIEW_SIDE, MatchCard
+from likeness_guard.gui.widgets.match_card import CARD_PREVIEW_SIDE, TILE_SIDES, MatchCard
 from likeness_guard.gui.workers import BackgroundTask, ReportWorker
 
 log = logging.getLogger(__name__)
 
 ALL_SCANS = -1
+GRID_SPACING = 12
 
 
 def scan_label(summary: services.ScanSummary) -> str:
@@ -67,6 +71,8 @@ class MatchesPage(QWidget):
         self.session = session
         self.previews = previews
         self.cards: list[MatchCard] = []
+        self._by_sha: dict[str, MatchCard] = {}
+        self._columns = 0
         self._scan_id: int = ALL_SCANS
         self._threshold_by_scan: dict[int, float] = {}
         self._report_task: BackgroundTask | None = None
@@ -102,15 +108,40 @@ class MatchesPage(QWidget):
         top.addWidget(self.scan_box)
         top.addWidget(self.export_button)
         top.addWidget(self.takedown_button)
+        self.size_slider = QSlider(Qt.Orientation.Horizontal)
+        self.size_slider.setRange(*TILE_SIDES)
+        self.size_slider.setSingleStep(20)
+        self.size_slider.setValue(session.preferences.tile_side)
+        self.size_slider.setMaximumWidth(160)
+        self.size_slider.setAccessibleName("Picture size")
+        self.size_slider.valueChanged.connect(self._on_tile_side)
+        size_label = QLabel("Si&ze:")
+        size_label.setBuddy(self.size_slider)
+        self.blur_all_button = QPushButton("&Blur all")
+        self.blur_all_button.setToolTip("Blur every picture again (B)")
+        self.blur_all_button.clicked.connect(self.blur_all)
         filters = QHBoxLayout()
         filters.addWidget(self.flagged_only)
         filters.addWidget(self.hide_rejected)
         filters.addWidget(self.show_faces)
         filters.addStretch()
+        filters.addWidget(size_label)
+        filters.addWidget(self.size_slider)
+        filters.addWidget(self.blur_all_button)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.message = QLabel()
         self.message.setWordWrap(True)
+        self.open_report_button = QPushButton("&Open report")
+        self.open_report_button.clicked.connect(self._open_report)
+        self.report_folder_button = QPushButton("Show in &folder")
+        self.report_folder_button.clicked.connect(self._show_report_folder)
+        self._written_report: Path | None = None
+        message_row = QHBoxLayout()
+        message_row.addWidget(self.message, 1)
+        for button in (self.open_report_button, self.report_folder_button):
+            button.setVisible(False)
+            message_row.addWidget(button)
 
         self.empty_label = QLabel()
         self.empty_label.setWordWrap(True)
@@ -122,18 +153,23 @@ class MatchesPage(QWidget):
         self._list.setContentsMargins(0, 0, 0, 0)
         self._list.addWidget(self.empty_label)
         self._list.addWidget(self.scan_button)
+        self._grid = QGridLayout()
+        self._grid.setSpacing(GRID_SPACING)
+        self._grid.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self._list.addLayout(self._grid)
         self._list.addStretch(1)
         self.scroll_area = QScrollArea()
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setWidget(self._list_widget)
         self.scroll_area.setAccessibleName("Matched images")
+        self.scroll_area.viewport().installEventFilter(self)
 
         list_page = QWidget()
         list_layout = QVBoxLayout(list_page)
         list_layout.setContentsMargins(0, 0, 0, 0)
         list_layout.addLayout(filters)
         list_layout.addWidget(self.summary)
-        list_layout.addWidget(self.message)
+        list_layout.addLayout(message_row)
         list_layout.addWidget(self.scroll_area, 1)
         self.detail = MatchDetail(session.store)
         self.detail.back_requested.connect(self.show_list)
@@ -183,9 +219,10 @@ class MatchesPage(QWidget):
 
     def _fill(self) -> None:
         for card in self.cards:
-            self._list.removeWidget(card)
+            self._grid.removeWidget(card)
             card.deleteLater()
         self.cards = []
+        self._by_sha = {}
         scan = None if self._scan_id == ALL_SCANS else self._scan_id
         for item in self.session.store.matches(scan):
             self._add_card(item)
@@ -194,6 +231,8 @@ class MatchesPage(QWidget):
             self.show_list()  # its data was deleted: nothing of it may stay on screen
             self.detail.clear()
         self.message.clear()
+        for button in (self.open_report_button, self.report_folder_button):
+            button.setVisible(False)
         self._apply_filters()
 
     # ---- live results ------------------------------------------------------------------
@@ -234,14 +273,20 @@ class MatchesPage(QWidget):
         return threshold
 
     def _add_card(self, item: ScanItem) -> None:
-        card = MatchCard(item, self._threshold(item))
+        same = self._by_sha.get(item.sha256 or "")
+        if same is not None:  # the same bytes found again: one tile, "found N times"
+            same.add_copy(item)
+            return
+        card = MatchCard(item, self._threshold(item), side=self.size_slider.value())
         card.details_requested.connect(self.show_detail)
+        card.verdict_requested.connect(self._on_card_verdict)
         card.set_face_visible(self.show_faces.isChecked())
         similarity = item.best_similarity or 0.0
         position = sum(1 for c in self.cards if (c.item.best_similarity or 0.0) >= similarity)
         self.cards.insert(position, card)
-        # The empty-state label and button sit first in the layout.
-        self._list.insertWidget(position + 2, card)
+        if item.sha256:
+            self._by_sha[item.sha256] = card
+        self._grid.addWidget(card, len(self.cards), 0)  # parented now; _reflow places it
         self.previews.request(request_for(item, CARD_PREVIEW_SIDE))
 
     @Slot(object)
@@ -280,6 +325,95 @@ class MatchesPage(QWidget):
             target = ids[index]
         self.show_detail(target)
 
+    # ---- the grid ------------------------------------------------------------------------
+
+    def _reflow(self, *, force: bool = False) -> None:
+        """Place the shown tiles in as many columns as the width holds, in score order."""
+        side = self.size_slider.value() + 18
+        width = self.scroll_area.viewport().width() - 4
+        columns = max(1, (width + GRID_SPACING) // (side + GRID_SPACING))
+        if columns == self._columns and not force:
+            return
+        self._columns = columns
+        for card in self.cards:
+            self._grid.removeWidget(card)
+        for index, card in enumerate(self.visible_cards()):
+            self._grid.addWidget(card, index // columns, index % columns, Qt.AlignmentFlag.AlignTop)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # The grid follows the width of the scrolled area, which settles after the page's.
+        if watched is self.scroll_area.viewport() and event.type() == QEvent.Type.Resize:
+            self._reflow()
+        return super().eventFilter(watched, event)
+
+    @Slot(int)
+    def _on_tile_side(self, side: int) -> None:
+        self.session.preferences.tile_side = side
+        for card in self.cards:
+            card.set_side(side)
+        self._reflow(force=True)
+
+    @Slot()
+    def blur_all(self) -> None:
+        """Blur every picture at once (the detail view too)."""
+        for card in self.cards:
+            card.set_revealed(False)
+        self.detail.set_revealed(False)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Review by keyboard: arrows or J/K move, Enter opens, M/N answer and move on,
+        B blurs everything."""
+        cards = self.visible_cards()
+        focus = self.focusWidget()
+        focused = next(
+            (c for c in cards if c.hasFocus() or (focus is not None and c.isAncestorOf(focus))),
+            None,
+        )
+        key = event.key()
+        if key == Qt.Key.Key_B:
+            self.blur_all()
+            return
+        if not cards:
+            super().keyPressEvent(event)
+            return
+        index = cards.index(focused) if focused is not None else -1
+        columns = max(1, self._columns)
+        moves = {
+            Qt.Key.Key_Right: 1,
+            Qt.Key.Key_J: 1,
+            Qt.Key.Key_Left: -1,
+            Qt.Key.Key_K: -1,
+            Qt.Key.Key_Down: columns,
+            Qt.Key.Key_Up: -columns,
+        }
+        if key in moves:
+            target = min(max(index + moves[Qt.Key(key)], 0), len(cards) - 1)
+            self._focus(cards[target])
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and focused is not None:
+            self.show_detail(focused.item.id)
+        elif key in (Qt.Key.Key_M, Qt.Key.Key_N) and focused is not None:
+            verdict = Verdict.ME if key == Qt.Key.Key_M else Verdict.NOT_ME
+            following = cards[index + 1] if index + 1 < len(cards) else None
+            self._on_card_verdict(focused.item.id, verdict)
+            if following is not None:
+                self._focus(following)
+        else:
+            super().keyPressEvent(event)
+
+    def _focus(self, card: MatchCard) -> None:
+        card.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.scroll_area.ensureWidgetVisible(card)
+
+    @Slot(int, object)
+    def _on_card_verdict(self, item_id: int, verdict: object) -> None:
+        """An answer given on a tile: stored for the bytes, pressing it again clears it."""
+        card = next((c for c in self.cards if c.item.id == item_id), None)
+        if card is None or card.item.sha256 is None or not isinstance(verdict, Verdict):
+            return
+        chosen = None if card.item.verdict is verdict else verdict
+        services.set_verdict(self.session.store, card.item.sha256, chosen)
+        self._on_verdict_changed(item_id, chosen)
+
     def visible_cards(self) -> list[MatchCard]:
         return [card for card in self.cards if not card.isHidden()]
 
@@ -298,6 +432,7 @@ class MatchesPage(QWidget):
             visible = not (flagged_only and not is_flagged) and not (hide_rejected and is_rejected)
             card.setVisible(visible)
             shown += int(visible)
+        self._reflow(force=True)
         self._update_empty_state(shown, flagged, rejected)
         self._update_actions()
 
@@ -409,7 +544,12 @@ class MatchesPage(QWidget):
         if self._report_task is not None:
             return
         matches = [card.item for card in self.cards if card.item.scan_id == self._scan_id]
-        request = ReportDialog(self._scan_id, matches, self).ask()
+        own = frozenset(
+            reference.source_sha256
+            for profile in self.session.store.profiles()
+            for reference in self.session.store.references(profile.id)
+        )
+        request = ReportDialog(self._scan_id, matches, self, own_photos=own).ask()
         if request is not None:
             self.start_report(request)
 
@@ -438,6 +578,9 @@ class MatchesPage(QWidget):
         if manifest is not None:
             text += f", with its fingerprints in {Path(manifest).name}"
         self.message.setText(text + ".")
+        self._written_report = Path(str(path))
+        for button in (self.open_report_button, self.report_folder_button):
+            button.setVisible(True)
         self.report_written.emit(result)
         self._end_report()
 
@@ -445,6 +588,14 @@ class MatchesPage(QWidget):
     def _on_report_failed(self, message: str) -> None:
         self.message.setText(message)
         self._end_report()
+
+    def _open_report(self) -> None:
+        if self._written_report is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._written_report)))
+
+    def _show_report_folder(self) -> None:
+        if self._written_report is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._written_report.parent)))
 
     def _end_report(self) -> None:
         if self._report_task is not None:

@@ -215,6 +215,14 @@ class ScanPage(QWidget):
             return
         if self.session.store.scan(self._scan_id) is not None:
             return
+        self._clear_result()
+        self.progress_bar.setRange(0, 1)
+        self.progress_bar.setValue(0)
+        self.progress_bar.setTextVisible(False)
+        self._say(IDLE_HINT)
+
+    def _clear_result(self) -> None:
+        """Forget the last scan's counts, errors and file name."""
         self._scan_id = None
         self._last_progress = None
         self.errors_list.clear()
@@ -223,11 +231,7 @@ class ScanPage(QWidget):
         self.matches_button.setVisible(False)
         for label in self.stat_labels.values():
             label.setText("\u2013")
-        self.progress_bar.setRange(0, 1)
-        self.progress_bar.setValue(0)
-        self.progress_bar.setTextVisible(False)
         self.current_label.clear()
-        self._say(IDLE_HINT)
 
     # ---- starting ----------------------------------------------------------------------
 
@@ -307,18 +311,10 @@ class ScanPage(QWidget):
     def _begin(self, *, engine_inputs: list[str], profile_name: str) -> None:
         engine = self.session.engine
         assert engine is not None
-        self._scan_id = None
-        self._last_progress = None
+        self._clear_result()
         self._cancelling = False
-        self.errors_list.clear()
-        self.errors_title.setVisible(False)
-        self.errors_list.setVisible(False)
-        self.matches_button.setVisible(False)
-        for label in self.stat_labels.values():
-            label.setText("\u2013")
         self.progress_bar.setRange(0, 0)  # busy until the files are counted
         self.progress_bar.setTextVisible(True)
-        self.current_label.setText("")
         shown = ", ".join(Path(i).name or i for i in engine_inputs[:3])
         more = f" and {len(engine_inputs) - 3} more" if len(engine_inputs) > 3 else ""
         self._say(f"Counting the files in {shown}{more}…")

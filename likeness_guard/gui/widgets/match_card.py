@@ -1,10 +1,10 @@
-"""One match in the Matches list: blurred preview, optional clear face crop, score, badge."""
+"""One tile of the Matches grid: blurred preview, clear face crop, score, badge, answers."""
 
 from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtGui import QFocusEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -29,7 +29,9 @@ from likeness_guard.gui.widgets.face_thumbnail import FaceThumbnail
 from likeness_guard.gui.widgets.synthetic_badge import SyntheticBadge
 from likeness_guard.gui.widgets.timeline_strip import TimelineStrip
 
-CARD_PREVIEW_SIDE = 360  # decoded pixels; enough for the card on a 2x screen
+CARD_PREVIEW_SIDE = 360  # decoded pixels; enough for the largest tile on a 2x screen
+DEFAULT_TILE_SIDE = 160
+TILE_SIDES = (120, 360)  # the size slider's range
 
 
 def source_name(item: ScanItem) -> str:
@@ -48,49 +50,77 @@ def score_text(item: ScanItem, threshold: float) -> str:
 
 
 class MatchCard(QFrame):
-    """Signals: `details_requested(item_id)`; the reveal button toggles this card only."""
+    """One tile of the Matches grid: the blurred picture, the score, what the file says about
+    AI, the answer given, and how often these bytes were found.
+
+    Signals: `details_requested(item_id)`, `verdict_requested(item_id, Verdict)`. The reveal
+    button shows this picture only; the tile takes keyboard focus for review.
+    """
 
     details_requested = Signal(int)
+    verdict_requested = Signal(int, object)
 
-    def __init__(self, item: ScanItem, threshold: float, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        item: ScanItem,
+        threshold: float,
+        parent: QWidget | None = None,
+        *,
+        side: int = DEFAULT_TILE_SIDE,
+    ) -> None:
         super().__init__(parent)
         self.item = item
+        self.copies: list[ScanItem] = [item]
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
-        self.preview = BlurredPreview(QSize(200, 150))
-        self.preview.setFixedSize(QSize(200, 150))
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Maximum)
+        self.preview = BlurredPreview(QSize(96, 72))
         best = item.best_face
         self.preview.set_boxes([(best.bbox, True)] if best and best in item.shown_faces else [])
-        self.face = FaceThumbnail(96)
+        self.face = FaceThumbnail(40)
         self.face.set_placeholder("face")
         self.face.setToolTip("The matched face, shown clearly")
         name = source_name(item)
         self.title = QLabel(name)
-        self.title.setFont(heading_font(self.font(), 1.05))
-        where = QLabel(
-            breakable(item.source if item.file is None else str(Path(item.source).parent))
-        )
-        where.setWordWrap(True)
-        where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        set_text_color(where, muted_color(self.palette()))
+        self.title.setFont(heading_font(self.font(), 1.0))
+        self.title.setToolTip(item.source)
+        self.where = QLabel()
+        set_text_color(self.where, muted_color(self.palette()))
         self.score = QLabel(score_text(item, threshold))
         self.score.setAccessibleName("How similar")
         self.badge = SyntheticBadge()
         self.badge.set_synthetic(item.synthetic)
         self.verdict = QLabel()
         set_text_color(self.verdict, ok_color(self.palette()))
-        self.reveal_button = QPushButton("Show image")
+        self.found = QLabel()
+        set_text_color(self.found, muted_color(self.palette()))
+        self.reveal_button = QPushButton("Show")
         self.reveal_button.setCheckable(True)
         self.reveal_button.setAccessibleName(f"Show {name} clearly")
         self.reveal_button.toggled.connect(self.set_revealed)
+        self.me_button = QPushButton("Me")
+        self.me_button.setToolTip("This is me (M)")
+        self.me_button.setAccessibleName(f"{name}: this is me")
+        self.me_button.clicked.connect(lambda: self._ask_verdict(Verdict.ME))
+        self.not_me_button = QPushButton("Not me")
+        self.not_me_button.setToolTip("Not me (N)")
+        self.not_me_button.setAccessibleName(f"{name}: not me")
+        self.not_me_button.clicked.connect(lambda: self._ask_verdict(Verdict.NOT_ME))
         self.details_button = QPushButton("Details…")
         self.details_button.setAccessibleName(f"Details of {name}")
         self.details_button.clicked.connect(self._ask_details)
 
-        info = QVBoxLayout()
-        info.addWidget(self.title)
-        info.addWidget(where)
-        info.addWidget(self.score)
+        name_row = QHBoxLayout()
+        name_row.addWidget(self.face, 0, Qt.AlignmentFlag.AlignTop)
+        names = QVBoxLayout()
+        names.addWidget(self.title)
+        names.addWidget(self.score)
+        name_row.addLayout(names, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addWidget(self.preview, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addLayout(name_row)
+        layout.addWidget(self.where)
         self.timeline: TimelineStrip | None = None
         if item.is_video and item.video is not None:
             # A video: where in it the face was found, as a strip and in words.
@@ -99,22 +129,46 @@ class MatchCard(QFrame):
             self.moments = QLabel(f"Video, {timecode(item.video.duration_s)}: ")
             self.moments.setText(self.moments.text() + segments_summary(item.video))
             self.moments.setWordWrap(True)
-            info.addWidget(self.timeline)
-            info.addWidget(self.moments)
-        info.addWidget(self.badge)
-        info.addWidget(self.verdict)
-        info.addStretch()
-        buttons = QVBoxLayout()
-        buttons.addWidget(self.reveal_button)
-        buttons.addWidget(self.details_button)
-        buttons.addStretch()
-        layout = QHBoxLayout(self)
-        layout.addWidget(self.preview)
-        layout.addWidget(self.face, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addLayout(info, 1)
+            layout.addWidget(self.timeline)
+            layout.addWidget(self.moments)
+        for label in (self.badge, self.verdict, self.found):
+            label.setWordWrap(True)
+            layout.addWidget(label)
+        buttons = QHBoxLayout()
+        for button in (self.reveal_button, self.me_button, self.not_me_button):
+            buttons.addWidget(button)
         layout.addLayout(buttons)
+        layout.addWidget(self.details_button)
         self.setAccessibleName(f"Match: {name}, {self.score.text()}")
+        self.set_side(side)
+        self._show_found()
         self.set_verdict(item.verdict)
+
+    def set_side(self, side: int) -> None:
+        """The picture's size in the grid (the tile is a little wider for its words)."""
+        self.preview.setFixedSize(QSize(side, round(side * 0.75)))
+        self.setFixedWidth(side + 18)
+        metrics = self.title.fontMetrics()
+        self.title.setText(
+            metrics.elidedText(source_name(self.item), Qt.TextElideMode.ElideMiddle, side - 48)
+        )
+        where = self.item.source if self.item.file is None else str(Path(self.item.source).parent)
+        self.where.setText(
+            self.where.fontMetrics().elidedText(where, Qt.TextElideMode.ElideMiddle, side)
+        )
+
+    def add_copy(self, item: ScanItem) -> None:
+        """The same bytes found again elsewhere: one tile, "found N times"."""
+        if any(copy.id == item.id for copy in self.copies):
+            return  # already counted (a live result and a reload can both bring it)
+        self.copies.append(item)
+        self._show_found()
+
+    def _show_found(self) -> None:
+        count = len(self.copies)
+        self.found.setText(f"found {count} times" if count > 1 else "")
+        self.found.setVisible(count > 1)
+        self.found.setToolTip("\n".join(copy.source for copy in self.copies))
 
     def set_images(self, images: PreviewImages) -> None:
         self.preview.set_images(images)
@@ -134,11 +188,27 @@ class MatchCard(QFrame):
 
     def set_verdict(self, verdict: Verdict | None) -> None:
         self.item = replace(self.item, verdict=verdict)
+        self.copies = [replace(copy, verdict=verdict) for copy in self.copies]
         self.verdict.setText(verdict_words(verdict))
         self.verdict.setVisible(bool(verdict))
+        self.me_button.setText("Me ✓" if verdict is Verdict.ME else "Me")
+        self.not_me_button.setText("Not me ✓" if verdict is Verdict.NOT_ME else "Not me")
+
+    def _ask_verdict(self, verdict: Verdict) -> None:
+        self.verdict_requested.emit(self.item.id, verdict)
 
     def _ask_details(self) -> None:
         self.details_requested.emit(self.item.id)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        self.setFrameShape(QFrame.Shape.Box)  # where the keyboard is, plainly
+        self.setLineWidth(2)
+        super().focusInEvent(event)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setLineWidth(1)
+        super().focusOutEvent(event)
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         self._ask_details()

@@ -1,0 +1,116 @@
+"""The Matches grid: one tile per distinct image, answers that stick to the bytes, keys."""
+
+import io
+import shutil
+from pathlib import Path
+
+from PIL import Image
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from pytestqt.qtbot import QtBot
+
+from likeness_guard.core.domain.records import Verdict
+from likeness_guard.core.engine.face_engine import FaceEngine
+from tests.gui.conftest import WindowFactory, enroll, scan_by_drop
+
+
+def _distinct_copies(photo: Path, folder: Path, distinct: int, copies: int) -> None:
+    """`distinct` different files of the same face, each saved `copies` times."""
+    folder.mkdir(parents=True)
+    face = Image.open(photo).convert("RGB")
+    for number in range(distinct):
+        buffer = io.BytesIO()
+        face.save(buffer, "JPEG", quality=50 + number * 4)
+        for copy in range(copies):
+            (folder / f"img{number:02d}_copy{copy}.jpg").write_bytes(buffer.getvalue())
+
+
+def test_eleven_images_found_four_times_give_eleven_tiles(
+    qtbot: QtBot,
+    make_window: WindowFactory,
+    data_dir: Path,
+    photos: dict[str, Path],
+    engine: FaceEngine,
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "downloads"
+    _distinct_copies(photos["yaoming"], folder, distinct=11, copies=4)
+    enroll(data_dir, engine, photos["yaoming"])
+    window = make_window(data_dir)
+    scan_by_drop(qtbot, window, [folder])
+    page = window.matches_page
+    tiles = page.visible_cards()
+    assert len(tiles) == 11
+    assert {tile.found.text() for tile in tiles} == {"found 4 times"}
+    assert all(len(tile.copies) == 4 for tile in tiles)
+
+
+def test_an_answer_sticks_to_the_bytes_in_a_later_scan(
+    qtbot: QtBot,
+    make_window: WindowFactory,
+    data_dir: Path,
+    photos: dict[str, Path],
+    engine: FaceEngine,
+    tmp_path: Path,
+) -> None:
+    first, later = tmp_path / "first", tmp_path / "later"
+    first.mkdir()
+    later.mkdir()
+    shutil.copy(photos["players"], first / "players.jpg")
+    shutil.copy(photos["players"], later / "same-bytes-other-name.jpg")
+    enroll(data_dir, engine, photos["yaoming"])
+    window = make_window(data_dir)
+    scan_by_drop(qtbot, window, [first])
+    page = window.matches_page
+    [tile] = page.visible_cards()
+    tile.not_me_button.click()  # marked on the tile itself
+    assert tile.item.verdict is Verdict.NOT_ME
+    assert page.visible_cards() == []  # hidden once marked
+    scan_by_drop(qtbot, window, [later])
+    page.hide_rejected.setChecked(False)
+    page.reload()  # the later scan found it, already marked
+    [again] = page.visible_cards()
+    assert again.item.source.endswith("same-bytes-other-name.jpg")
+    assert again.item.verdict is Verdict.NOT_ME
+    assert again.verdict.text() == "You said: not me"
+
+
+def test_the_grid_is_reviewed_by_keyboard_and_resized(
+    qtbot: QtBot,
+    make_window: WindowFactory,
+    data_dir: Path,
+    photos: dict[str, Path],
+    engine: FaceEngine,
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "downloads"
+    _distinct_copies(photos["yaoming"], folder, distinct=4, copies=1)
+    enroll(data_dir, engine, photos["yaoming"])
+    window = make_window(data_dir)
+    window.resize(1200, 800)
+    window.show()
+    scan_by_drop(qtbot, window, [folder])
+    window.show_page("matches")
+    page = window.matches_page
+    page.hide_rejected.setChecked(False)
+    tiles = page.visible_cards()
+    assert len(tiles) == 4
+    page._focus(tiles[0])
+    QTest.keyClick(page, Qt.Key.Key_Right)
+    assert tiles[1].hasFocus()
+    QTest.keyClick(page, Qt.Key.Key_M)  # "this is me", and on to the next
+    assert tiles[1].item.verdict is Verdict.ME
+    assert tiles[2].hasFocus()
+    tiles[2].reveal_button.setChecked(True)
+    QTest.keyClick(page, Qt.Key.Key_B)  # blur everything at once
+    assert not tiles[2].preview.revealed
+    QTest.keyClick(page, Qt.Key.Key_Return)
+    assert page.stack.currentWidget() is page.detail
+    assert page.detail.item is not None
+    assert page.detail.item.id == tiles[2].item.id
+    page.show_list()
+    wide = page._columns
+    page.size_slider.setValue(360)
+    assert page._columns < wide  # larger pictures, fewer columns
+    assert tiles[0].preview.width() == 360
+    assert window.session.preferences.tile_side == 360  # remembered
