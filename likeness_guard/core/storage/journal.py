@@ -54,9 +54,11 @@ class DeletionJournal:
                 fd = os.open(reserve, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             except OSError:
                 return
-            try:
-                os.write(fd, b"\0" * RESERVE_BYTES)  # real blocks, not a sparse file
-                os.fsync(fd)
+            try:  # real blocks, not a sparse file (which would reserve nothing)
+                if hasattr(os, "posix_fallocate"):
+                    os.posix_fallocate(fd, 0, RESERVE_BYTES)
+                else:  # pragma: no cover - macOS, Windows
+                    os.write(fd, b"\0" * RESERVE_BYTES)
             except OSError:  # no room for it now: try again at the next start
                 os.close(fd)
                 reserve.unlink(missing_ok=True)
