@@ -251,9 +251,14 @@ def _redirect_target(current: str, location: str, redirects: list[str], options:
 
 
 def _is_transient(error: BaseException) -> bool:
-    """Worth retrying: the connection failed, not the name, the address, TLS or the wait."""
+    """Worth retrying: the connection failed, not the name, the address, TLS or the wait.
+
+    A refused connection is an answer ("nothing listens there"), not a failure: retrying it
+    only made people wait seconds in silence.
+    """
     permanent = (
         AddressRefused,
+        ConnectionRefusedError,
         NameResolutionError,
         socket.gaierror,
         ssl.SSLError,
