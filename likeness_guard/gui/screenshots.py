@@ -65,8 +65,8 @@ def make_sample_video(path: Path, size: tuple[int, int] = (640, 360)) -> Path:
 
 
 def take_screenshots(out_dir: Path) -> list[Path]:
-    """Write welcome, photos, scan, matches, detail, video and settings PNGs; returns their
-    paths."""
+    """Write welcome, photos, scan, matches, detail, video and settings PNGs, and matches and
+    scan in a dark theme; returns their paths."""
     from likeness_guard.core.engine.face_engine import FaceEngine
     from likeness_guard.gui.main_window import MainWindow
     from likeness_guard.gui.preferences import Preferences
@@ -86,6 +86,7 @@ def take_screenshots(out_dir: Path) -> list[Path]:
             _sample("insightface", "data", "images", "t1.jpg"),
         ):
             shutil.copy(source, folder / source.name)
+        shutil.copy(folder / "players.jpg", folder / "players (1).jpg")  # found twice
         make_sample_video(folder / "party-clip.mp4")
         preferences = Preferences(QSettings(str(root / "shots.ini"), QSettings.Format.IniFormat))
         session = AppSession(root / "data", preferences, engine=FaceEngine())
@@ -135,6 +136,19 @@ def take_screenshots(out_dir: Path) -> list[Path]:
 
         window.show_page("settings")
         shot("settings")
+
+        # The same window in a dark theme: the grid and the drop zone must stay readable.
+        from likeness_guard.gui.style import dark_palette
+
+        light_style, light_palette = app.style().name(), app.palette()
+        app.setStyle("Fusion")
+        app.setPalette(dark_palette())
+        window.show_page("matches")
+        shot("matches-dark")
+        window.show_page("scan")
+        shot("scan-dark")
+        app.setStyle(light_style)
+        app.setPalette(light_palette)
         window.close()
         window.shutdown()
     return saved

@@ -12,6 +12,30 @@ OK_LIGHT = QColor("#2e6b30")
 OK_DARK = QColor("#8fd18f")
 
 
+def dark_palette() -> QPalette:
+    """A dark palette like common dark desktop themes (for screenshots and tests): its Mid
+    colour is barely different from the background, as many themes ship it."""
+    palette = QPalette()
+    for role, value in (
+        (QPalette.ColorRole.Window, "#2b2b2b"),
+        (QPalette.ColorRole.WindowText, "#f0f0f0"),
+        (QPalette.ColorRole.Base, "#232323"),
+        (QPalette.ColorRole.AlternateBase, "#2e2e2e"),
+        (QPalette.ColorRole.Text, "#f0f0f0"),
+        (QPalette.ColorRole.Button, "#353535"),
+        (QPalette.ColorRole.ButtonText, "#f0f0f0"),
+        (QPalette.ColorRole.Mid, "#2e2e2e"),
+        (QPalette.ColorRole.Highlight, "#2a82da"),
+        (QPalette.ColorRole.HighlightedText, "#ffffff"),
+        (QPalette.ColorRole.Link, "#7fb8ff"),
+        (QPalette.ColorRole.ToolTipBase, "#353535"),
+        (QPalette.ColorRole.ToolTipText, "#f0f0f0"),
+        (QPalette.ColorRole.PlaceholderText, "#9a9a9a"),
+    ):
+        palette.setColor(role, QColor(value))
+    return palette
+
+
 def is_dark(palette: QPalette) -> bool:
     return palette.color(QPalette.ColorRole.Window).lightness() < 128
 

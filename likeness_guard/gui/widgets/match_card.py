@@ -111,15 +111,14 @@ class MatchCard(QFrame):
         self.details_button.clicked.connect(self._ask_details)
 
         name_row = QHBoxLayout()
-        name_row.addWidget(self.face, 0, Qt.AlignmentFlag.AlignTop)
-        names = QVBoxLayout()
-        names.addWidget(self.title)
-        names.addWidget(self.score)
-        name_row.addLayout(names, 1)
+        name_row.addWidget(self.face, 0, Qt.AlignmentFlag.AlignVCenter)
+        name_row.addWidget(self.title, 1)
+        self.score.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(self.preview, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addLayout(name_row)
+        layout.addWidget(self.score)
         layout.addWidget(self.where)
         self.timeline: TimelineStrip | None = None
         if item.is_video and item.video is not None:
