@@ -207,3 +207,11 @@ def test_review_notes_a_report_and_lists_where_it_stands(
     assert main([*bad, "--reported-on", "last week"]) == 2  # a clear error, nothing recorded
     with Store.open(data) as store:
         assert len(store.takedowns.requests()) == 1
+    site.serve("/img/c.jpg", b"", "text/plain", status=404)
+    assert main(["--data-dir", str(data), "recheck", "--allow-private-addresses"]) == 0
+    out = tmp_path / "report.pdf"
+    assert main(["--data-dir", str(data), "report", "--out", str(out)]) == 0
+    text = " ".join("".join(p.extract_text() for p in PdfReader(out).pages).split())
+    assert "Removal requests and re-checks" in text  # the history, in the evidence report
+    assert "2026-05-20: reported to the site's form" in text
+    assert "checked again: gone" in text

@@ -9,7 +9,7 @@ from typing import IO, Any
 
 from likeness_guard.core.domain.synthetic import ProvenanceIndicator, Strength
 from likeness_guard.core.imaging.formats import MIME_TYPES
-from likeness_guard.core.provenance.model import Effect, Finding
+from likeness_guard.core.provenance.model import Effect, Finding, unreadable
 from likeness_guard.core.provenance.vocabulary import (
     credit_phrase,
     generator_name,
@@ -27,6 +27,8 @@ OFFLINE_SETTINGS: dict[str, Any] = {
 _URL = re.compile(r"https?://[^\s'\"<>]+")
 _MAX_MANIFESTS = 64
 _TRUST_PREFIXES = ("signingCredential.", "timeStamp.")
+
+_STORE_BLOCK = "C2PA manifest store"
 
 
 @dataclass
@@ -57,7 +59,9 @@ def c2pa_stream_findings(stream: IO[bytes], mime: str) -> list[Finding]:
     try:
         import c2pa
     except ImportError:  # pragma: no cover - c2pa-python is a hard dependency
-        return [_unreadable("The Content Credentials reader is not installed.", "no c2pa")]
+        return [
+            unreadable("The Content Credentials reader is not installed.", _STORE_BLOCK, "no c2pa")
+        ]
     try:
         if mime not in c2pa.Reader.get_supported_mime_types():
             return []
@@ -74,12 +78,16 @@ def c2pa_stream_findings(stream: IO[bytes], mime: str) -> list[Finding]:
         return _from_error(str(exc))
     except Exception as exc:  # a bug in the native reader must not stop a scan
         log.warning("c2pa reader failed: %s", exc)
-        return [_unreadable("The Content Credentials could not be read.", repr(exc))]
+        return [unreadable("The Content Credentials could not be read.", _STORE_BLOCK, repr(exc))]
     try:
         return _from_store(store)
     except Exception as exc:  # an unexpected manifest shape
         log.warning("unexpected C2PA manifest shape: %r", exc)
-        return [_unreadable("The Content Credentials have an unexpected layout.", repr(exc))]
+        return [
+            unreadable(
+                "The Content Credentials have an unexpected layout.", _STORE_BLOCK, repr(exc)
+            )
+        ]
 
 
 def _from_error(message: str) -> list[Finding]:
@@ -100,25 +108,18 @@ def _from_error(message: str) -> list[Finding]:
         ]
     if "ManifestNotFound" in message or "no JUMBF data found" in message:
         return []
-    return [_unreadable("The Content Credentials in this file are damaged.", message)]
-
-
-def _unreadable(summary: str, reason: str) -> Finding:
-    return Finding(
-        ProvenanceIndicator(
-            kind="unreadable",
-            strength=Strength.WEAK,
-            summary=summary,
-            evidence={"block": "C2PA manifest store", "reason": reason},
-        )
-    )
+    return [unreadable("The Content Credentials in this file are damaged.", _STORE_BLOCK, message)]
 
 
 def _from_store(store: dict[str, Any]) -> list[Finding]:
     manifests: dict[str, Any] = store.get("manifests") or {}
     active_label = store.get("active_manifest")
     if not isinstance(manifests, dict) or not manifests:
-        return [_unreadable("The Content Credentials hold no manifest.", "empty manifest store")]
+        return [
+            unreadable(
+                "The Content Credentials hold no manifest.", _STORE_BLOCK, "empty manifest store"
+            )
+        ]
     if active_label not in manifests:
         active_label = next(iter(manifests))
     readings = {

@@ -24,9 +24,9 @@ from likeness_guard.core.provenance import watermark
 from likeness_guard.core.provenance.c2pa_reader import c2pa_findings
 from likeness_guard.core.provenance.containers import MetadataBlocks, collect_blocks
 from likeness_guard.core.provenance.generators import TextSource, detect_generators, detect_in_text
-from likeness_guard.core.provenance.model import Effect, Finding
+from likeness_guard.core.provenance.model import Effect, Finding, unreadable
 from likeness_guard.core.provenance.stealth import read_stealth
-from likeness_guard.core.provenance.xmp import parse_xmp, scan_for_packets, xmp_findings
+from likeness_guard.core.provenance.xmp import packet_sources, scan_for_packets
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ def _inspect(data: bytes) -> SyntheticReport:
     notes: list[str] = []
     blocks = collect_blocks(data, fmt)
     for where, reason in blocks.problems:
-        findings.append(_unreadable(f"A metadata block ({where}) is damaged.", where, reason))
+        findings.append(unreadable(f"A metadata block ({where}) is damaged.", where, reason))
 
     findings.extend(c2pa_findings(data, fmt))
     sources = _xmp(data, blocks, findings)
@@ -84,8 +84,8 @@ def _inspect(data: bytes) -> SyntheticReport:
     findings.extend(problems)
 
     readable = _pixel_checks(data, fmt, blocks, findings, notes)
-    status = _status(findings, readable)
-    indicators = tuple(f.indicator for f in _ordered(_dedupe(findings)))
+    status = decide_status(findings, readable)
+    indicators = tuple(f.indicator for f in ordered(dedupe(findings)))
     if status is SyntheticStatus.UNREADABLE and not any(i.kind == "unreadable" for i in indicators):
         indicators += (
             ProvenanceIndicator(
@@ -98,36 +98,11 @@ def _inspect(data: bytes) -> SyntheticReport:
     return SyntheticReport(status, indicators, fmt, tuple(notes))
 
 
-def _unreadable(summary: str, where: str, reason: str) -> Finding:
-    return Finding(
-        ProvenanceIndicator(
-            kind="unreadable",
-            strength=Strength.WEAK,
-            summary=summary,
-            evidence={"block": where, "reason": reason[:500]},
-        )
-    )
-
-
 def _xmp(data: bytes, blocks: MetadataBlocks, findings: list[Finding]) -> list[TextSource]:
     packets = list(blocks.xmp)
     if not packets:
         packets = [("XMP packet", p) for p in scan_for_packets(data)]
-    sources: list[TextSource] = []
-    for where, packet in packets:
-        try:
-            props = parse_xmp(packet)
-        except ValueError as exc:
-            findings.append(_unreadable("An XMP metadata block is damaged.", where, str(exc)))
-            continue
-        findings.extend(xmp_findings(props, where))
-        for prop in props:
-            # Draw Things writes its settings as JSON in exif:UserComment and A1111-style
-            # text in dc:description.
-            if prop.name in ("UserComment", "description", "parameters"):
-                key = "UserComment" if prop.name != "description" else "Description"
-                sources.append(TextSource(key, prop.value, f"{where} ({prop.name})"))
-    return sources
+    return packet_sources(packets, findings)
 
 
 def _exif(
@@ -144,11 +119,11 @@ def _exif(
         try:
             texts, problems = read_exif_text(tiff, where)
         except ValueError as exc:
-            findings.append(_unreadable("An EXIF metadata block is damaged.", where, str(exc)))
+            findings.append(unreadable("An EXIF metadata block is damaged.", where, str(exc)))
             continue
         if problems:
             reason = "; ".join(problems)
-            findings.append(_unreadable("An EXIF metadata block is damaged.", where, reason))
+            findings.append(unreadable("An EXIF metadata block is damaged.", where, reason))
         sources.extend(TextSource(t.tag, t.text, f"{t.where} {t.tag}") for t in texts)
     return sources
 
@@ -171,7 +146,7 @@ def _pixel_checks(
             image = Image.open(io.BytesIO(data))
     except Exception as exc:
         if fmt is not None:
-            findings.append(_unreadable("The image data could not be read.", "image", repr(exc)))
+            findings.append(unreadable("The image data could not be read.", "image", repr(exc)))
         return fmt is not None and _has_ai_finding(findings)
     with image:
         width, height = image.size
@@ -191,7 +166,7 @@ def _pixel_checks(
                 pixels = _pixels(image)
         except Exception as exc:
             findings.append(
-                _unreadable("The image data is damaged or cut short.", "image data", repr(exc))
+                unreadable("The image data is damaged or cut short.", "image data", repr(exc))
             )
             return True
     if stealth_possible:
@@ -223,7 +198,7 @@ def _stealth(pixels: npt.NDArray[np.uint8]) -> list[Finding]:
     try:
         hidden = read_stealth(pixels)
     except ValueError as exc:
-        return [_unreadable("Hidden data in the pixels is damaged.", "stealth data", str(exc))]
+        return [unreadable("Hidden data in the pixels is damaged.", "stealth data", str(exc))]
     if hidden is None:
         return []
     where = f"pixels ({hidden.signature})"
@@ -273,7 +248,7 @@ def _watermark(rgb: npt.NDArray[np.uint8]) -> list[Finding]:
     ]
 
 
-def _status(findings: list[Finding], readable: bool) -> SyntheticStatus:
+def decide_status(findings: list[Finding], readable: bool) -> SyntheticStatus:
     decisive = [f for f in findings if f.indicator.strength is not Strength.WEAK]
     if any(f.effect is Effect.GENERATED for f in decisive):
         return SyntheticStatus.AI_GENERATED
@@ -284,7 +259,7 @@ def _status(findings: list[Finding], readable: bool) -> SyntheticStatus:
     return SyntheticStatus.NO_MARKER_FOUND
 
 
-def _dedupe(findings: list[Finding]) -> list[Finding]:
+def dedupe(findings: list[Finding]) -> list[Finding]:
     seen: set[tuple[str, str]] = set()
     out: list[Finding] = []
     for finding in findings:
@@ -296,7 +271,7 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
     return out
 
 
-def _ordered(findings: list[Finding]) -> list[Finding]:
+def ordered(findings: list[Finding]) -> list[Finding]:
     # The first indicator decides the badge: the weightiest effect, then the strongest claim;
     # named generators before anonymous credit lines; "unreadable" notes last.
     def key(finding: Finding) -> tuple[int, int, int, int]:

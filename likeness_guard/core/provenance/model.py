@@ -3,7 +3,7 @@
 import enum
 from dataclasses import dataclass
 
-from likeness_guard.core.domain.synthetic import ProvenanceIndicator
+from likeness_guard.core.domain.synthetic import ProvenanceIndicator, Strength
 
 
 class Effect(enum.IntEnum):
@@ -20,3 +20,15 @@ class Finding:
 
     indicator: ProvenanceIndicator
     effect: Effect = Effect.NONE
+
+
+def unreadable(summary: str, where: str, reason: object) -> Finding:
+    """A note that a block of the file could not be read (never evidence of AI)."""
+    return Finding(
+        ProvenanceIndicator(
+            kind="unreadable",
+            strength=Strength.WEAK,
+            summary=summary,
+            evidence={"block": where, "reason": str(reason)[:500]},
+        )
+    )

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from likeness_guard.core.domain.errors import ImageError
 from likeness_guard.core.domain.synthetic import (
@@ -25,9 +25,9 @@ from likeness_guard.core.imaging.formats import VIDEO_MIME_TYPES
 from likeness_guard.core.imaging.video import iso_top_boxes, read_container_tags
 from likeness_guard.core.provenance.c2pa_reader import c2pa_stream_findings
 from likeness_guard.core.provenance.generators import TextSource, detect_generators
-from likeness_guard.core.provenance.inspector import _dedupe, _ordered, _status
-from likeness_guard.core.provenance.model import Finding
-from likeness_guard.core.provenance.xmp import parse_xmp, scan_for_packets, xmp_findings
+from likeness_guard.core.provenance.inspector import decide_status, dedupe, ordered
+from likeness_guard.core.provenance.model import Finding, unreadable
+from likeness_guard.core.provenance.xmp import packet_sources, scan_for_packets
 
 log = logging.getLogger(__name__)
 
@@ -93,32 +93,22 @@ def _inspect(source: Path | bytes, kind: str) -> SyntheticReport:
         tags = read_container_tags(source, kind)
     except ImageError as exc:
         readable = False
-        findings.append(_unreadable("The video's metadata could not be read.", "container", exc))
+        findings.append(unreadable("The video's metadata could not be read.", "container", exc))
     else:
         for where, key, value in tags.tags:
             sources.extend(_tag_sources(where, key, value))
     if kind in _ISO_CONTAINERS:
         boxes = _walk_boxes(source)
         for problem in boxes.problems:
-            findings.append(_unreadable("A metadata box of the video is damaged.", "box", problem))
-        for where, packet in boxes.xmp:
-            try:
-                props = parse_xmp(packet)
-            except ValueError as exc:
-                findings.append(_unreadable("An XMP metadata block is damaged.", where, exc))
-                continue
-            findings.extend(xmp_findings(props, where))
-            for prop in props:
-                if prop.name in ("UserComment", "description", "parameters"):
-                    key = "UserComment" if prop.name != "description" else "Description"
-                    sources.append(TextSource(key, prop.value, f"{where} ({prop.name})"))
+            findings.append(unreadable("A metadata box of the video is damaged.", "box", problem))
+        sources.extend(packet_sources(boxes.xmp, findings))
         if boxes.has_c2pa:
             findings.extend(_c2pa(source, VIDEO_MIME_TYPES.get(kind, "video/mp4")))
     detections, problems = detect_generators(sources)
     findings.extend(d.to_finding() for d in detections)
     findings.extend(problems)
-    status = _status(findings, readable)
-    indicators = tuple(f.indicator for f in _ordered(_dedupe(findings)))
+    status = decide_status(findings, readable)
+    indicators = tuple(f.indicator for f in ordered(dedupe(findings)))
     return SyntheticReport(status, indicators, kind)
 
 
@@ -175,15 +165,4 @@ def _c2pa(source: Path | bytes, mime: str) -> list[Finding]:
         with _opened(source) as stream:
             return c2pa_stream_findings(stream, mime)
     except OSError as exc:
-        return [_unreadable("The Content Credentials could not be read.", "C2PA", exc)]
-
-
-def _unreadable(summary: str, where: str, reason: Any) -> Finding:
-    return Finding(
-        ProvenanceIndicator(
-            kind="unreadable",
-            strength=Strength.WEAK,
-            summary=summary,
-            evidence={"block": where, "reason": str(reason)[:500]},
-        )
-    )
+        return [unreadable("The Content Credentials could not be read.", "C2PA", exc)]

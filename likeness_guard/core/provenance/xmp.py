@@ -1,11 +1,13 @@
 """Find and parse XMP packets safely, and read the IPTC/XMP fields that declare AI."""
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from likeness_guard.core.domain.synthetic import ProvenanceIndicator, Strength
-from likeness_guard.core.provenance.model import Effect, Finding
+from likeness_guard.core.provenance.generators import TextSource
+from likeness_guard.core.provenance.model import Effect, Finding, unreadable
 from likeness_guard.core.provenance.vocabulary import (
     credit_phrase,
     generator_name,
@@ -201,3 +203,24 @@ def xmp_findings(props: list[XmpProperty], where: str) -> list[Finding]:
                 )
             )
     return findings
+
+
+def packet_sources(
+    packets: Iterable[tuple[str, bytes]], findings: list[Finding]
+) -> list[TextSource]:
+    """Read XMP packets: their findings go to `findings`; returns the text fields where
+    generators leave settings (Draw Things: JSON in exif:UserComment, A1111-style text in
+    dc:description), for the generator detection."""
+    sources: list[TextSource] = []
+    for where, packet in packets:
+        try:
+            props = parse_xmp(packet)
+        except ValueError as exc:
+            findings.append(unreadable("An XMP metadata block is damaged.", where, exc))
+            continue
+        findings.extend(xmp_findings(props, where))
+        for prop in props:
+            if prop.name in ("UserComment", "description", "parameters"):
+                key = "UserComment" if prop.name != "description" else "Description"
+                sources.append(TextSource(key, prop.value, f"{where} ({prop.name})"))
+    return sources

@@ -16,7 +16,7 @@ from likeness_guard.core.domain.records import (
     Verdict,
 )
 from likeness_guard.core.domain.serialize import item_json
-from likeness_guard.core.domain.words import similarity_words
+from likeness_guard.core.domain.words import recheck_words, similarity_words
 from likeness_guard.core.imaging import blur
 from likeness_guard.core.imaging.decode import decode_image, decode_stored
 from likeness_guard.core.imaging.exif import camera_facts
@@ -56,6 +56,8 @@ class MatchEntry:
     original_file: str | None = None  # its path inside an evidence package
     # A video: the best frame of each of its first moments, (time in seconds, JPEG).
     video_frames: list[tuple[float, bytes]] = field(default_factory=list)
+    # A web image: where it was reported and what each re-check found, oldest first.
+    takedown_history: list[str] = field(default_factory=list)
 
     @property
     def review(self) -> str:
@@ -180,9 +182,32 @@ def iter_entries(
     for number, item in enumerate(items, start=1):
         if cancelled is not None and cancelled():
             return
-        yield prepare_entry(store, scan, item, number, unblurred=unblurred)
+        entry = prepare_entry(store, scan, item, number, unblurred=unblurred)
+        entry.takedown_history = takedown_history(store, item)
+        yield entry
         if progress is not None:
             progress(number, len(items))
+
+
+def takedown_history(store: Store, item: ScanItem) -> list[str]:
+    """Lines of the item's way to removal: each request and each re-check, by date (UTC)."""
+    if item.web is None:
+        return []
+    url = item.web.url
+    events = [
+        (request.reported_on, f"reported to {request.reported_to}")
+        + (
+            (f" (removal due by {request.deadline:%Y-%m-%d %H:%M} UTC)",)
+            if request.deadline
+            else ("",)
+        )
+        for request in store.takedowns.requests([url])
+    ]
+    events += [
+        (check.checked_at, f"checked again: {recheck_words(check)}", "")
+        for check in store.takedowns.rechecks([url])
+    ]
+    return [f"{when[:16].replace('T', ' ')}: {what}{due}" for when, what, due in sorted(events)]
 
 
 def short_json(value: Any, limit: int = 1500) -> str:

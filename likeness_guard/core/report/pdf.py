@@ -419,6 +419,15 @@ class _Builder:
                 [self.p("Where it was found", s.h2), self.facts_table(_provenance_rows(item))]
             )
         )
+        if entry.takedown_history:
+            flow.append(
+                KeepTogether(
+                    [
+                        self.p("Removal requests and re-checks", s.h2),
+                        self.p("\n".join(entry.takedown_history), s.small),
+                    ]
+                )
+            )
         if item.is_video:
             from likeness_guard.core.report.video_facts import video_section
 
