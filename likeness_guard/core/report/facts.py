@@ -7,8 +7,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from likeness_guard.core.domain.errors import ImageError
 from likeness_guard.core.domain.records import (
+    Box,
     EvidenceStatus,
     ReferenceFace,
     Scan,
@@ -158,7 +161,13 @@ def prepare_entry(
         hashes.displayed,
         hashes.orientation,
     )
-    box = found[0] if found else None
+    add_pictures(entry, rgb, found[0] if found else None, unblurred=unblurred)
+    return entry
+
+
+def add_pictures(entry: MatchEntry, rgb: np.ndarray, box: Box | None, *, unblurred: bool) -> None:
+    """The entry's pictures, all by the one blur policy: the detail (clear face, outlined),
+    the summary thumbnail and the clear face crop."""
     detail = blur.detail_picture(rgb, box, DETAIL_MAX_SIDE, unblurred=unblurred)
     entry.detail_jpeg = blur.jpeg_bytes(detail)
     entry.detail_size = (detail.shape[1], detail.shape[0])
@@ -166,7 +175,6 @@ def prepare_entry(
     crop = blur.face_crop(rgb, box, FACE_MAX_SIDE) if box is not None else None
     if crop is not None:
         entry.face_jpeg = blur.jpeg_bytes(crop, 90)
-    return entry
 
 
 def iter_entries(

@@ -28,12 +28,7 @@ def prepare_video_entry(
     store: Store, scan: Scan, item: ScanItem, number: int, *, unblurred: bool
 ) -> "MatchEntry":
     """Gather a video match's facts and pictures (see module docstring)."""
-    from likeness_guard.core.report.facts import (
-        DETAIL_MAX_SIDE,
-        FACE_MAX_SIDE,
-        THUMB_MAX_SIDE,
-        MatchEntry,
-    )
+    from likeness_guard.core.report.facts import MatchEntry, add_pictures
 
     reference = store.reference(item.best_reference_id) if item.best_reference_id else None
     path = store.evidence.path_if_kept(item.sha256) if item.sha256 else None
@@ -55,14 +50,7 @@ def prepare_video_entry(
         return entry
     entry.pdq = pdq_hash(rgb)
     face = item.best_face
-    box = face.bbox if face is not None else None
-    detail = blur.detail_picture(rgb, box, DETAIL_MAX_SIDE, unblurred=unblurred)
-    entry.detail_jpeg = blur.jpeg_bytes(detail)
-    entry.detail_size = (detail.shape[1], detail.shape[0])
-    entry.thumb_jpeg = blur.jpeg_bytes(blur.thumbnail_picture(rgb, THUMB_MAX_SIDE), 75)
-    crop = blur.face_crop(rgb, box, FACE_MAX_SIDE) if box is not None else None
-    if crop is not None:
-        entry.face_jpeg = blur.jpeg_bytes(crop, 90)
+    add_pictures(entry, rgb, face.bbox if face is not None else None, unblurred=unblurred)
     del rgb
     if video is not None:
         top = sorted(video.segments, key=lambda s: -s.best_similarity)[:MAX_SEGMENT_FRAMES]

@@ -12,19 +12,24 @@ import platformdirs
 ENV_HOME = "LIKENESS_GUARD_HOME"
 
 
-def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
-    """Return the data folder, creating it with mode 0700.
-
-    Order: an explicit override (`--data-dir`), then $LIKENESS_GUARD_HOME, then the
-    platform's user data folder.
-    """
+def _chosen_folder(override: str | os.PathLike[str] | None) -> Path:
+    """`--data-dir`, else $LIKENESS_GUARD_HOME, else the platform's user data folder."""
     if override is not None:
         path = Path(override)
     elif os.environ.get(ENV_HOME):
         path = Path(os.environ[ENV_HOME])
     else:
         path = Path(platformdirs.user_data_dir("likeness-guard", appauthor=False))
-    path = path.expanduser().absolute()
+    return path.expanduser().absolute()
+
+
+def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
+    """Return the data folder, creating it with mode 0700.
+
+    Order: an explicit override (`--data-dir`), then $LIKENESS_GUARD_HOME, then the
+    platform's user data folder.
+    """
+    path = _chosen_folder(override)
     names = _names(path)
     if names is not None and "likeness-guard.sqlite3" not in names and names - _OUR_NAMES:
         # A folder that already holds other things (the user's Documents, say): its
@@ -69,13 +74,7 @@ DATA_SUBFOLDER = "likeness-guard-data"
 def existing_data_dir(override: str | os.PathLike[str] | None = None) -> Path | None:
     """The data folder `data_dir` would use, when it already holds a database; None
     otherwise. Creates and changes nothing (for checking reports on any computer)."""
-    if override is not None:
-        path = Path(override)
-    elif os.environ.get(ENV_HOME):
-        path = Path(os.environ[ENV_HOME])
-    else:
-        path = Path(platformdirs.user_data_dir("likeness-guard", appauthor=False))
-    path = path.expanduser().absolute()
+    path = _chosen_folder(override)
     for candidate in (path, path / DATA_SUBFOLDER):
         if (candidate / "likeness-guard.sqlite3").is_file():
             return candidate
