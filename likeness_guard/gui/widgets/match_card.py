@@ -73,7 +73,7 @@ class MatchCard(QFrame):
         self.copies: list[ScanItem] = [item]
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Maximum)
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Minimum)
         self.preview = BlurredPreview(QSize(96, 72))
         best = item.best_face
         self.preview.set_boxes([(best.bbox, True)] if best and best in item.shown_faces else [])
@@ -143,6 +143,13 @@ class MatchCard(QFrame):
         self._show_found()
         self.set_verdict(item.verdict)
 
+    def _fit_height(self) -> None:
+        # Wrapped lines need more height than the layout's minimum says; the width is fixed,
+        # so the height those lines need is known: never let the grid squeeze the tile.
+        layout = self.layout()
+        if layout is not None:
+            self.setMinimumHeight(layout.totalHeightForWidth(self.width()))
+
     def set_side(self, side: int) -> None:
         """The picture's size in the grid (the tile is a little wider for its words)."""
         self.preview.setFixedSize(QSize(side, round(side * 0.75)))
@@ -155,6 +162,7 @@ class MatchCard(QFrame):
         self.where.setText(
             self.where.fontMetrics().elidedText(where, Qt.TextElideMode.ElideMiddle, side)
         )
+        self._fit_height()
 
     def add_copy(self, item: ScanItem) -> None:
         """The same bytes found again elsewhere: one tile, "found N times"."""
@@ -168,6 +176,7 @@ class MatchCard(QFrame):
         self.found.setText(f"found {count} times" if count > 1 else "")
         self.found.setVisible(count > 1)
         self.found.setToolTip("\n".join(copy.source for copy in self.copies))
+        self._fit_height()
 
     def set_images(self, images: PreviewImages) -> None:
         self.preview.set_images(images)
@@ -192,6 +201,7 @@ class MatchCard(QFrame):
         self.verdict.setVisible(bool(verdict))
         self.me_button.setText("Me ✓" if verdict is Verdict.ME else "Me")
         self.not_me_button.setText("Not me ✓" if verdict is Verdict.NOT_ME else "Not me")
+        self._fit_height()
 
     def _ask_verdict(self, verdict: Verdict) -> None:
         self.verdict_requested.emit(self.item.id, verdict)
