@@ -9,10 +9,11 @@ from likeness_guard.cli.common import add_profile_option, open_engine, open_stor
 from likeness_guard.core import services
 from likeness_guard.core.domain.cancel import CancelToken
 from likeness_guard.core.domain.errors import SourceError, UserFacingError
-from likeness_guard.core.domain.records import ScanItem
+from likeness_guard.core.domain.records import MatchTier, ScanItem, item_tier
 from likeness_guard.core.domain.text_safety import printable
 from likeness_guard.core.domain.thresholds import Preset
 from likeness_guard.core.domain.words import (
+    POSSIBLE_WORDS,
     counted,
     segments_summary,
     similarity_words,
@@ -167,8 +168,12 @@ def run(args: argparse.Namespace) -> int:
         def on_progress(progress: ScanProgress) -> None:
             last[:] = [progress]
 
+        possible: list[ScanItem] = []
+
         def on_item(item: ScanItem) -> None:
             source = printable(item.source)  # a newline or a right-to-left override, shown
+            if item_tier(item) is MatchTier.POSSIBLE:
+                possible.append(item)
             if item.match:
                 words = similarity_words(item.best_similarity or 0.0, threshold)
                 say(args, f"MATCH  {item.best_similarity:.2f} ({words})  {source}")
@@ -203,6 +208,14 @@ def run(args: argparse.Namespace) -> int:
         if last:
             summary += f" {last[0].images_per_second:.1f} images/s."
         say(args, summary)
+        if possible:  # after the matches: these are to check, not matches
+            say(args, f"{counted(len(possible), 'more image')} might be you — check them:")
+            for item in sorted(possible, key=lambda i: -(i.best_similarity or 0.0)):
+                say(
+                    args,
+                    f"MAYBE  {item.best_similarity:.2f} ({POSSIBLE_WORDS})  "
+                    + printable(item.source),
+                )
         if args.json:
             write_json(services.scan_document(store, scan_id), args.json)
     return 0

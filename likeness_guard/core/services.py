@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
     from likeness_guard.core.domain.takedown import Recheck, TakedownRequest
     from likeness_guard.core.engine.face_engine import FaceEngine
+    from likeness_guard.core.pipeline.rematch import RematchResult
     from likeness_guard.core.report.notices import NoticeFiles, NoticeSender
 
 
@@ -316,3 +317,47 @@ def review_list(store: Store, scan_id: int) -> list[ScanItem]:
     """
     scan_summary(store, scan_id)
     return store.matches(scan_id)
+
+
+# ---- re-match ---------------------------------------------------------------------------
+
+
+def rematch(
+    store: Store,
+    scan_id: int,
+    *,
+    preset: str | None = None,
+    threshold: float | None = None,
+    models_dir: Path | None = None,
+) -> "RematchResult":
+    """Compare a scan's stored faces again with the profile's reference photos of today (and
+    a new threshold or preset, when given), without reading any scanned file.
+
+    Raises UserFacingError when there is no such scan, its profile is gone or has no
+    references made with these models, or the scan was made with other models.
+    """
+    from likeness_guard.core.engine.model_pack import load_model_pack
+    from likeness_guard.core.pipeline.rematch import rematch_scan
+    from likeness_guard.core.storage.face_cache import cache_key
+
+    scan = scan_summary(store, scan_id).scan
+    pack = load_model_pack(models_dir)
+    if dict(pack.info().files) != dict(scan.model_pack.files):
+        raise UserFacingError(
+            f"Scan {scan_id} was made with other face models than the ones in use now, so "
+            "its faces cannot be compared again. Scan the same folders again instead."
+        )
+    references = store.references(scan.profile_id, pack.key) if scan.profile_id else []
+    if not references:
+        raise UserFacingError(
+            f"Profile '{scan.profile_name}' has no reference photos made with the models in "
+            "use now. Enroll a few clear photos of your face, then re-match."
+        )
+    if preset is None and threshold is None:
+        chosen, chosen_preset = scan.threshold, scan.preset
+    else:
+        try:
+            chosen, chosen_preset = resolve_threshold(preset, threshold)
+        except ValueError as exc:
+            raise UserFacingError(f"That threshold cannot be used: {exc}.") from exc
+    return rematch_scan(store, scan_id, references, chosen, chosen_preset, cache_key(pack.info()))

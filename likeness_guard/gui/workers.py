@@ -113,17 +113,24 @@ class CallWorker(Worker):
 class EnrollWorker(Worker):
     """Checks photos with the quality gate and stores the accepted faces of one profile.
 
-    `item_done` carries one `EnrollResult` per photo, in the order given.
+    `item_done` carries one `EnrollResult` per photo, in the order given. `face_numbers`,
+    when given, holds for each photo the face the person chose (1 = the largest) or None.
     """
 
     def __init__(
-        self, data_dir: Path, engine: FaceEngine, profile_name: str, paths: list[Path]
+        self,
+        data_dir: Path,
+        engine: FaceEngine,
+        profile_name: str,
+        paths: list[Path],
+        face_numbers: list[int | None] | None = None,
     ) -> None:
         super().__init__()
         self.data_dir = data_dir
         self.engine = engine
         self.profile_name = profile_name
         self.paths = paths
+        self.face_numbers = face_numbers or [None] * len(paths)
 
     def work(self) -> int:
         from likeness_guard.core.pipeline.enroll import enroll_file
@@ -133,10 +140,10 @@ class EnrollWorker(Worker):
         with Store.open(self.data_dir) as store:
             profile = store.profile(self.profile_name, create=True)
             assert profile is not None
-            for path in self.paths:
+            for path, face_number in zip(self.paths, self.face_numbers, strict=True):
                 if self.cancel_token.cancelled:
                     break
-                result = enroll_file(store, self.engine, profile, path)
+                result = enroll_file(store, self.engine, profile, path, face_number)
                 accepted += int(result.accepted)
                 self.item_done.emit(result)
         return accepted

@@ -7,6 +7,7 @@ from pathlib import Path
 from PIL import Image
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from likeness_guard.core.domain.records import Verdict
@@ -114,3 +115,41 @@ def test_the_grid_is_reviewed_by_keyboard_and_resized(
     assert page._columns < wide  # larger pictures, fewer columns
     assert tiles[0].preview.width() == 360
     assert window.session.preferences.tile_side == 360  # remembered
+
+
+def test_possible_matches_are_shown_apart_after_the_matches(
+    qtbot: QtBot,
+    make_window: WindowFactory,
+    data_dir: Path,
+    photos: dict[str, Path],
+    engine: FaceEngine,
+    tmp_path: Path,
+) -> None:
+    from PIL import ImageFilter
+
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    yao = Image.open(photos["yaoming"]).convert("RGB")
+    yao.filter(ImageFilter.GaussianBlur(6.5)).save(folder / "blurred.jpg", quality=95)
+    shutil.copy(photos["players"], folder / "players.jpg")
+    enroll(data_dir, engine, photos["yaoming"])
+    window = make_window(data_dir)
+    window.resize(1200, 800)
+    window.show()
+    scan_by_drop(qtbot, window, [folder])
+    page = window.matches_page
+    tiles = page.visible_cards()
+    assert [tile.possible for tile in tiles] == [False, True]  # the match first
+    assert tiles[1].score.text().startswith("might be you — check it")
+    assert page.possible_heading.isVisibleTo(page)
+
+    def row_of(widget: QWidget) -> int:
+        position = page._grid.getItemPosition(page._grid.indexOf(widget))
+        assert isinstance(position, tuple)
+        row = position[0]
+        assert isinstance(row, int)
+        return row
+
+    heading, tile, match = (row_of(w) for w in (page.possible_heading, tiles[1], tiles[0]))
+    assert match < heading < tile  # apart, under their own heading
+    assert "1 more image might be you" in page.summary.text()

@@ -192,7 +192,7 @@ def test_enroll_rejects_a_group_photo_and_exits_1(
     tmp_path: Path, photos: dict[str, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["--data-dir", str(tmp_path), "enroll", str(photos["players"])]) == 1
-    assert "faces found — crop the photo to just your face" in capsys.readouterr().out
+    assert "faces found, all too small to use" in capsys.readouterr().out
 
 
 def test_scan_without_enrolling_says_what_to_do(

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 import numpy as np
 
 from likeness_guard.core.domain.synthetic import SyntheticReport
+from likeness_guard.core.domain.thresholds import POSSIBLE_FLOOR, POSSIBLE_MIN_FACE
 
 
 def utc_now() -> str:
@@ -338,3 +339,29 @@ def scan_outcome(status: ScanStatus, counts: ScanCounts) -> ScanOutcome:
             return ScanOutcome.FAILED
         return ScanOutcome.FINISHED_WITH_ERRORS if counts.errors else ScanOutcome.FINISHED
     return ScanOutcome(str(status))
+
+
+class MatchTier(enum.StrEnum):
+    """How a face or an item stands: a match, a possible match to check, or neither."""
+
+    MATCH = "match"
+    POSSIBLE = "possible"
+    NONE = "none"
+
+
+def face_tier(face: FaceHit) -> MatchTier:
+    """A face's tier: matched at scan time, or close enough and large enough to check."""
+    if face.match:
+        return MatchTier.MATCH
+    width = face.bbox[2] - face.bbox[0]
+    if face.similarity >= POSSIBLE_FLOOR and width >= POSSIBLE_MIN_FACE:
+        return MatchTier.POSSIBLE
+    return MatchTier.NONE
+
+
+def item_tier(item: ScanItem) -> MatchTier:
+    """An item's tier: its best face's, a match whenever any face matched."""
+    if item.match:
+        return MatchTier.MATCH
+    tiers = {face_tier(face) for face in item.faces}
+    return MatchTier.POSSIBLE if MatchTier.POSSIBLE in tiers else MatchTier.NONE

@@ -21,6 +21,8 @@ from likeness_guard.core.domain.records import (
     VideoSegment,
     VideoStop,
     WebOrigin,
+    face_tier,
+    item_tier,
 )
 from likeness_guard.core.domain.synthetic import (
     ProvenanceIndicator,
@@ -53,12 +55,14 @@ def item_json(item: ScanItem) -> JsonDict:
                 "det_score": face.det_score,
                 "similarity": face.similarity,
                 "match": face.match,
+                "tier": str(face_tier(face)),
                 "frame": face.frame,
                 **({} if face.frame_s is None else {"frame_s": face.frame_s}),
             }
             for face in item.faces
         ],
         "match": item.match,
+        "tier": str(item_tier(item)),
         "best_similarity": item.best_similarity,
         "best_reference_id": item.best_reference_id,
         "duplicate_of": item.duplicate_of,

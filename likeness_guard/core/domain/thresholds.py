@@ -20,6 +20,14 @@ DEFAULT_PRESET = Preset.BALANCED
 DEFAULT_PROFILE = "me"
 # At or above this, a match is described as "very likely you".
 VERY_LIKELY = 0.50
+# Below the threshold but far above strangers: "possibly you — check it". AI-made images
+# from identity adapters and stylised renderings of a person often score 0.24-0.36, while
+# different people stay under 0.23 for faces large enough to compare (the 99th percentile
+# of strangers in third-party measurements: 0.18). Small faces are left out of this tier:
+# strangers' faces under 45 px reached 0.33 on the sample photos
+# (benchmarks/calibrate_threshold.py measures both).
+POSSIBLE_FLOOR = 0.25
+POSSIBLE_MIN_FACE = 64  # pixels wide, in the scanned image
 
 
 def resolve_threshold(preset: str | None, threshold: float | None) -> tuple[float, str | None]:

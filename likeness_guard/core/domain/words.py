@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from likeness_guard.core.domain.records import (
     EvidenceStatus,
+    MatchTier,
     ScanCounts,
     ScanOutcome,
     ScanStatus,
@@ -339,3 +340,64 @@ def outcome_sentence(outcome: ScanOutcome, counts: ScanCounts, first_error: str 
         f"Done: {counted(checked, 'image')} checked. None of them looks like you.{errors} "
         "You can drop another folder or web address."
     )
+
+
+POSSIBLE_WORDS = "might be you — check it"
+
+
+def score_words(similarity: float, threshold: float, tier: MatchTier) -> str:
+    """A score in words: the similarity words, or "might be you" for a possible match."""
+    if tier is MatchTier.POSSIBLE:
+        return POSSIBLE_WORDS
+    return similarity_words(similarity, threshold)
+
+
+# ---- enrollment: advice, the faces of a group photo, what each reference adds ----------
+
+ENROLL_ADVICE = (
+    "Best results come from the exact photos you fear were misused, and from several "
+    "different photos of you (other days, light and angles)."
+)
+# Cosine similarity between two of a person's own reference photos. Different photos of one
+# person usually score 0.45-0.85 and copies of one photo above 0.9; different people at most
+# about 0.3.
+REFERENCE_VERY_LIKE = 0.80
+REFERENCE_NEW_VIEW = 0.60
+REFERENCE_UNLIKE = 0.30
+
+
+def reference_adds_words(best_similarity: float | None, closest_number: int | None) -> str:
+    """What one reference photo adds, from its best similarity to the person's other photos.
+
+    `closest_number` is the 1-based number (in My photos order) of the most similar other
+    photo; `best_similarity` is None when it is the only photo.
+    """
+    if best_similarity is None or closest_number is None:
+        return "your only photo so far — add a few different photos of your face"
+    score = f"{best_similarity:.2f}"
+    if best_similarity < REFERENCE_UNLIKE:
+        return (
+            f"does not look like your other photos (at most {score}) — check that this "
+            "face is you, and remove it if not"
+        )
+    if best_similarity < REFERENCE_NEW_VIEW:
+        return f"adds a new view of your face (at most {score} to your other photos)"
+    if best_similarity < REFERENCE_VERY_LIKE:
+        return f"adds some variety ({score} to your photo {closest_number})"
+    return (
+        f"very like your other photo {closest_number} ({score}), so it adds little — a "
+        "different photo of you would help more"
+    )
+
+
+def face_position_words(
+    bbox: tuple[float, float, float, float], image_width: int, image_height: int
+) -> str:
+    """Where a face is in a photo, in plain words ("top left", "middle", "bottom right")."""
+    centre_x = (bbox[0] + bbox[2]) / 2 / max(image_width, 1)
+    centre_y = (bbox[1] + bbox[3]) / 2 / max(image_height, 1)
+    row = "top" if centre_y < 1 / 3 else "bottom" if centre_y > 2 / 3 else ""
+    column = "left" if centre_x < 1 / 3 else "right" if centre_x > 2 / 3 else ""
+    if row and column:
+        return f"{row} {column}"
+    return row or column or "middle"

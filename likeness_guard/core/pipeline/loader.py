@@ -19,6 +19,7 @@ from likeness_guard.core.imaging.decode import (
 from likeness_guard.core.imaging.formats import sniff_format, sniff_video_format
 from likeness_guard.core.imaging.video import ANIMATION_AS_VIDEO_FRAMES
 from likeness_guard.core.pipeline.budget import ITEM_SECONDS, ItemClock, PixelBudget
+from likeness_guard.core.pipeline.incremental import file_stamp
 from likeness_guard.core.pipeline.video_loader import (
     ClipLoad,
     VideoJob,
@@ -27,6 +28,7 @@ from likeness_guard.core.pipeline.video_loader import (
     load_clip_file,
 )
 from likeness_guard.core.sources.base import SourceItem
+from likeness_guard.core.storage.face_cache import CacheIndex
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +57,10 @@ class LoadedItem:
     media: MediaKind = MediaKind.IMAGE
     md5: str | None = None
     video: VideoJob | None = None
+    # Bytes analysed before (face_cache.py): neither decoded nor inspected again; `data` is
+    # empty too when the file was known by path, size and modification time.
+    cached: bool = False
+    stamp: tuple[str, int, int] | None = None  # path, size, mtime_ns before it was read
 
 
 class Loader:
@@ -73,8 +79,10 @@ class Loader:
         item_seconds: float = ITEM_SECONDS,
         start_seq: int = 0,
         video: VideoSettings | None = None,
+        cache: CacheIndex | None = None,
     ) -> None:
         self._video = video or VideoSettings()
+        self._cache = cache
         self._items = items
         self._max_frames = max_frames
         self._check_provenance = check_provenance
@@ -165,6 +173,13 @@ class Loader:
             )
             if clip is not None:
                 return _as_clip(loaded, clip)
+        if self._cache is not None:  # a file known unchanged is not read at all
+            loaded.stamp = file_stamp(item)
+            known = self._cache.sha_of_file(*loaded.stamp) if loaded.stamp else None
+            if known is not None:
+                loaded.sha256, loaded.cached = known, True
+                seen.add(known)
+                return loaded
         try:
             data = item.read()
         except SourceError as exc:
@@ -182,6 +197,9 @@ class Loader:
             return loaded  # analysed once per scan: results are copied from the first
         seen.add(loaded.sha256)
         loaded.data = data
+        if self._cache is not None and loaded.sha256 in self._cache.known:
+            loaded.cached = True  # the same bytes were analysed before (another path, URL)
+            return loaded
         kind = sniff_video_format(data[:64])
         if kind is not None:  # a video that came as bytes (a short download)
             return _as_clip(loaded, self._clip_bytes(data, kind))

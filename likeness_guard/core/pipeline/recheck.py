@@ -36,7 +36,7 @@ class RecheckTarget:
 def recheck_targets(store: Store, scan_id: int) -> list[RecheckTarget]:
     """The scan's matched web addresses (not those marked "not me"), each once."""
     targets: dict[str, RecheckTarget] = {}
-    for item in store.matches(scan_id, include_rejected=False):
+    for item in store.reportable_matches(scan_id):
         if item.web is None or item.sha256 is None or item.verdict is Verdict.NOT_ME:
             continue
         targets.setdefault(

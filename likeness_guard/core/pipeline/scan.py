@@ -18,7 +18,6 @@ import numpy as np
 from likeness_guard.core.domain.cancel import CancelToken
 from likeness_guard.core.domain.errors import StoreError, UserFacingError
 from likeness_guard.core.domain.records import (
-    FaceHit,
     ItemStatus,
     Profile,
     ReferenceFace,
@@ -27,8 +26,8 @@ from likeness_guard.core.domain.records import (
     SkippedEntry,
 )
 from likeness_guard.core.engine.face_engine import DetectedFace, FaceEngine
-from likeness_guard.core.engine.similarity import best_references
 from likeness_guard.core.pipeline.budget import ITEM_SECONDS
+from likeness_guard.core.pipeline.incremental import face_hits, from_cache, read_again, with_hits
 from likeness_guard.core.pipeline.loader import LoadedItem, Loader
 from likeness_guard.core.pipeline.resume import not_finished, resume_interrupted
 from likeness_guard.core.pipeline.video_analysis import analyse_video
@@ -38,6 +37,11 @@ from likeness_guard.core.sources.folders import (
     DEFAULT_MAX_FILE_BYTES,
     count_path_items,
     iter_path_items,
+)
+from likeness_guard.core.storage.face_cache import (
+    CachedAnalysis,
+    CachedFace,
+    cache_key,
 )
 from likeness_guard.core.storage.lock import FolderLocks
 from likeness_guard.core.storage.store import Store
@@ -198,8 +202,11 @@ def run_scan(
     items = sources if sources is not None else iter_sources(inputs, options, cancel)
     if resumed is not None:  # what the interrupted run finished is not read again
         items = not_finished(items, resumed.finished)
+    pack_key = cache_key(engine.pack.info())  # faces found once are not looked for again
+    cache = store.face_cache.index(pack_key, need_provenance=options.check_provenance)
     loader = Loader(
         items,
+        cache=cache,
         max_frames=options.max_frames,
         check_provenance=options.check_provenance,
         cancel=cancel,
@@ -226,10 +233,25 @@ def run_scan(
             if loaded.item.skip is not None:  # a FIFO, a device, a looping link: listed
                 store.skipped.add(scan_id, SkippedEntry(loaded.item.source, loaded.item.skip))
                 continue
+            cached = None
+            if loaded.cached:
+                cached = store.face_cache.get(loaded.sha256 or "", pack_key)
+            found: list[CachedFace] = []
             record = _analyse(
-                loaded, scan_id, engine, reference_matrix, reference_ids, options, totals
+                loaded,
+                scan_id,
+                engine,
+                reference_matrix,
+                reference_ids,
+                options,
+                totals,
+                cached=cached,
+                found=found,
             )
+            if loaded.cached and loaded.data is None and record.match and not record.duplicate_of:
+                loaded.data = read_again(loaded.item, record.sha256 or "")  # kept as evidence
             record = _store_item(store, record, loaded)
+            _remember(store, pack_key, loaded, record, found, options)
             loader.done(loaded)
             if loaded.sha256 and loaded.sha256 not in totals.first_by_sha:
                 totals.first_by_sha[loaded.sha256] = record
@@ -294,7 +316,11 @@ def _analyse(
     reference_ids: list[int],
     options: ScanOptions,
     totals: _Totals,
+    *,
+    cached: CachedAnalysis | None = None,
+    found: list[CachedFace] | None = None,
 ) -> ScanItem:
+    """Analyse one loaded item; the faces of a complete fresh analysis go into `found`."""
     base = ScanItem(
         scan_id=scan_id,
         seq=loaded.seq,
@@ -310,6 +336,21 @@ def _analyse(
     first = totals.first_by_sha.get(loaded.sha256 or "")
     if first is not None:  # the same bytes were analysed earlier in this scan
         return _copy_results(base, first)
+    if cached is not None:  # analysed in an earlier scan: only matched again
+        return from_cache(
+            base,
+            cached,
+            reference_matrix,
+            reference_ids,
+            options.threshold,
+            check_provenance=options.check_provenance,
+        )
+    if loaded.cached:  # known bytes whose analysis went away meanwhile
+        return _with(
+            base,
+            status=ItemStatus.ERROR,
+            error="its earlier results were deleted during the scan; scan it again",
+        )
     if loaded.video is not None:  # a clip: its frames arrive while the loader decodes
         return analyse_video(
             base, loaded.video, engine, reference_matrix, reference_ids, options.threshold
@@ -335,23 +376,8 @@ def _analyse(
             width=image.width,
             height=image.height,
         )
-    records: list[FaceHit] = []
-    if faces:
-        embeddings = np.stack([face.embedding for _, face in faces])
-        similarities, best = best_references(embeddings, reference_matrix)
-        for (frame, face), similarity, index in zip(faces, similarities, best, strict=True):
-            x1, y1, x2, y2 = (round(float(v), 1) for v in face.bbox)
-            records.append(
-                FaceHit(
-                    bbox=(x1, y1, x2, y2),
-                    det_score=round(face.det_score, 4),
-                    similarity=round(float(similarity), 4),
-                    reference_id=reference_ids[int(index)],
-                    match=bool(similarity >= options.threshold),
-                    frame=frame,
-                )
-            )
-    best_face = max(records, key=lambda f: f.similarity) if records else None
+    raw = [CachedFace(frame, face.bbox, face.det_score, face.embedding) for frame, face in faces]
+    hits = face_hits(raw, reference_matrix, reference_ids, options.threshold)
     if checked < len(image.frames):
         seconds = loaded.clock.seconds if loaded.clock is not None else 0.0
         base = _with(
@@ -360,17 +386,53 @@ def _analyse(
             error=f"only {checked} of {len(image.frames)} frames could be checked within the "
             f"time limit of {seconds:.0f} s; the faces found in them are listed",
         )
-    return _with(
-        base,
-        format=image.format,
-        width=image.width,
-        height=image.height,
-        frame_count=image.frame_count,
-        faces=tuple(records),
-        best_similarity=best_face.similarity if best_face else None,
-        best_reference_id=best_face.reference_id if best_face else None,
-        match=any(f.match for f in records),
+    elif found is not None:  # every frame was checked: worth keeping for the next scan
+        found.extend(raw)
+    return with_hits(
+        _with(
+            base,
+            format=image.format,
+            width=image.width,
+            height=image.height,
+            frame_count=image.frame_count,
+        ),
+        hits,
     )
+
+
+def _remember(
+    store: Store,
+    pack_key: str,
+    loaded: LoadedItem,
+    record: ScanItem,
+    found: list[CachedFace],
+    options: ScanOptions,
+) -> None:
+    """Keep what a fresh analysis found, and which bytes a file held, for the next scan.
+
+    Only complete analyses of still images are kept (not clips, errors or items cut short
+    by their time limit), so what comes from the cache is what a fresh analysis finds.
+    """
+    sha256 = record.sha256
+    if sha256 is None or record.duplicate_of is not None:
+        return
+    fresh = loaded.image is not None and not record.is_error and not record.is_video
+    if fresh:
+        store.face_cache.put(
+            CachedAnalysis(
+                sha256=sha256,
+                format=record.format,
+                width=record.width,
+                height=record.height,
+                frame_count=record.frame_count,
+                faces=tuple(found),
+                synthetic=record.synthetic,
+                provenance_checked=options.check_provenance,
+            ),
+            pack_key,
+        )
+    if loaded.stamp is not None and (fresh or (loaded.cached and loaded.data is not None)):
+        store.face_cache.remember_file(*loaded.stamp, sha256)
 
 
 def _store_item(store: Store, record: ScanItem, loaded: LoadedItem) -> ScanItem:

@@ -130,7 +130,7 @@ def collect_entries(store: Store, scan_id: int, *, only_confirmed: bool) -> list
     are kept. Local files have no address to report and are not included.
     """
     found: dict[str, tuple[str, ScanItem]] = {}
-    for item in store.matches(scan_id, include_rejected=False):
+    for item in store.reportable_matches(scan_id):
         if item.web is None or item.sha256 is None:
             continue
         if only_confirmed and item.verdict is not Verdict.ME:

@@ -109,7 +109,8 @@ _LETTER_NAMES = frozenset({"UNITED STATES", "CANADA", "MEXICO", "PHILIPPINES", "
 def select_items(
     store: Store, scan_id: int, *, only_confirmed: bool, item_ids: list[int] | None
 ) -> list[ScanItem]:
-    """The matches to include, most similar first; "not me" matches are always left out.
+    """The matches to include, most similar first; "not me" matches are always left out,
+    and possible matches are in only when confirmed.
 
     Raises UserFacingError when nothing is left to report.
     """
@@ -118,7 +119,7 @@ def select_items(
         items = [i for i in chosen if i is not None and i.scan_id == scan_id]
         items.sort(key=lambda i: (-(i.best_similarity or 0.0), i.id))
     else:
-        items = store.matches(scan_id, include_rejected=False)
+        items = store.reportable_matches(scan_id)
     if only_confirmed:
         items = [i for i in items if i.verdict == Verdict.ME]
     if not items:

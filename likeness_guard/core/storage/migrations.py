@@ -154,6 +154,41 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX skipped_entries_by_scan ON skipped_entries (scan_id);
     """,
+    # The face cache (face_cache.py): what each image's bytes held with each model pack,
+    # and which bytes each file had, so that unchanged files are never analysed twice.
+    """
+    CREATE TABLE cached_files (
+        path TEXT PRIMARY KEY,
+        size INTEGER NOT NULL,
+        mtime_ns INTEGER NOT NULL,
+        sha256 TEXT NOT NULL
+    );
+    CREATE TABLE cached_analyses (
+        sha256 TEXT NOT NULL,
+        model_pack TEXT NOT NULL,
+        format TEXT,
+        width INTEGER,
+        height INTEGER,
+        frame_count INTEGER,
+        provenance_checked INTEGER NOT NULL DEFAULT 0,
+        synthetic_json TEXT,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (sha256, model_pack)
+    );
+    CREATE TABLE cached_faces (
+        id INTEGER PRIMARY KEY,
+        sha256 TEXT NOT NULL,
+        model_pack TEXT NOT NULL,
+        frame INTEGER NOT NULL,
+        x1 REAL NOT NULL,
+        y1 REAL NOT NULL,
+        x2 REAL NOT NULL,
+        y2 REAL NOT NULL,
+        det_score REAL NOT NULL,
+        embedding BLOB NOT NULL
+    );
+    CREATE INDEX cached_faces_by_analysis ON cached_faces (sha256, model_pack);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -20,6 +20,7 @@ from likeness_guard.core.domain.errors import StoreError, UserFacingError
 from likeness_guard.core.domain.records import (
     FaceHit,
     ItemStatus,
+    MatchTier,
     MediaKind,
     ModelPackInfo,
     Profile,
@@ -30,6 +31,7 @@ from likeness_guard.core.domain.records import (
     ScanStatus,
     Verdict,
     VerdictRecord,
+    item_tier,
     utc_now,
 )
 from likeness_guard.core.domain.serialize import (
@@ -44,11 +46,13 @@ from likeness_guard.core.domain.serialize import (
     web_from_json,
     web_json,
 )
+from likeness_guard.core.domain.thresholds import POSSIBLE_FLOOR
 from likeness_guard.core.storage import forgetting
 from likeness_guard.core.storage.captures import CaptureLog
 from likeness_guard.core.storage.connection import connect, store_error, transaction
 from likeness_guard.core.storage.crypto import wipe_file
 from likeness_guard.core.storage.evidence import EvidenceFolder
+from likeness_guard.core.storage.face_cache import FaceCache
 from likeness_guard.core.storage.journal import DeletionJournal
 from likeness_guard.core.storage.lock import FolderLocks
 from likeness_guard.core.storage.migrations import migrate
@@ -87,6 +91,7 @@ class Store:
         self.takedowns = TakedownLog(self._db)
         self.captures = CaptureLog(self._db, self.evidence)
         self.skipped = SkippedLog(self._db)
+        self.face_cache = FaceCache(self._db)
         DeletionJournal(folder).prepare()  # room set aside so that deleting never fails
 
     def reopen(self) -> None:
@@ -382,6 +387,29 @@ class Store:
             for item in self._with_faces(rows[start : start + _BATCH])
         ]
 
+    def possible_matches(self, scan_id: int | None = None) -> list[ScanItem]:
+        """Items below the threshold with a face close and large enough to check
+        ("possibly you"), most similar first."""
+        query = _ITEMS + " WHERE match = 0 AND best_similarity >= ?"
+        params: tuple[Any, ...] = (POSSIBLE_FLOOR,)
+        if scan_id is not None:
+            query += " AND scan_id = ?"
+            params += (scan_id,)
+        rows = self._db.execute(query + " ORDER BY best_similarity DESC, id", params).fetchall()
+        return [
+            item
+            for start in range(0, len(rows), _BATCH)
+            for item in self._with_faces(rows[start : start + _BATCH])
+            if item_tier(item) is MatchTier.POSSIBLE
+        ]
+
+    def reportable_matches(self, scan_id: int) -> list[ScanItem]:
+        """What evidence, notices and re-checks cover: the matches not marked "not me", and
+        the possible matches the person confirmed, most similar first."""
+        items = self.matches(scan_id, include_rejected=False)
+        items += [i for i in self.possible_matches(scan_id) if i.verdict is Verdict.ME]
+        return sorted(items, key=lambda i: (-(i.best_similarity or 0.0), i.id))
+
     def first_error(self, scan_id: int) -> str | None:
         """The error of the scan's first item that could not be read, if any."""
         row = self._db.execute(
@@ -510,6 +538,7 @@ class Store:
             deleted = db.execute("DELETE FROM profiles WHERE name = ?", (name,)).rowcount
         if deleted:
             self.takedowns.drop_orphans()
+            self.face_cache.drop_orphans()
             with transaction(self._db) as db:  # verdicts on bytes no scan holds any more
                 db.execute(
                     "DELETE FROM verdicts WHERE sha256 NOT IN "
@@ -530,6 +559,9 @@ class Store:
     def _forget_all_rows(self) -> None:
         with transaction(self._db) as db:
             for table in (
+                "cached_faces",
+                "cached_analyses",
+                "cached_files",
                 "verdicts",
                 "http_captures",
                 "takedown_requests",

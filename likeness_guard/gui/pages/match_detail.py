@@ -19,9 +19,10 @@ from PySide6.QtWidgets import (
 )
 
 from likeness_guard.core import services
-from likeness_guard.core.domain.records import ScanItem, Verdict
+from likeness_guard.core.domain.records import MatchTier, ScanItem, Verdict, face_tier
 from likeness_guard.core.domain.synthetic import SyntheticReport, SyntheticStatus
 from likeness_guard.core.domain.words import (
+    POSSIBLE_WORDS,
     describe_synthetic,
     similarity_words,
     timecode,
@@ -319,7 +320,8 @@ def faces_summary(item: ScanItem, threshold: float) -> str:
     """How many faces, which look like the person, and how close the others came."""
     faces = sorted(item.faces, key=lambda f: -f.similarity)
     matched = [f for f in faces if f.match]
-    others = [f for f in faces if not f.match]
+    possible = [f for f in faces if face_tier(f) is MatchTier.POSSIBLE]
+    others = [f for f in faces if face_tier(f) is MatchTier.NONE]
     lines = [f"{len(faces)} face{'s' if len(faces) != 1 else ''} in the image (outlined)."]
     if item.is_video and item.video is not None:
         when = timecode(item.video.best_frame_s)
@@ -327,6 +329,8 @@ def faces_summary(item: ScanItem, threshold: float) -> str:
     for face in matched:
         words = similarity_words(face.similarity, threshold)
         lines.append(f"Looks like you: {words} ({face.similarity:.2f}), outlined in colour.")
+    for face in possible:
+        lines.append(f"{POSSIBLE_WORDS.capitalize()} ({face.similarity:.2f}).")
     if others:
         lines.append(
             f"{len(others)} other{'s' if len(others) != 1 else ''}: probably not you "

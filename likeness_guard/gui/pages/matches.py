@@ -20,7 +20,13 @@ from PySide6.QtWidgets import (
 )
 
 from likeness_guard.core import services
-from likeness_guard.core.domain.records import ScanItem, ScanOutcome, Verdict
+from likeness_guard.core.domain.records import (
+    MatchTier,
+    ScanItem,
+    ScanOutcome,
+    Verdict,
+    item_tier,
+)
 from likeness_guard.core.domain.words import OUTCOME_WORDS, counted, inputs_words
 from likeness_guard.gui.pages.match_detail import DETAIL_PREVIEW_SIDE, MatchDetail
 from likeness_guard.gui.previews import PreviewImages, PreviewService, request_for
@@ -153,6 +159,14 @@ class MatchesPage(QWidget):
         self._list.setContentsMargins(0, 0, 0, 0)
         self._list.addWidget(self.empty_label)
         self._list.addWidget(self.scan_button)
+        self.possible_heading = QLabel(
+            "Might be you — check these. They are less like your photos than a match, but "
+            "more than strangers usually are (AI-made and drawn pictures often land here). "
+            "They go into reports and notices only once you mark them “This is me”."
+        )
+        self.possible_heading.setWordWrap(True)
+        self.possible_heading.setFont(heading_font(self.font(), 1.0))
+        self.possible_heading.setVisible(False)
         self._grid = QGridLayout()
         self._grid.setSpacing(GRID_SPACING)
         self._grid.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
@@ -224,7 +238,7 @@ class MatchesPage(QWidget):
         self.cards = []
         self._by_sha = {}
         scan = None if self._scan_id == ALL_SCANS else self._scan_id
-        for item in self.session.store.matches(scan):
+        for item in self.session.store.matches(scan) + self.session.store.possible_matches(scan):
             self._add_card(item)
         shown = self.detail.item
         if shown is not None and self.session.store.item(shown.id) is None:
@@ -246,7 +260,7 @@ class MatchesPage(QWidget):
     @Slot(object)
     def add_live_item(self, item: object) -> None:
         assert isinstance(item, ScanItem)
-        if not item.match or self._scan_id not in (item.scan_id, ALL_SCANS):
+        if item_tier(item) is MatchTier.NONE or self._scan_id not in (item.scan_id, ALL_SCANS):
             return
         self._add_card(item)
         self._apply_filters()
@@ -256,7 +270,8 @@ class MatchesPage(QWidget):
         """Refresh the chooser's counts, keeping the list (and what is revealed) as it is;
         a scan that found nothing gives the page back to the last one that did."""
         summary = services.scan_summary(self.session.store, scan_id)
-        if not summary.counts.matches and self._scan_id == scan_id:
+        found = any(card.item.scan_id == scan_id for card in self.cards)  # possible ones too
+        if not summary.counts.matches and not found and self._scan_id == scan_id:
             self.reload()  # nothing found (or it failed): back to the last scan with results
             return
         current = self.scan_box.findData(scan_id)
@@ -337,8 +352,23 @@ class MatchesPage(QWidget):
         self._columns = columns
         for card in self.cards:
             self._grid.removeWidget(card)
-        for index, card in enumerate(self.visible_cards()):
-            self._grid.addWidget(card, index // columns, index % columns, Qt.AlignmentFlag.AlignTop)
+        self._grid.removeWidget(self.possible_heading)
+        shown = self.visible_cards()
+        matches = [card for card in shown if not card.possible]
+        possible = [card for card in shown if card.possible]
+        row = 0
+        for index, card in enumerate(matches):
+            row = index // columns
+            self._grid.addWidget(card, row, index % columns, Qt.AlignmentFlag.AlignTop)
+        # Possible matches come apart, after a heading: check them, they are not matches.
+        self.possible_heading.setVisible(bool(possible))
+        if possible:
+            row = row + 1 if matches else 0
+            self._grid.addWidget(self.possible_heading, row, 0, 1, columns)
+            for index, card in enumerate(possible):
+                self._grid.addWidget(
+                    card, row + 1 + index // columns, index % columns, Qt.AlignmentFlag.AlignTop
+                )
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # The grid follows the width of the scrolled area, which settles after the page's.
@@ -474,7 +504,11 @@ class MatchesPage(QWidget):
         self.empty_label.setVisible(bool(empty))
         self.scan_button.setVisible(bool(empty) and shown == 0 and total == 0)
         if total:
-            parts = [f"{total} image{'s' if total != 1 else ''} may show you, most similar first."]
+            possible = sum(1 for card in self.cards if card.possible)
+            sure = total - possible
+            parts = [f"{counted(sure, 'image')} may show you, most similar first."]
+            if possible:
+                parts.append(f"{counted(possible, 'more image')} might be you: check them below.")
             parts.append("Previews are blurred; show one only when you are ready.")
             if flagged:
                 parts.append(f"{flagged} carr{'y' if flagged != 1 else 'ies'} signs of AI.")

@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
 
 from likeness_guard.core import services
 from likeness_guard.core.domain.thresholds import DEFAULT_PROFILE
-from likeness_guard.core.domain.words import counted
+from likeness_guard.core.domain.words import ENROLL_ADVICE, counted
 from likeness_guard.core.imaging.formats import IMAGE_SUFFIXES
-from likeness_guard.core.pipeline.enroll import EnrollResult
+from likeness_guard.core.pipeline.enroll import EnrollResult, reference_notes
 from likeness_guard.gui.session import AppSession
 from likeness_guard.gui.style import error_color, heading_font, muted_color, set_text_color
 from likeness_guard.gui.widgets.confirm import confirm_deletion
@@ -58,7 +58,7 @@ class PhotosPage(QWidget):
         self.session = session
         self._task: BackgroundTask | None = None
         self._deleting_name = ""
-        self._queue: list[Path] = []
+        self._queue: list[tuple[Path, int | None]] = []  # a photo, and the face chosen in it
         self._in_flight: list[ReferenceRow] = []
         self._waiting_rows: list[ReferenceRow] = []
 
@@ -66,10 +66,13 @@ class PhotosPage(QWidget):
         title.setFont(heading_font(self.font()))
         intro = QLabel(
             "Add 3 to 5 clear photos of your face: well lit, looking roughly at the camera, "
-            "only you in the picture. Only a small crop of your face and its measurements are "
-            "kept; your photos are not copied."
+            "your face at least 60 pixels across (from 48 it is kept with a warning). In a "
+            "photo with several faces, click yours. Only a small crop of your face and its "
+            "measurements are kept; your photos are not copied."
         )
         intro.setWordWrap(True)
+        self.advice = QLabel(ENROLL_ADVICE)
+        self.advice.setWordWrap(True)
 
         self.profile_box = QComboBox()
         self.profile_box.setAccessibleName("Whose face")
@@ -130,6 +133,7 @@ class PhotosPage(QWidget):
         layout.setContentsMargins(24, 24, 24, 24)
         layout.addWidget(title)
         layout.addWidget(intro)
+        layout.addWidget(self.advice)
         layout.addLayout(profile_row)
         layout.addWidget(self.drop_zone)
         layout.addLayout(buttons)
@@ -169,7 +173,17 @@ class PhotosPage(QWidget):
         for reference in self.session.store.references(profile.id) if profile else []:
             row = self._add_row(reference.source_name)
             row.show_accepted(reference.id, reference.thumbnail_png)
+        self._refresh_notes()
         self._update_empty_state()
+
+    def _refresh_notes(self) -> None:
+        """Show under each accepted photo what it adds next to the others."""
+        profile = self.session.store.profile(self.profile_name)
+        references = self.session.store.references(profile.id) if profile else []
+        notes = {note.reference_id: note.text for note in reference_notes(references)}
+        for row in self.accepted_rows():
+            if row.reference_id is not None:
+                row.set_note(notes.get(row.reference_id, ""))
 
     @Slot(str)
     def _on_profile_chosen(self, name: str) -> None:
@@ -250,8 +264,10 @@ class PhotosPage(QWidget):
             self._say("There are no photos in what was dropped. Try JPEG or PNG files.")
             return
         for path in paths:
-            self._waiting_rows.append(self._add_row(path.name))
-        self._queue.extend(paths)
+            row = self._add_row(path.name)
+            row.path = path
+            self._waiting_rows.append(row)
+        self._queue.extend((path, None) for path in paths)
         self._update_empty_state()
         self._start_next()
 
@@ -264,11 +280,18 @@ class PhotosPage(QWidget):
             self._say("Getting the face models ready (a second or two)…")
             self.session.load_engine()
             return
-        paths, self._queue = self._queue, []
+        queued, self._queue = self._queue, []
+        paths = [path for path, _ in queued]
         self._in_flight = self._waiting_rows[: len(paths)]
         self._waiting_rows = self._waiting_rows[len(paths) :]
         self._say(f"Checking {len(paths)} photo{'s' if len(paths) != 1 else ''}…")
-        worker = EnrollWorker(self.session.data_dir, engine, self.profile_name, paths)
+        worker = EnrollWorker(
+            self.session.data_dir,
+            engine,
+            self.profile_name,
+            paths,
+            face_numbers=[face for _, face in queued],
+        )
         worker.item_done.connect(self._on_result)
         worker.finished.connect(self._on_finished)
         worker.failed.connect(self._on_failed)
@@ -288,7 +311,20 @@ class PhotosPage(QWidget):
             self._rows.removeWidget(row)
         else:
             row.show_refused(result.reason or "not usable", result.thumbnail_png)
+            if result.needs_face_choice and row.path is not None:
+                row.offer_faces(result.face_choices, result.smaller_faces)
         self._update_empty_state()
+
+    @Slot(int)
+    def _enroll_chosen_face(self, face_number: int) -> None:
+        """The person clicked their face in a photo with several: enroll that face."""
+        row = self.sender()
+        if not isinstance(row, ReferenceRow) or row.path is None:
+            return
+        row.show_checking()
+        self._waiting_rows.append(row)
+        self._queue.append((row.path, face_number))
+        self._start_next()
 
     @Slot(object)
     def _on_finished(self, accepted: object) -> None:
@@ -300,6 +336,7 @@ class PhotosPage(QWidget):
             f"{added}. You have {total} in all."
             + (" Next: go to Scan and drop a folder to check." if total else "")
         )
+        self._refresh_notes()
         self.references_changed.emit()
         self._after_task()
 
@@ -342,6 +379,7 @@ class PhotosPage(QWidget):
         row = ReferenceRow(name)
         row.remove_requested.connect(self._remove_reference)
         row.dismiss_requested.connect(self._dismiss_row)
+        row.face_chosen.connect(self._enroll_chosen_face)
         self._rows.insertWidget(self._rows.count() - 1, row)
         return row
 
@@ -365,6 +403,7 @@ class PhotosPage(QWidget):
                 self._rows.removeWidget(row)
                 row.deleteLater()
         self._say("Photo removed. Its face crop and measurements were deleted.")
+        self._refresh_notes()
         self._update_empty_state()
         self.references_changed.emit()
 

@@ -15,10 +15,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from likeness_guard.core.domain.records import ScanItem, Verdict
+from likeness_guard.core.domain.records import MatchTier, ScanItem, Verdict, item_tier
 from likeness_guard.core.domain.words import (
+    score_words,
     segments_summary,
-    similarity_words,
     timecode,
     verdict_words,
 )
@@ -46,7 +46,7 @@ def breakable(text: str) -> str:
 
 def score_text(item: ScanItem, threshold: float) -> str:
     similarity = item.best_similarity or 0.0
-    return f"{similarity_words(similarity, threshold)} ({similarity:.2f})"
+    return f"{score_words(similarity, threshold, item_tier(item))} ({similarity:.2f})"
 
 
 class MatchCard(QFrame):
@@ -71,6 +71,7 @@ class MatchCard(QFrame):
         super().__init__(parent)
         self.item = item
         self.copies: list[ScanItem] = [item]
+        self.possible = item_tier(item) is MatchTier.POSSIBLE  # shown apart, to check
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Minimum)

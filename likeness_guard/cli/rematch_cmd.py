@@ -1,0 +1,63 @@
+"""`likeness-guard rematch`: compare a scan's faces again, without reading the files."""
+
+import argparse
+from pathlib import Path
+
+from likeness_guard.cli.common import add_scan_option, chosen_scan, open_store, say
+from likeness_guard.core import services
+from likeness_guard.core.domain.thresholds import Preset
+
+
+def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    parser = subparsers.add_parser(
+        "rematch",
+        help="compare a scan's faces again with your reference photos of today",
+        description=(
+            "After you enrolled another photo of yourself, or want another threshold, "
+            "compare the faces a scan found again, in seconds. The faces are kept from the "
+            "scan, so no scanned file or web page is read again. The scan's matches are "
+            "updated in place."
+        ),
+        epilog="Example: likeness-guard rematch --scan last --threshold 0.4",
+    )
+    add_scan_option(parser)
+    how = parser.add_mutually_exclusive_group()
+    how.add_argument(
+        "--preset",
+        choices=[p.value for p in Preset],
+        help="a named threshold instead of the scan's own",
+    )
+    how.add_argument(
+        "--threshold", type=float, metavar="T", help="similarity needed for a match (0-1)"
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        scan_id = chosen_scan(store, args.scan)
+        result = services.rematch(
+            store,
+            scan_id,
+            preset=args.preset,
+            threshold=args.threshold,
+            models_dir=Path(args.models) if args.models else None,
+        )
+    say(
+        args,
+        f"Scan {scan_id}: compared the faces of {result.rematched} of {result.items} items "
+        f"again. Matches: {result.matches_before} before, {result.matches_after} now.",
+    )
+    if result.not_rematched:
+        say(
+            args,
+            f"{result.not_rematched} items (videos, files that could not be read, or items "
+            "from before this version) keep what the scan found; scan again to update them.",
+        )
+    if result.new_without_copy:
+        say(
+            args,
+            f"{result.new_without_copy} new matches have no kept copy yet, because the "
+            "files were not read. Scan the same folders again to keep copies as evidence.",
+        )
+    return 0
