@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
 
 from likeness_guard.core import services
 from likeness_guard.core.domain.takedown import Jurisdiction, Recheck, RecheckStatus
-from likeness_guard.core.domain.words import counted
+from likeness_guard.core.domain.words import counted, online_words
+from likeness_guard.core.pipeline.recheck import recheck_targets
 from likeness_guard.core.report.platforms import platform_directory
 from likeness_guard.core.storage.store import Store
 from likeness_guard.gui.session import AppSession
@@ -137,9 +138,6 @@ class TakedownDialog(QDialog):
     # ---- re-checks ---------------------------------------------------------------------
 
     def _fill_addresses(self) -> None:
-        from likeness_guard.core.domain.words import online_words
-        from likeness_guard.core.pipeline.recheck import recheck_targets
-
         store = self.session.store
         targets = recheck_targets(store, self.scan_id)
         latest = store.takedowns.latest_rechecks(t.url for t in targets)

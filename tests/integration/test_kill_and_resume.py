@@ -1,16 +1,12 @@
 """A scan killed with SIGKILL: the next command says it was interrupted, and scanning the
 same folder again continues it instead of starting over."""
 
-import os
-import signal
 import sqlite3
 import subprocess
-import sys
-import time
 from pathlib import Path
 
 from likeness_guard.core.storage.store import DB_NAME
-from tests.unit.pipeline.test_scan import unique_copies
+from tests.unit.pipeline.test_scan import cli_command, kill_cli_scan, unique_copies
 
 
 def test_a_killed_scan_is_shown_as_interrupted_and_continued(
@@ -18,23 +14,8 @@ def test_a_killed_scan_is_shown_as_interrupted_and_continued(
 ) -> None:
     data, folder = tmp_path / "data", tmp_path / "many"
     unique_copies(photos["players"], folder, 16)
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
-    command = [sys.executable, "-m", "likeness_guard", "--data-dir", str(data)]
-    subprocess.run([*command, "enroll", str(photos["yaoming"])], check=True, env=env)
-    scan = subprocess.Popen([*command, "scan", str(folder)], env=env, stdout=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 60
-        done = 0
-        while done < 4 and time.monotonic() < deadline and scan.poll() is None:
-            time.sleep(0.05)  # polling another process's progress; nothing to wait on here
-            try:
-                with sqlite3.connect(data / DB_NAME) as db:
-                    done = db.execute("SELECT COUNT(*) FROM items").fetchone()[0]
-            except sqlite3.OperationalError:
-                continue
-        scan.send_signal(signal.SIGKILL)
-    finally:
-        scan.wait()
+    kill_cli_scan(data, folder, photos["yaoming"], after_items=4)
+    command, env = cli_command(data)
     with sqlite3.connect(data / DB_NAME) as db:
         finished = db.execute("SELECT COUNT(*) FROM items").fetchone()[0]
     assert 4 <= finished < 16

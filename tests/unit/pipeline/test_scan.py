@@ -128,18 +128,22 @@ def test_a_profile_without_references_is_a_clear_error(store: Store, engine: Fac
         run_scan(store, engine, empty, ["."], OPTIONS)
 
 
-def test_a_killed_scan_keeps_every_finished_item(photos: dict[str, Path], tmp_path: Path) -> None:
-    data = tmp_path / "data"
-    folder = tmp_path / "many"
-    unique_copies(photos["players"], folder, 60)
+def cli_command(data: Path) -> tuple[list[str], dict[str, str]]:
+    """The `likeness-guard` command on `data` as a separate process, and its environment."""
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[3])}
-    command = [sys.executable, "-m", "likeness_guard", "--data-dir", str(data)]
-    subprocess.run([*command, "enroll", str(photos["yaoming"])], check=True, env=env)
+    return [sys.executable, "-m", "likeness_guard", "--data-dir", str(data)], env
+
+
+def kill_cli_scan(data: Path, folder: Path, reference: Path, *, after_items: int) -> None:
+    """Enroll `reference`, start `scan folder` in another process and SIGKILL it once at
+    least `after_items` items are stored (or after 60 s)."""
+    command, env = cli_command(data)
+    subprocess.run([*command, "enroll", str(reference)], check=True, env=env)
     scan = subprocess.Popen([*command, "scan", str(folder)], env=env, stdout=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 60
         done = 0
-        while done < 5 and time.monotonic() < deadline and scan.poll() is None:
+        while done < after_items and time.monotonic() < deadline and scan.poll() is None:
             time.sleep(0.05)  # polling another process's progress; nothing to wait on here
             try:
                 with sqlite3.connect(data / DB_NAME) as db:
@@ -149,6 +153,13 @@ def test_a_killed_scan_keeps_every_finished_item(photos: dict[str, Path], tmp_pa
         scan.send_signal(signal.SIGKILL)
     finally:
         scan.wait()
+
+
+def test_a_killed_scan_keeps_every_finished_item(photos: dict[str, Path], tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    folder = tmp_path / "many"
+    unique_copies(photos["players"], folder, 60)
+    kill_cli_scan(data, folder, photos["yaoming"], after_items=5)
     with Store.open(data) as store:
         assert store._db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert store.mark_interrupted_scans() == 1
