@@ -57,7 +57,7 @@ audit: $(STAMP)
 	$(BIN)/pip-audit --local --skip-editable --strict --progress-spinner off $(AUDIT_ARGS)
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/scan_throughput.py
+	$(BIN)/python benchmarks/scan_at_scale.py $(BENCH_ARGS)
 
 # The Linux bundle: dist/likeness-guard-VERSION/ and its .tar.gz (see packaging/README.md).
 package: $(STAMP)

@@ -99,7 +99,7 @@ def main() -> int:
         window.scan_page.start_scan([str(root / "images")])
         busy = _gaps(app, lambda: not window.scan_page.is_scanning())
         elapsed = time.monotonic() - started
-        matches = len(window.matches_page.cards)
+        matches = len(window.matches_page.tiles)
         window.shutdown()
         shutil.rmtree(root / "images", ignore_errors=True)
 

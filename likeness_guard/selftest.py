@@ -68,6 +68,8 @@ def run_self_test(stream: TextIO | None = None) -> int:
             face = _detect_and_embed(engine, pack)
             details.append(f"1 face in {SELF_TEST_PHOTO} (score {face.det_score:.2f})")
             details.append("embedding matches the golden values")
+            _analyse_in_a_worker_process(pack, face)
+            details.append("a worker process finds the same face")
             _open_main_window(scratch / "data", engine)
             details.append("main window opened and closed offscreen")
             _check_report_fonts()
@@ -138,6 +140,31 @@ def _detect_and_embed(engine: "FaceEngine", pack: "ModelPack") -> "DetectedFace"
                 "preprocessing has changed"
             )
     return faces[0]
+
+
+def _analyse_in_a_worker_process(pack: "ModelPack", face: "DetectedFace") -> None:
+    """A scan's worker process (this program started again) must find the same face.
+
+    Raises SelfTestFailure when it cannot start or finds something else.
+    """
+    import numpy as np
+
+    from likeness_guard.core.pipeline.analysis_pool import ProcessAnalysisPool
+    from likeness_guard.core.pipeline.image_analysis import ImageJob
+
+    photo = pack.detector.parent / SELF_TEST_PHOTO
+    job = ImageJob(photo.read_bytes(), SELF_TEST_PHOTO, 1, False, 60.0)
+    pool = ProcessAnalysisPool(pack, 1)
+    try:
+        result = pool.result(pool.submit(job), job)
+    finally:
+        pool.close()
+    if result.error is not None or len(result.faces) != 1:
+        raise SelfTestFailure(
+            f"a scan worker process failed on {SELF_TEST_PHOTO}: {result.error or 'no face'}"
+        )
+    if float(np.dot(result.faces[0].embedding, face.embedding)) < 0.999:
+        raise SelfTestFailure("a scan worker process found a different face embedding")
 
 
 def _check_report_fonts() -> None:

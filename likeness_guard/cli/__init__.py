@@ -23,6 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
         enroll_cmd,
         export_cmd,
         inspect_cmd,
+        models_cmd,
         notice_cmd,
         profiles_cmd,
         protect_cmd,
@@ -66,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
         profiles_cmd,
         scans_cmd,
         protect_cmd,
+        models_cmd,
     ):
         module.register(subparsers)
     return parser

@@ -34,7 +34,12 @@ def open_store(args: argparse.Namespace) -> Store:
 
 
 def open_engine(args: argparse.Namespace) -> FaceEngine:
-    return services.open_engine(Path(args.models) if args.models else None)
+    """The pack given with --models, else the one chosen with `models use` (built-in)."""
+    from likeness_guard.core.storage.paths import existing_data_dir
+
+    return services.open_engine(
+        Path(args.models) if args.models else None, existing_data_dir(args.data_dir)
+    )
 
 
 def add_profile_option(parser: argparse.ArgumentParser) -> None:

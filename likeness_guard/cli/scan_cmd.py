@@ -81,6 +81,13 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         action="store_true",
         help="do not look for signs that an image is AI-made",
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="processes analysing images at once (default: one per core; 1: none, all in "
+        "this process)",
+    )
     web = parser.add_argument_group("web addresses")
     web.add_argument(
         "--allow-private-addresses",
@@ -146,6 +153,7 @@ def run(args: argparse.Namespace) -> int:
         include_hidden=args.include_hidden,
         max_file_bytes=args.max_file_size * 1024 * 1024,
         check_provenance=not args.no_provenance,
+        workers=args.workers,
     )
     options = replace(options, video=replace(options.video, max_frames=args.max_video_frames))
     if options.web is not None:  # the time budgets and explicitly named addresses

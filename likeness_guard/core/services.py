@@ -17,6 +17,7 @@ from likeness_guard.core.domain.records import (
     ScanCounts,
     ScanItem,
     ScanOutcome,
+    ScanStatus,
     Verdict,
     scan_outcome,
 )
@@ -45,15 +46,16 @@ class LaunchOptions:
     models_dir: Path | None = None
 
 
-def open_engine(models_dir: Path | None = None) -> "FaceEngine":
-    """Load the face models (the bundled pack, or the pack in `models_dir`).
+def open_engine(models_dir: Path | None = None, data_folder: Path | None = None) -> "FaceEngine":
+    """Load the face models: the pack in `models_dir` when given, else the pack chosen in
+    `data_folder` (`likeness-guard models use`), else the bundled pack.
 
     Raises ModelPackError (a UserFacingError) when they are missing or damaged.
     """
     from likeness_guard.core.engine.face_engine import FaceEngine
-    from likeness_guard.core.engine.model_pack import load_model_pack
+    from likeness_guard.core.pipeline.model_packs import model_pack_for
 
-    return FaceEngine(load_model_pack(models_dir))
+    return FaceEngine(model_pack_for(data_folder, models_dir))
 
 
 def find_profile(store: Store, name: str) -> Profile:
@@ -77,10 +79,11 @@ def scan_options(
     include_hidden: bool = False,
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
     check_provenance: bool = True,
+    workers: int | None = None,
 ) -> ScanOptions:
     """Scan options from what the user chose; an explicit threshold wins over a preset.
 
-    Raises UserFacingError for a threshold outside (0, 1).
+    Raises UserFacingError for a threshold outside (0, 1) or fewer than one worker.
     """
     from likeness_guard.core.sources.web import WebOptions
 
@@ -88,8 +91,14 @@ def scan_options(
         chosen, preset_name = resolve_threshold(preset, threshold)
     except ValueError as exc:
         raise UserFacingError(str(exc)) from exc
+    if workers is not None and workers < 1:
+        raise UserFacingError(
+            f"{workers} workers cannot analyse anything: give 1 or more (or leave it out "
+            "for one per core)."
+        )
     return ScanOptions(
         threshold=chosen,
+        workers=workers,
         preset=preset_name,
         include_hidden=include_hidden,
         max_file_bytes=max_file_bytes,
@@ -336,12 +345,12 @@ def rematch(
     Raises UserFacingError when there is no such scan, its profile is gone or has no
     references made with these models, or the scan was made with other models.
     """
-    from likeness_guard.core.engine.model_pack import load_model_pack
+    from likeness_guard.core.pipeline.model_packs import model_pack_for
     from likeness_guard.core.pipeline.rematch import rematch_scan
     from likeness_guard.core.storage.face_cache import cache_key
 
     scan = scan_summary(store, scan_id).scan
-    pack = load_model_pack(models_dir)
+    pack = model_pack_for(store.folder, models_dir)
     if dict(pack.info().files) != dict(scan.model_pack.files):
         raise UserFacingError(
             f"Scan {scan_id} was made with other face models than the ones in use now, so "
@@ -361,3 +370,69 @@ def rematch(
         except ValueError as exc:
             raise UserFacingError(f"That threshold cannot be used: {exc}.") from exc
     return rematch_scan(store, scan_id, references, chosen, chosen_preset, cache_key(pack.info()))
+
+
+@dataclass(frozen=True)
+class ProfileRematch:
+    """What comparing every scan of a profile again changed: each scan's result, and the
+    scans that could not be compared again, each with the reason in words."""
+
+    results: "tuple[RematchResult, ...]"
+    problems: tuple[tuple[int, str], ...] = ()  # (scan id, why it was left as it was)
+    running: int = 0  # scans still running, left alone
+
+    @property
+    def matches_before(self) -> int:
+        return sum(result.matches_before for result in self.results)
+
+    @property
+    def matches_after(self) -> int:
+        return sum(result.matches_after for result in self.results)
+
+    @property
+    def not_rematched(self) -> int:
+        return sum(result.not_rematched for result in self.results)
+
+    @property
+    def new_without_copy(self) -> int:
+        return sum(result.new_without_copy for result in self.results)
+
+
+def rematch_profile(
+    store: Store,
+    profile_name: str,
+    *,
+    models_dir: Path | None = None,
+    progress: "Callable[[int, int], None] | None" = None,
+    cancel: CancelToken | None = None,
+) -> ProfileRematch:
+    """Compare every scan of a profile again (oldest first, each at its own threshold) with
+    the profile's reference photos of today, without reading any scanned file.
+
+    A scan that cannot be compared again (made with other models, say) is named in
+    `problems` and the others go on; a scan still running is left alone. `progress(done,
+    total)` follows the scans. Raises UserFacingError when there is no such profile or it
+    has no reference photo.
+    """
+    profile = find_profile(store, profile_name)
+    if not store.references(profile.id):
+        raise UserFacingError(
+            f"Profile '{profile.name}' has no reference photos yet. Add a few clear photos "
+            "of your face first."
+        )
+    scans = [summary.scan for summary in reversed(scan_summaries(store, profile.id))]
+    todo = [scan.id for scan in scans if scan.status != ScanStatus.RUNNING]
+    results: list[RematchResult] = []
+    problems: list[tuple[int, str]] = []
+    for done, scan_id in enumerate(todo):
+        if cancel is not None and cancel.cancelled:
+            break
+        if progress is not None:
+            progress(done, len(todo))
+        try:
+            results.append(rematch(store, scan_id, models_dir=models_dir))
+        except UserFacingError as exc:
+            problems.append((scan_id, str(exc)))
+    if progress is not None:
+        progress(len(results) + len(problems), len(todo))
+    return ProfileRematch(tuple(results), tuple(problems), running=len(scans) - len(todo))

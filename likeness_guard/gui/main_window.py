@@ -171,6 +171,7 @@ class MainWindow(QMainWindow):
         self.scan_page.cancel_scan()
         if self.scan_page.task is not None:
             self.scan_page.task.wait()
+        self.session.recheck.stop()
         self.previews.forget()
 
     # ---- closing -----------------------------------------------------------------------
@@ -195,6 +196,7 @@ class MainWindow(QMainWindow):
         self.scan_page.shutdown()
         self.photos_page.shutdown()
         self.matches_page.shutdown()
+        self.settings_page.wait_for_pack_job()
         self.previews.shutdown()
         self.session.close()
 

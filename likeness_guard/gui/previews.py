@@ -6,6 +6,7 @@ the same blur as the report); this module only turns the RGB arrays into QImages
 """
 
 import logging
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +25,11 @@ from likeness_guard.core.sources.folders import DEFAULT_MAX_FILE_BYTES
 from likeness_guard.core.storage.evidence import EvidenceFolder
 
 log = logging.getLogger(__name__)
+
+# Decoded previews kept after their tile scrolled away: a preview (clear and blurred) takes
+# 0.15 MB for a small tile and 0.6 MB for the largest, so 32 MB keeps a few screens to scroll
+# back through without decoding again, whatever the size of the scan.
+PREVIEW_CACHE_BYTES = 32 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -142,6 +148,12 @@ def to_qimage(rgb: np.ndarray) -> QImage:
     return image.copy()  # the array may go away; the copy keeps its own pixels
 
 
+def preview_bytes(images: PreviewImages) -> int:
+    """The memory a decoded preview's pixels take."""
+    shown = (images.clear, images.blurred, *images.face_crops)
+    return sum(image.sizeInBytes() for image in shown if image is not None)
+
+
 def _read_bytes(request: PreviewRequest, evidence: EvidenceFolder) -> bytes | None:
     if request.path:
         try:  # regular files only, bounded: it may have been swapped for a FIFO since
@@ -165,12 +177,23 @@ class _Decoder(QObject):
 
 
 class PreviewService(QObject):
-    """Decodes previews on one background thread; `ready` carries each PreviewImages."""
+    """Decodes previews on one background thread; `ready` carries each PreviewImages.
+
+    Requests wait in a queue and go to the thread one at a time, so a request withdrawn
+    (`cancel`, for a tile scrolled far away) is never decoded. Decoded previews are kept in
+    a least-recently-used cache of at most `cache_bytes` bytes.
+    """
 
     ready = Signal(object)
     _requested = Signal(object)
 
-    def __init__(self, evidence_root: Path, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        evidence_root: Path,
+        parent: QObject | None = None,
+        *,
+        cache_bytes: int | None = None,
+    ) -> None:
         super().__init__(parent)
         self._thread = QThread()
         self._thread.setObjectName("likeness-guard-previews")
@@ -178,31 +201,81 @@ class PreviewService(QObject):
         self._decoder.moveToThread(self._thread)
         self._requested.connect(self._decoder.decode)
         self._decoder.decoded.connect(self._on_decoded)
-        self._cache: dict[str, PreviewImages] = {}
-        self._pending: set[str] = set()
+        self.cache_limit = PREVIEW_CACHE_BYTES if cache_bytes is None else cache_bytes
+        self._cache: OrderedDict[str, PreviewImages] = OrderedDict()
+        self._cache_bytes = 0
+        self._queue: OrderedDict[str, PreviewRequest] = OrderedDict()
+        self._in_flight: str | None = None
+        self._stale: str | None = None  # decoding when the cache was emptied: not kept
         self._thread.start()
 
-    def request(self, request: PreviewRequest) -> None:
-        """Ask for a preview; `ready` follows (at once when it is cached)."""
+    def request(self, request: PreviewRequest, *, first: bool = False) -> None:
+        """Ask for a preview; `ready` follows (at once when it is cached). `first` puts it
+        before the requests already waiting (the picture the person opened)."""
         cached = self._cache.get(request.key)
         if cached is not None:
+            self._cache.move_to_end(request.key)
             self.ready.emit(cached)
             return
-        if request.key in self._pending:
-            return
-        self._pending.add(request.key)
-        self._requested.emit(request)
+        if request.key != self._in_flight or self._stale == request.key:
+            self._queue[request.key] = request
+            if first:
+                self._queue.move_to_end(request.key, last=False)
+        self._send_next()
+
+    def cancel(self, key: str) -> None:
+        """Withdraw a request that is still waiting (one being decoded finishes)."""
+        self._queue.pop(key, None)
+
+    def pending_count(self) -> int:
+        """Requests waiting or being decoded."""
+        return len(self._queue) + (self._in_flight is not None)
+
+    def cached_bytes(self) -> int:
+        """The pixels the cache holds now, in bytes (never more than `cache_limit`)."""
+        return self._cache_bytes
+
+    def cached_keys(self) -> list[str]:
+        """The cached previews' keys, least recently used first."""
+        return list(self._cache)
 
     def forget(self) -> None:
-        """Drop every cached preview (after data was deleted)."""
+        """Drop every cached preview and every waiting request (after data was deleted)."""
         self._cache.clear()
+        self._cache_bytes = 0
+        self._queue.clear()
+        self._stale = self._in_flight
+
+    def _send_next(self) -> None:
+        if self._in_flight is None and self._queue:
+            key, request = self._queue.popitem(last=False)
+            self._in_flight = key
+            self._requested.emit(request)
+
+    def _keep(self, images: PreviewImages) -> None:
+        size = preview_bytes(images)
+        if size > self.cache_limit:
+            return
+        self._cache[images.key] = images
+        self._cache_bytes += size
+        while self._cache_bytes > self.cache_limit:
+            _, oldest = self._cache.popitem(last=False)
+            self._cache_bytes -= preview_bytes(oldest)
 
     @Slot(object)
     def _on_decoded(self, result: object) -> None:
         assert isinstance(result, PreviewImages)
-        self._pending.discard(result.key)
-        self._cache[result.key] = result
-        self.ready.emit(result)
+        stale = result.key == self._stale
+        if result.key == self._in_flight:
+            self._in_flight = None
+            self._stale = None
+        if not stale:
+            old = self._cache.pop(result.key, None)
+            if old is not None:
+                self._cache_bytes -= preview_bytes(old)
+            self._keep(result)
+            self.ready.emit(result)
+        self._send_next()
 
     def shutdown(self) -> None:
         """Stop the decoding thread (after the request in progress)."""

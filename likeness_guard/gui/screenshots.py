@@ -118,16 +118,16 @@ def take_screenshots(out_dir: Path) -> list[Path]:
 
         window.show_page("matches")
         matches = window.matches_page
-        _wait_until(app, lambda: all(c.preview.has_image() for c in matches.cards))
+        _wait_until(app, lambda: all(c.preview.has_image() for c in matches.visible_cards()))
         shot("matches")
 
-        images = [card for card in matches.cards if not card.item.is_video]
+        images = [tile for tile in matches.tiles if not tile.item.is_video]
         if images:
             matches.show_detail(images[0].item.id)
             _wait_until(app, matches.detail.preview.has_image)
             shot("detail")
             matches.show_list()
-        videos = [card for card in matches.cards if card.item.is_video]
+        videos = [tile for tile in matches.tiles if tile.item.is_video]
         if videos:
             matches.show_detail(videos[0].item.id)
             _wait_until(app, matches.detail.preview.has_image)

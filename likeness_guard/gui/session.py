@@ -9,6 +9,7 @@ from likeness_guard.core.engine.face_engine import FaceEngine
 from likeness_guard.core.storage.recovery import recover
 from likeness_guard.core.storage.store import Store
 from likeness_guard.gui.preferences import Preferences
+from likeness_guard.gui.recheck import Recheck
 from likeness_guard.gui.workers import BackgroundTask, CallWorker
 
 
@@ -48,6 +49,8 @@ class AppSession(QObject):
         self.engine_error: str | None = None
         self._engine_task: BackgroundTask | None = None
         self._deletion: BackgroundTask | None = None
+        # Every scan compared again with the photos of today ("Re-check all scans…").
+        self.recheck = Recheck(self.data_dir, self)
 
     def load_engine(self) -> None:
         """Start loading the models unless they are loaded or loading."""
@@ -56,8 +59,8 @@ class AppSession(QObject):
             return
         if self._engine_task is not None:
             return
-        models_dir = self.models_dir
-        worker = CallWorker(lambda: services.open_engine(models_dir))
+        models_dir, data_dir = self.models_dir, self.data_dir
+        worker = CallWorker(lambda: services.open_engine(models_dir, data_dir))
         worker.finished.connect(self._on_engine_loaded)
         worker.failed.connect(self._on_engine_failed)
         self._engine_task = BackgroundTask(worker, self)
@@ -73,6 +76,14 @@ class AppSession(QObject):
     def _on_engine_failed(self, message: str) -> None:
         self.engine_error = message
         self.engine_failed.emit(message)
+
+    def use_engine(self, engine: FaceEngine) -> None:
+        """Work with another model pack from now on (Settings switched it); pages reload,
+        since the references were embedded again."""
+        self.engine = engine
+        self.engine_error = None
+        self.engine_ready.emit()
+        self.data_changed.emit()
 
     @property
     def deleting(self) -> bool:
@@ -111,7 +122,8 @@ class AppSession(QObject):
         self.data_changed.emit()
 
     def close(self) -> None:
-        """Wait for background loading and deleting, and close the store."""
+        """Wait for background loading, deleting and re-checking, and close the store."""
+        self.recheck.stop()
         for task in (self._engine_task, self._deletion):
             if task is not None:
                 task.wait()

@@ -10,7 +10,7 @@ import contextlib
 from collections.abc import Callable
 
 from likeness_guard.core.domain.errors import ImageError
-from likeness_guard.core.imaging.decode import decode_image, decode_scaled, decoded_bytes_estimate
+from likeness_guard.core.imaging.decode import decode_image, decode_scaled, frame_count
 from likeness_guard.core.imaging.formats import sniff_format
 from likeness_guard.core.provenance import inspect_bytes
 from likeness_guard.core.provenance.containers import collect_blocks
@@ -21,7 +21,7 @@ from likeness_guard.core.sources.web.page_links import find_page_links
 
 def image_input(data: bytes) -> None:
     """The decoder: any bytes give frames within the caps, or an ImageError."""
-    decoded_bytes_estimate(data)
+    assert frame_count(data) >= 1
     try:
         image = decode_image(data, max_frames=2)
     except ImageError:

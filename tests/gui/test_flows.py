@@ -95,7 +95,7 @@ def test_cancel_stops_the_scan_early_and_keeps_finished_items(
     window.show_page("scan")
     drop(page.drop_zone, [folder])
     assert page.is_scanning()
-    qtbot.waitUntil(lambda: window.matches_page.cards.__len__() >= 3, timeout=SCAN_TIMEOUT_MS)
+    qtbot.waitUntil(lambda: len(window.matches_page.tiles) >= 3, timeout=SCAN_TIMEOUT_MS)
     with qtbot.waitSignal(page.scan_ended, timeout=20_000) as blocker:
         started = time.monotonic()
         page.cancel_button.click()
@@ -112,7 +112,7 @@ def test_cancel_stops_the_scan_early_and_keeps_finished_items(
     assert 3 <= counts.items < 40
     # Every copy shows Yao Ming: each finished item is a kept match, listed on the page.
     assert counts.matches == counts.items
-    assert len(window.matches_page.cards) == counts.matches
+    assert len(window.matches_page.tiles) == counts.matches
     assert "kept" in page.status.text()
 
 
@@ -183,7 +183,7 @@ def test_delete_all_empties_the_store(
         assert store.count_embeddings() == 0
         assert store.scans() == []
     assert not (data_dir / "evidence").exists()
-    assert window.matches_page.cards == []
+    assert len(window.matches_page.tiles) == 0
     assert window.photos_page.rows() == []
     assert window.photos_page.empty_label.isVisibleTo(window.photos_page)
     # The settings file no longer names the person either.

@@ -241,7 +241,7 @@ def test_review_by_keyboard_moves_marks_and_goes_back(
     assert detail.item.id == order[0]
     QTest.keyClick(detail.back_button, Qt.Key.Key_N)  # "not me", then the next one
     assert detail.item.id == order[1]
-    first = next(card for card in page.cards if card.item.id == order[0])
+    first = next(tile for tile in page.tiles if tile.item.id == order[0])
     assert first.item.verdict is Verdict.NOT_ME
     QTest.keyClick(detail.back_button, Qt.Key.Key_M)
     assert detail.item.id == order[2]

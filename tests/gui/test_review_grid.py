@@ -110,9 +110,9 @@ def test_the_grid_is_reviewed_by_keyboard_and_resized(
     assert page.detail.item is not None
     assert page.detail.item.id == tiles[2].item.id
     page.show_list()
-    wide = page._columns
+    wide = page.grid.columns
     page.size_slider.setValue(360)
-    assert page._columns < wide  # larger pictures, fewer columns
+    assert page.grid.columns < wide  # larger pictures, fewer columns
     assert tiles[0].preview.width() == 360
     assert window.session.preferences.tile_side == 360  # remembered
 
@@ -144,11 +144,8 @@ def test_possible_matches_are_shown_apart_after_the_matches(
     assert page.possible_heading.isVisibleTo(page)
 
     def row_of(widget: QWidget) -> int:
-        position = page._grid.getItemPosition(page._grid.indexOf(widget))
-        assert isinstance(position, tuple)
-        row = position[0]
-        assert isinstance(row, int)
-        return row
+        assert widget.parentWidget() is page.grid
+        return widget.y()
 
     heading, tile, match = (row_of(w) for w in (page.possible_heading, tiles[1], tiles[0]))
     assert match < heading < tile  # apart, under their own heading

@@ -12,7 +12,6 @@ from likeness_guard.core.engine.face_engine import FaceEngine
 from likeness_guard.core.imaging import blur
 from likeness_guard.core.imaging.resize import fit_within
 from likeness_guard.core.imaging.video import grab_frame
-from likeness_guard.gui.widgets.match_card import CARD_PREVIEW_SIDE
 from tests.gui.conftest import WindowFactory, enroll, scan_by_drop
 from tests.gui.test_previews import detail, rgb_of
 from tests.video_maker import Shot, make_video
@@ -59,7 +58,7 @@ def test_a_video_match_shows_its_moments_blurred_until_revealed(
     assert card.item.video is not None
     assert card.item.video.best_frame_s is not None
     best = grab_frame(video_folder / "party.mp4", card.item.video.best_frame_s)
-    shown, _ = fit_within(best, CARD_PREVIEW_SIDE)
+    shown, _ = fit_within(best, matches.preview_side())  # decoded for the tile's size
     np.testing.assert_array_equal(rgb_of(images.clear), shown)
     np.testing.assert_array_equal(rgb_of(images.blurred), blur.strong_blur(shown))
     assert detail(images.clear) > 4 * detail(images.blurred)

@@ -91,7 +91,7 @@ def test_an_evidence_report_is_exported_from_the_matches_page(
     window = make_window(data_dir)
     scan_id = scan_by_drop(qtbot, window, [folder])
     matches = window.matches_page
-    by_name = {source_name(card.item): card.item for card in matches.cards}
+    by_name = {source_name(tile.item): tile.item for tile in matches.tiles}
     assert set(by_name) == {"players.jpg", "yaoming.jpg"}
     window.session.store.set_verdict(by_name["yaoming.jpg"].id, Verdict.NOT_ME)
     items = [window.session.store.item(i.id) for i in by_name.values()]
@@ -135,7 +135,7 @@ def test_the_export_dialog_wraps_and_marks_the_users_own_photos(
     scan_id = scan_by_drop(qtbot, window, [folder])
     store = window.session.store
     own = frozenset(r.source_sha256 for r in store.references(store.profiles()[0].id))
-    items = [card.item for card in window.matches_page.cards]
+    items = [tile.item for tile in window.matches_page.tiles]
     dialog = ReportDialog(scan_id, items, window.matches_page, own_photos=own)
     qtbot.addWidget(dialog)
     dialog.show()

@@ -28,6 +28,10 @@ TILE_OVERLAP = 0.2
 DETECTION_THRESHOLD = 0.5
 NMS_IOU = 0.4
 MIN_FACE_PIXELS = 8
+# Faces embedded per recognizer call. onnxruntime keeps the memory of its largest batch for
+# the session's life: a crowd of 103 faces in one call held 400 MB more for the rest of the
+# scan; batches of 16 run as fast and hold about 60 MB.
+EMBED_BATCH = 16
 # Longer sides above this many times the shorter one are searched in windows half as long:
 # shrunk whole to 128 px, a 100x13000 strip would be less than one pixel wide (an OpenCV
 # error), and shrunk to 640 px its faces would be too small to find.
@@ -53,6 +57,14 @@ class DetectedFace:
         return self.bbox[3] - self.bbox[1]
 
 
+def available_cores() -> int:
+    """Cores this process may run on (honours CPU affinity, unlike os.cpu_count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
 def session_options(threads: int | None = None) -> Any:
     """Return the onnxruntime options every session of ours uses.
 
@@ -62,8 +74,11 @@ def session_options(threads: int | None = None) -> Any:
     import onnxruntime as ort
 
     options = ort.SessionOptions()
-    options.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
+    options.intra_op_num_threads = threads or min(4, available_cores())
     options.inter_op_num_threads = 1
+    # Without the arena, memory goes back after each call: a worker's steady memory fell from
+    # about 340 to 300 MB on mixed photos, at the same speed (8.40 against 8.47 s, 50 calls).
+    options.enable_cpu_mem_arena = False
     options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     options.log_severity_level = 3  # the recognizer's fixed batch-1 output shape warns on batches
@@ -100,7 +115,11 @@ class FaceEngine:
 
     def analyze(self, rgb: np.ndarray) -> list[DetectedFace]:
         """Return every face in an RGB image, largest first, each embedded."""
-        bgr = np.ascontiguousarray(rgb[:, :, ::-1])
+        import cv2
+
+        # OpenCV swaps the channels about ten times faster than a numpy copy of rgb[..., ::-1]
+        # (3 against 40 ms for a 3 MP photo).
+        bgr = cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2BGR)
         with self._lock:
             boxes, landmarks = self._detect(bgr)
             if not len(boxes):
@@ -176,9 +195,29 @@ class FaceEngine:
         from insightface.utils import face_align
 
         crops = [face_align.norm_crop(bgr, kps, image_size=ALIGNED_SIZE) for kps in landmarks]
-        features = np.asarray(self._recognizer.get_feat(crops), dtype=np.float32)
+        features = np.vstack(
+            [
+                np.asarray(self._recognizer.get_feat(crops[at : at + EMBED_BATCH]), np.float32)
+                for at in range(0, len(crops), EMBED_BATCH)
+            ]
+        )
         norms = np.linalg.norm(features, axis=1, keepdims=True)
         return crops, features / np.maximum(norms, 1e-12)
+
+    def embed_aligned(self, aligned_rgb: list[np.ndarray]) -> np.ndarray:
+        """Embed faces that are already aligned (112x112 RGB crops, as `DetectedFace.aligned`
+        and a reference's thumbnail hold them): N x 512 float32, unit length.
+
+        Lets another model pack's recognizer re-embed stored reference faces without the
+        photos they came from.
+        """
+        if not aligned_rgb:
+            return np.empty((0, EMBEDDING_SIZE), np.float32)
+        crops = [np.ascontiguousarray(crop[:, :, ::-1]) for crop in aligned_rgb]
+        with self._lock:
+            features = np.asarray(self._recognizer.get_feat(crops), dtype=np.float32)
+        norms = np.linalg.norm(features, axis=1, keepdims=True)
+        return np.asarray(features / np.maximum(norms, 1e-12), np.float32)
 
 
 def _tiles(width: int, height: int) -> list[tuple[int, int, int, int]]:

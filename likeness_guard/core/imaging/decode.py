@@ -9,7 +9,7 @@ import logging
 import math
 import struct
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
@@ -63,6 +63,9 @@ class DecodedImage:
     height: int
     frames: tuple[np.ndarray, ...]  # RGB uint8 HxWx3; frame 0 is the still image
     frame_count: int  # frames in the file (more than len(frames) when capped)
+    # Frame 0 is the first frame's pixels exactly as stored (RGB, neither turned, shrunk nor
+    # composited), so checks that need stored pixels can use it instead of decoding again.
+    first_as_stored: bool = False
 
 
 @dataclass(frozen=True)
@@ -95,13 +98,21 @@ def decode_image(data: bytes, *, max_frames: int = MAX_FRAMES) -> DecodedImage:
     Raises ImageError with a message for the user when the bytes are not a readable image.
     """
     with _opened(data) as (kind, image):
-        if kind == "jpeg" and image.width * image.height > DRAFT_ABOVE_PIXELS:
+        quick = _by_opencv(data, kind, image) if kind in ("jpeg", "png", "webp") else None
+        if quick is not None:
+            return quick
+        drafted = kind == "jpeg" and image.width * image.height > DRAFT_ABOVE_PIXELS
+        if drafted:
             image.draft("RGB", (image.width // 2, image.height // 2))
         frame_count = int(getattr(image, "n_frames", 1))
         decoded: list[np.ndarray] = []
         pixels = 0
+        as_stored = False
         for index in _frame_indices(frame_count, max_frames):
-            rgb = _to_rgb(_shrunk(_frame(image, index)))
+            ready = _shrunk(_frame(image, index))
+            if index == 0:
+                as_stored = ready is image and image.mode == "RGB" and not drafted
+            rgb = _to_rgb(ready)
             pixels += rgb.shape[0] * rgb.shape[1]
             if decoded and pixels > MAX_DECODED_PIXELS:
                 break  # memory is bounded by pixels, not by frames: the rest is left out
@@ -109,8 +120,72 @@ def decode_image(data: bytes, *, max_frames: int = MAX_FRAMES) -> DecodedImage:
         frames = tuple(decoded)
     height, width = frames[0].shape[:2]
     return DecodedImage(
-        format=kind, width=width, height=height, frames=frames, frame_count=frame_count
+        format=kind,
+        width=width,
+        height=height,
+        frames=frames,
+        frame_count=frame_count,
+        first_as_stored=as_stored,
     )
+
+
+def _by_opencv(data: bytes, kind: str, image: Image.Image) -> DecodedImage | None:
+    """An ordinary, complete JPEG, PNG or WebP still decoded by OpenCV, or None for Pillow.
+
+    Both use the same libraries (libjpeg-turbo, libpng, libwebp) and give the same pixels
+    (identical on the sample photos and the benchmark corpus), but OpenCV hands them over as
+    an array directly: a 3 MP JPEG in 14 ms instead of 28, a WebP in 30 instead of 70.
+    Anything unusual (palette, alpha, 16-bit grey, CMYK, animation, a file cut short, a size
+    that needs Pillow's reduced decoding) stays with Pillow and its error messages.
+    """
+    import cv2
+
+    if image.mode not in ("RGB", "L") or image.width * image.height > DRAFT_ABOVE_PIXELS:
+        return None
+    if getattr(image, "n_frames", 1) != 1 or not _complete(data, kind):
+        return None
+    flags = cv2.IMREAD_COLOR | cv2.IMREAD_IGNORE_ORIENTATION
+    bgr = cv2.imdecode(np.frombuffer(data, np.uint8), flags)
+    if bgr is None or bgr.shape != (image.height, image.width, 3) or bgr.dtype != np.uint8:
+        return None
+    orientation = int(image.getexif().get(_ORIENTATION, 1) or 1)
+    rgb = np.ascontiguousarray(_oriented(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), orientation))
+    return DecodedImage(
+        format=kind,
+        width=rgb.shape[1],
+        height=rgb.shape[0],
+        frames=(rgb,),
+        frame_count=1,
+        first_as_stored=orientation == 1 and image.mode == "RGB",
+    )
+
+
+def _complete(data: bytes, kind: str) -> bool:
+    """Whether the file ends where its format says it ends (a file cut short goes to
+    Pillow, which says so; OpenCV would fill the rest with grey)."""
+    if kind == "jpeg":
+        return data.rstrip(b"\0").endswith(b"\xff\xd9")
+    if kind == "png":
+        return b"IEND" in data[-64:]
+    if kind == "webp":
+        return len(data) >= 8 + int.from_bytes(data[4:8], "little")
+    return False
+
+
+def _oriented(rgb: np.ndarray, orientation: int) -> np.ndarray:
+    """The pixels turned or mirrored for display as EXIF orientation 1-8 says (as Pillow's
+    exif_transpose does)."""
+    turns: dict[int, Callable[[np.ndarray], np.ndarray]] = {
+        2: lambda a: a[:, ::-1],
+        3: lambda a: a[::-1, ::-1],
+        4: lambda a: a[::-1],
+        5: lambda a: a.transpose(1, 0, 2),
+        6: lambda a: np.rot90(a, -1),
+        7: lambda a: a[::-1, ::-1].transpose(1, 0, 2),
+        8: lambda a: np.rot90(a),
+    }
+    turn = turns.get(orientation)
+    return turn(rgb) if turn is not None else rgb
 
 
 def decode_stored(data: bytes, frame_index: int = 0) -> tuple[np.ndarray, int]:
@@ -215,18 +290,14 @@ def _frame_indices(frame_count: int, max_frames: int) -> list[int]:
     return sorted({int(i * step) for i in range(max_frames)})
 
 
-def decoded_bytes_estimate(data: bytes, *, max_frames: int = MAX_FRAMES) -> int:
-    """About how many bytes of RGB pixels `decode_image` will hold for `data`, from its header.
-
-    Cheap (no pixel is decoded); 0 when the bytes cannot be opened (decoding will fail fast).
-    """
+def frame_count(data: bytes) -> int:
+    """How many frames `data` holds, from its header (no pixel is decoded); 1 when the
+    bytes cannot be opened (decoding them will say why)."""
     try:
         with _opened(data) as (_kind, image):
-            frames = min(int(getattr(image, "n_frames", 1)), max_frames)
-            per_frame = min(image.width * image.height, REDUCE_TO_PIXELS)
+            return max(1, int(getattr(image, "n_frames", 1)))
     except ImageError:
-        return 0
-    return min(frames * per_frame, MAX_DECODED_PIXELS + per_frame) * 3
+        return 1
 
 
 def _shrunk(frame: Image.Image) -> Image.Image:
@@ -254,8 +325,8 @@ def _frame(image: Image.Image, index: int, *, orient: bool = True) -> Image.Imag
                 f"{image.height} pixels)"
             )
     image.load()
-    if not orient:
-        return image
+    if not orient or image.getexif().get(_ORIENTATION, 1) in (None, 1):
+        return image  # exif_transpose would return a copy: 18 ms for a 3 MP photo
     frame = ImageOps.exif_transpose(image)
     return frame if frame is not None else image
 

@@ -1,4 +1,8 @@
-"""The scan's loader thread: reads, hashes, decodes and inspects items ahead of the models."""
+"""The scan's loader thread: reads and hashes items ahead of the analysis, in order.
+
+Still images leave it as bytes (the analysis pool decodes them, on as many cores as it has);
+clips are opened here and sampled on this thread while the models read their frames.
+"""
 
 import hashlib
 import logging
@@ -8,17 +12,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from likeness_guard.core.domain.cancel import CancelToken
-from likeness_guard.core.domain.errors import ImageError, SourceError
+from likeness_guard.core.domain.errors import SourceError
 from likeness_guard.core.domain.records import MediaKind
 from likeness_guard.core.domain.synthetic import SyntheticReport
-from likeness_guard.core.imaging.decode import (
-    DecodedImage,
-    decode_image,
-    decoded_bytes_estimate,
-)
+from likeness_guard.core.imaging.decode import frame_count
 from likeness_guard.core.imaging.formats import sniff_format, sniff_video_format
 from likeness_guard.core.imaging.video import ANIMATION_AS_VIDEO_FRAMES
-from likeness_guard.core.pipeline.budget import ITEM_SECONDS, ItemClock, PixelBudget
 from likeness_guard.core.pipeline.incremental import file_stamp
 from likeness_guard.core.pipeline.video_loader import (
     ClipLoad,
@@ -32,27 +31,25 @@ from likeness_guard.core.storage.face_cache import CacheIndex
 
 log = logging.getLogger(__name__)
 
-PREFETCH = 4  # decoded images waiting for the models; bounds memory
+PREFETCH = 4  # items read ahead of the scan thread; bounds memory
+# Formats whose files can hold an animation (checked from the header, before any decoding).
+_ANIMATED_FORMATS = frozenset({"gif", "webp", "png"})
 
 
 @dataclass
 class LoadedItem:
-    """An item after the loader thread: bytes, hash and pixels, or what went wrong.
+    """An item after the loader thread: bytes and hash, or what went wrong.
 
-    `data` and `image` are left empty for bytes already loaded earlier in the same scan:
-    their results are copied from the first copy.
+    `data` is left empty for bytes already loaded earlier in the same scan: their results
+    are copied from the first copy.
     """
 
     seq: int
     item: SourceItem
     data: bytes | None = None
     sha256: str | None = None
-    image: DecodedImage | None = None
     error: str | None = None
     synthetic: SyntheticReport | None = None
-    # Decoded bytes counted against the scan's PixelBudget until `Loader.done(item)`.
-    reserved: int = 0
-    clock: ItemClock | None = None
     # A clip: sampled on the loader thread while the models read `video.frames()`.
     media: MediaKind = MediaKind.IMAGE
     md5: str | None = None
@@ -62,9 +59,22 @@ class LoadedItem:
     cached: bool = False
     stamp: tuple[str, int, int] | None = None  # path, size, mtime_ns before it was read
 
+    @property
+    def still_to_analyse(self) -> bool:
+        """New bytes of a still image: to be decoded and analysed by the pool."""
+        return (
+            self.data is not None
+            and not self.cached
+            and self.error is None
+            and self.media is MediaKind.IMAGE
+        )
+
 
 class Loader:
-    """Loads items on a background thread, in order, at most PREFETCH ahead."""
+    """Loads items on a background thread, in order, at most PREFETCH ahead.
+
+    `next_item(timeout)` hands them over one by one; `exhausted` turns true after the last.
+    """
 
     _DONE = object()
 
@@ -72,11 +82,8 @@ class Loader:
         self,
         items: Iterator[SourceItem],
         *,
-        max_frames: int,
         check_provenance: bool,
         cancel: CancelToken,
-        budget: PixelBudget | None = None,
-        item_seconds: float = ITEM_SECONDS,
         start_seq: int = 0,
         video: VideoSettings | None = None,
         cache: CacheIndex | None = None,
@@ -84,37 +91,32 @@ class Loader:
         self._video = video or VideoSettings()
         self._cache = cache
         self._items = items
-        self._max_frames = max_frames
         self._check_provenance = check_provenance
         self._cancel = cancel
-        self.budget = budget if budget is not None else PixelBudget()
-        self._item_seconds = item_seconds
         self._start_seq = start_seq
+        self.exhausted = False
         self._queue: queue.Queue[object] = queue.Queue(maxsize=PREFETCH)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="scan-loader", daemon=True)
         self._thread.start()
 
-    def __iter__(self) -> Iterator[LoadedItem]:
-        while True:
-            try:
-                got = self._queue.get(timeout=0.1)
-            except queue.Empty:
-                if self._cancel.cancelled:
-                    return
-                continue
-            if got is self._DONE:
-                return
-            if isinstance(got, BaseException):
-                raise got
-            assert isinstance(got, LoadedItem)
-            yield got
-
-    def done(self, loaded: LoadedItem) -> None:
-        """The models are finished with `loaded`: let go of its pixels and their budget."""
-        loaded.image = None
-        self.budget.release(loaded.reserved)
-        loaded.reserved = 0
+    def next_item(self, timeout: float) -> LoadedItem | None:
+        """The next loaded item, or None when none came within `timeout` seconds (or after
+        the last one, when `exhausted` is set). Re-raises a source's bug."""
+        if self.exhausted:
+            return None
+        try:
+            got = self._queue.get(timeout=timeout)
+        except queue.Empty:
+            return None
+        if got is self._DONE:
+            self.exhausted = True
+            return None
+        if isinstance(got, BaseException):
+            self.exhausted = True
+            raise got
+        assert isinstance(got, LoadedItem)
+        return got
 
     def close(self) -> None:
         """Stop the thread and wait for it (never leaves it running)."""
@@ -162,7 +164,7 @@ class Loader:
         self._put(self._DONE)
 
     def _load(self, seq: int, item: SourceItem, seen: set[str]) -> LoadedItem:
-        loaded = LoadedItem(seq=seq, item=item, clock=ItemClock(self._item_seconds))
+        loaded = LoadedItem(seq=seq, item=item)
         if item.path is not None:  # a video on disk: hashed and sampled in pieces
             clip = load_clip_file(
                 item.path,
@@ -203,35 +205,14 @@ class Loader:
         kind = sniff_video_format(data[:64])
         if kind is not None:  # a video that came as bytes (a short download)
             return _as_clip(loaded, self._clip_bytes(data, kind))
-        # Wait until the pixels fit beside those already decoded ahead (memory is bounded by
-        # decoded pixels across the queue, not by a count of images).
-        try:
-            estimate = decoded_bytes_estimate(data, max_frames=self._max_frames)
-        except Exception:  # a header that breaks the decoder: decoding will say so below
-            log.debug("no size estimate for %s", item.source, exc_info=True)
-            estimate = 0
-        if not self.budget.acquire(estimate, self._should_stop):
-            return loaded
-        loaded.reserved = estimate
-        try:
-            loaded.image = decode_image(data, max_frames=self._max_frames)
-        except ImageError as exc:
-            loaded.error = str(exc)
-        except Exception as exc:  # a decoder bug on one hostile file must not stop the scan
-            log.exception("decoding failed on %s", item.source)
-            loaded.error = f"could not be decoded ({type(exc).__name__})"
-        if loaded.image is not None and loaded.image.frame_count > ANIMATION_AS_VIDEO_FRAMES:
+        still = sniff_format(data)
+        if still in _ANIMATED_FORMATS and frame_count(data) > ANIMATION_AS_VIDEO_FRAMES:
             # A long animation is a clip: sampled in time like a video.
-            loaded.image = None
-            kind = sniff_format(data) or "gif"
-            _as_clip(loaded, self._clip_bytes(data, kind, check_provenance=False))
-        actual = sum(f.nbytes for f in loaded.image.frames) if loaded.image else 0
-        self.budget.adjust(loaded.reserved, actual)
-        loaded.reserved = actual
-        if self._check_provenance:
-            from likeness_guard.core.provenance import inspect_bytes
+            _as_clip(loaded, self._clip_bytes(data, still, check_provenance=False))
+            if self._check_provenance:
+                from likeness_guard.core.provenance import inspect_bytes
 
-            loaded.synthetic = inspect_bytes(data)  # never raises
+                loaded.synthetic = inspect_bytes(data)  # never raises
         return loaded
 
     def _clip_bytes(self, data: bytes, kind: str, *, check_provenance: bool = True) -> ClipLoad:

@@ -1,15 +1,19 @@
 """The scan pipeline: sources in, faces matched against a profile, every result stored.
 
-A loader thread reads, hashes, decodes and inspects the next images while the calling
-thread runs the face models and writes to the store, so the two cores both stay busy. The
-queue between them is short, so memory stays flat however large the folder.
+A loader thread reads and hashes the next items; still images go to the analysis pool
+(worker processes, one per core: analysis_pool.py), which decodes, inspects and finds
+faces; this thread writes each result to the store in the order the items came, so a
+resumed scan knows exactly what was finished. Only a few items per worker are in flight at
+once, so memory stays flat however large the folder.
 """
 
 import contextlib
 import hashlib
 import logging
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -25,8 +29,14 @@ from likeness_guard.core.domain.records import (
     ScanStatus,
     SkippedEntry,
 )
-from likeness_guard.core.engine.face_engine import DetectedFace, FaceEngine
+from likeness_guard.core.engine.face_engine import FaceEngine
+from likeness_guard.core.pipeline.analysis_pool import (
+    AHEAD_PER_WORKER,
+    AnalysisPool,
+    analysis_pool,
+)
 from likeness_guard.core.pipeline.budget import ITEM_SECONDS
+from likeness_guard.core.pipeline.image_analysis import ImageAnalysis, ImageJob
 from likeness_guard.core.pipeline.incremental import face_hits, from_cache, read_again, with_hits
 from likeness_guard.core.pipeline.loader import LoadedItem, Loader
 from likeness_guard.core.pipeline.resume import not_finished, resume_interrupted
@@ -40,7 +50,6 @@ from likeness_guard.core.sources.folders import (
 )
 from likeness_guard.core.storage.face_cache import (
     CachedAnalysis,
-    CachedFace,
     cache_key,
 )
 from likeness_guard.core.storage.lock import FolderLocks
@@ -63,6 +72,7 @@ class ScanOptions:
     web: "WebOptions | None" = None  # None means the defaults
     video: VideoSettings = field(default_factory=VideoSettings)  # frames per second, cap
     item_seconds: float = ITEM_SECONDS  # longest one item may take (pipeline/budget.py)
+    workers: int | None = None  # processes analysing images; None: one per core
 
 
 @dataclass(frozen=True)
@@ -88,6 +98,29 @@ class ScanProgress:
         return (self.total - self.done) / rate if rate > 0 and self.total >= self.done else None
 
 
+# Bytes read ahead and not yet written, across the items in flight (beyond the first).
+AHEAD_BYTES = 256 * 1024 * 1024
+# Items read ahead and not yet written, per worker (analysed or not).
+WAITING_PER_WORKER = 16
+
+
+@dataclass
+class _InFlight:
+    """An item between the loader and the store; `future` while the pool analyses it."""
+
+    loaded: LoadedItem
+    job: ImageJob | None = None
+    future: "Future[ImageAnalysis] | None" = None
+
+    @property
+    def ready(self) -> bool:
+        return self.future is None or self.future.done()
+
+    @property
+    def size(self) -> int:
+        return len(self.loaded.data) if self.loaded.data is not None else 0
+
+
 @dataclass
 class _Totals:
     done: int = 0
@@ -95,6 +128,20 @@ class _Totals:
     matches: int = 0
     errors: int = 0
     first_by_sha: dict[str, ScanItem] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What every item of one scan is analysed, matched and written with."""
+
+    store: Store
+    engine: FaceEngine
+    pool: AnalysisPool
+    scan_id: int
+    options: ScanOptions
+    reference_matrix: np.ndarray
+    reference_ids: list[int]
+    pack_key: str  # the face cache's key for this model pack
 
 
 def usable_references(store: Store, engine: FaceEngine, profile: Profile) -> list[ReferenceFace]:
@@ -202,81 +249,72 @@ def run_scan(
     items = sources if sources is not None else iter_sources(inputs, options, cancel)
     if resumed is not None:  # what the interrupted run finished is not read again
         items = not_finished(items, resumed.finished)
-    pack_key = cache_key(engine.pack.info())  # faces found once are not looked for again
-    cache = store.face_cache.index(pack_key, need_provenance=options.check_provenance)
-    loader = Loader(
-        items,
-        cache=cache,
-        max_frames=options.max_frames,
-        check_provenance=options.check_provenance,
-        cancel=cancel,
-        video=options.video,
-        item_seconds=options.item_seconds,
-        start_seq=resumed.finished.next_seq if resumed is not None else 0,
-    )
     totals = _Totals()
     if resumed is not None:
         before = store.scan_counts([scan_id])[scan_id]
         totals.done, totals.faces = before.items, before.faces
         totals.matches, totals.errors = before.matches, before.errors
+    pack_key = cache_key(engine.pack.info())  # faces found once are not looked for again
+    cache = store.face_cache.index(pack_key, need_provenance=options.check_provenance)
+    context = _Context(
+        store=store,
+        engine=engine,
+        pool=analysis_pool(engine, options.workers, total),
+        scan_id=scan_id,
+        options=options,
+        reference_matrix=reference_matrix,
+        reference_ids=reference_ids,
+        pack_key=pack_key,
+    )
+    loader = Loader(
+        items,
+        cache=cache,
+        check_provenance=options.check_provenance,
+        cancel=cancel,
+        video=options.video,
+        start_seq=resumed.finished.next_seq if resumed is not None else 0,
+    )
     started = time.monotonic()
     status = ScanStatus.FINISHED
     deleted_meanwhile = False
+    pending: deque[_InFlight] = deque()
     try:
-        for loaded in loader:
+        while True:
             if cancel.cancelled:
                 status = ScanStatus.CANCELLED
                 break
             if stop_requested():  # this person's data is being deleted: stop cleanly
                 status, deleted_meanwhile = ScanStatus.CANCELLED, True
                 break
-            if loaded.item.skip is not None:  # a FIFO, a device, a looping link: listed
-                store.skipped.add(scan_id, SkippedEntry(loaded.item.source, loaded.item.skip))
-                continue
-            cached = None
-            if loaded.cached:
-                cached = store.face_cache.get(loaded.sha256 or "", pack_key)
-            found: list[CachedFace] = []
-            record = _analyse(
-                loaded,
-                scan_id,
-                engine,
-                reference_matrix,
-                reference_ids,
-                options,
-                totals,
-                cached=cached,
-                found=found,
-            )
-            if loaded.cached and loaded.data is None and record.match and not record.duplicate_of:
-                loaded.data = read_again(loaded.item, record.sha256 or "")  # kept as evidence
-            record = _store_item(store, record, loaded)
-            _remember(store, pack_key, loaded, record, found, options)
-            loader.done(loaded)
-            if loaded.sha256 and loaded.sha256 not in totals.first_by_sha:
-                totals.first_by_sha[loaded.sha256] = record
-            totals.done += 1
-            totals.faces += len(record.faces)
-            totals.matches += int(record.match)
-            totals.errors += int(record.is_error)
-            if on_item is not None:
-                on_item(record)
-            if on_progress is not None:
-                on_progress(
-                    ScanProgress(
-                        scan_id=scan_id,
-                        done=totals.done,
-                        total=max(total, totals.done),
-                        faces=totals.faces,
-                        matches=totals.matches,
-                        errors=totals.errors,
-                        elapsed=time.monotonic() - started,
-                        current=record.source,
+            if pending and pending[0].ready:  # written in the order the items came
+                record = _finish(context, pending.popleft(), totals)
+                if record is None:
+                    continue
+                _count(record, totals)
+                if on_item is not None:
+                    on_item(record)
+                if on_progress is not None:
+                    on_progress(
+                        ScanProgress(
+                            scan_id=scan_id,
+                            done=totals.done,
+                            total=max(total, totals.done),
+                            faces=totals.faces,
+                            matches=totals.matches,
+                            errors=totals.errors,
+                            elapsed=time.monotonic() - started,
+                            current=record.source,
+                        )
                     )
-                )
-        else:
-            if cancel.cancelled:
-                status = ScanStatus.CANCELLED
+            elif not loader.exhausted and _room_ahead(pending, context.pool.workers):
+                loaded = loader.next_item(timeout=0.05)
+                if loaded is not None:
+                    pending.append(_start(loaded, context))
+            elif pending:  # the pool is full: wait until one more image is done
+                busy = [f for entry in pending if (f := entry.future) and not f.done()]
+                wait(busy, timeout=0.1, return_when=FIRST_COMPLETED)
+            else:
+                break  # every item is written
     except StoreError:
         status = ScanStatus.FAILED
         raise
@@ -285,6 +323,7 @@ def run_scan(
         raise
     finally:
         loader.close()
+        context.pool.close()
         try:
             store.finish_scan(scan_id, status)
         except StoreError:
@@ -308,21 +347,71 @@ def _check_still_there(store: Store, profile: Profile) -> None:
         )
 
 
+def _room_ahead(pending: deque[_InFlight], workers: int) -> bool:
+    """Whether another item may be read ahead.
+
+    The pool gets a few images per worker. Finished ones wait to be written in order behind
+    a slow one (a crowd in 12 megapixels takes seconds) while the other workers go on with
+    later images: up to WAITING_PER_WORKER per worker, within AHEAD_BYTES in all.
+    """
+    analysing = sum(1 for entry in pending if not entry.ready)
+    if analysing >= max(2, workers * AHEAD_PER_WORKER):
+        return False
+    if len(pending) >= max(4, workers * WAITING_PER_WORKER):
+        return False
+    return not pending or sum(entry.size for entry in pending) < AHEAD_BYTES
+
+
+def _start(loaded: LoadedItem, context: _Context) -> _InFlight:
+    """Hand a still image's new bytes to the pool; anything else waits for its turn."""
+    if not loaded.still_to_analyse:
+        return _InFlight(loaded)
+    assert loaded.data is not None
+    options = context.options
+    job = ImageJob(
+        data=loaded.data,
+        source=loaded.item.source,
+        max_frames=options.max_frames,
+        check_provenance=options.check_provenance,
+        item_seconds=options.item_seconds,
+    )
+    return _InFlight(loaded, job, context.pool.submit(job))
+
+
+def _finish(context: _Context, entry: _InFlight, totals: _Totals) -> ScanItem | None:
+    """Match, keep and write one item whose analysis is done; None for a skipped entry."""
+    store, loaded = context.store, entry.loaded
+    if loaded.item.skip is not None:  # a FIFO, a device, a looping link: listed
+        store.skipped.add(context.scan_id, SkippedEntry(loaded.item.source, loaded.item.skip))
+        return None
+    analysis = None
+    if entry.future is not None and entry.job is not None:
+        analysis = context.pool.result(entry.future, entry.job)
+        entry.future = None
+    record = _analyse(context, loaded, totals, analysis)
+    if loaded.cached and loaded.data is None and record.match and not record.duplicate_of:
+        loaded.data = read_again(loaded.item, record.sha256 or "")  # kept as evidence
+    record = _store_item(store, record, loaded)
+    _remember(context, loaded, record, analysis)
+    if loaded.sha256 and loaded.sha256 not in totals.first_by_sha:
+        totals.first_by_sha[loaded.sha256] = record
+    return record
+
+
+def _count(record: ScanItem, totals: _Totals) -> None:
+    totals.done += 1
+    totals.faces += len(record.faces)
+    totals.matches += int(record.match)
+    totals.errors += int(record.is_error)
+
+
 def _analyse(
-    loaded: LoadedItem,
-    scan_id: int,
-    engine: FaceEngine,
-    reference_matrix: np.ndarray,
-    reference_ids: list[int],
-    options: ScanOptions,
-    totals: _Totals,
-    *,
-    cached: CachedAnalysis | None = None,
-    found: list[CachedFace] | None = None,
+    context: _Context, loaded: LoadedItem, totals: _Totals, analysis: ImageAnalysis | None
 ) -> ScanItem:
-    """Analyse one loaded item; the faces of a complete fresh analysis go into `found`."""
+    """The item's record, from the pool's analysis, an earlier copy, the cache or a clip."""
+    matrix, ids, options = context.reference_matrix, context.reference_ids, context.options
     base = ScanItem(
-        scan_id=scan_id,
+        scan_id=context.scan_id,
         seq=loaded.seq,
         source=loaded.item.source,
         status=ItemStatus.OK,
@@ -333,80 +422,39 @@ def _analyse(
         media=loaded.media,
         md5=loaded.md5,
     )
+    if analysis is not None:  # a still image, analysed by the pool
+        record = _with(
+            base,
+            format=analysis.format,
+            width=analysis.width,
+            height=analysis.height,
+            frame_count=analysis.frame_count,
+            synthetic=analysis.synthetic,
+        )
+        if analysis.error is not None:
+            record = _with(record, status=ItemStatus.ERROR, error=analysis.error)
+        return with_hits(record, face_hits(analysis.faces, matrix, ids, options.threshold))
     first = totals.first_by_sha.get(loaded.sha256 or "")
     if first is not None:  # the same bytes were analysed earlier in this scan
         return _copy_results(base, first)
-    if cached is not None:  # analysed in an earlier scan: only matched again
+    if loaded.cached:  # analysed in an earlier scan: only matched again
+        cached = context.store.face_cache.get(loaded.sha256 or "", context.pack_key)
+        if cached is None:  # the analysis went away meanwhile
+            return _with(
+                base,
+                status=ItemStatus.ERROR,
+                error="its earlier results were deleted during the scan; scan it again",
+            )
         return from_cache(
-            base,
-            cached,
-            reference_matrix,
-            reference_ids,
-            options.threshold,
-            check_provenance=options.check_provenance,
-        )
-    if loaded.cached:  # known bytes whose analysis went away meanwhile
-        return _with(
-            base,
-            status=ItemStatus.ERROR,
-            error="its earlier results were deleted during the scan; scan it again",
+            base, cached, matrix, ids, options.threshold, check_provenance=options.check_provenance
         )
     if loaded.video is not None:  # a clip: its frames arrive while the loader decodes
-        return analyse_video(
-            base, loaded.video, engine, reference_matrix, reference_ids, options.threshold
-        )
-    if loaded.error is not None or loaded.image is None:
-        return _with(base, status=ItemStatus.ERROR, error=loaded.error or "could not be read")
-    image = loaded.image
-    faces: list[tuple[int, DetectedFace]] = []
-    checked = 0
-    try:
-        for number, pixels in enumerate(image.frames):
-            if checked and loaded.clock is not None and loaded.clock.expired:
-                break  # the item's time is up: the frames left are not checked
-            faces.extend((number, face) for face in engine.analyze(pixels))
-            checked += 1
-    except Exception as exc:  # a model failure on one odd image must not stop the scan
-        log.exception("face analysis failed on %s", loaded.item.source)
-        return _with(
-            base,
-            status=ItemStatus.ERROR,
-            error=f"face analysis failed ({type(exc).__name__}); the scan went on",
-            format=image.format,
-            width=image.width,
-            height=image.height,
-        )
-    raw = [CachedFace(frame, face.bbox, face.det_score, face.embedding) for frame, face in faces]
-    hits = face_hits(raw, reference_matrix, reference_ids, options.threshold)
-    if checked < len(image.frames):
-        seconds = loaded.clock.seconds if loaded.clock is not None else 0.0
-        base = _with(
-            base,
-            status=ItemStatus.ERROR,
-            error=f"only {checked} of {len(image.frames)} frames could be checked within the "
-            f"time limit of {seconds:.0f} s; the faces found in them are listed",
-        )
-    elif found is not None:  # every frame was checked: worth keeping for the next scan
-        found.extend(raw)
-    return with_hits(
-        _with(
-            base,
-            format=image.format,
-            width=image.width,
-            height=image.height,
-            frame_count=image.frame_count,
-        ),
-        hits,
-    )
+        return analyse_video(base, loaded.video, context.engine, matrix, ids, options.threshold)
+    return _with(base, status=ItemStatus.ERROR, error=loaded.error or "could not be read")
 
 
 def _remember(
-    store: Store,
-    pack_key: str,
-    loaded: LoadedItem,
-    record: ScanItem,
-    found: list[CachedFace],
-    options: ScanOptions,
+    context: _Context, loaded: LoadedItem, record: ScanItem, analysis: ImageAnalysis | None
 ) -> None:
     """Keep what a fresh analysis found, and which bytes a file held, for the next scan.
 
@@ -416,23 +464,23 @@ def _remember(
     sha256 = record.sha256
     if sha256 is None or record.duplicate_of is not None:
         return
-    fresh = loaded.image is not None and not record.is_error and not record.is_video
-    if fresh:
-        store.face_cache.put(
+    fresh = analysis is not None and analysis.complete
+    if analysis is not None and fresh:
+        context.store.face_cache.put(
             CachedAnalysis(
                 sha256=sha256,
                 format=record.format,
                 width=record.width,
                 height=record.height,
                 frame_count=record.frame_count,
-                faces=tuple(found),
+                faces=analysis.faces,
                 synthetic=record.synthetic,
-                provenance_checked=options.check_provenance,
+                provenance_checked=context.options.check_provenance,
             ),
-            pack_key,
+            context.pack_key,
         )
     if loaded.stamp is not None and (fresh or (loaded.cached and loaded.data is not None)):
-        store.face_cache.remember_file(*loaded.stamp, sha256)
+        context.store.face_cache.remember_file(*loaded.stamp, sha256)
 
 
 def _store_item(store: Store, record: ScanItem, loaded: LoadedItem) -> ScanItem:

@@ -39,15 +39,18 @@ WATERMARK_MAX_PIXELS = 12_000_000
 DECODE_MAX_PIXELS = 40_000_000
 
 
-def inspect_bytes(data: bytes) -> SyntheticReport:
+def inspect_bytes(data: bytes, stored_rgb: npt.NDArray[np.uint8] | None = None) -> SyntheticReport:
     """Return the synthetic-media report for an image's exact bytes.
+
+    `stored_rgb`, when the caller already decoded the first frame exactly as stored (RGB),
+    spares decoding it again for the pixel checks.
 
     Never raises and never opens a network connection: damaged blocks become
     "unreadable"-kind indicators; bytes that are no image at all, and a failure of the
     checks themselves, give status UNREADABLE.
     """
     try:
-        return _inspect(data)
+        return _inspect(data, stored_rgb)
     except Exception as exc:  # our own bug: log it, but never stop a scan
         log.exception("provenance inspection failed")
         failure = ProvenanceIndicator(
@@ -59,7 +62,7 @@ def inspect_bytes(data: bytes) -> SyntheticReport:
         return SyntheticReport(SyntheticStatus.UNREADABLE, (failure,), sniff_format(data))
 
 
-def _inspect(data: bytes) -> SyntheticReport:
+def _inspect(data: bytes, stored_rgb: npt.NDArray[np.uint8] | None = None) -> SyntheticReport:
     fmt = sniff_format(data)
     findings: list[Finding] = []
     notes: list[str] = []
@@ -83,7 +86,7 @@ def _inspect(data: bytes) -> SyntheticReport:
     findings.extend(d.to_finding() for d in detections)
     findings.extend(problems)
 
-    readable = _pixel_checks(data, fmt, blocks, findings, notes)
+    readable = _pixel_checks(data, fmt, blocks, findings, notes, stored_rgb)
     status = decide_status(findings, readable)
     indicators = tuple(f.indicator for f in ordered(dedupe(findings)))
     if status is SyntheticStatus.UNREADABLE and not any(i.kind == "unreadable" for i in indicators):
@@ -134,6 +137,7 @@ def _pixel_checks(
     blocks: MetadataBlocks,
     findings: list[Finding],
     notes: list[str],
+    stored_rgb: npt.NDArray[np.uint8] | None = None,
 ) -> bool:
     """Run the checks that need pixels; return False if the bytes are not a readable image."""
     if fmt in ("heif", "avif"):
@@ -163,7 +167,11 @@ def _pixel_checks(
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                pixels = _pixels(image)
+                if image.mode == "RGB" and _fits(stored_rgb, width, height):
+                    assert stored_rgb is not None
+                    pixels = stored_rgb
+                else:
+                    pixels = _pixels(image)
         except Exception as exc:
             findings.append(
                 unreadable("The image data is damaged or cut short.", "image data", repr(exc))
@@ -180,6 +188,10 @@ def _pixel_checks(
         else:
             findings.extend(_watermark(pixels[:, :, :3]))
     return True
+
+
+def _fits(pixels: npt.NDArray[np.uint8] | None, width: int, height: int) -> bool:
+    return pixels is not None and pixels.shape == (height, width, 3) and pixels.dtype == np.uint8
 
 
 def _has_ai_finding(findings: Iterable[Finding]) -> bool:

@@ -70,12 +70,15 @@ class WatermarkMatch:
         return self.matching_bits >= self.threshold
 
 
-def block_bits(bgr: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
-    """Return each 4x4 block's bit (0/1), in the embedder's order, for a BGR uint8 image."""
+def block_bits(bgr: npt.NDArray[np.uint8], *, given_rgb: bool = False) -> npt.NDArray[np.uint8]:
+    """Return each 4x4 block's bit (0/1), in the embedder's order, for a BGR uint8 image
+    (or an RGB one, `given_rgb`: converted as the same picture in BGR would be, without a
+    copy with its channels swapped)."""
     import cv2
 
     rows, cols = bgr.shape[0] // 4 * 4, bgr.shape[1] // 4 * 4
-    yuv = np.asarray(cv2.cvtColor(np.ascontiguousarray(bgr), cv2.COLOR_BGR2YUV), dtype=np.uint8)
+    code = cv2.COLOR_RGB2YUV if given_rgb else cv2.COLOR_BGR2YUV
+    yuv = np.asarray(cv2.cvtColor(np.ascontiguousarray(bgr), code), dtype=np.uint8)
     u = yuv[:rows, :cols, 1].astype(np.float64)
     approx = _haar_approx(u)
     blocks = _blocks(approx)
@@ -97,8 +100,10 @@ def vote(bits: npt.NDArray[np.uint8], length: int) -> npt.NDArray[np.uint8]:
 def match_payloads(rgb: npt.NDArray[np.uint8]) -> list[WatermarkMatch]:
     """Return, for each known payload, its best match over both channel orders."""
     best: dict[str, WatermarkMatch] = {}
-    for order, array in (("BGR", rgb[:, :, ::-1]), ("RGB", rgb)):
-        bits = block_bits(array)
+    for order in ("BGR", "RGB"):
+        # "BGR": the mark was made on the picture in BGR order (the reference scripts);
+        # "RGB": on RGB pixels handed to a BGR embedder (diffusers).
+        bits = block_bits(rgb, given_rgb=order == "BGR")
         for payload in PAYLOADS:
             if bits.size < len(payload.bits):
                 continue

@@ -66,6 +66,7 @@ _OUR_NAMES = frozenset(
         "deletions.reserve",
         "protection.json",
         "signing",
+        "models",  # face model packs the person added (pipeline/model_packs.py)
     }
 )
 DATA_SUBFOLDER = "likeness-guard-data"

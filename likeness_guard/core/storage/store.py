@@ -209,6 +209,17 @@ class Store:
         with transaction(self._db) as db:
             db.execute("DELETE FROM reference_faces WHERE id = ?", (reference_id,))
 
+    def set_reference_embedding(
+        self, reference_id: int, embedding: np.ndarray, model_pack: str
+    ) -> None:
+        """Replace a reference's embedding with one made by another model pack (same face
+        thumbnail, same id, so scans that point at it keep pointing at it)."""
+        with transaction(self._db) as db:
+            db.execute(
+                "UPDATE reference_faces SET embedding = ?, model_pack = ? WHERE id = ?",
+                (np.asarray(embedding, dtype="<f4").tobytes(), model_pack, reference_id),
+            )
+
     def count_embeddings(self) -> int:
         """How many reference embeddings the store holds (0 after forgetting everything)."""
         return int(self._db.execute("SELECT COUNT(*) FROM reference_faces").fetchone()[0])

@@ -3,12 +3,11 @@
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt, QUrl, Signal, Slot
-from PySide6.QtGui import QDesktopServices, QKeyEvent
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal, Slot
+from PySide6.QtGui import QDesktopServices, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -28,19 +27,27 @@ from likeness_guard.core.domain.records import (
     item_tier,
 )
 from likeness_guard.core.domain.words import OUTCOME_WORDS, counted, inputs_words
+from likeness_guard.gui.match_tiles import MatchTile, TileList, shown_in_grid_order
 from likeness_guard.gui.pages.match_detail import DETAIL_PREVIEW_SIDE, MatchDetail
 from likeness_guard.gui.previews import PreviewImages, PreviewService, request_for
+from likeness_guard.gui.recheck import RECHECK_LABEL, RECHECK_TIP
 from likeness_guard.gui.report_dialog import ReportDialog, ReportRequest
 from likeness_guard.gui.session import AppSession
 from likeness_guard.gui.style import heading_font, muted_color, set_text_color
 from likeness_guard.gui.takedown_dialog import TakedownDialog
-from likeness_guard.gui.widgets.match_card import CARD_PREVIEW_SIDE, TILE_SIDES, MatchCard
+from likeness_guard.gui.widgets.match_card import (
+    CARD_PREVIEW_SIDES,
+    TILE_SIDES,
+    MatchCard,
+    card_preview_side,
+)
+from likeness_guard.gui.widgets.match_grid import MatchGrid
 from likeness_guard.gui.workers import BackgroundTask, ReportWorker
 
 log = logging.getLogger(__name__)
 
 ALL_SCANS = -1
-GRID_SPACING = 12
+LIVE_BATCH_MS = 100  # results found during a scan are laid out together, at most this often
 
 
 def scan_label(summary: services.ScanSummary) -> str:
@@ -76,9 +83,9 @@ class MatchesPage(QWidget):
         super().__init__(parent)
         self.session = session
         self.previews = previews
-        self.cards: list[MatchCard] = []
-        self._by_sha: dict[str, MatchCard] = {}
-        self._columns = 0
+        # Every distinct image found, as data; cards exist only for rows near the screen.
+        self.tiles = TileList()
+        self._decoded_side = card_preview_side(session.preferences.tile_side)
         self._scan_id: int = ALL_SCANS
         self._threshold_by_scan: dict[int, float] = {}
         self._report_task: BackgroundTask | None = None
@@ -143,11 +150,15 @@ class MatchesPage(QWidget):
         self.report_folder_button = QPushButton("Show in &folder")
         self.report_folder_button.clicked.connect(self._show_report_folder)
         self._written_report: Path | None = None
+        self.recheck_button = QPushButton(RECHECK_LABEL)
+        self.recheck_button.setToolTip(RECHECK_TIP)
+        self.recheck_button.clicked.connect(self.recheck_all)
         message_row = QHBoxLayout()
         message_row.addWidget(self.message, 1)
         for button in (self.open_report_button, self.report_folder_button):
             button.setVisible(False)
             message_row.addWidget(button)
+        message_row.addWidget(self.recheck_button)
 
         self.empty_label = QLabel()
         self.empty_label.setWordWrap(True)
@@ -166,17 +177,18 @@ class MatchesPage(QWidget):
         )
         self.possible_heading.setWordWrap(True)
         self.possible_heading.setFont(heading_font(self.font(), 1.0))
-        self.possible_heading.setVisible(False)
-        self._grid = QGridLayout()
-        self._grid.setSpacing(GRID_SPACING)
-        self._grid.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        self._list.addLayout(self._grid)
-        self._list.addStretch(1)
         self.scroll_area = QScrollArea()
+        self.grid = MatchGrid(self.scroll_area, self.possible_heading, self._make_card)
+        self.grid.card_dropped.connect(self._on_card_dropped)
+        self._list.addWidget(self.grid)
+        self._list.addStretch(1)
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setWidget(self._list_widget)
         self.scroll_area.setAccessibleName("Matched images")
-        self.scroll_area.viewport().installEventFilter(self)
+        self._live_timer = QTimer(self)
+        self._live_timer.setSingleShot(True)
+        self._live_timer.setInterval(LIVE_BATCH_MS)
+        self._live_timer.timeout.connect(self._apply_filters)
 
         list_page = QWidget()
         list_layout = QVBoxLayout(list_page)
@@ -200,6 +212,9 @@ class MatchesPage(QWidget):
 
         previews.ready.connect(self._on_preview)
         session.data_changed.connect(self.reload)
+        session.recheck.started.connect(self._update_recheck)
+        session.recheck.progress.connect(self.message.setText)
+        session.recheck.done.connect(self._on_rechecked)
         self.reload()
 
     # ---- which scan --------------------------------------------------------------------
@@ -223,6 +238,7 @@ class MatchesPage(QWidget):
             self.scan_box.setCurrentIndex(index)
         self._scan_id = scan_id
         self._fill()
+        self._update_recheck()
 
     @Slot(int)
     def _on_scan_chosen(self, index: int) -> None:
@@ -232,14 +248,12 @@ class MatchesPage(QWidget):
         self._fill()
 
     def _fill(self) -> None:
-        for card in self.cards:
-            self._grid.removeWidget(card)
-            card.deleteLater()
-        self.cards = []
-        self._by_sha = {}
+        self._live_timer.stop()
+        self.tiles = TileList()
         scan = None if self._scan_id == ALL_SCANS else self._scan_id
         for item in self.session.store.matches(scan) + self.session.store.possible_matches(scan):
-            self._add_card(item)
+            self.tiles.add(item)
+        self.grid.set_tiles(self.tiles)
         shown = self.detail.item
         if shown is not None and self.session.store.item(shown.id) is None:
             self.show_list()  # its data was deleted: nothing of it may stay on screen
@@ -262,15 +276,22 @@ class MatchesPage(QWidget):
         assert isinstance(item, ScanItem)
         if item_tier(item) is MatchTier.NONE or self._scan_id not in (item.scan_id, ALL_SCANS):
             return
-        self._add_card(item)
-        self._apply_filters()
+        tile = self.tiles.of_sha(item.sha256)
+        if self.tiles.add(item) is None and tile is not None:
+            card = self.grid.card_of(tile)
+            if card is not None:  # "found N times" on the card on screen
+                card.add_copy(item)
+        # Thousands of results can come in a burst: the grid is laid out once per batch.
+        if not self._live_timer.isActive():
+            self._live_timer.start()
 
     @Slot(int)
     def scan_ended(self, scan_id: int) -> None:
         """Refresh the chooser's counts, keeping the list (and what is revealed) as it is;
         a scan that found nothing gives the page back to the last one that did."""
         summary = services.scan_summary(self.session.store, scan_id)
-        found = any(card.item.scan_id == scan_id for card in self.cards)  # possible ones too
+        self._live_timer.stop()
+        found = any(tile.item.scan_id == scan_id for tile in self.tiles)  # possible ones too
         if not summary.counts.matches and not found and self._scan_id == scan_id:
             self.reload()  # nothing found (or it failed): back to the last scan with results
             return
@@ -278,6 +299,37 @@ class MatchesPage(QWidget):
         if current >= 0:
             self.scan_box.setItemText(current, scan_label(summary))
         self._apply_filters()
+        self._update_recheck()
+
+    # ---- re-checking with new photos ---------------------------------------------------
+
+    @Slot()
+    def recheck_all(self) -> None:
+        """Compare every scan of this person again with the photos on My photos."""
+        name = self.session.preferences.profile_name
+        if not self.session.recheck.start(name, self.session.models_dir):
+            self.message.setText("A re-check is running already; its result will show here.")
+
+    @Slot()
+    def _update_recheck(self) -> None:
+        """The re-check is offered once the person has photos and a scan to compare."""
+        store = self.session.store
+        profile = store.profile(self.session.preferences.profile_name)
+        offered = profile is not None and profile.reference_count > 0
+        self.recheck_button.setVisible(offered and bool(profile and store.scans(profile.id)))
+        self.recheck_button.setEnabled(not self.session.recheck.is_running())
+
+    @Slot(str, bool)
+    def _on_rechecked(self, text: str, changed: bool) -> None:
+        if changed:  # matches may have come or gone: list them again, on the same scan
+            self.reload(self._scan_id)
+        self._update_recheck()
+        if text:
+            self.message.setText(text)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self._update_recheck()  # photos may have been added or removed meanwhile
+        super().showEvent(event)
 
     def _threshold(self, item: ScanItem) -> float:
         threshold = self._threshold_by_scan.get(item.scan_id)
@@ -287,30 +339,38 @@ class MatchesPage(QWidget):
             self._threshold_by_scan[item.scan_id] = threshold
         return threshold
 
-    def _add_card(self, item: ScanItem) -> None:
-        same = self._by_sha.get(item.sha256 or "")
-        if same is not None:  # the same bytes found again: one tile, "found N times"
-            same.add_copy(item)
-            return
-        card = MatchCard(item, self._threshold(item), side=self.size_slider.value())
+    def _make_card(self, tile: MatchTile) -> MatchCard:
+        """The card of a tile coming near the screen; its preview is asked for now."""
+        card = MatchCard(tile.item, self._threshold(tile.item), side=self.size_slider.value())
+        for copy in tile.copies[1:]:  # the same bytes found again: "found N times"
+            card.add_copy(copy)
         card.details_requested.connect(self.show_detail)
         card.verdict_requested.connect(self._on_card_verdict)
         card.set_face_visible(self.show_faces.isChecked())
-        similarity = item.best_similarity or 0.0
-        position = sum(1 for c in self.cards if (c.item.best_similarity or 0.0) >= similarity)
-        self.cards.insert(position, card)
-        if item.sha256:
-            self._by_sha[item.sha256] = card
-        self._grid.addWidget(card, len(self.cards), 0)  # parented now; _reflow places it
-        self.previews.request(request_for(item, CARD_PREVIEW_SIDE))
+        card.set_revealed(tile.revealed)
+        card.reveal_button.toggled.connect(lambda revealed: setattr(tile, "revealed", revealed))
+        self.previews.request(request_for(tile.item, self.preview_side()))
+        return card
+
+    def preview_side(self) -> int:
+        """The size the tiles' pictures are decoded at: enough for the tiles on this screen."""
+        return card_preview_side(self.size_slider.value(), self.devicePixelRatioF())
+
+    @Slot(object)
+    def _on_card_dropped(self, card: object) -> None:
+        """A card far from the screen goes: its preview is no longer needed."""
+        assert isinstance(card, MatchCard)
+        for side in CARD_PREVIEW_SIDES:
+            self.previews.cancel(request_for(card.item, side).key)
 
     @Slot(object)
     def _on_preview(self, images: object) -> None:
         assert isinstance(images, PreviewImages)
         item_id, _, side = images.key.partition(":")
-        for card in self.cards:
-            if str(card.item.id) == item_id and side == str(CARD_PREVIEW_SIDE):
-                card.set_images(images)
+        tile = self.tiles.of_item(int(item_id)) if item_id.isdigit() else None
+        card = self.grid.card_of(tile) if tile is not None else None
+        if card is not None and str(card.item.id) == item_id and side == str(self.preview_side()):
+            card.set_images(images)
         if (
             self.detail.item is not None
             and str(self.detail.item.id) == item_id
@@ -323,9 +383,8 @@ class MatchesPage(QWidget):
     @Slot(int)
     def step(self, offset: int) -> None:
         """Open the next (+1) or previous (-1) match shown in the list, in list order."""
-        cards = self.visible_cards()
         shown = self.detail.item
-        ids = [card.item.id for card in cards]
+        ids = [tile.item.id for tile in self.shown_tiles()]
         if shown is None or not ids:
             return
         if shown.id not in ids:  # hidden by a filter since: go on from the start
@@ -342,127 +401,122 @@ class MatchesPage(QWidget):
 
     # ---- the grid ------------------------------------------------------------------------
 
-    def _reflow(self, *, force: bool = False) -> None:
-        """Place the shown tiles in as many columns as the width holds, in score order."""
-        side = self.size_slider.value() + 18
-        width = self.scroll_area.viewport().width() - 4
-        columns = max(1, (width + GRID_SPACING) // (side + GRID_SPACING))
-        if columns == self._columns and not force:
-            return
-        self._columns = columns
-        for card in self.cards:
-            self._grid.removeWidget(card)
-        self._grid.removeWidget(self.possible_heading)
-        shown = self.visible_cards()
-        matches = [card for card in shown if not card.possible]
-        possible = [card for card in shown if card.possible]
-        row = 0
-        for index, card in enumerate(matches):
-            row = index // columns
-            self._grid.addWidget(card, row, index % columns, Qt.AlignmentFlag.AlignTop)
-        # Possible matches come apart, after a heading: check them, they are not matches.
-        self.possible_heading.setVisible(bool(possible))
-        if possible:
-            row = row + 1 if matches else 0
-            self._grid.addWidget(self.possible_heading, row, 0, 1, columns)
-            for index, card in enumerate(possible):
-                self._grid.addWidget(
-                    card, row + 1 + index // columns, index % columns, Qt.AlignmentFlag.AlignTop
-                )
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # The grid follows the width of the scrolled area, which settles after the page's.
-        if watched is self.scroll_area.viewport() and event.type() == QEvent.Type.Resize:
-            self._reflow()
-        return super().eventFilter(watched, event)
-
     @Slot(int)
     def _on_tile_side(self, side: int) -> None:
         self.session.preferences.tile_side = side
-        for card in self.cards:
-            card.set_side(side)
-        self._reflow(force=True)
+        before = self._decoded_side
+        self._decoded_side = self.preview_side()
+        self.grid.set_side(side)
+        if self._decoded_side != before:  # larger tiles need more pixels (smaller, fewer)
+            for card in self.grid.cards():
+                self.previews.request(request_for(card.item, self._decoded_side))
 
     @Slot()
     def blur_all(self) -> None:
         """Blur every picture at once (the detail view too)."""
-        for card in self.cards:
+        for tile in self.tiles:
+            tile.revealed = False
+        for card in self.grid.cards():
             card.set_revealed(False)
         self.detail.set_revealed(False)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Review by keyboard: arrows or J/K move, Enter opens, M/N answer and move on,
         B blurs everything."""
-        cards = self.visible_cards()
+        tiles = self.shown_tiles()
         focus = self.focusWidget()
         focused = next(
-            (c for c in cards if c.hasFocus() or (focus is not None and c.isAncestorOf(focus))),
+            (
+                c
+                for c in self.grid.cards()
+                if c.hasFocus() or (focus is not None and c.isAncestorOf(focus))
+            ),
             None,
         )
+        tile = self.tiles.of_item(focused.item.id) if focused is not None else None
         key = event.key()
         if key == Qt.Key.Key_B:
             self.blur_all()
             return
-        if not cards:
+        if not tiles:
             super().keyPressEvent(event)
             return
-        index = cards.index(focused) if focused is not None else -1
-        columns = max(1, self._columns)
-        moves = {
-            Qt.Key.Key_Right: 1,
-            Qt.Key.Key_J: 1,
-            Qt.Key.Key_Left: -1,
-            Qt.Key.Key_K: -1,
-            Qt.Key.Key_Down: columns,
-            Qt.Key.Key_Up: -columns,
-        }
+        index = tiles.index(tile) if tile in tiles else -1
+        moves = {Qt.Key.Key_Right: 1, Qt.Key.Key_J: 1, Qt.Key.Key_Left: -1, Qt.Key.Key_K: -1}
         if key in moves:
-            target = min(max(index + moves[Qt.Key(key)], 0), len(cards) - 1)
-            self._focus(cards[target])
-        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and focused is not None:
-            self.show_detail(focused.item.id)
-        elif key in (Qt.Key.Key_M, Qt.Key.Key_N) and focused is not None:
+            target = min(max(index + moves[Qt.Key(key)], 0), len(tiles) - 1)
+            self._focus(tiles[target])
+        elif key in (Qt.Key.Key_Down, Qt.Key.Key_Up):
+            below = self._tile_below(tile, 1 if key == Qt.Key.Key_Down else -1)
+            self._focus(below or tiles[0])
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and tile is not None:
+            self.show_detail(tile.item.id)
+        elif key in (Qt.Key.Key_M, Qt.Key.Key_N) and tile is not None:
             verdict = Verdict.ME if key == Qt.Key.Key_M else Verdict.NOT_ME
-            following = cards[index + 1] if index + 1 < len(cards) else None
-            self._on_card_verdict(focused.item.id, verdict)
+            following = tiles[index + 1] if index + 1 < len(tiles) else None
+            self._on_card_verdict(tile.item.id, verdict)
             if following is not None:
                 self._focus(following)
         else:
             super().keyPressEvent(event)
 
-    def _focus(self, card: MatchCard) -> None:
-        card.setFocus(Qt.FocusReason.OtherFocusReason)
-        self.scroll_area.ensureWidgetVisible(card)
+    def _tile_below(self, tile: MatchTile | None, step: int) -> MatchTile | None:
+        """The tile in the same column one row down (+1) or up (-1), over the heading; the
+        last one of a shorter row; the same tile at the top or bottom."""
+        position = self.grid.position(tile) if tile is not None else None
+        if position is None:
+            return None
+        rows = self.grid.rows
+        number, column = position
+        while 0 <= number + step < len(rows):
+            number += step
+            if not rows[number].is_heading:
+                return rows[number].tiles[min(column, len(rows[number].tiles) - 1)]
+        return tile
+
+    def _focus(self, target: MatchTile | MatchCard) -> None:
+        tile = self.tiles.of_item(target.item.id) if isinstance(target, MatchCard) else target
+        card = self.grid.bring_into_view(tile) if tile is not None else None
+        if card is not None:
+            card.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.scroll_area.ensureWidgetVisible(card)
 
     @Slot(int, object)
     def _on_card_verdict(self, item_id: int, verdict: object) -> None:
         """An answer given on a tile: stored for the bytes, pressing it again clears it."""
-        card = next((c for c in self.cards if c.item.id == item_id), None)
-        if card is None or card.item.sha256 is None or not isinstance(verdict, Verdict):
+        tile = self.tiles.of_item(item_id)
+        if tile is None or tile.item.sha256 is None or not isinstance(verdict, Verdict):
             return
-        chosen = None if card.item.verdict is verdict else verdict
-        services.set_verdict(self.session.store, card.item.sha256, chosen)
+        chosen = None if tile.item.verdict is verdict else verdict
+        services.set_verdict(self.session.store, tile.item.sha256, chosen)
         self._on_verdict_changed(item_id, chosen)
 
+    def shown_tiles(self) -> list[MatchTile]:
+        """Every tile the filters show, in grid order (matches, then possible matches)."""
+        return shown_in_grid_order(self.tiles)
+
     def visible_cards(self) -> list[MatchCard]:
-        return [card for card in self.cards if not card.isHidden()]
+        """The cards of the shown tiles that exist now: all of a short list, the rows near
+        the screen of a long one."""
+        return self.grid.cards()
 
     @Slot()
     def _apply_filters(self) -> None:
+        self._live_timer.stop()
         flagged_only = self.flagged_only.isChecked()
         hide_rejected = self.hide_rejected.isChecked()
         shown = 0
         flagged = 0
         rejected = 0
-        for card in self.cards:
-            is_flagged = card.item.synthetic is not None and card.item.synthetic.flagged
-            is_rejected = card.item.verdict == Verdict.NOT_ME
+        for tile in self.tiles:
+            is_flagged = tile.item.synthetic is not None and tile.item.synthetic.flagged
+            is_rejected = tile.item.verdict == Verdict.NOT_ME
             flagged += int(is_flagged)
             rejected += int(is_rejected)
             visible = not (flagged_only and not is_flagged) and not (hide_rejected and is_rejected)
-            card.setVisible(visible)
+            tile.shown = visible
             shown += int(visible)
-        self._reflow(force=True)
+        self.grid.relayout()
         self._update_empty_state(shown, flagged, rejected)
         self._update_actions()
 
@@ -470,7 +524,7 @@ class MatchesPage(QWidget):
         """Export and Take down need one scan with matches; a disabled button says why."""
         if self._scan_id == ALL_SCANS:
             reason = "Choose one scan above first."
-        elif not self.cards:
+        elif not len(self.tiles):
             reason = "This scan found no image of you, so there is nothing to export."
         else:
             reason = ""
@@ -485,7 +539,7 @@ class MatchesPage(QWidget):
 
     def _update_empty_state(self, shown: int, flagged: int, rejected: int) -> None:
         has_scans = self.scan_box.count() > 0
-        total = len(self.cards)
+        total = len(self.tiles)
         if not has_scans:
             empty = (
                 "Nothing to show yet. Add photos of yourself on My photos, then drop a folder "
@@ -504,7 +558,7 @@ class MatchesPage(QWidget):
         self.empty_label.setVisible(bool(empty))
         self.scan_button.setVisible(bool(empty) and shown == 0 and total == 0)
         if total:
-            possible = sum(1 for card in self.cards if card.possible)
+            possible = sum(1 for tile in self.tiles if tile.possible)
             sure = total - possible
             parts = [f"{counted(sure, 'image')} may show you, most similar first."]
             if possible:
@@ -521,7 +575,7 @@ class MatchesPage(QWidget):
     @Slot(bool)
     def _on_show_faces(self, visible: bool) -> None:
         self.session.preferences.show_face_crops = visible
-        for card in self.cards:
+        for card in self.grid.cards():
             card.set_face_visible(visible)
 
     # ---- detail ------------------------------------------------------------------------
@@ -534,7 +588,7 @@ class MatchesPage(QWidget):
         self.detail.show_item(item, self._threshold(item))
         self.stack.setCurrentWidget(self.detail)
         self.detail.back_button.setFocus()
-        self.previews.request(request_for(item, DETAIL_PREVIEW_SIDE))
+        self.previews.request(request_for(item, DETAIL_PREVIEW_SIDE), first=True)
         self.detail_shown.emit(item_id)
 
     @Slot()
@@ -544,17 +598,21 @@ class MatchesPage(QWidget):
             self.detail.set_revealed(False)  # leaving the detail blurs it again
         self.stack.setCurrentIndex(0)
         if was_detail and self.detail.item is not None:
-            for card in self.cards:
-                if card.item.id == self.detail.item.id:
-                    card.details_button.setFocus()
+            tile = self.tiles.of_item(self.detail.item.id)
+            card = self.grid.bring_into_view(tile) if tile is not None else None
+            if card is not None:
+                card.details_button.setFocus()
 
     @Slot(int, object)
     def _on_verdict_changed(self, item_id: int, verdict: object) -> None:
         # A verdict belongs to the bytes: every copy of the same image shows it.
-        same = {card.item.sha256 for card in self.cards if card.item.id == item_id} - {None}
-        for card in self.cards:
-            if card.item.id == item_id or card.item.sha256 in same:
-                card.set_verdict(verdict if isinstance(verdict, Verdict) else None)
+        answer = verdict if isinstance(verdict, Verdict) else None
+        tile = self.tiles.of_item(item_id)
+        if tile is not None:
+            tile.set_verdict(answer)
+            card = self.grid.card_of(tile)
+            if card is not None:
+                card.set_verdict(answer)
         self._apply_filters()
 
     # ---- takedown -----------------------------------------------------------------------
@@ -577,7 +635,7 @@ class MatchesPage(QWidget):
             return
         if self._report_task is not None:
             return
-        matches = [card.item for card in self.cards if card.item.scan_id == self._scan_id]
+        matches = [tile.item for tile in self.tiles if tile.item.scan_id == self._scan_id]
         own = frozenset(
             reference.source_sha256
             for profile in self.session.store.profiles()

@@ -22,6 +22,7 @@ from likeness_guard.core.domain.thresholds import DEFAULT_PROFILE
 from likeness_guard.core.domain.words import ENROLL_ADVICE, counted
 from likeness_guard.core.imaging.formats import IMAGE_SUFFIXES
 from likeness_guard.core.pipeline.enroll import EnrollResult, reference_notes
+from likeness_guard.gui.recheck import RECHECK_LABEL, RECHECK_TIP
 from likeness_guard.gui.session import AppSession
 from likeness_guard.gui.style import error_color, heading_font, muted_color, set_text_color
 from likeness_guard.gui.widgets.confirm import confirm_deletion
@@ -125,9 +126,16 @@ class PhotosPage(QWidget):
         scroll.setWidget(self._rows_widget)
         scroll.setAccessibleName("Reference photos")
 
+        # After photos were added: the scans made before can be compared with them too.
+        self.recheck_button = QPushButton(RECHECK_LABEL)
+        self.recheck_button.setToolTip(RECHECK_TIP)
+        self.recheck_button.setVisible(False)
+        self.recheck_button.clicked.connect(self.recheck_scans)
+
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.status, 1)
+        buttons.addWidget(self.recheck_button)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 24, 24, 24)
@@ -143,6 +151,9 @@ class PhotosPage(QWidget):
         session.engine_failed.connect(self._on_engine_failed)
         session.data_changed.connect(self.reload)
         session.data_changed.connect(self._forget_old_message)
+        session.recheck.started.connect(self._on_recheck_started)
+        session.recheck.progress.connect(self._say)
+        session.recheck.done.connect(self._on_rechecked)
         self.reload()
 
     # ---- profiles ----------------------------------------------------------------------
@@ -332,10 +343,18 @@ class PhotosPage(QWidget):
         count = int(accepted) if isinstance(accepted, int) else 0
         total = len(self.accepted_rows())
         added = f"{count} photo{'s' if count != 1 else ''} added" if count else "No new photo added"
-        self._say(
-            f"{added}. You have {total} in all."
-            + (" Next: go to Scan and drop a folder to check." if total else "")
-        )
+        profile = self.session.store.profile(self.profile_name)
+        scanned = bool(count and profile and self.session.store.scans(profile.id))
+        if scanned:
+            next_step = (
+                " Your earlier scans have not been compared with the new photos yet: "
+                "re-check them, it takes seconds."
+            )
+        else:
+            next_step = " Next: go to Scan and drop a folder to check." if total else ""
+        self._say(f"{added}. You have {total} in all." + next_step)
+        self.recheck_button.setVisible(scanned or self.recheck_button.isVisible())
+        self.recheck_button.setEnabled(not self.session.recheck.is_running())
         self._refresh_notes()
         self.references_changed.emit()
         self._after_task()
@@ -417,6 +436,26 @@ class PhotosPage(QWidget):
 
     def _update_empty_state(self) -> None:
         self.empty_label.setVisible(not any(r.state != "removed" for r in self.rows()))
+
+    # ---- re-checking the scans -----------------------------------------------------------
+
+    @Slot()
+    def recheck_scans(self) -> None:
+        """Compare every scan of this person again with the photos above."""
+        if not self.session.recheck.start(self.profile_name, self.session.models_dir):
+            self._say("A re-check is running already; its result will show here.")
+
+    @Slot()
+    def _on_recheck_started(self) -> None:
+        self.recheck_button.setEnabled(False)
+
+    @Slot(str, bool)
+    def _on_rechecked(self, text: str, changed: bool) -> None:
+        self.recheck_button.setEnabled(True)
+        if changed:
+            self.recheck_button.setVisible(False)  # done: the scans have seen these photos
+        if text:
+            self._say(text)
 
     @Slot()
     def _forget_old_message(self) -> None:

@@ -1,13 +1,16 @@
 """Settings: how strict matching is, where data is kept, the models, and deleting it all."""
 
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
+    QComboBox,
     QDoubleSpinBox,
+    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -19,13 +22,27 @@ from PySide6.QtWidgets import (
 )
 
 from likeness_guard.core import services
+from likeness_guard.core.domain.packs import (
+    KNOWN_PACKS,
+    PACK_LICENCE,
+    THRESHOLD_CAVEAT,
+    UNVERIFIED,
+    switch_words,
+)
 from likeness_guard.core.domain.thresholds import PRESET_THRESHOLDS, Preset
 from likeness_guard.core.domain.words import PRESET_MEANINGS, counted
 from likeness_guard.gui.session import AppSession
 from likeness_guard.gui.style import heading_font, muted_color, set_text_color
 from likeness_guard.gui.widgets.confirm import confirm_deletion
+from likeness_guard.gui.workers import BackgroundTask, CallWorker
 
 PRESET_NAMES = {Preset.STRICT: "Strict", Preset.BALANCED: "Balanced", Preset.LENIENT: "Lenient"}
+
+
+def ask_for_pack_folder(parent: QWidget) -> Path | None:
+    """The real folder dialog; tests replace `SettingsPage.choose_pack_folder`."""
+    chosen = QFileDialog.getExistingDirectory(parent, "Choose an unpacked insightface pack")
+    return Path(chosen) if chosen else None
 
 
 def ask_to_confirm(parent: QWidget, text: str) -> bool:
@@ -45,11 +62,14 @@ class SettingsPage(QWidget):
     about_to_delete = Signal()
     deleted = Signal()
     preset_changed = Signal()
+    pack_switched = Signal()  # a pack switch or addition ended (pack_status says how)
 
     def __init__(self, session: AppSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self.confirm: Callable[[QWidget, str], bool] = ask_to_confirm
+        self.choose_pack_folder: Callable[[QWidget], Path | None] = ask_for_pack_folder
+        self._pack_task: BackgroundTask | None = None
 
         title = QLabel("Settings")
         title.setFont(heading_font(self.font()))
@@ -131,6 +151,35 @@ class SettingsPage(QWidget):
         self.models_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.models_label.setAccessibleName("Face models in use")
         models_layout.addWidget(self.models_label)
+        self.pack_choice = QComboBox()
+        self.pack_choice.setAccessibleName("Face model pack")
+        self.pack_choice.currentIndexChanged.connect(self._describe_pack)
+        self.use_pack_button = QPushButton("Use these models")
+        self.use_pack_button.clicked.connect(self.use_chosen_pack)
+        self.add_pack_button = QPushButton("Add a pack folder…")
+        self.add_pack_button.setToolTip(
+            "An unpacked insightface pack: "
+            + "; ".join(
+                f"{k.name} ({k.detector.name}, {k.recognizer.name})" for k in KNOWN_PACKS.values()
+            )
+        )
+        self.add_pack_button.clicked.connect(self.add_pack_folder)
+        pack_row = QHBoxLayout()
+        pack_row.addWidget(self.pack_choice, 1)
+        pack_row.addWidget(self.use_pack_button)
+        pack_row.addWidget(self.add_pack_button)
+        models_layout.addLayout(pack_row)
+        self.pack_about = QLabel()
+        self.pack_about.setWordWrap(True)
+        set_text_color(self.pack_about, muted_color(self.palette()))
+        models_layout.addWidget(self.pack_about)
+        licence = QLabel(f"{PACK_LICENCE} {THRESHOLD_CAVEAT}")
+        licence.setWordWrap(True)
+        models_layout.addWidget(licence)
+        self.pack_status = QLabel()
+        self.pack_status.setWordWrap(True)
+        models_layout.addWidget(self.pack_status)
+        self._reload_packs()
 
         delete = QGroupBox("Delete all my data")
         delete_layout = QVBoxLayout(delete)
@@ -175,12 +224,114 @@ class SettingsPage(QWidget):
         if engine is None:
             return
         pack = engine.pack
-        lines = [f"{pack.name} (insightface), on this computer only:"]
+        lines = [f"In use: {pack.name} (insightface), on this computer only:"]
         lines += [f"  {name}  SHA-256 {digest[:16]}…" for name, digest in pack.sha256.items()]
-        lines.append(
-            "These model weights are licensed by insightface for non-commercial research use."
-        )
         self.models_label.setText("\n".join(lines))
+
+    def _reload_packs(self) -> None:
+        from likeness_guard.core.domain.errors import ModelPackError
+        from likeness_guard.core.pipeline.model_packs import installed_packs
+
+        self.pack_choice.blockSignals(True)
+        self.pack_choice.clear()
+        try:
+            packs = installed_packs(self.session.data_dir)
+        except ModelPackError as exc:
+            packs = []
+            self.pack_status.setText(str(exc))
+        for pack in packs:
+            kind = "built in" if pack.builtin else "added" if pack.verified else "unverified"
+            self.pack_choice.addItem(f"{pack.name} ({kind})", pack.name)
+            if pack.in_use:
+                self.pack_choice.setCurrentIndex(self.pack_choice.count() - 1)
+        self.pack_choice.blockSignals(False)
+        self._describe_pack()
+
+    @Slot()
+    def _describe_pack(self) -> None:
+        name = self.pack_choice.currentData()
+        known = KNOWN_PACKS.get(name) if isinstance(name, str) else None
+        if known is not None:
+            self.pack_about.setText(f"{known.about}. Speed: {known.speed}.")
+        else:
+            self.pack_about.setText(f"This pack is {UNVERIFIED}." if name else "")
+
+    @Slot()
+    def use_chosen_pack(self) -> None:
+        """Switch to the chosen pack in the background: load it, re-embed the references."""
+        name = self.pack_choice.currentData()
+        if not isinstance(name, str):
+            return
+        folder = self.session.data_dir
+
+        def switch() -> object:
+            from likeness_guard.core.pipeline.model_packs import use_pack
+            from likeness_guard.core.storage.store import Store
+
+            with Store(folder) as store:  # SQLite connections belong to one thread
+                return use_pack(store, name)
+
+        self._run_pack_job(switch, f"Loading {name} and embedding your reference photos again…")
+
+    @Slot()
+    def add_pack_folder(self) -> None:
+        """Check a pack folder the person chose, keep a copy, and switch to it."""
+        chosen = self.choose_pack_folder(self)
+        if chosen is None:
+            return
+        folder = self.session.data_dir
+
+        def add() -> object:
+            from likeness_guard.core.pipeline.model_packs import add_pack
+            from likeness_guard.core.storage.store import Store
+
+            with Store(folder) as store:
+                return add_pack(store, chosen)
+
+        self._run_pack_job(add, f"Checking the files in {chosen}…")
+
+    def _run_pack_job(self, job: Callable[[], object], message: str) -> None:
+        if self._pack_task is not None:
+            return
+        self.use_pack_button.setEnabled(False)
+        self.add_pack_button.setEnabled(False)
+        self.pack_status.setText(message)
+        worker = CallWorker(job)
+        worker.finished.connect(self._on_pack_switched)
+        worker.failed.connect(self._on_pack_failed)
+        self._pack_task = BackgroundTask(worker, self)
+        self._pack_task.start()
+
+    def _end_pack_job(self) -> None:
+        if self._pack_task is not None:
+            self._pack_task.wait()
+            self._pack_task.deleteLater()
+            self._pack_task = None
+        self.use_pack_button.setEnabled(True)
+        self.add_pack_button.setEnabled(True)
+
+    @Slot(object)
+    def _on_pack_switched(self, change: object) -> None:
+        from likeness_guard.core.pipeline.model_packs import PackChange
+
+        self._end_pack_job()
+        assert isinstance(change, PackChange)
+        self.session.use_engine(change.engine)
+        self._reload_packs()
+        self.pack_status.setText(switch_words(change.name, change.references))
+        self.pack_switched.emit()
+
+    @Slot(str)
+    def _on_pack_failed(self, message: str) -> None:
+        self._end_pack_job()
+        self._reload_packs()
+        self.pack_status.setText(message)
+        self.pack_switched.emit()
+
+    def wait_for_pack_job(self) -> None:
+        """Wait for a pack switch in progress (closing the window)."""
+        if self._pack_task is not None:
+            self._pack_task.wait()
 
     @Slot()
     def _on_preset(self) -> None:

@@ -30,8 +30,18 @@ from likeness_guard.gui.widgets.synthetic_badge import SyntheticBadge
 from likeness_guard.gui.widgets.timeline_strip import TimelineStrip
 
 CARD_PREVIEW_SIDE = 360  # decoded pixels; enough for the largest tile on a 2x screen
+# A tile's picture is decoded at the smallest of these sizes that covers it on this screen:
+# small tiles (the default) hold a quarter of the pixels of large ones.
+CARD_PREVIEW_SIDES = (180, 240, CARD_PREVIEW_SIDE)
 DEFAULT_TILE_SIDE = 160
 TILE_SIDES = (120, 360)  # the size slider's range
+
+
+def card_preview_side(tile_side: int, pixel_ratio: float = 1.0) -> int:
+    """The decoded size (longest side, in pixels) for a tile of `tile_side` on a screen with
+    `pixel_ratio` device pixels per pixel."""
+    needed = tile_side * pixel_ratio
+    return next((side for side in CARD_PREVIEW_SIDES if side >= needed), CARD_PREVIEW_SIDE)
 
 
 def source_name(item: ScanItem) -> str:

@@ -37,7 +37,7 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
         return decode_image(*args, **kwargs)
 
     monkeypatch.setattr(FaceEngine, "analyze", counting_analyze)
-    monkeypatch.setattr("likeness_guard.core.pipeline.loader.decode_image", counting_decode)
+    monkeypatch.setattr("likeness_guard.core.pipeline.image_analysis.decode_image", counting_decode)
     return counted
 
 

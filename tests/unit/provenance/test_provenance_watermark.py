@@ -190,3 +190,34 @@ def test_unmarked_photo_and_noise_do_not_match(photo: npt.NDArray[np.uint8]) -> 
 
 def test_lossless_photo_png_has_no_marker(photo: npt.NDArray[np.uint8]) -> None:
     assert inspect_bytes(encode_png(photo)).status is SyntheticStatus.NO_MARKER_FOUND
+
+
+def test_a_watermark_is_found_in_the_pixels_a_scan_already_decoded(
+    photo: npt.NDArray[np.uint8],
+) -> None:
+    from likeness_guard.core.imaging.decode import decode_image
+
+    rgb = wm.embed(photo[:, :, ::-1].copy(), wm.PAYLOADS[0].bits)[:, :, ::-1].copy()
+    data = encode_png(rgb)
+    decoded = decode_image(data)
+    assert decoded.first_as_stored
+    shared, own = inspect_bytes(data, decoded.frames[0]), inspect_bytes(data)
+    assert shared.status is own.status is SyntheticStatus.AI_GENERATED
+    timeless = [  # how long it took is the one field that may differ
+        {k: v for k, v in report.indicators[0].evidence.items() if k != "decode_ms"}
+        for report in (shared, own)
+    ]
+    assert timeless[0] == timeless[1]
+    assert len(shared.indicators) == len(own.indicators) == 1
+    # The pixels handed over are the ones checked (not decoded again): unmarked ones of the
+    # same size find nothing, and pixels of another size are not used.
+    assert inspect_bytes(data, photo).status is SyntheticStatus.NO_MARKER_FOUND
+    assert inspect_bytes(data, photo[1:]).status is SyntheticStatus.AI_GENERATED
+
+
+def test_rgb_pixels_give_the_bits_of_the_same_picture_in_bgr(
+    photo: npt.NDArray[np.uint8],
+) -> None:
+    bgr = photo[:, :, ::-1].copy()
+    assert np.array_equal(wm.block_bits(photo, given_rgb=True), wm.block_bits(bgr))
+    assert not np.array_equal(wm.block_bits(photo), wm.block_bits(bgr))

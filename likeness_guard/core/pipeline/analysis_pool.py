@@ -1,0 +1,173 @@
+"""Where a scan's still images are analysed: worker processes, one per core, or this process.
+
+Each worker process has its own face engine with one ONNX thread, decodes and inspects the
+bytes it is sent, and sends back faces and findings only (pixels never cross). Processes,
+not threads: a thread doing the same work holds Python's global lock for about 40 % of an
+image's time (decoder glue, detector post-processing, alignment, AI-marker checks; measured
+by a pure-Python thread's slowdown beside it), so threads stop scaling after two or three
+cores. A small scan is not worth starting processes for (about 2 s each, mostly imports):
+it runs on threads in this process, where decoding overlaps the shared engine's models.
+
+A worker that dies (a decoder crash on a hostile file, the out-of-memory killer) breaks the
+pool: it is started again, and each image that was in flight is analysed once more on its
+own, so only the image that kills a worker again is listed as an error.
+"""
+
+import logging
+import multiprocessing
+import os
+import threading
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from likeness_guard.core.engine.face_engine import FaceEngine, available_cores
+from likeness_guard.core.engine.model_pack import ModelPack
+from likeness_guard.core.pipeline.image_analysis import ImageAnalysis, ImageJob, analyse_image
+
+log = logging.getLogger(__name__)
+
+# Below this many images a scan runs in this process: starting workers costs more.
+PROCESSES_FROM_IMAGES = 24
+# Images sent ahead per worker, so none waits for the next while one is written.
+AHEAD_PER_WORKER = 2
+
+PARENT_CHECK_SECONDS = 1.0
+
+WORKER_DIED = (
+    "the analysis stopped unexpectedly on this file (its decoder or the face models crashed); "
+    "the scan went on"
+)
+
+_worker_engine: FaceEngine | None = None
+
+
+class AnalysisPool(ABC):
+    """Analyses images in the background; results are read back in any order."""
+
+    workers: int = 1
+
+    @abstractmethod
+    def submit(self, job: ImageJob) -> "Future[ImageAnalysis]": ...
+
+    @abstractmethod
+    def result(self, future: "Future[ImageAnalysis]", job: ImageJob) -> ImageAnalysis:
+        """The analysis of `job`, waiting for it; never raises for a bad image."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Stop the workers, dropping jobs not started yet."""
+
+
+class ThreadAnalysisPool(AnalysisPool):
+    """Two threads sharing this process's engine: one decodes while the other's models run."""
+
+    def __init__(self, engine: FaceEngine, threads: int = 2) -> None:
+        self.workers = threads
+        self._engine = engine
+        self._executor = ThreadPoolExecutor(threads, thread_name_prefix="scan-analysis")
+
+    def submit(self, job: ImageJob) -> "Future[ImageAnalysis]":
+        return self._executor.submit(analyse_image, job, self._engine)
+
+    def result(self, future: "Future[ImageAnalysis]", job: ImageJob) -> ImageAnalysis:
+        return future.result()
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+
+class ProcessAnalysisPool(AnalysisPool):
+    """One worker process per core, each with its own single-threaded engine."""
+
+    def __init__(
+        self,
+        pack: ModelPack,
+        workers: int,
+        work: Callable[[ImageJob], ImageAnalysis] | None = None,
+    ) -> None:
+        self.workers = workers
+        self._pack = pack
+        self._work = work or analyse_in_worker  # a module-level function: sent by name
+        self._executor = self._start(workers)
+        self._alone: Executor | None = None  # for images in flight when a worker died
+
+    def submit(self, job: ImageJob) -> "Future[ImageAnalysis]":
+        try:
+            return self._executor.submit(self._work, job)
+        except BrokenProcessPool:
+            self._restart()
+            return self._executor.submit(self._work, job)
+
+    def result(self, future: "Future[ImageAnalysis]", job: ImageJob) -> ImageAnalysis:
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            log.warning("a scan worker stopped; analysing %s again on its own", job.source)
+            self._restart()
+            return self._on_its_own(job)
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
+        if self._alone is not None:
+            self._alone.shutdown(wait=True, cancel_futures=True)
+
+    def _start(self, workers: int) -> ProcessPoolExecutor:
+        # "spawn": the window's threads make fork unsafe, and it is the same on every OS.
+        return ProcessPoolExecutor(
+            workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start_worker,
+            initargs=(self._pack, os.getpid()),
+        )
+
+    def _restart(self) -> None:
+        if getattr(self._executor, "_broken", False):
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = self._start(self.workers)
+
+    def _on_its_own(self, job: ImageJob) -> ImageAnalysis:
+        """Analyse `job` in a worker of its own: if that dies too, this image is the cause."""
+        if self._alone is None:
+            self._alone = self._start(1)
+        try:
+            return self._alone.submit(self._work, job).result()
+        except BrokenProcessPool:
+            self._alone.shutdown(wait=False, cancel_futures=True)
+            self._alone = None
+            return ImageAnalysis(error=WORKER_DIED)
+
+
+def analysis_pool(engine: FaceEngine, workers: int | None, expected_images: int) -> AnalysisPool:
+    """The pool for a scan: `workers` processes (None: one per core), or threads in this
+    process when one worker is asked for or the scan is small."""
+    count = workers if workers is not None else available_cores()
+    if count <= 1 or expected_images < PROCESSES_FROM_IMAGES:
+        return ThreadAnalysisPool(engine)
+    return ProcessAnalysisPool(engine.pack, count)
+
+
+def _start_worker(pack: ModelPack, parent: int) -> None:
+    """In a new worker process: load the models once, with one thread for each library."""
+    global _worker_engine
+    import cv2
+
+    threading.Thread(target=_exit_with, args=(parent,), name="parent-watch", daemon=True).start()
+    cv2.setNumThreads(1)  # the pool is the parallelism; OpenCV's own threads would compete
+    _worker_engine = FaceEngine(pack, threads=1)
+
+
+def _exit_with(parent: int) -> None:
+    """End this worker when the scan's process is gone (killed, crashed): nothing else
+    would, and it would go on using a core for nobody."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(0)
+
+
+def analyse_in_worker(job: ImageJob) -> ImageAnalysis:
+    """The work a worker process does for one job, with the engine its initializer loaded."""
+    assert _worker_engine is not None, "the worker's initializer loads the engine"
+    return analyse_image(job, _worker_engine)

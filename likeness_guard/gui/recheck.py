@@ -1,0 +1,151 @@
+"""Re-checking every scan of a person with their photos of today, off the GUI thread.
+
+No scanned file is read again: `services.rematch_profile` compares the faces each scan
+kept with the reference photos, so thousands of images take seconds.
+"""
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from likeness_guard.core import services
+from likeness_guard.core.domain.words import counted
+from likeness_guard.core.storage.store import Store
+from likeness_guard.gui.workers import BackgroundTask, CallWorker
+
+RECHECK_LABEL = "Re-check all scans with my new photos"
+RECHECK_TIP = (
+    "Compare the faces every scan of this person found again with the photos on My photos. "
+    "It takes seconds: no file or web page is read again."
+)
+
+
+def recheck_words(outcome: services.ProfileRematch) -> str:
+    """What a re-check did, in plain words: how many scans, what changed, what could not be
+    compared again and why."""
+    parts: list[str] = []
+    compared = len(outcome.results)
+    if compared:
+        new = outcome.matches_after - outcome.matches_before
+        if new > 0:
+            change = f"{counted(new, 'new match', 'new matches')}"
+        elif new < 0:
+            change = f"{counted(-new, 'match', 'matches')} fewer"
+        else:
+            change = "no new match"
+        parts.append(
+            f"Compared your photos again with {counted(compared, 'scan')}: {change} "
+            f"({outcome.matches_before} before, {outcome.matches_after} now)."
+        )
+    elif not outcome.problems:
+        parts.append(
+            "There is no finished scan to compare your photos with yet. Scan a folder or a "
+            "web page first."
+        )
+    if outcome.not_rematched:
+        parts.append(
+            f"{counted(outcome.not_rematched, 'item')} (videos, files that could not be read, "
+            "or items from an older version) keep what their scan found; scan them again to "
+            "update them."
+        )
+    if outcome.new_without_copy:
+        parts.append(
+            f"{counted(outcome.new_without_copy, 'new match', 'new matches')} ha"
+            f"{'s' if outcome.new_without_copy == 1 else 've'} no kept copy yet, because no "
+            "file was read again. Scan the same folders again to keep copies as evidence."
+        )
+    if outcome.problems:
+        one = len(outcome.problems) == 1
+        parts.append(
+            f"{counted(len(outcome.problems), 'scan')} could not be compared again and "
+            + ("stays as it was:" if one else "stay as they were:")
+        )
+        parts.extend(why for _, why in outcome.problems)
+    if outcome.running:
+        parts.append(
+            "The scan still running was left as it is: re-check again once it has finished."
+        )
+    return " ".join(parts)
+
+
+class Recheck(QObject):
+    """Runs one re-check at a time on a worker thread.
+
+    Signals: `started()`, `progress(str)` while it runs, then `done(str, bool)`: what
+    happened in words, and whether any scan was compared again (pages showing matches
+    reload then).
+    """
+
+    started = Signal()
+    progress = Signal(str)
+    done = Signal(str, bool)
+
+    def __init__(self, data_dir: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.data_dir = data_dir
+        self._task: BackgroundTask | None = None
+
+    def is_running(self) -> bool:
+        return self._task is not None
+
+    def start(self, profile_name: str, models_dir: Path | None = None) -> bool:
+        """Re-check every scan of `profile_name` with the models in `models_dir` (None: the
+        bundled ones); False when a re-check is running already."""
+        if self._task is not None:
+            return False
+        folder = self.data_dir
+
+        def job() -> object:
+            with Store(folder) as store:  # SQLite connections belong to one thread
+                return services.rematch_profile(
+                    store,
+                    profile_name,
+                    models_dir=models_dir,
+                    progress=lambda done, total: worker.progress.emit((done, total)),
+                    cancel=worker.cancel_token,
+                )
+
+        worker = CallWorker(job)
+        worker.progress.connect(self._on_progress)
+        worker.finished.connect(self._on_finished)
+        worker.failed.connect(self._on_failed)
+        self._task = BackgroundTask(worker, self)
+        self.started.emit()
+        self.progress.emit("Comparing your photos again with your scans…")
+        self._task.start()
+        return True
+
+    @Slot(object)
+    def _on_progress(self, counts: object) -> None:
+        if isinstance(counts, tuple):
+            done, total = counts
+            self.progress.emit(
+                f"Comparing your photos again with your scans… {done} of {total} done"
+            )
+
+    @Slot(object)
+    def _on_finished(self, outcome: object) -> None:
+        self._end()
+        assert isinstance(outcome, services.ProfileRematch)
+        self.done.emit(recheck_words(outcome), bool(outcome.results))
+
+    @Slot(str)
+    def _on_failed(self, message: str) -> None:
+        self._end()
+        self.done.emit(message, False)
+
+    def _end(self) -> None:
+        if self._task is not None:
+            self._task.wait()
+            self._task.deleteLater()
+            self._task = None
+
+    def stop(self) -> None:
+        """Stop after the scan in progress and wait (before a deletion, or on closing)."""
+        if self._task is not None:
+            for signal in (self._task.worker.finished, self._task.worker.failed):
+                signal.disconnect()
+            self._task.stop()
+            self._task.deleteLater()
+            self._task = None
+            self.done.emit("", False)  # nothing to say: the pages only enable their buttons
