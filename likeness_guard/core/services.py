@@ -357,6 +357,13 @@ def rematch(
             "its faces cannot be compared again. Scan the same folders again instead."
         )
     references = store.references(scan.profile_id, pack.key) if scan.profile_id else []
+    if not references and scan.profile_id and store.references(scan.profile_id):
+        # Made with another pack or an earlier recipe: embed them again from their faces.
+        from likeness_guard.core.engine.face_engine import FaceEngine
+        from likeness_guard.core.pipeline.model_packs import move_references
+
+        move_references(store, FaceEngine(pack))
+        references = store.references(scan.profile_id, pack.key)
     if not references:
         raise UserFacingError(
             f"Profile '{scan.profile_name}' has no reference photos made with the models in "

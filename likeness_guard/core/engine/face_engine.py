@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from likeness_guard.core.domain.errors import ModelPackError
+from likeness_guard.core.engine.flat_faces import for_recognizer
 from likeness_guard.core.engine.model_pack import ModelPack, load_model_pack
 
 # insightface's alignment calls a scikit-image method deprecated in 0.26; harmless for us.
@@ -195,29 +196,35 @@ class FaceEngine:
         from insightface.utils import face_align
 
         crops = [face_align.norm_crop(bgr, kps, image_size=ALIGNED_SIZE) for kps in landmarks]
+        return crops, self._features([for_recognizer(crop) for crop in crops])
+
+    def _features(self, bgr_crops: list[np.ndarray]) -> np.ndarray:
+        """The recognizer's unit-length embeddings of aligned BGR crops, in batches."""
         features = np.vstack(
             [
-                np.asarray(self._recognizer.get_feat(crops[at : at + EMBED_BATCH]), np.float32)
-                for at in range(0, len(crops), EMBED_BATCH)
+                np.asarray(self._recognizer.get_feat(bgr_crops[at : at + EMBED_BATCH]), np.float32)
+                for at in range(0, len(bgr_crops), EMBED_BATCH)
             ]
         )
         norms = np.linalg.norm(features, axis=1, keepdims=True)
-        return crops, features / np.maximum(norms, 1e-12)
+        return np.asarray(features / np.maximum(norms, 1e-12), np.float32)
 
-    def embed_aligned(self, aligned_rgb: list[np.ndarray]) -> np.ndarray:
+    def embed_aligned(
+        self, aligned_rgb: list[np.ndarray], *, soften_flat: bool = True
+    ) -> np.ndarray:
         """Embed faces that are already aligned (112x112 RGB crops, as `DetectedFace.aligned`
         and a reference's thumbnail hold them): N x 512 float32, unit length.
 
         Lets another model pack's recognizer re-embed stored reference faces without the
-        photos they came from.
+        photos they came from. `soften_flat=False` skips flat_faces.py (benchmarks compare).
         """
         if not aligned_rgb:
             return np.empty((0, EMBEDDING_SIZE), np.float32)
         crops = [np.ascontiguousarray(crop[:, :, ::-1]) for crop in aligned_rgb]
+        if soften_flat:
+            crops = [for_recognizer(crop) for crop in crops]
         with self._lock:
-            features = np.asarray(self._recognizer.get_feat(crops), dtype=np.float32)
-        norms = np.linalg.norm(features, axis=1, keepdims=True)
-        return np.asarray(features / np.maximum(norms, 1e-12), np.float32)
+            return self._features(crops)
 
 
 def _tiles(width: int, height: int) -> list[tuple[int, int, int, int]]:

@@ -8,7 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from likeness_guard.core.domain.errors import ModelPackError
-from likeness_guard.core.domain.packs import BUILTIN_PACK, KNOWN_PACKS, KnownPack
+from likeness_guard.core.domain.packs import (
+    BUILTIN_PACK,
+    EMBEDDING_RECIPE,
+    KNOWN_PACKS,
+    KnownPack,
+)
 from likeness_guard.core.domain.records import ModelPackInfo
 
 DEFAULT_PACK_NAME = BUILTIN_PACK
@@ -38,8 +43,9 @@ class ModelPack:
 
     @property
     def key(self) -> str:
-        """Identifies the recognizer whose embeddings are comparable with each other."""
-        return f"{self.name}:{self.sha256[self.recognizer.name][:16]}"
+        """Identifies the embeddings that are comparable with each other: the recognizer's
+        file and how crops are prepared for it."""
+        return f"{self.name}:{self.sha256[self.recognizer.name][:16]}:{EMBEDDING_RECIPE}"
 
 
 def package_folder(package: str) -> Path:

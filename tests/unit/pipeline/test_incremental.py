@@ -1,8 +1,10 @@
 """Incremental scans: faces found once are reused, and scans re-matched from stored faces."""
 
+import contextlib
+import io
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -236,3 +238,54 @@ def _key(store: Store) -> str:
     from likeness_guard.core.storage.face_cache import cache_key
 
     return cache_key(load_model_pack().info())
+
+
+@contextlib.contextmanager
+def made_the_old_way(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Embeddings keyed as an earlier version of the app, which prepared faces otherwise."""
+    with monkeypatch.context() as patch:
+        for module in ("core.storage.face_cache", "core.engine.model_pack"):
+            patch.setattr(f"likeness_guard.{module}.EMBEDDING_RECIPE", "an-earlier-recipe")
+        yield
+
+
+def test_a_new_embedding_recipe_makes_references_and_cached_faces_again(
+    store: Store,
+    engine: FaceEngine,
+    photos: dict[str, Path],
+    folder: Path,
+    calls: dict[str, int],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with made_the_old_way(monkeypatch):
+        me = enrolled(store, engine, photos["yaoming"])
+        old_key = engine.pack.key
+        first = scan(store, engine, me, folder)
+    assert old_key != engine.pack.key
+    (reference,) = store.references(me.id)
+    assert reference.model_pack == old_key
+
+    calls.update(analyze=0, decode=0)
+    again = scan(store, engine, me, folder)
+    assert calls["decode"] == 4  # faces cached the old way are not reused
+    (moved,) = store.references(me.id)
+    assert (moved.id, moved.model_pack) == (reference.id, engine.pack.key)
+    thumbnail = np.asarray(Image.open(io.BytesIO(moved.thumbnail_png)).convert("RGB"))
+    np.testing.assert_allclose(moved.embedding, engine.embed_aligned([thumbnail])[0], atol=1e-5)
+    assert [r[9] for r in results(store, again)] == [r[9] for r in results(store, first)]
+
+
+def test_rematch_brings_references_made_the_old_way_up_to_date(
+    store: Store,
+    engine: FaceEngine,
+    photos: dict[str, Path],
+    folder: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with made_the_old_way(monkeypatch):
+        me = enrolled(store, engine, photos["yaoming"])
+        scan_id = scan(store, engine, me, folder)
+    result = services.rematch(store, scan_id)
+    assert result.rematched == 0  # its faces were cached the old way: kept as found
+    assert result.matches_after == result.matches_before > 0
+    assert [r.model_pack for r in store.references(me.id)] == [engine.pack.key]
