@@ -45,10 +45,11 @@ class KnownPack:
 
 BUILTIN_PACK = "buffalo_s"
 
-# How crops are prepared for the recognizer (engine/flat_faces.py). Part of what makes two
-# embeddings comparable, with the recognizer's file: references and cached faces made with
-# another recipe are embedded again.
-EMBEDDING_RECIPE = "flat-softened-1"
+# How faces are found and prepared beyond the pack's files: the softened second search for
+# faces and the softening of flat faces (engine/face_engine.py, engine/flat_faces.py). Part of
+# what makes two embeddings comparable: references and cached faces made with another recipe
+# are made again.
+FACE_RECIPE = "softened-1"
 
 KNOWN_PACKS: dict[str, KnownPack] = {
     pack.name: pack

@@ -13,7 +13,7 @@ neighbourhood barely varies. Photographed faces have about 0.2 to 0.3; cartoons 
 0.5 to 0.7. Small faces enlarged to 112 px are flat too, and for them the blur changes
 little (they hold no outlines to remove).
 
-Changing anything here changes embeddings: bump `EMBEDDING_RECIPE` in domain/packs.py with it,
+Changing anything here changes embeddings: change `FACE_RECIPE` in domain/packs.py with it,
 so that cached faces and references made the old way are made again.
 """
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from likeness_guard.core.domain.errors import ModelPackError
 from likeness_guard.core.domain.packs import (
     BUILTIN_PACK,
-    EMBEDDING_RECIPE,
+    FACE_RECIPE,
     KNOWN_PACKS,
     KnownPack,
 )
@@ -45,7 +45,7 @@ class ModelPack:
     def key(self) -> str:
         """Identifies the embeddings that are comparable with each other: the recognizer's
         file and how crops are prepared for it."""
-        return f"{self.name}:{self.sha256[self.recognizer.name][:16]}:{EMBEDDING_RECIPE}"
+        return f"{self.name}:{self.sha256[self.recognizer.name][:16]}:{FACE_RECIPE}"
 
 
 def package_folder(package: str) -> Path:

@@ -8,7 +8,7 @@ compares embeddings with the references. Re-matching a scan reads its embeddings
 
 The cache is keyed by `cache_key(pack.info())`: every file of the model pack, since another
 detector finds other faces and another recognizer makes incomparable embeddings, and the
-recipe that prepares crops for the recognizer (domain/packs.py EMBEDDING_RECIPE).
+recipe that finds faces and prepares them for the recognizer (domain/packs.py FACE_RECIPE).
 """
 
 import hashlib
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from likeness_guard.core.domain.packs import EMBEDDING_RECIPE
+from likeness_guard.core.domain.packs import FACE_RECIPE
 from likeness_guard.core.domain.records import FaceHit, ModelPackInfo, utc_now
 from likeness_guard.core.domain.serialize import synthetic_from_json, synthetic_json
 from likeness_guard.core.domain.synthetic import SyntheticReport
@@ -29,8 +29,8 @@ _TABLES = ("cached_faces", "cached_analyses", "cached_files")
 
 
 def cache_key(info: ModelPackInfo) -> str:
-    """The model pack's name and a digest of all its files and the embedding recipe."""
-    files = json.dumps([sorted(info.files.items()), EMBEDDING_RECIPE]).encode()
+    """The model pack's name and a digest of all its files and the face recipe."""
+    files = json.dumps([sorted(info.files.items()), FACE_RECIPE]).encode()
     return f"{info.name}:{hashlib.sha256(files).hexdigest()[:16]}"
 
 

@@ -65,7 +65,7 @@ def test_softening_lifts_anime_renderings_towards_their_person(
         reference = _faces(engine, photos[name])[0]
         rendering = _rendered(engine, photos[name], "anime")
         shipped = engine.embed_aligned([rendering.aligned])[0]
-        before = engine.embed_aligned([rendering.aligned], soften_flat=False)[0]
+        before = engine.embed_aligned([rendering.aligned], soften=False)[0]
         np.testing.assert_allclose(shipped, rendering.embedding, atol=1e-5)  # one recipe
         after_score = float(shipped @ reference.embedding)
         before_score = float(before @ reference.embedding)
@@ -81,3 +81,24 @@ def test_softening_keeps_a_stranger_a_stranger(engine: FaceEngine, photos: dict[
     for name, number in (("gdp", 0), ("t1", 0), ("t1", 1)):
         rendering = _rendered(engine, photos[name], "anime", number)
         assert float(rendering.embedding @ reference.embedding) < 0.25, name
+
+
+@pytest.mark.parametrize("enlarged", [1, 3])
+def test_a_drawn_face_the_detector_missed_is_found_by_a_softened_second_search(
+    engine: FaceEngine, photos: dict[str, Path], enlarged: int
+) -> None:
+    import cv2
+
+    image = decode_image(photos["t1"].read_bytes()).frames[0]
+    person = engine.analyze(image)[1]
+    crop, points = portrait(image, person.bbox, person.landmarks, size=384)
+    picture = STYLES["anime, strong"](crop, points)
+    if enlarged > 1:  # 1152 px: the second search shrinks it, its boxes come back enlarged
+        picture = cv2.resize(picture, None, fx=enlarged, fy=enlarged)
+    assert engine.analyze(picture, soften=False) == []
+
+    (found,) = engine.analyze(picture)
+    centre = np.array(picture.shape[1::-1]) / 2
+    assert np.linalg.norm(found.landmarks.mean(axis=0) - centre) < 0.1 * picture.shape[0]
+    assert 0.25 * picture.shape[1] < found.width < 0.75 * picture.shape[1]
+    assert float(found.embedding @ person.embedding) >= 0.25  # and it is the same person

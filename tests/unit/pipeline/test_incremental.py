@@ -245,7 +245,7 @@ def made_the_old_way(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Embeddings keyed as an earlier version of the app, which prepared faces otherwise."""
     with monkeypatch.context() as patch:
         for module in ("core.storage.face_cache", "core.engine.model_pack"):
-            patch.setattr(f"likeness_guard.{module}.EMBEDDING_RECIPE", "an-earlier-recipe")
+            patch.setattr(f"likeness_guard.{module}.FACE_RECIPE", "an-earlier-recipe")
         yield
 
 
