@@ -10,7 +10,9 @@ it runs on threads in this process, where decoding overlaps the shared engine's 
 
 A worker that dies (a decoder crash on a hostile file, the out-of-memory killer) breaks the
 pool: it is started again, and each image that was in flight is analysed once more on its
-own, so only the image that kills a worker again is listed as an error.
+own, so only the image that kills a worker again is listed as an error. When no worker can
+run on this computer at all (processes cannot be started, or cannot load the models), the
+scan goes on in this process instead, slower but whole.
 """
 
 import logging
@@ -20,7 +22,13 @@ import threading
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import (
+    CancelledError,
+    Executor,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+)
 from concurrent.futures.process import BrokenProcessPool
 
 from likeness_guard.core.engine.face_engine import FaceEngine, available_cores
@@ -80,39 +88,65 @@ class ThreadAnalysisPool(AnalysisPool):
 
 
 class ProcessAnalysisPool(AnalysisPool):
-    """One worker process per core, each with its own single-threaded engine."""
+    """One worker process per core, each with its own single-threaded engine.
+
+    `fallback`: the engine to go on with in this process when no worker can run here.
+    """
 
     def __init__(
         self,
         pack: ModelPack,
         workers: int,
         work: Callable[[ImageJob], ImageAnalysis] | None = None,
+        fallback: FaceEngine | None = None,
     ) -> None:
         self.workers = workers
         self._pack = pack
         self._work = work or analyse_in_worker  # a module-level function: sent by name
+        self._fallback = fallback
         self._executor = self._start(workers)
         self._alone: Executor | None = None  # for images in flight when a worker died
+        self._in_process: ThreadAnalysisPool | None = None  # once workers proved impossible
+        self._worked = False  # a worker analysed an image: workers can run here
+
+    @property
+    def in_process(self) -> bool:
+        """Whether the scan went on in this process, no worker being able to run."""
+        return self._in_process is not None
 
     def submit(self, job: ImageJob) -> "Future[ImageAnalysis]":
+        if self._in_process is not None:
+            return self._in_process.submit(job)
         try:
-            return self._executor.submit(self._work, job)
-        except BrokenProcessPool:
-            self._restart()
-            return self._executor.submit(self._work, job)
+            try:
+                return self._executor.submit(self._work, job)
+            except BrokenProcessPool:
+                self._restart()
+                return self._executor.submit(self._work, job)
+        except OSError as exc:  # no process can be started (a limit, a sandbox)
+            return self._without_workers(exc).submit(job)
 
     def result(self, future: "Future[ImageAnalysis]", job: ImageJob) -> ImageAnalysis:
         try:
-            return future.result()
+            analysis = future.result()
+        except CancelledError:  # dropped when the scan went on in this process
+            if self._in_process is None:
+                raise
+            return self._in_this_process(job, None)
         except BrokenProcessPool:
-            log.warning("a scan worker stopped; analysing %s again on its own", job.source)
-            self._restart()
+            if self._in_process is None:
+                log.warning("a scan worker stopped; analysing %s again on its own", job.source)
+                self._restart()
             return self._on_its_own(job)
+        self._worked = True
+        return analysis
 
     def close(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)
         if self._alone is not None:
             self._alone.shutdown(wait=True, cancel_futures=True)
+        if self._in_process is not None:
+            self._in_process.close()
 
     def _start(self, workers: int) -> ProcessPoolExecutor:
         # "spawn": the window's threads make fork unsafe, and it is the same on every OS.
@@ -129,15 +163,51 @@ class ProcessAnalysisPool(AnalysisPool):
             self._executor = self._start(self.workers)
 
     def _on_its_own(self, job: ImageJob) -> ImageAnalysis:
-        """Analyse `job` in a worker of its own: if that dies too, this image is the cause."""
+        """Analyse `job` in a worker of its own: if that dies too, this image is the cause,
+        unless no worker can run at all."""
+        if self._in_process is not None:
+            return self._in_this_process(job, None)
         if self._alone is None:
             self._alone = self._start(1)
         try:
-            return self._alone.submit(self._work, job).result()
+            analysis = self._alone.submit(self._work, job).result()
         except BrokenProcessPool:
             self._alone.shutdown(wait=False, cancel_futures=True)
             self._alone = None
-            return ImageAnalysis(error=WORKER_DIED)
+            if self._fallback is None or self._workers_run():
+                return ImageAnalysis(error=WORKER_DIED)
+            return self._in_this_process(job, "a new worker could not load the face models")
+        except OSError as exc:
+            return self._in_this_process(job, exc)
+        self._worked = True
+        return analysis
+
+    def _workers_run(self) -> bool:
+        """Whether a worker can start and load the models here: once proved, by any image
+        analysed, or by a new worker asked for nothing but that."""
+        if not self._worked:
+            probe = self._start(1)
+            try:
+                self._worked = bool(probe.submit(worker_ready).result())
+            except (BrokenProcessPool, OSError):
+                self._worked = False
+            finally:
+                probe.shutdown(wait=False, cancel_futures=True)
+        return self._worked
+
+    def _without_workers(self, reason: object) -> "ThreadAnalysisPool":
+        """Go on in this process; raises the reason when there is no engine to go on with."""
+        if self._in_process is None:
+            if self._fallback is None:
+                raise reason if isinstance(reason, BaseException) else RuntimeError(reason)
+            log.warning("scan workers cannot run here (%s); analysing in this process", reason)
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._in_process = ThreadAnalysisPool(self._fallback)
+        return self._in_process
+
+    def _in_this_process(self, job: ImageJob, reason: object) -> ImageAnalysis:
+        pool = self._without_workers(reason)
+        return pool.result(pool.submit(job), job)
 
 
 def analysis_pool(engine: FaceEngine, workers: int | None, expected_images: int) -> AnalysisPool:
@@ -146,7 +216,7 @@ def analysis_pool(engine: FaceEngine, workers: int | None, expected_images: int)
     count = workers if workers is not None else available_cores()
     if count <= 1 or expected_images < PROCESSES_FROM_IMAGES:
         return ThreadAnalysisPool(engine)
-    return ProcessAnalysisPool(engine.pack, count)
+    return ProcessAnalysisPool(engine.pack, count, fallback=engine)
 
 
 def _start_worker(pack: ModelPack, parent: int) -> None:
@@ -165,6 +235,11 @@ def _exit_with(parent: int) -> None:
     while os.getppid() == parent:
         time.sleep(PARENT_CHECK_SECONDS)
     os._exit(0)
+
+
+def worker_ready() -> bool:
+    """In a worker: whether its initializer loaded the models (sent to probe a new worker)."""
+    return _worker_engine is not None
 
 
 def analyse_in_worker(job: ImageJob) -> ImageAnalysis:

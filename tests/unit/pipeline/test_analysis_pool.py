@@ -1,7 +1,9 @@
 """Images analysed by worker processes: the same faces as in this process, and no image lost
 when a worker dies."""
 
+import errno
 import multiprocessing
+import multiprocessing.context
 import os
 import signal
 import subprocess
@@ -13,6 +15,7 @@ import pytest
 
 from likeness_guard.core.domain.records import Profile, ScanItem, ScanStatus
 from likeness_guard.core.engine.face_engine import FaceEngine
+from likeness_guard.core.engine.model_pack import ModelPack
 from likeness_guard.core.pipeline import analysis_pool
 from likeness_guard.core.pipeline.analysis_pool import (
     WORKER_DIED,
@@ -99,10 +102,14 @@ def test_worker_processes_find_the_same_faces_as_this_process(
     assert scan.status is ScanStatus.FINISHED
 
 
+@pytest.mark.parametrize("fallback", [False, True])
 def test_only_the_image_that_kills_its_worker_is_an_error(
-    engine: FaceEngine, photos: dict[str, Path]
+    engine: FaceEngine, photos: dict[str, Path], fallback: bool
 ) -> None:
-    pool = ProcessAnalysisPool(engine.pack, 2, work=crash_on_request)
+    # With a fallback engine too: workers run here, so the file is never tried in this process.
+    pool = ProcessAnalysisPool(
+        engine.pack, 2, work=crash_on_request, fallback=engine if fallback else None
+    )
     try:
         jobs = [
             job(photos["yaoming"].read_bytes()),
@@ -117,6 +124,7 @@ def test_only_the_image_that_kills_its_worker_is_an_error(
         pool.close()
     assert results[1].error == WORKER_DIED
     assert results[1].faces == ()
+    assert not pool.in_process
     for index in (0, 2, 3):
         expected = analyse_image(jobs[index], engine)
         assert results[index].error is None
@@ -185,3 +193,46 @@ def test_workers_end_when_the_scan_process_is_killed(
     while any(Path(f"/proc/{pid}").exists() for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not any(Path(f"/proc/{pid}").exists() for pid in workers)
+
+
+def analysed_by(pool: ProcessAnalysisPool, jobs: list[ImageJob]) -> list[ImageAnalysis]:
+    """Every job's analysis, all submitted first as a scan does, then the first once more."""
+    try:
+        futures = [pool.submit(each) for each in jobs]
+        results = [pool.result(future, each) for future, each in zip(futures, jobs, strict=True)]
+        return [*results, pool.result(pool.submit(jobs[0]), jobs[0])]
+    finally:
+        pool.close()
+
+
+def test_when_no_worker_can_load_the_models_the_scan_goes_on_in_this_process(
+    engine: FaceEngine,
+    photos: dict[str, Path],
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    gone = tmp_path / "gone"  # the pack's files went away after the window loaded them
+    pack = ModelPack("gone", gone / "det.onnx", gone / "rec.onnx", {})
+    pool = ProcessAnalysisPool(pack, 2, fallback=engine)
+    jobs = [job(photos[name].read_bytes(), name) for name in ("yaoming", "t1", "gdp")]
+    results = analysed_by(pool, jobs)
+    assert pool.in_process
+    assert "cannot run here" in caplog.text
+    assert all(result.error is None for result in results)
+    expected = [len(analyse_image(each, engine).faces) for each in [*jobs, jobs[0]]]
+    assert [len(result.faces) for result in results] == expected
+
+
+def test_when_no_process_can_be_started_the_scan_goes_on_in_this_process(
+    engine: FaceEngine, photos: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(process: object) -> None:
+        raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+
+    # What a process limit or a sandbox does; no such limit can be set here for root.
+    monkeypatch.setattr(multiprocessing.context.SpawnProcess, "start", refuse)
+    pool = ProcessAnalysisPool(engine.pack, 2, fallback=engine)
+    jobs = [job(photos[name].read_bytes(), name) for name in ("yaoming", "players")]
+    results = analysed_by(pool, jobs)
+    assert pool.in_process
+    assert [len(result.faces) for result in results] == [1, 22, 1]
