@@ -1,7 +1,8 @@
 """The installation's report-signing key, PAdES signatures of reports, and reading them back.
 
 A key pair and a self-signed certificate are made the first time a report is written and
-kept in the data folder (readable by the user only). The certificate names no person and
+kept in the data folder (readable by the user only; the key sealed under the passphrase when
+the folder is protected). The certificate names no person and
 no computer: it identifies this installation only by its fingerprint, which every report
 prints. A valid signature proves that the PDF is unchanged since this installation signed
 it; it cannot prove who ran the app.
@@ -20,9 +21,11 @@ from typing import Any
 
 from likeness_guard import APP_NAME, __version__
 from likeness_guard.core.domain.errors import UserFacingError
+from likeness_guard.core.storage import crypto
+from likeness_guard.core.storage.paths import SIGNING_FOLDER, SIGNING_KEY_FILE
 
-KEY_FOLDER = "signing"
-KEY_FILE = "report-signing-key.pem"
+KEY_FOLDER = SIGNING_FOLDER
+KEY_FILE = SIGNING_KEY_FILE
 CERT_FILE = "report-signing-cert.pem"
 SIGNATURE_FIELD = "LikenessGuardSignature"
 CERT_SUBJECT = f"{APP_NAME} evidence reports (one installation)"
@@ -59,13 +62,38 @@ def spaced(fingerprint: str) -> str:
     return " ".join(fingerprint[i : i + 4] for i in range(0, len(fingerprint), 4))
 
 
+def installation_fingerprint(data_folder: Path) -> str | None:
+    """The fingerprint of the certificate kept in `data_folder`, or None; needs no key."""
+    try:
+        return certificate_fingerprint((data_folder / KEY_FOLDER / CERT_FILE).read_bytes())
+    except (OSError, ValueError):
+        return None
+
+
 def existing_identity(data_folder: Path) -> SigningIdentity | None:
-    """The identity kept in `data_folder`, or None; reads only, never creates anything."""
+    """The identity kept in `data_folder`, or None; never creates anything.
+
+    A key sealed under the folder's passphrase is opened (raises PassphraseNeeded when the
+    folder is locked); a plain key in a protected folder, kept by an earlier version, is
+    sealed on the way.
+    """
     folder = data_folder / KEY_FOLDER
     try:
-        return SigningIdentity((folder / KEY_FILE).read_bytes(), (folder / CERT_FILE).read_bytes())
+        stored = (folder / KEY_FILE).read_bytes()
+        cert_pem = (folder / CERT_FILE).read_bytes()
     except OSError:
         return None
+    try:
+        key_pem = crypto.opened(data_folder, stored)
+        if not stored.startswith(crypto.SEALED_MAGIC) and crypto.is_protected(data_folder):
+            crypto.seal_in_place(data_folder, folder / KEY_FILE)
+    except (ValueError, OSError) as exc:
+        raise UserFacingError(
+            f"The report's signing key in {folder} cannot be opened ({exc}). Move the "
+            f"'{KEY_FOLDER}' folder away to make a new one; reports signed with the old key "
+            "still verify."
+        ) from exc
+    return SigningIdentity(key_pem, cert_pem)
 
 
 def installation_identity(data_folder: Path) -> SigningIdentity:
@@ -83,7 +111,7 @@ def installation_identity(data_folder: Path) -> SigningIdentity:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         # The key first, created only if absent (a link fails when the name exists), so
         # that a concurrent first use cannot swap the key of a report being signed.
-        if _create_exclusive(folder / KEY_FILE, key_pem):
+        if _create_exclusive(folder / KEY_FILE, crypto.sealed_if_protected(data_folder, key_pem)):
             _create_exclusive(folder / CERT_FILE, cert_pem, replace=True)
     except OSError as exc:
         raise UserFacingError(

@@ -23,7 +23,7 @@ from likeness_guard.core.report.manifest import (
 )
 from likeness_guard.core.report.signing import (
     attached_file,
-    existing_identity,
+    installation_fingerprint,
     read_signature,
     spaced,
 )
@@ -253,9 +253,9 @@ class _Check:
                 else "The time-stamp on the signature does not match it.",
             )
         if data_folder is not None:
-            mine = existing_identity(data_folder)
+            mine = installation_fingerprint(data_folder)
             if mine is not None:
-                same = mine.fingerprint == facts.fingerprint
+                same = mine == facts.fingerprint
                 self.add(
                     Status.NOTE,
                     "signer",

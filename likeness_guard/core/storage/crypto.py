@@ -3,9 +3,11 @@
 With protection on, the database is encrypted page by page with SQLCipher (its journal and
 WAL too), and every kept image is sealed with AES-256-GCM under its own random nonce and
 stored under a keyed name (an HMAC of its SHA-256, so the name does not tell which image
-it is). One key comes from the passphrase through Argon2id; the database, the images and
-the names each get their own subkey (HKDF). `protection.json` holds only the Argon2id
-settings, the salt and a check value to tell a wrong passphrase at once.
+it is). The report-signing key is sealed the same way, so that no one with the files alone
+can sign a report as this installation. One key comes from the passphrase through Argon2id;
+the database, the images and the names each get their own subkey (HKDF). `protection.json`
+holds only the Argon2id settings, the salt and a check value to tell a wrong passphrase at
+once.
 
 The keys are kept in this process only, per folder, once `unlock` has been given the
 passphrase: every Store opened on that folder afterwards (in any thread) finds them.
@@ -15,6 +17,7 @@ import base64
 import contextlib
 import hashlib
 import hmac
+import io
 import json
 import os
 import secrets
@@ -26,7 +29,13 @@ from pathlib import Path
 from typing import BinaryIO
 
 from likeness_guard.core.domain.errors import StoreError, UserFacingError
-from likeness_guard.core.storage.paths import atomic_output, file_sha256, write_atomic
+from likeness_guard.core.storage.paths import (
+    SIGNING_FOLDER,
+    SIGNING_KEY_FILE,
+    atomic_output,
+    file_sha256,
+    write_atomic,
+)
 
 PROTECTION_NAME = "protection.json"
 _PROTECTING = ".protecting"
@@ -37,6 +46,8 @@ _LABEL = b"likeness-guard evidence"
 # Argon2id: 3 passes over 128 MiB, 2 lanes (about 0.2 s on a 2-core laptop).
 _ARGON2 = {"time_cost": 3, "memory_cost": 128 * 1024, "parallelism": 2}
 _CHECK_LABEL = b"likeness-guard passphrase check"
+# Secrets kept in files of their own, sealed when the folder is protected.
+_SEALED_FILES = (Path(SIGNING_FOLDER) / SIGNING_KEY_FILE,)
 
 
 class PassphraseNeeded(StoreError):
@@ -181,6 +192,42 @@ def unseal_stream(key: bytes, reader: BinaryIO) -> Iterator[bytes]:
         number += 1
 
 
+def _key_of(folder: Path) -> FolderKey:
+    key = key_for(folder)
+    if key is None:
+        raise ValueError(f"{folder} holds a sealed file but is not protected")
+    return key
+
+
+def sealed_if_protected(folder: Path, data: bytes) -> bytes:
+    """`data` as a secret file of `folder` keeps it: sealed when the folder is protected.
+
+    Raises PassphraseNeeded when it is protected and not unlocked.
+    """
+    if not is_protected(folder):
+        return data
+    out = io.BytesIO()
+    seal_stream(_key_of(folder).evidence, io.BytesIO(data), out)
+    return out.getvalue()
+
+
+def opened(folder: Path, stored: bytes) -> bytes:
+    """The plain bytes of a secret file of `folder` (as they are, when not sealed).
+
+    Raises PassphraseNeeded when it is sealed and the folder not unlocked, ValueError when
+    it was changed or sealed with another key.
+    """
+    if not stored.startswith(SEALED_MAGIC):
+        return stored
+    return b"".join(unseal_stream(_key_of(folder).evidence, io.BytesIO(stored)))
+
+
+def seal_in_place(folder: Path, path: Path) -> None:
+    """Seal a secret file kept plain in a protected folder (made by an earlier version)."""
+    _stage_sealed(path, _key_of(folder))
+    _swap_sealed(path)
+
+
 def protect(folder: Path, passphrase: str, db_name: str) -> int:
     """Turn protection on for `folder`: encrypt its database and kept images.
 
@@ -212,6 +259,8 @@ def protect(folder: Path, passphrase: str, db_name: str) -> int:
     _abort_unfinished_protect(folder)
     _encrypt_database(folder / db_name, key)
     sealed = _seal_evidence(folder / "evidence", key)
+    for name in _SEALED_FILES:
+        _stage_sealed(folder / name, key)
     # The switch: from here on the folder is protected, and a crash is finished by unlock.
     write_atomic(folder / PROTECTION_NAME, json.dumps(settings, indent=2).encode("utf-8"))
     with _KEYS_LOCK:
@@ -352,6 +401,32 @@ def _seal_evidence(root: Path, key: FolderKey) -> int:
     return count
 
 
+def _stage_sealed(path: Path, key: FolderKey) -> None:
+    """Write the sealed copy of a secret file beside it (nothing when there is none)."""
+    try:
+        plain = path.read_bytes()
+    except FileNotFoundError:
+        return
+    if plain.startswith(SEALED_MAGIC):
+        return
+    with (
+        atomic_output(path.with_name(path.name + _PROTECTING)) as tmp,
+        tmp.open("wb") as writer,
+    ):
+        seal_stream(key.evidence, io.BytesIO(plain), writer)
+
+
+def _swap_sealed(path: Path) -> None:
+    """Put a secret file's sealed copy in its place and wipe the plain one (safe to repeat)."""
+    sealed = path.with_name(path.name + _PROTECTING)
+    old = path.with_name(path.name + _PLAIN_OLD)
+    if sealed.exists():
+        if path.exists():
+            os.replace(path, old)
+        os.replace(sealed, path)
+    wipe_file(old)
+
+
 def _finish_protect(folder: Path) -> None:
     """Put the encrypted copies in place and wipe the plain ones (safe to run again)."""
     from likeness_guard.core.storage.store import DB_NAME
@@ -374,6 +449,8 @@ def _finish_protect(folder: Path) -> None:
             os.replace(evidence, old_evidence)
         os.replace(sealed, evidence)
     wipe_tree(old_evidence)
+    for name in _SEALED_FILES:
+        _swap_sealed(folder / name)
 
 
 def _abort_unfinished_protect(folder: Path) -> None:
@@ -384,3 +461,5 @@ def _abort_unfinished_protect(folder: Path) -> None:
     if leftover.exists():
         wipe_file(leftover)
     wipe_tree(folder / ("evidence" + _PROTECTING))
+    for name in _SEALED_FILES:
+        wipe_file((folder / name).with_name(name.name + _PROTECTING))

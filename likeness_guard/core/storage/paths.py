@@ -54,6 +54,11 @@ def _names(folder: Path) -> set[str] | None:
         return None
 
 
+# The installation's report-signing key (report/signing.py), sealed when the folder is
+# protected (storage/crypto.py).
+SIGNING_FOLDER = "signing"
+SIGNING_KEY_FILE = "report-signing-key.pem"
+
 # What Likeness Guard itself keeps in a data folder.
 _OUR_NAMES = frozenset(
     {
@@ -65,7 +70,7 @@ _OUR_NAMES = frozenset(
         "deletions.journal",
         "deletions.reserve",
         "protection.json",
-        "signing",
+        SIGNING_FOLDER,
         "models",  # face model packs the person added (pipeline/model_packs.py)
     }
 )

@@ -2,6 +2,8 @@
 
 import hashlib
 import io
+import shutil
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,6 +11,13 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from likeness_guard.core.report.signing import (
+    KEY_FILE,
+    KEY_FOLDER,
+    existing_identity,
+    installation_fingerprint,
+    installation_identity,
+)
 from likeness_guard.core.storage import crypto
 from likeness_guard.core.storage.store import DB_NAME, Store
 from likeness_guard.main import main
@@ -44,6 +53,7 @@ def folder(tmp_path: Path) -> tuple[Path, np.ndarray]:
         add_scan(store, NAME, 5, evidence=2, folder="/home/jane/very-private-folder")
         store.evidence.put(jpeg_bytes())
         store.evidence.put(png_bytes())
+    installation_identity(data)  # a report was signed before protection was turned on
     (tmp_path / "pass.txt").write_text(PASSPHRASE + "\n")
     return data, embedding
 
@@ -59,6 +69,8 @@ def test_after_protect_no_file_holds_anything_readable(
     before = everything_in(data)
     assert b"SQLite format 3" in before  # the search finds them when they are there
     assert NAME.encode() in before
+    assert b"PRIVATE KEY" in before
+    signer = installation_identity(data).fingerprint
     pass_file = str(tmp_path / "pass.txt")
     assert main(["--data-dir", str(data), "--passphrase-file", pass_file, "protect"]) == 0
     raw = everything_in(data)
@@ -66,6 +78,7 @@ def test_after_protect_no_file_holds_anything_readable(
     assert b"\xff\xd8\xff" not in raw  # no JPEG
     assert b"\x89PNG" not in raw  # no PNG, not even the face thumbnails
     assert b"SQLite format 3" not in raw
+    assert b"PRIVATE KEY" not in raw  # no one can sign as this installation with the files
     for text in (NAME, "Secretname", "very-private-folder", "photo-1.jpg", "reference.jpg"):
         assert text.encode() not in raw, text
     assert sorted(p.name for p in data.iterdir()) == [
@@ -75,7 +88,38 @@ def test_after_protect_no_file_holds_anything_readable(
         "likeness-guard.sqlite3",
         "locks",
         "protection.json",
+        "signing",
     ]
+    crypto.lock_all()  # a new process: the certificate is public, the key needs the passphrase
+    assert installation_fingerprint(data) == signer
+    with pytest.raises(crypto.PassphraseNeeded):
+        existing_identity(data)
+    crypto.unlock(data, PASSPHRASE)
+    identity = installation_identity(data)
+    assert identity.fingerprint == signer
+    assert b"PRIVATE KEY" in identity.key_pem
+
+
+def test_a_key_made_in_a_protected_folder_is_sealed_and_an_old_plain_one_on_first_use(
+    folder: tuple[Path, np.ndarray],
+) -> None:
+    data, _ = folder
+    key_file = data / KEY_FOLDER / KEY_FILE
+    old_plain = key_file.read_bytes()
+    shutil.rmtree(data / KEY_FOLDER)
+    crypto.protect(data, PASSPHRASE, DB_NAME)
+    made = installation_identity(data)
+    assert key_file.read_bytes().startswith(crypto.SEALED_MAGIC)
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert installation_identity(data).key_pem == made.key_pem
+
+    key_file.write_bytes(old_plain)  # what a protected folder of an earlier version held
+    assert existing_identity(data) is not None
+    assert key_file.read_bytes().startswith(crypto.SEALED_MAGIC)
+    assert b"PRIVATE KEY" not in everything_in(data)
+    identity = existing_identity(data)
+    assert identity is not None
+    assert identity.key_pem == old_plain
 
 
 def test_every_command_needs_the_passphrase(
@@ -142,3 +186,4 @@ def test_an_interrupted_protect_is_finished_when_unlocked(
         assert [p.name for p in store.profiles()] == [NAME]
     assert b"SQLite format 3" not in everything_in(data)
     assert NAME.encode() not in everything_in(data)
+    assert b"PRIVATE KEY" not in everything_in(data)
