@@ -1,4 +1,5 @@
-"""The dialog that sets up an evidence report: whose name, which matches, blurred or not."""
+"""The dialog that sets up an evidence report or package: whose name, which matches, blurred
+or not, a PDF alone or everything a recipient needs to check it."""
 
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,12 @@ UNBLURRED_WARNING = (
     "opens the file will see them. Choose this only if the person receiving the report "
     "needs to see the images themselves."
 )
+PACKAGE_NOTE = (
+    "The package holds the signed report, the original images exactly as they were found, "
+    "the web pages and images as they were fetched, and checksums, so that a platform, a "
+    "lawyer or the police can check everything on their own computer. The original images "
+    "in it are not blurred: share it only with people who need them."
+)
 
 
 @dataclass(frozen=True)
@@ -39,6 +46,7 @@ class ReportRequest:
     item_ids: tuple[int, ...]
     title_name: str | None
     unblurred: bool
+    package: bool = False  # an evidence package (.zip) instead of the PDF alone
 
 
 class ReportDialog(QDialog):
@@ -54,7 +62,7 @@ class ReportDialog(QDialog):
     ):
         """`own_photos`: SHA-256 of the user's reference photos (marked, left out by default)."""
         super().__init__(parent)
-        self.setWindowTitle("Export evidence report")
+        self.setWindowTitle("Export evidence")
         self.setMinimumWidth(420)
         self.setMaximumWidth(640)
         self.scan_id = scan_id
@@ -82,6 +90,16 @@ class ReportDialog(QDialog):
             row.setData(Qt.ItemDataRole.UserRole + 2, own)
             row.setToolTip(item.source)
             self.list.addItem(row)
+        self.report_only = QRadioButton("The &report (PDF)")
+        self.package = QRadioButton("An evidence &package (.zip) for a platform, lawyer or police")
+        self.what = QButtonGroup(self)
+        for button in (self.report_only, self.package):
+            self.what.addButton(button)
+        self.report_only.setChecked(True)
+        self.package_note = QLabel(PACKAGE_NOTE)
+        self.package_note.setWordWrap(True)
+        self.package_note.setVisible(False)
+        self.package.toggled.connect(self.package_note.setVisible)
         self.unblurred = QCheckBox("Include the images &without blurring")
         self.warning = QLabel(UNBLURRED_WARNING)
         self.warning.setWordWrap(True)
@@ -110,6 +128,10 @@ class ReportDialog(QDialog):
         for button in (self.all_matches, self.confirmed, self.picked):
             layout.addWidget(button)
         layout.addWidget(self.list)
+        layout.addWidget(QLabel("What to save:"))
+        layout.addWidget(self.report_only)
+        layout.addWidget(self.package)
+        layout.addWidget(self.package_note)
         layout.addWidget(self.unblurred)
         layout.addWidget(self.warning)
         layout.addWidget(buttons)
@@ -152,6 +174,7 @@ class ReportDialog(QDialog):
             item_ids=self.chosen_ids(),
             title_name=name or None,
             unblurred=self.unblurred.isChecked(),
+            package=self.package.isChecked(),
         )
 
     def ask(self) -> ReportRequest | None:
@@ -168,13 +191,15 @@ class ReportDialog(QDialog):
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return None
+        suffix, title, kind = (
+            (".zip", "Save the evidence package", "Zip archive (*.zip)")
+            if self.package.isChecked()
+            else (".pdf", "Save the evidence report", "PDF (*.pdf)")
+        )
         target, _ = QFileDialog.getSaveFileName(
-            self.parentWidget(),
-            "Save the evidence report",
-            str(Path.home() / "likeness-guard-evidence.pdf"),
-            "PDF (*.pdf)",
+            self.parentWidget(), title, str(Path.home() / f"likeness-guard-evidence{suffix}"), kind
         )
         if not target:
             return None
         out = Path(target)
-        return self.request(out if out.suffix.lower() == ".pdf" else out.with_suffix(".pdf"))
+        return self.request(out if out.suffix.lower() == suffix else out.with_suffix(suffix))

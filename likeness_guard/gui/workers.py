@@ -206,7 +206,8 @@ class ScanWorker(Worker):
 
 
 class ReportWorker(Worker):
-    """Writes an evidence report; `progress` carries (done, total), `finished` the result."""
+    """Writes an evidence report or package; `progress` carries (done, total), `finished`
+    the result (a ReportResult, or a PackageResult for a package)."""
 
     def __init__(self, data_dir: Path, request: "ReportRequest") -> None:
         super().__init__()
@@ -215,9 +216,22 @@ class ReportWorker(Worker):
 
     def work(self) -> object:
         from likeness_guard.core.report import ReportCancelled, build_report
+        from likeness_guard.core.report.package import export_package
+        from likeness_guard.core.report.privacy import ReportPrivacy
 
         with Store.open(self.data_dir) as store:
             try:
+                if self.request.package:
+                    return export_package(
+                        store,
+                        self.request.scan_id,
+                        self.request.out,
+                        item_ids=list(self.request.item_ids),
+                        unblurred=self.request.unblurred,
+                        privacy=ReportPrivacy(name=self.request.title_name),
+                        progress=lambda done, total: self.progress.emit((done, total)),
+                        cancelled=lambda: self.cancel_token.cancelled,
+                    )
                 return build_report(
                     store,
                     self.request.scan_id,
@@ -229,4 +243,5 @@ class ReportWorker(Worker):
                     cancelled=lambda: self.cancel_token.cancelled,
                 )
             except ReportCancelled:
-                raise UserFacingError("The report was not written: you cancelled it.") from None
+                what = "package" if self.request.package else "report"
+                raise UserFacingError(f"The {what} was not written: you cancelled it.") from None

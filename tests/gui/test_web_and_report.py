@@ -2,6 +2,7 @@
 
 import json
 import shutil
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from likeness_guard.core.domain.records import Verdict
 from likeness_guard.core.engine.face_engine import FaceEngine
+from likeness_guard.core.report.verify import verify_report
 from likeness_guard.gui.report_dialog import ReportDialog
 from likeness_guard.gui.widgets.match_card import source_name
 from tests.gui.conftest import WindowFactory, enroll, scan_by_drop
@@ -144,3 +146,40 @@ def test_the_export_dialog_wraps_and_marks_the_users_own_photos(
     assert any("yaoming.jpg" in r and "your own reference photos" in r for r in rows)
     chosen = dialog.chosen_ids()  # "all matches" leaves the user's own photo out
     assert [i.id for i in items if "players" in i.source] == list(chosen)
+
+
+def test_an_evidence_package_is_exported_from_the_window(
+    qtbot: QtBot,
+    make_window: WindowFactory,
+    data_dir: Path,
+    photos: dict[str, Path],
+    engine: FaceEngine,
+    tmp_path: Path,
+) -> None:
+    enroll(data_dir, engine, photos["yaoming"])
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    shutil.copy(photos["players"], folder / "players.jpg")
+    window = make_window(data_dir)
+    scan_id = scan_by_drop(qtbot, window, [folder])
+    matches = window.matches_page
+    dialog = ReportDialog(scan_id, [tile.item for tile in matches.tiles], matches)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.package_note.isVisible()
+    dialog.package.setChecked(True)
+    assert dialog.package_note.isVisible()  # the originals in it are not blurred: said first
+    assert "not blurred" in dialog.package_note.text()
+    dialog.name.setText("A. N.")
+    out = tmp_path / "for-the-police.zip"
+    with qtbot.waitSignal(matches.report_written, timeout=60_000) as written:
+        matches.start_report(dialog.request(out))
+    assert written.args[0].path == out
+    assert written.args[0].originals == 1
+    with zipfile.ZipFile(out) as package:
+        names = package.namelist()
+    assert "for-the-police/originals/001-f89757e74309.jpg" in names  # the exact bytes
+    assert "for-the-police/SHA256SUMS" in names
+    assert verify_report(out).ok
+    assert "evidence package was saved" in matches.message.text()
+    assert "verify-report" in matches.message.text()

@@ -89,6 +89,7 @@ class MatchesPage(QWidget):
         self._scan_id: int = ALL_SCANS
         self._threshold_by_scan: dict[int, float] = {}
         self._report_task: BackgroundTask | None = None
+        self._writing = "evidence report"  # or "evidence package": what the message names
 
         title = QLabel("Matches")
         title.setFont(heading_font(self.font()))
@@ -529,7 +530,10 @@ class MatchesPage(QWidget):
         else:
             reason = ""
         for button, tip in (
-            (self.export_button, "Write a PDF report of this scan's matches"),
+            (
+                self.export_button,
+                "Write a signed PDF report of this scan's matches, or an evidence package",
+            ),
             (self.takedown_button, "Check whether the images are still online; write notices"),
         ):
             button.setEnabled(
@@ -652,23 +656,36 @@ class MatchesPage(QWidget):
         worker.finished.connect(self._on_report_written)
         worker.failed.connect(self._on_report_failed)
         self._report_task = BackgroundTask(worker, self)
+        self._writing = "evidence package" if request.package else "evidence report"
         self.export_button.setEnabled(False)
-        self.message.setText("Writing the evidence report…")
+        self.message.setText(f"Writing the {self._writing}…")
         self._report_task.start()
 
     @Slot(object)
     def _on_report_progress(self, counts: object) -> None:
         if isinstance(counts, tuple):
             done, total = counts
-            self.message.setText(f"Writing the evidence report… {done} of {total} images")
+            self.message.setText(f"Writing the {self._writing}… {done} of {total} images")
 
     @Slot(object)
     def _on_report_written(self, result: object) -> None:
-        path = getattr(result, "pdf_path", result)
-        manifest = getattr(result, "manifest_path", None)
-        text = f"The evidence report was saved as {path}"
-        if manifest is not None:
-            text += f", with its fingerprints in {Path(manifest).name}"
+        from likeness_guard.core.report.package import PackageResult
+
+        path: object
+        if isinstance(result, PackageResult):
+            path = result.path
+            files = counted(result.originals, "original file")
+            captures = counted(result.warc_files, "web capture file")
+            text = (
+                f"The evidence package was saved as {path} ({files}, {captures}). Anyone can "
+                "check it with “likeness-guard verify-report”"
+            )
+        else:
+            path = getattr(result, "pdf_path", result)
+            manifest = getattr(result, "manifest_path", None)
+            text = f"The evidence report was saved as {path}"
+            if manifest is not None:
+                text += f", with its fingerprints in {Path(manifest).name}"
         self.message.setText(text + ".")
         self._written_report = Path(str(path))
         for button in (self.open_report_button, self.report_folder_button):
