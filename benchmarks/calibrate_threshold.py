@@ -9,6 +9,7 @@ robustness, not identity. Run: .venv/bin/python benchmarks/calibrate_threshold.p
 
 import io
 import itertools
+from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image, ImageFilter
@@ -41,8 +42,21 @@ def degraded(image: Image.Image) -> dict[str, Image.Image]:
     }
 
 
-def main() -> None:
-    engine = FaceEngine()
+@dataclass
+class PhotoPairs:
+    """Similarities of one pack on the sample photos: every pair of faces, and degraded
+    copies of single-face photos against their original."""
+
+    people: int
+    faces: int
+    genuine: list[float]  # same person, different photos (Yao Ming)
+    impostor: np.ndarray  # every pair of different people
+    reference_impostor: np.ndarray  # different people, one face large enough to enroll
+    robust: list[float]  # degraded copies against the original
+    large: list[float]  # strangers as the possible tier meets them (see `measure`)
+
+
+def measure(engine: FaceEngine) -> PhotoPairs:
     labels: list[str] = []
     embeddings: list[np.ndarray] = []
     widths: list[float] = []
@@ -73,12 +87,33 @@ def main() -> None:
         for variant in degraded(original).values():
             found = engine.analyze(np.asarray(variant))
             robust.append(max((float(f.embedding @ reference) for f in found), default=0.0))
-    impostor_arr = np.array(impostor)
-    reference_arr = np.array(reference_impostor)
-    print(f"faces: {len(labels)}, people: {len(set(labels))}")
+    # The "possible match" tier: a scanned face at least POSSIBLE_MIN_FACE wide scoring
+    # between POSSIBLE_FLOOR and the threshold. Strangers as a scan meets them: an
+    # enrollable reference against a scanned face that large.
+    large = [
+        float(matrix[i, j])
+        for i, j in itertools.permutations(range(len(labels)), 2)
+        if labels[i] != labels[j] and widths[i] >= MIN_FACE_WIDTH and widths[j] >= POSSIBLE_MIN_FACE
+    ]
+    return PhotoPairs(
+        people=len(set(labels)),
+        faces=len(labels),
+        genuine=genuine,
+        impostor=np.array(impostor),
+        reference_impostor=np.array(reference_impostor),
+        robust=robust,
+        large=large,
+    )
+
+
+def main() -> None:
+    result = measure(FaceEngine())
+    impostor_arr, reference_arr = result.impostor, result.reference_impostor
+    genuine, robust, large = result.genuine, result.robust, result.large
+    print(f"faces: {result.faces}, people: {result.people}")
     print(f"same person, different photos: {genuine}")
     print(
-        f"different people: {len(impostor)} pairs, max {impostor_arr.max():.3f}, "
+        f"different people: {len(impostor_arr)} pairs, max {impostor_arr.max():.3f}, "
         f"99th percentile {np.percentile(impostor_arr, 99):.3f}, mean {impostor_arr.mean():.3f}"
     )
     print(
@@ -86,14 +121,6 @@ def main() -> None:
         f"{len(reference_arr)} pairs, max {reference_arr.max():.3f}"
     )
     print(f"same photo degraded ({len(robust)} variants): min {min(robust):.3f}")
-    # The "possible match" tier: a scanned face at least POSSIBLE_MIN_FACE wide scoring
-    # between POSSIBLE_FLOOR and the threshold. Count strangers who would land there, as a
-    # scan meets them: an enrollable reference against a scanned face that large.
-    large = [
-        float(matrix[i, j])
-        for i, j in itertools.permutations(range(len(labels)), 2)
-        if labels[i] != labels[j] and widths[i] >= MIN_FACE_WIDTH and widths[j] >= POSSIBLE_MIN_FACE
-    ]
     balanced = PRESET_THRESHOLDS[Preset.BALANCED]
     false_possible = sum(POSSIBLE_FLOOR <= s < balanced for s in large)
     lifted = sum(POSSIBLE_FLOOR <= s < balanced for s in genuine + robust)
@@ -112,7 +139,7 @@ def main() -> None:
         reference_false = int((reference_arr >= threshold).sum())
         misses = sum(s < threshold for s in all_same)
         print(
-            f"{preset.value:9s} {threshold:.2f}       {false_matches}/{len(impostor)} / "
+            f"{preset.value:9s} {threshold:.2f}       {false_matches}/{len(impostor_arr)} / "
             f"{reference_false}/{len(reference_arr)}                  {misses}/{len(all_same)}"
         )
 

@@ -575,6 +575,45 @@ def second_recognizer(
     }
 
 
+@dataclass
+class StylisedRecall:
+    """One pack on the renderings: per kind of image, (match, match or possible, pictures)
+    at the default threshold, and the stylised faces against strangers' references."""
+
+    by_kind: dict[str, tuple[int, int, int]]
+    strangers: np.ndarray
+    not_found: int  # renderings in which the detector found no face
+    pictures: int
+
+
+def recall_by_kind(engine: FaceEngine) -> StylisedRecall:
+    references, stylised, originals = collect(engine)
+    embed_all(engine, list(references.values()))
+    embed_all(engine, [s for s in stylised if s.properties.get("missed") is None])
+    embed_all(engine, originals)
+    result = pairs("as shipped", references, stylised, originals)
+    by_kind: dict[str, tuple[int, int, int]] = {}
+    for kind in sorted(set(KIND.values()), key=list(KIND.values()).index):
+        values = np.array(
+            [
+                v
+                for s in STYLES
+                if KIND[s] == kind
+                for v in result.same[s] + result.same_other_photo[s]
+            ]
+        )
+        by_kind[kind] = (
+            int((values >= BALANCED).sum()),
+            int((values >= POSSIBLE_FLOOR).sum()),
+            len(values),
+        )
+    strangers = np.array(
+        [v for s in STYLES if KIND[s] != "photo-like" for v in result.different[s]]
+    )
+    missed = sum(1 for s in stylised if not s.embeddings)
+    return StylisedRecall(by_kind, strangers, missed, len(stylised))
+
+
 def main() -> None:
     engine = FaceEngine()
     references, stylised, originals = collect(engine)
