@@ -72,6 +72,23 @@ class Preferences:
         self.settings.setValue("web/allow_private_addresses", value)
 
     @property
+    def scan_workers(self) -> int | None:
+        """How many cores a scan may use (one worker process each); None: every core."""
+        value = self.settings.value("scan/workers", None)
+        try:
+            workers = int(str(value)) if value not in (None, "") else None
+        except ValueError:
+            return None
+        return workers if workers is not None and workers >= 1 else None
+
+    @scan_workers.setter
+    def scan_workers(self, value: int | None) -> None:
+        if value is None:
+            self.settings.remove("scan/workers")
+        else:
+            self.settings.setValue("scan/workers", int(value))
+
+    @property
     def profile_name(self) -> str:
         return self._text("profile/current", DEFAULT_PROFILE)
 

@@ -3,10 +3,11 @@
 import shutil
 from pathlib import Path
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from likeness_guard.core.domain.thresholds import Preset
-from likeness_guard.core.engine.face_engine import FaceEngine
+from likeness_guard.core.engine.face_engine import FaceEngine, available_cores
 from tests.gui.conftest import WindowFactory, enroll, scan_by_drop
 
 
@@ -72,3 +73,23 @@ def test_deleting_a_person_keeps_the_others(
     page.confirm = lambda parent, name, text: False  # say no
     page.delete_profile()
     assert window.session.store.count_embeddings() == 1
+
+
+@pytest.mark.skipif(available_cores() < 2, reason="with one core there is nothing to choose")
+def test_the_cores_a_scan_may_use_are_chosen_in_settings_and_remembered(
+    make_window: WindowFactory, data_dir: Path
+) -> None:
+    window = make_window(data_dir)
+    choice = window.settings_page.workers_choice
+    cores = available_cores()
+    assert choice.count() == cores
+    assert choice.currentData() is None  # every core by default
+    assert str(cores) in choice.currentText()
+    assert window.scan_page.scan_options().workers is None
+    choice.setCurrentIndex(choice.count() - 1)  # one core
+    assert window.session.preferences.scan_workers == 1
+    assert window.scan_page.scan_options().workers == 1
+    again = make_window(data_dir)  # a restart keeps the choice
+    assert again.settings_page.workers_choice.currentData() == 1
+    again.settings_page.workers_choice.setCurrentIndex(0)
+    assert again.session.preferences.scan_workers is None

@@ -306,6 +306,7 @@ class ScanPage(QWidget):
             preset=preferences.preset,
             threshold=preferences.custom_threshold,
             allow_private_addresses=preferences.allow_private_addresses,
+            workers=preferences.scan_workers,
         )
 
     def _begin(self, *, engine_inputs: list[str], profile_name: str) -> None:

@@ -31,6 +31,7 @@ from likeness_guard.core.domain.packs import (
 )
 from likeness_guard.core.domain.thresholds import PRESET_THRESHOLDS, Preset
 from likeness_guard.core.domain.words import PRESET_MEANINGS, counted
+from likeness_guard.core.engine.face_engine import available_cores
 from likeness_guard.gui.session import AppSession
 from likeness_guard.gui.style import heading_font, muted_color, set_text_color
 from likeness_guard.gui.widgets.confirm import confirm_deletion
@@ -131,6 +132,32 @@ class SettingsPage(QWidget):
         self.private_box.toggled.connect(self._on_private)
         web_layout.addWidget(self.private_box)
 
+        speed = QGroupBox("Speed")
+        speed_layout = QVBoxLayout(speed)
+        cores = available_cores()
+        self.workers_choice = QComboBox()
+        self.workers_choice.setAccessibleName("Cores a scan may use")
+        self.workers_choice.addItem(f"All {counted(cores, 'core')} (fastest)", None)
+        for count in range(cores - 1, 0, -1):
+            self.workers_choice.addItem(counted(count, "core"), count)
+        chosen = session.preferences.scan_workers
+        self.workers_choice.setCurrentIndex(
+            max(0, self.workers_choice.findData(chosen)) if chosen is not None else 0
+        )
+        self.workers_choice.currentIndexChanged.connect(self._on_workers)
+        workers_row = QHBoxLayout()
+        workers_row.addWidget(QLabel("A scan may use:"))
+        workers_row.addWidget(self.workers_choice)
+        workers_row.addStretch()
+        speed_layout.addLayout(workers_row)
+        speed_note = QLabel(
+            "Each core a scan uses runs its own copy of the face models (about 300 MB of "
+            "memory). Fewer cores keep the computer quicker to respond during a long scan; "
+            "the scan takes longer."
+        )
+        speed_note.setWordWrap(True)
+        speed_layout.addWidget(speed_note)
+
         data = QGroupBox("Where your data is kept")
         data_layout = QVBoxLayout(data)
         self.data_label = QLabel(str(session.data_dir))
@@ -202,7 +229,7 @@ class SettingsPage(QWidget):
         content_layout = QVBoxLayout(content)
         content_layout.setContentsMargins(24, 24, 24, 24)
         content_layout.addWidget(title)
-        for group in (matching, web, data, models, delete):
+        for group in (matching, web, speed, data, models, delete):
             content_layout.addWidget(group)
         content_layout.addStretch()
         scroll = QScrollArea()
@@ -368,6 +395,11 @@ class SettingsPage(QWidget):
         self.custom_meaning.setText(
             f"Faces at least {value:.2f} similar to one of your photos count as matches. " + meaning
         )
+
+    @Slot(int)
+    def _on_workers(self, index: int) -> None:
+        data = self.workers_choice.itemData(index)
+        self.session.preferences.scan_workers = int(data) if data is not None else None
 
     @Slot(bool)
     def _on_private(self, allowed: bool) -> None:
