@@ -259,12 +259,14 @@ def _bare_image(path: str) -> int:
             found_boxes.append(t_boxes + np.array([x0, y0, x0, y0, 0], np.float32))
             found_kps.append(t_kps + np.array([x0, y0], np.float32))
     if not any(len(b) for b in found_boxes):
-        # The scan searches a picture without faces again, shrunk and softened; none of the
-        # corpus's faceless pictures has a face for it to find, so only its time counts here.
+        # The scan searches a picture without faces again, shrunk and softened, when it has
+        # outlines; none of the corpus's faceless pictures has a face for it to find, so
+        # only its time counts here.
         scale = min(1.0, face_engine.SOFTENED_DETECTION_SIZE / max(height, width))
         small = cv2.resize(bgr, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-        softened = cv2.GaussianBlur(small, (0, 0), SMOOTHING_SIGMA)
-        det.detect(softened, input_size=face_engine.WHOLE_IMAGE_SIZES)  # type: ignore[attr-defined]
+        if face_engine.edge_share(small) >= face_engine.DRAWN_EDGE_SHARE:
+            softened = cv2.GaussianBlur(small, (0, 0), SMOOTHING_SIGMA)
+            det.detect(softened, input_size=face_engine.WHOLE_IMAGE_SIZES)  # type: ignore[attr-defined]
     all_boxes, all_kps = np.vstack(found_boxes), np.vstack(found_kps)
     # A face seen whole and in a tile is embedded once (OpenCV's own NMS): the same faces
     # as the scan embeds, so the bound does not count duplicate work.

@@ -35,11 +35,16 @@ MIN_FACE_PIXELS = 8
 EMBED_BATCH = 16
 # An image in which no face was found is searched once more, shrunk to at most this many
 # pixels on its long side and softened (flat_faces.SMOOTHING_SIGMA): the detector misses some
-# drawn faces for their hard outlines. Measured: all 9 of the 264 renderings of
-# benchmarks/stylised_faces.py that it missed were found so, and no face appeared in 22
-# photos without faces (skimage's samples) or 39 faceless pictures of the scan benchmark;
-# the extra pass took 5 % of those 300 images' detection time.
+# drawn faces for their hard outlines. Measured on benchmarks/stylised_faces.py: 6 of the 264
+# renderings were found only so (the 3 other misses sit beside a face that was found).
 SOFTENED_DETECTION_SIZE = 640
+# ... but only a picture with outlines, which drawings have: at least this share of its
+# pixels are edges (Canny 80/160 at the size above). The renderings found by the second search
+# had 0.069 to 0.166; on a smooth, blurred picture (colour fields) the softened search invented
+# a face, and such pictures have almost none (152 faceless pictures of the scan benchmark:
+# at most 0.0025). No face appeared in 22 faceless photos that ship with scikit-image, searched
+# softened whatever their edges (0 to 0.33).
+DRAWN_EDGE_SHARE = 0.02
 # Longer sides above this many times the shorter one are searched in windows half as long:
 # shrunk whole to 128 px, a 100x13000 strip would be less than one pixel wide (an OpenCV
 # error), and shrunk to 640 px its faces would be too small to find.
@@ -196,6 +201,8 @@ class FaceEngine:
         if scale < 1.0:
             size = (max(1, round(width * scale)), max(1, round(height * scale)))
             small = cv2.resize(bgr, size, interpolation=cv2.INTER_AREA)
+        if edge_share(small) < DRAWN_EDGE_SHARE:  # no outlines: nothing drawn to look for
+            return _no_faces()
         boxes, landmarks = self._detector.detect(
             cv2.GaussianBlur(small, (0, 0), SMOOTHING_SIGMA), input_size=WHOLE_IMAGE_SIZES
         )
@@ -262,6 +269,14 @@ class FaceEngine:
             crops = [for_recognizer(crop) for crop in crops]
         with self._lock:
             return self._features(crops)
+
+
+def edge_share(bgr: np.ndarray) -> float:
+    """Share of a picture's pixels on an edge (Canny, thresholds 80 and 160)."""
+    import cv2
+
+    grey = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
+    return float((cv2.Canny(grey, 80, 160) > 0).mean())
 
 
 def _no_faces() -> tuple[np.ndarray, np.ndarray]:

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from likeness_guard.core.domain.thresholds import PRESET_THRESHOLDS, Preset
+from likeness_guard.core.engine import face_engine
 from likeness_guard.core.engine.face_engine import DetectedFace, FaceEngine
 from likeness_guard.core.engine.flat_faces import FLAT_SHARE, flat_share, for_recognizer
 from likeness_guard.core.imaging.decode import decode_image
@@ -102,3 +103,26 @@ def test_a_drawn_face_the_detector_missed_is_found_by_a_softened_second_search(
     assert np.linalg.norm(found.landmarks.mean(axis=0) - centre) < 0.1 * picture.shape[0]
     assert 0.25 * picture.shape[1] < found.width < 0.75 * picture.shape[1]
     assert float(found.embedding @ person.embedding) >= 0.25  # and it is the same person
+
+
+def smooth_colour_fields(seed: int) -> np.ndarray:
+    """A faceless picture without outlines: blurred blocks of colour with fine noise."""
+    from PIL import Image
+
+    coarse = np.random.default_rng(seed).integers(0, 255, (6, 8, 3)).astype(np.uint8)
+    fields = np.asarray(Image.fromarray(coarse).resize((800, 600), Image.Resampling.BICUBIC))
+    noise = np.random.default_rng(seed + 1000).normal(0, 6, (600, 800, 3))
+    return np.clip(fields + noise, 0, 255).astype(np.uint8)
+
+
+def test_a_picture_without_outlines_is_not_searched_again(
+    engine: FaceEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    picture = smooth_colour_fields(362)
+    bgr = np.ascontiguousarray(picture[:, :, ::-1])
+    assert face_engine.edge_share(bgr) < face_engine.DRAWN_EDGE_SHARE
+    assert engine.analyze(picture) == []
+    # Why: searched softened anyway, this picture gets a face that is not there.
+    monkeypatch.setattr(face_engine, "DRAWN_EDGE_SHARE", 0.0)
+    assert len(engine.analyze(picture)) == 1
+    assert engine.analyze(picture, soften=False) == []
