@@ -93,3 +93,14 @@ def test_the_cores_a_scan_may_use_are_chosen_in_settings_and_remembered(
     assert again.settings_page.workers_choice.currentData() == 1
     again.settings_page.workers_choice.setCurrentIndex(0)
     assert again.session.preferences.scan_workers is None
+
+
+def test_more_cores_than_the_computer_has_falls_back_to_every_core(
+    make_window: WindowFactory, data_dir: Path
+) -> None:
+    window = make_window(data_dir)
+    window.session.preferences.scan_workers = available_cores() + 5  # chosen on a bigger one
+    again = make_window(data_dir)
+    assert again.settings_page.workers_choice.currentData() is None
+    assert again.session.preferences.scan_workers is None
+    assert again.scan_page.scan_options().workers is None

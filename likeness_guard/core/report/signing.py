@@ -2,10 +2,10 @@
 
 A key pair and a self-signed certificate are made the first time a report is written and
 kept in the data folder (readable by the user only; the key sealed under the passphrase when
-the folder is protected). The certificate names no person and
-no computer: it identifies this installation only by its fingerprint, which every report
-prints. A valid signature proves that the PDF is unchanged since this installation signed
-it; it cannot prove who ran the app.
+the folder is protected). The certificate names no person and no computer: it identifies
+this installation only by its fingerprint, which every report prints. A valid signature
+proves that the PDF is unchanged since this installation signed it; it cannot prove who ran
+the app.
 """
 
 import asyncio

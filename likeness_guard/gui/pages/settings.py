@@ -141,9 +141,11 @@ class SettingsPage(QWidget):
         for count in range(cores - 1, 0, -1):
             self.workers_choice.addItem(counted(count, "core"), count)
         chosen = session.preferences.scan_workers
-        self.workers_choice.setCurrentIndex(
-            max(0, self.workers_choice.findData(chosen)) if chosen is not None else 0
-        )
+        index = self.workers_choice.findData(chosen) if chosen is not None else 0
+        if index < 0:  # more cores than this computer now has: back to every core
+            index = 0
+            session.preferences.scan_workers = None
+        self.workers_choice.setCurrentIndex(index)
         self.workers_choice.currentIndexChanged.connect(self._on_workers)
         workers_row = QHBoxLayout()
         workers_row.addWidget(QLabel("A scan may use:"))
