@@ -1,6 +1,7 @@
 """GUI fixtures: private QSettings, a window factory on a real data folder, no stray threads."""
 
 import gc
+import shutil
 import threading
 import warnings
 from collections.abc import Callable, Iterator
@@ -82,6 +83,34 @@ def make_window(qtbot: QtBot, engine: FaceEngine, settings_file: Path) -> Iterat
     yield make
     for window in windows:
         window.shutdown()
+
+
+ScannedWindow = Callable[..., tuple[MainWindow, int]]
+
+
+@pytest.fixture
+def scanned_window(
+    qtbot: QtBot,
+    make_window: WindowFactory,
+    data_dir: Path,
+    photos: dict[str, Path],
+    engine: FaceEngine,
+    tmp_path: Path,
+) -> ScannedWindow:
+    """`scanned_window("players", ...)`: yaoming.jpg enrolled, a window open, and a folder of
+    those sample photos (under their own file names) scanned by dropping it; returns the
+    window and the scan's id."""
+
+    def scan(*names: str) -> tuple[MainWindow, int]:
+        enroll(data_dir, engine, photos["yaoming"])
+        folder = tmp_path / "folder"
+        folder.mkdir()
+        for name in names:
+            shutil.copy(photos[name], folder / photos[name].name)
+        window = make_window(data_dir)
+        return window, scan_by_drop(qtbot, window, [folder])
+
+    return scan
 
 
 def scan_by_drop(qtbot: QtBot, window: MainWindow, inputs: list[Path | str]) -> int:

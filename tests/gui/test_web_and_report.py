@@ -1,7 +1,6 @@
 """The window with web addresses (pasted and dropped) and the evidence report export."""
 
 import json
-import shutil
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +14,7 @@ from likeness_guard.core.engine.face_engine import FaceEngine
 from likeness_guard.core.report.verify import verify_report
 from likeness_guard.gui.report_dialog import ReportDialog
 from likeness_guard.gui.widgets.match_card import source_name
-from tests.gui.conftest import WindowFactory, enroll, scan_by_drop
+from tests.gui.conftest import ScannedWindow, WindowFactory, enroll, scan_by_drop
 from tests.unit.sources.local_server import LocalServer
 
 SCAN_TIMEOUT_MS = 60_000
@@ -78,20 +77,9 @@ def test_a_dropped_web_address_is_refused_on_a_private_network_by_default(
 
 
 def test_an_evidence_report_is_exported_from_the_matches_page(
-    qtbot: QtBot,
-    make_window: WindowFactory,
-    data_dir: Path,
-    photos: dict[str, Path],
-    engine: FaceEngine,
-    tmp_path: Path,
+    qtbot: QtBot, scanned_window: ScannedWindow, tmp_path: Path
 ) -> None:
-    enroll(data_dir, engine, photos["yaoming"])
-    folder = tmp_path / "folder"
-    folder.mkdir()
-    for name in ("players", "yaoming", "gdp"):
-        shutil.copy(photos[name], folder / photos[name].name)
-    window = make_window(data_dir)
-    scan_id = scan_by_drop(qtbot, window, [folder])
+    window, scan_id = scanned_window("players", "yaoming", "gdp")
     matches = window.matches_page
     by_name = {source_name(tile.item): tile.item for tile in matches.tiles}
     assert set(by_name) == {"players.jpg", "yaoming.jpg"}
@@ -121,20 +109,9 @@ def test_an_evidence_report_is_exported_from_the_matches_page(
 
 
 def test_the_export_dialog_wraps_and_marks_the_users_own_photos(
-    qtbot: QtBot,
-    make_window: WindowFactory,
-    data_dir: Path,
-    photos: dict[str, Path],
-    engine: FaceEngine,
-    tmp_path: Path,
+    qtbot: QtBot, scanned_window: ScannedWindow
 ) -> None:
-    enroll(data_dir, engine, photos["yaoming"])
-    folder = tmp_path / "folder"
-    folder.mkdir()
-    for name in ("players", "yaoming"):
-        shutil.copy(photos[name], folder / photos[name].name)
-    window = make_window(data_dir)
-    scan_id = scan_by_drop(qtbot, window, [folder])
+    window, scan_id = scanned_window("players", "yaoming")
     store = window.session.store
     own = frozenset(r.source_sha256 for r in store.references(store.profiles()[0].id))
     items = [tile.item for tile in window.matches_page.tiles]
@@ -149,19 +126,9 @@ def test_the_export_dialog_wraps_and_marks_the_users_own_photos(
 
 
 def test_an_evidence_package_is_exported_from_the_window(
-    qtbot: QtBot,
-    make_window: WindowFactory,
-    data_dir: Path,
-    photos: dict[str, Path],
-    engine: FaceEngine,
-    tmp_path: Path,
+    qtbot: QtBot, scanned_window: ScannedWindow, tmp_path: Path
 ) -> None:
-    enroll(data_dir, engine, photos["yaoming"])
-    folder = tmp_path / "folder"
-    folder.mkdir()
-    shutil.copy(photos["players"], folder / "players.jpg")
-    window = make_window(data_dir)
-    scan_id = scan_by_drop(qtbot, window, [folder])
+    window, scan_id = scanned_window("players")
     matches = window.matches_page
     dialog = ReportDialog(scan_id, [tile.item for tile in matches.tiles], matches)
     qtbot.addWidget(dialog)
