@@ -7,11 +7,12 @@ from pathlib import Path
 from PIL import Image
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QStyle, QWidget
 from pytestqt.qtbot import QtBot
 
 from likeness_guard.core.domain.records import Verdict
 from likeness_guard.core.engine.face_engine import FaceEngine
+from likeness_guard.gui.widgets.match_card import TILE_SIDES
 from tests.gui.conftest import WindowFactory, enroll, scan_by_drop
 
 
@@ -110,6 +111,15 @@ def test_the_grid_is_reviewed_by_keyboard_and_resized(
     assert page.detail.item is not None
     assert page.detail.item.id == tiles[2].item.id
     page.show_list()
+    page.size_slider.setValue(TILE_SIDES[0])  # the narrowest tiles: every label still fits
+    card = tiles[0]
+    margin = 2 * card.style().pixelMetric(QStyle.PixelMetric.PM_ButtonMargin)
+    for revealed in (False, True):
+        card.set_revealed(revealed)
+        qtbot.wait(10)
+        for button in (card.reveal_button, card.me_button, card.not_me_button, card.details_button):
+            text = button.fontMetrics().horizontalAdvance(button.text())
+            assert text + margin <= button.width(), button.text()
     wide = page.grid.columns
     page.size_slider.setValue(360)
     assert page.grid.columns < wide  # larger pictures, fewer columns

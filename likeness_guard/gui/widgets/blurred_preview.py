@@ -122,9 +122,12 @@ class BlurredPreview(QWidget):
             painter.drawRect(rect)
 
 
-def sync_reveal_button(button: QAbstractButton, revealed: bool) -> None:
-    """Show on a "Show image" / "Blur again" toggle whether the image is revealed."""
+def sync_reveal_button(
+    button: QAbstractButton, revealed: bool, words: tuple[str, str] = ("Show image", "Blur again")
+) -> None:
+    """Show on a show / blur toggle whether the image is revealed (`words`: its two labels,
+    shorter ones where the button is narrow)."""
     button.blockSignals(True)  # mirroring the state must not toggle it back
     button.setChecked(revealed)
     button.blockSignals(False)
-    button.setText("Blur again" if revealed else "Show image")
+    button.setText(words[1] if revealed else words[0])

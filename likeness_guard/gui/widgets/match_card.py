@@ -7,6 +7,7 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QFocusEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -117,7 +118,7 @@ class MatchCard(QFrame):
         self.not_me_button.setToolTip("Not me (N)")
         self.not_me_button.setAccessibleName(f"{name}: not me")
         self.not_me_button.clicked.connect(lambda: self._ask_verdict(Verdict.NOT_ME))
-        self.details_button = QPushButton("Details…")
+        self.details_button = QPushButton("Details")
         self.details_button.setAccessibleName(f"Details of {name}")
         self.details_button.clicked.connect(self._ask_details)
 
@@ -144,11 +145,13 @@ class MatchCard(QFrame):
         for label in (self.badge, self.verdict, self.found):
             label.setWordWrap(True)
             layout.addWidget(label)
-        buttons = QHBoxLayout()
-        for button in (self.reveal_button, self.me_button, self.not_me_button):
-            buttons.addWidget(button)
+        # Two buttons a row: three in a row cut "Not me" short on the narrowest tiles.
+        buttons = QGridLayout()
+        buttons.addWidget(self.me_button, 0, 0)
+        buttons.addWidget(self.not_me_button, 0, 1)
+        buttons.addWidget(self.reveal_button, 1, 0)
+        buttons.addWidget(self.details_button, 1, 1)
         layout.addLayout(buttons)
-        layout.addWidget(self.details_button)
         self.setAccessibleName(f"Match: {name}, {self.score.text()}")
         self.set_side(side)
         self._show_found()
@@ -203,7 +206,8 @@ class MatchCard(QFrame):
 
     def set_revealed(self, revealed: bool) -> None:
         self.preview.set_revealed(revealed)
-        sync_reveal_button(self.reveal_button, revealed)
+        # Short words: a tile's buttons share its width ("Show image" was cut to "how imag").
+        sync_reveal_button(self.reveal_button, revealed, ("Show", "Blur"))
 
     def set_verdict(self, verdict: Verdict | None) -> None:
         self.item = replace(self.item, verdict=verdict)
