@@ -345,7 +345,7 @@ def rematch(
     Raises UserFacingError when there is no such scan, its profile is gone or has no
     references made with these models, or the scan was made with other models.
     """
-    from likeness_guard.core.pipeline.model_packs import model_pack_for
+    from likeness_guard.core.pipeline.model_packs import model_pack_for, references_in_use
     from likeness_guard.core.pipeline.rematch import rematch_scan
     from likeness_guard.core.storage.face_cache import cache_key
 
@@ -356,14 +356,7 @@ def rematch(
             f"Scan {scan_id} was made with other face models than the ones in use now, so "
             "its faces cannot be compared again. Scan the same folders again instead."
         )
-    references = store.references(scan.profile_id, pack.key) if scan.profile_id else []
-    if not references and scan.profile_id and store.references(scan.profile_id):
-        # Made with another pack or an earlier recipe: embed them again from their faces.
-        from likeness_guard.core.engine.face_engine import FaceEngine
-        from likeness_guard.core.pipeline.model_packs import move_references
-
-        move_references(store, FaceEngine(pack))
-        references = store.references(scan.profile_id, pack.key)
+    references = references_in_use(store, scan.profile_id, pack) if scan.profile_id else []
     if not references:
         raise UserFacingError(
             f"Profile '{scan.profile_name}' has no reference photos made with the models in "

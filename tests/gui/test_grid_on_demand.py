@@ -71,6 +71,14 @@ def settle(qtbot: QtBot, window: MainWindow) -> None:
     qtbot.waitUntil(lambda: window.previews.pending_count() == 0, timeout=30_000)
 
 
+def matches_window(make_window: WindowFactory, data_dir: Path) -> MainWindow:
+    """A window of a fixed size showing the long scan's matches."""
+    window = make_window(data_dir)
+    window.resize(1040, 720)
+    window.show_page("matches")
+    return window
+
+
 def test_only_tiles_near_the_screen_get_cards_and_previews(
     qtbot: QtBot,
     make_window: WindowFactory,
@@ -78,9 +86,7 @@ def test_only_tiles_near_the_screen_get_cards_and_previews(
     long_scan: list[Path],
     decoded: list[str],
 ) -> None:
-    window = make_window(data_dir)
-    window.resize(1040, 720)
-    window.show_page("matches")
+    window = matches_window(make_window, data_dir)
     page = window.matches_page
     service = window.previews
     largest = [0]
@@ -132,9 +138,7 @@ def test_the_keyboard_reaches_tiles_far_down_the_list(
     long_scan: list[Path],
     decoded: list[str],
 ) -> None:
-    window = make_window(data_dir)
-    window.resize(1040, 720)
-    window.show_page("matches")
+    window = matches_window(make_window, data_dir)
     page = window.matches_page
     settle(qtbot, window)
     page._focus(page.tiles[0])

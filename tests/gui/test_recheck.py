@@ -10,15 +10,9 @@ from likeness_guard.core.engine.face_engine import FaceEngine
 from likeness_guard.gui.main_window import MainWindow
 from likeness_guard.gui.recheck import RECHECK_LABEL
 from likeness_guard.gui.widgets.match_card import source_name
-from tests.gui.conftest import WindowFactory, enroll, scan_by_drop
+from tests.gui.conftest import ScannedWindow, enroll
 
-
-def _folder(tmp_path: Path, photos: dict[str, Path]) -> Path:
-    folder = tmp_path / "downloads"
-    folder.mkdir()
-    for name in ("yaoming", "players", "tom_hanks", "gdp"):
-        shutil.copy(photos[name], folder / photos[name].name)
-    return folder
+SCANNED = ("yaoming", "players", "tom_hanks", "gdp")
 
 
 def _shown(window: MainWindow) -> list[str]:
@@ -33,19 +27,11 @@ def _add_photo(qtbot: QtBot, window: MainWindow, photo: Path) -> None:
 
 
 def test_a_photo_added_after_a_scan_finds_what_it_shows_there(
-    qtbot: QtBot,
-    make_window: WindowFactory,
-    data_dir: Path,
-    photos: dict[str, Path],
-    engine: FaceEngine,
-    tmp_path: Path,
+    qtbot: QtBot, scanned_window: ScannedWindow, photos: dict[str, Path], tmp_path: Path
 ) -> None:
-    enroll(data_dir, engine, photos["yaoming"])
-    window = make_window(data_dir)
-    folder = _folder(tmp_path, photos)
-    scan_id = scan_by_drop(qtbot, window, [folder])
+    window, scan_id = scanned_window(*SCANNED)
     assert _shown(window) == ["players.jpg", "yaoming.jpg"]
-    shutil.rmtree(folder)  # the re-check reads no scanned file
+    shutil.rmtree(tmp_path / "folder")  # the re-check reads no scanned file
 
     # A second reference photo, unlike the first: the change is unmistakable.
     _add_photo(qtbot, window, photos["tom_hanks"])
@@ -71,15 +57,12 @@ def test_a_photo_added_after_a_scan_finds_what_it_shows_there(
 
 def test_from_the_matches_page_a_scan_that_cannot_be_compared_is_named(
     qtbot: QtBot,
-    make_window: WindowFactory,
+    scanned_window: ScannedWindow,
     data_dir: Path,
     photos: dict[str, Path],
     engine: FaceEngine,
-    tmp_path: Path,
 ) -> None:
-    enroll(data_dir, engine, photos["yaoming"])
-    window = make_window(data_dir)
-    scan_id = scan_by_drop(qtbot, window, [_folder(tmp_path, photos)])
+    window, scan_id = scanned_window(*SCANNED)
     store = window.session.store
     profile = store.profile("me")
     assert profile is not None

@@ -23,7 +23,7 @@ import numpy as np
 
 from likeness_guard.core.domain.errors import ModelPackError
 from likeness_guard.core.domain.packs import BUILTIN_PACK, KNOWN_PACKS, KnownPack
-from likeness_guard.core.domain.records import utc_now
+from likeness_guard.core.domain.records import ReferenceFace, utc_now
 from likeness_guard.core.engine.face_engine import FaceEngine
 from likeness_guard.core.engine.model_pack import (
     CheckedPack,
@@ -226,6 +226,20 @@ def use_pack(store: Store, name: str, engine: FaceEngine | None = None) -> PackC
     _write_registry(store.folder, registry)
     moved = move_references(store, engine)
     return PackChange(name, pack.verified, False, None, moved, engine)
+
+
+def references_in_use(
+    store: Store, profile_id: int, pack: ModelPack, engine: FaceEngine | None = None
+) -> list[ReferenceFace]:
+    """The profile's references as `pack` embeds them.
+
+    References made another way (another pack, or an earlier version of this app that
+    prepared faces differently) are embedded again from their stored faces first, with
+    `engine` (`pack`'s own, loaded here when none is given).
+    """
+    if any(reference.model_pack != pack.key for reference in store.references(profile_id)):
+        move_references(store, engine if engine is not None else FaceEngine(pack))
+    return store.references(profile_id, pack.key)
 
 
 def move_references(store: Store, engine: FaceEngine) -> int:

@@ -39,7 +39,7 @@ from likeness_guard.core.pipeline.budget import ITEM_SECONDS
 from likeness_guard.core.pipeline.image_analysis import ImageAnalysis, ImageJob
 from likeness_guard.core.pipeline.incremental import face_hits, from_cache, read_again, with_hits
 from likeness_guard.core.pipeline.loader import LoadedItem, Loader
-from likeness_guard.core.pipeline.model_packs import move_references
+from likeness_guard.core.pipeline.model_packs import references_in_use
 from likeness_guard.core.pipeline.resume import not_finished, resume_interrupted
 from likeness_guard.core.pipeline.video_analysis import analyse_video
 from likeness_guard.core.pipeline.video_loader import VideoSettings
@@ -146,21 +146,16 @@ class _Context:
 
 
 def usable_references(store: Store, engine: FaceEngine, profile: Profile) -> list[ReferenceFace]:
-    """The profile's references, as this engine's recognizer embeds them.
-
-    References made with another pack, or by an earlier version of this app that prepared
-    faces differently, are embedded again from their stored faces first. Raises
-    UserFacingError when there are none, saying what to do.
+    """The profile's references, as this engine's recognizer embeds them (model_packs.py
+    `references_in_use`). Raises UserFacingError when there are none, saying what to do.
     """
-    references = store.references(profile.id)
+    references = references_in_use(store, profile.id, engine.pack, engine)
     if not references:
         raise UserFacingError(
             f"Profile '{profile.name}' has no reference photos yet. Enroll a few clear photos "
             "of your face first (likeness-guard enroll PHOTO...)."
         )
-    if any(reference.model_pack != engine.pack.key for reference in references):
-        move_references(store, engine)
-    return store.references(profile.id, engine.pack.key)
+    return references
 
 
 def iter_sources(
