@@ -6,6 +6,7 @@ from pathlib import Path
 from likeness_guard.cli.common import add_scan_option, chosen_scan, open_store, say
 from likeness_guard.core import services
 from likeness_guard.core.domain.thresholds import Preset
+from likeness_guard.core.domain.words import not_rematched_words, without_copy_words
 
 
 def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -49,15 +50,7 @@ def run(args: argparse.Namespace) -> int:
         f"again. Matches: {result.matches_before} before, {result.matches_after} now.",
     )
     if result.not_rematched:
-        say(
-            args,
-            f"{result.not_rematched} items (videos, files that could not be read, or items "
-            "from before this version) keep what the scan found; scan again to update them.",
-        )
+        say(args, not_rematched_words(result.not_rematched))
     if result.new_without_copy:
-        say(
-            args,
-            f"{result.new_without_copy} new matches have no kept copy yet, because the "
-            "files were not read. Scan the same folders again to keep copies as evidence.",
-        )
+        say(args, without_copy_words(result.new_without_copy))
     return 0

@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal, Slot
 
 from likeness_guard.core import services
-from likeness_guard.core.domain.words import counted
+from likeness_guard.core.domain.words import counted, not_rematched_words, without_copy_words
 from likeness_guard.core.storage.store import Store
 from likeness_guard.gui.workers import BackgroundTask, CallWorker
 
@@ -43,17 +43,9 @@ def recheck_words(outcome: services.ProfileRematch) -> str:
             "web page first."
         )
     if outcome.not_rematched:
-        parts.append(
-            f"{counted(outcome.not_rematched, 'item')} (videos, files that could not be read, "
-            "or items from an older version) keep what their scan found; scan them again to "
-            "update them."
-        )
+        parts.append(not_rematched_words(outcome.not_rematched))
     if outcome.new_without_copy:
-        parts.append(
-            f"{counted(outcome.new_without_copy, 'new match', 'new matches')} ha"
-            f"{'s' if outcome.new_without_copy == 1 else 've'} no kept copy yet, because no "
-            "file was read again. Scan the same folders again to keep copies as evidence."
-        )
+        parts.append(without_copy_words(outcome.new_without_copy))
     if outcome.problems:
         one = len(outcome.problems) == 1
         parts.append(

@@ -401,3 +401,20 @@ def face_position_words(
     if row and column:
         return f"{row} {column}"
     return row or column or "middle"
+
+
+def not_rematched_words(items: int) -> str:
+    """After a re-match: the items it could not compare again (window and CLI)."""
+    return (
+        f"{counted(items, 'item')} (videos, files that could not be read, or items from an "
+        "older version) keep what their scan found; scan them again to update them."
+    )
+
+
+def without_copy_words(matches: int) -> str:
+    """After a re-match: new matches whose bytes were not kept, since nothing was read."""
+    have = "has" if matches == 1 else "have"
+    return (
+        f"{counted(matches, 'new match', 'new matches')} {have} no kept copy yet, because no "
+        "file was read again. Scan the same folders again to keep copies as evidence."
+    )
