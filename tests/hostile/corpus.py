@@ -167,6 +167,16 @@ def _png_bomb() -> bytes:
     return b"\x89PNG\r\n\x1a\n" + ihdr + _chunk(b"IDAT", body) + _chunk(b"IEND", b"")
 
 
+def _png_lying_chunk_length(kind: bytes) -> bytes:
+    """Fuzz findings: a 4 GB length field in a file of 150 bytes or less that ends with IEND,
+    on its IDAT or on an IEND before the image data (OpenCV 5 allocated what it claimed)."""
+    ihdr = _chunk(b"IHDR", struct.pack(">IIBBBBB", 60_000, 1, 8, 0, 0, 0, 0))
+    idat = _chunk(b"IDAT", zlib.compress(b"\x00" * 60_001))
+    iend = _chunk(b"IEND", b"")
+    lying = struct.pack(">I", 0xF8000000) + (idat[4:] if kind == b"IDAT" else iend[4:] + idat)
+    return b"\x89PNG\r\n\x1a\n" + ihdr + lying + iend
+
+
 def _png_big_flat(width: int, height: int) -> bytes:
     return _png(Image.new("L", (width, height), 200), optimize=True)
 
@@ -269,6 +279,8 @@ def _file_cases() -> dict[str, Callable[[], bytes]]:
         "png_16bit.png": lambda: _png(Image.new("I;16", (32, 32), 40000)),
         "png_palette_transparent.png": lambda: _png(Image.new("P", (16, 16), 3), transparency=3),
         "png_truncated_idat.png": lambda: _png()[:-30],
+        "png_4gb_idat_length.png": lambda: _png_lying_chunk_length(b"IDAT"),
+        "png_4gb_iend_length.png": lambda: _png_lying_chunk_length(b"IEND"),
         "png_ztxt_bomb.png": _ztxt_bomb,
         "png_itxt_xmp_bomb.png": _itxt_bomb,
         "png_250000_chunks.png": _many_png_chunks,

@@ -166,9 +166,24 @@ def _complete(data: bytes, kind: str) -> bool:
     if kind == "jpeg":
         return data.rstrip(b"\0").endswith(b"\xff\xd9")
     if kind == "png":
-        return b"IEND" in data[-64:]
+        return _png_chunks_fit(data)
     if kind == "webp":
         return len(data) >= 8 + int.from_bytes(data[4:8], "little")
+    return False
+
+
+def _png_chunks_fit(data: bytes) -> bool:
+    """Whether every PNG chunk lies inside the file and the last is IEND. OpenCV 5 allocates
+    what a chunk's length field claims before reading it: 4 GB for a 75-byte file whose IDAT
+    length was damaged (a fuzz finding)."""
+    position = 8  # after the signature
+    while position + 12 <= len(data):
+        end = position + 12 + int.from_bytes(data[position : position + 4], "big")
+        if end > len(data):
+            return False
+        if data[position + 4 : position + 8] == b"IEND":
+            return True
+        position = end
     return False
 
 

@@ -1,6 +1,8 @@
 """Decoding holds a bounded number of pixels, whatever the file claims."""
 
 import io
+import subprocess
+import sys
 
 import pytest
 from PIL import Image
@@ -12,7 +14,11 @@ from likeness_guard.core.imaging.decode import (
     decode_image,
     frame_count,
 )
-from tests.hostile.corpus import _giant_tiff, _tiff_with_huge_second_page
+from tests.hostile.corpus import (
+    _giant_tiff,
+    _png_lying_chunk_length,
+    _tiff_with_huge_second_page,
+)
 
 
 def test_a_multi_page_giant_tiff_decodes_within_the_pixel_cap() -> None:
@@ -54,3 +60,31 @@ def test_only_pixels_exactly_as_stored_are_marked_so() -> None:
     assert not decode_image(encoded(plain.convert("P"), "PNG")).first_as_stored
     giant = Image.new("RGB", (9400, 9400), 200)
     assert not decode_image(encoded(giant, "PNG", compress_level=1)).first_as_stored
+
+
+@pytest.mark.parametrize("kind", [b"IDAT", b"IEND"])
+def test_a_png_chunk_claiming_4_gb_is_read_without_allocating_it(kind: bytes) -> None:
+    # In a fresh process, so that the peak measured is this decode's alone (VmHWM: the
+    # rusage peak would carry over the memory of the forked test process).
+    code = (
+        "import re, sys\n"
+        "from likeness_guard.core.domain.errors import ImageError\n"
+        "from likeness_guard.core.imaging.decode import decode_image\n"
+        "try:\n"
+        "    print(decode_image(sys.stdin.buffer.read()).frames[0].shape)\n"
+        "except ImageError as exc:\n"
+        "    print(exc)\n"
+        "status = open('/proc/self/status').read()\n"
+        "print(int(re.search(r'VmHWM:\\s*(\\d+)', status).group(1)) // 1024)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        input=_png_lying_chunk_length(kind),
+        capture_output=True,
+        check=True,
+        timeout=60,
+    )
+    outcome, peak_mb = done.stdout.decode().split("\n")[:2]
+    # Pillow reads the pixels that are there, or says the file is damaged.
+    assert outcome == "(1, 60000, 3)" or "damaged" in outcome
+    assert int(peak_mb) < 500  # 4,000 MB when OpenCV was handed the file
