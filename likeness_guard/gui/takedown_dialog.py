@@ -194,7 +194,8 @@ class TakedownDialog(QDialog):
         if not name or "@" not in email:
             self._fail("Enter your name and an email address where the sites can answer you.")
             return
-        if self._task is not None:
+        if self._task is not None:  # the buttons are off while a step runs
+            self.status.setText("Still finishing the last step: try again in a moment.")
             return
         sender = NoticeSender(
             name=name,

@@ -59,6 +59,8 @@ def test_check_again_and_write_notices_from_the_window(
     assert result.url == site.url("/me.jpg")
     assert "removed" in dialog.addresses.item(0).text()
     assert "1 gone" in dialog.status.text()
+    # The check's worker ends just after its result arrives; the buttons come back then.
+    qtbot.waitUntil(dialog.write_button.isEnabled, timeout=TIMEOUT_MS)
 
     dialog.write_notices(tmp_path / "notices.pdf")  # no name yet: refused, nothing written
     assert "Enter your name" in dialog.status.text()
