@@ -9,16 +9,22 @@ from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
+import numpy as np
+
 from likeness_guard.core.domain.records import MatchTier, ScanItem, Verdict, item_tier
+from likeness_guard.core.imaging.pdq import SAME_PICTURE_DISTANCE
 
 
 @dataclass(eq=False)
 class MatchTile:
-    """One distinct image: the item shown, every copy of the same bytes found, and what the
-    person did with it on the grid (whether the filters show it, whether it is revealed)."""
+    """One distinct picture: the item shown, every copy of the same bytes found, the other
+    versions of the same picture (resized, re-encoded, captioned: other bytes whose PDQ
+    hashes are close), and what the person did with it on the grid (whether the filters
+    show it, whether it is revealed)."""
 
     item: ScanItem
     copies: list[ScanItem] = field(default_factory=list)
+    similar: list[ScanItem] = field(default_factory=list)
     shown: bool = True
     revealed: bool = False
 
@@ -36,8 +42,8 @@ class MatchTile:
         return self.item.best_similarity or 0.0
 
     def holds(self, item_id: int) -> bool:
-        """Whether `item_id` is this image or one of its copies."""
-        return any(copy.id == item_id for copy in self.copies)
+        """Whether `item_id` is this image, one of its copies or another version of it."""
+        return any(copy.id == item_id for copy in (*self.copies, *self.similar))
 
     def add_copy(self, item: ScanItem) -> bool:
         """The same bytes found again; False when this item was already counted."""
@@ -46,21 +52,35 @@ class MatchTile:
         self.copies.append(item)
         return True
 
+    def add_similar(self, item: ScanItem) -> bool:
+        """Another version of the same picture; False when this item was already counted."""
+        if self.holds(item.id):
+            return False
+        self.similar.append(item)
+        return True
+
+    @property
+    def similar_sha256s(self) -> list[str]:
+        """The bytes of the other versions, each once."""
+        return list(dict.fromkeys(item.sha256 for item in self.similar if item.sha256))
+
     def set_verdict(self, verdict: Verdict | None) -> None:
-        """An answer belongs to the bytes: every copy shows it."""
+        """An answer belongs to the picture: every copy and version shows it."""
         self.item = replace(self.item, verdict=verdict)
         self.copies = [replace(copy, verdict=verdict) for copy in self.copies]
+        self.similar = [replace(other, verdict=verdict) for other in self.similar]
 
 
 class TileList:
     """The tiles in score order (most similar first; equal scores in the order found), with
-    look-ups by SHA-256 and by item id."""
+    look-ups by SHA-256, by item id and by picture (PDQ hash)."""
 
     def __init__(self) -> None:
         self._tiles: list[MatchTile] = []
         self._keys: list[float] = []  # minus the similarity of each tile, ascending
         self._by_sha: dict[str, MatchTile] = {}
         self._by_item: dict[int, MatchTile] = {}
+        self._pictures = _PictureIndex()
 
     def __len__(self) -> int:
         return len(self._tiles)
@@ -79,8 +99,16 @@ class TileList:
             return None
         same = self._by_sha.get(item.sha256 or "")
         if same is not None:
-            if same.add_copy(item):
+            copy = item.sha256 == same.item.sha256
+            if same.add_copy(item) if copy else same.add_similar(item):
                 self._by_item[item.id] = same
+            return None
+        version_of = self._pictures.find(item.picture_pdq)
+        if version_of is not None:
+            if version_of.add_similar(item):
+                self._by_item[item.id] = version_of
+                if item.sha256:
+                    self._by_sha[item.sha256] = version_of
             return None
         tile = MatchTile(item)
         position = bisect_right(self._keys, -tile.similarity)
@@ -89,14 +117,38 @@ class TileList:
         if item.sha256:
             self._by_sha[item.sha256] = tile
         self._by_item[item.id] = tile
+        self._pictures.add(item.picture_pdq, tile)
         return tile
 
     def of_item(self, item_id: int) -> MatchTile | None:
         """The tile showing `item_id` (as its image or as a copy)."""
         return self._by_item.get(item_id)
 
-    def of_sha(self, sha256: str | None) -> MatchTile | None:
-        return self._by_sha.get(sha256 or "")
+
+class _PictureIndex:
+    """The tiles' picture hashes, searched all at once: a person's matches can number
+    thousands, and each new one is compared with every tile."""
+
+    def __init__(self) -> None:
+        self._hashes = np.zeros((64, 32), np.uint8)  # 256-bit PDQ hashes, grown as needed
+        self._tiles: list[MatchTile] = []
+
+    def add(self, pdq: str | None, tile: MatchTile) -> None:
+        if not pdq:
+            return
+        if len(self._tiles) == len(self._hashes):
+            self._hashes = np.vstack([self._hashes, np.zeros_like(self._hashes)])
+        self._hashes[len(self._tiles)] = np.frombuffer(bytes.fromhex(pdq), np.uint8)
+        self._tiles.append(tile)
+
+    def find(self, pdq: str | None) -> MatchTile | None:
+        """The tile whose picture is closest to `pdq`, within SAME_PICTURE_DISTANCE."""
+        if not pdq or not self._tiles:
+            return None
+        wanted = np.frombuffer(bytes.fromhex(pdq), np.uint8)
+        bits = np.bitwise_count(self._hashes[: len(self._tiles)] ^ wanted).sum(axis=1)
+        closest = int(bits.argmin())
+        return self._tiles[closest] if bits[closest] <= SAME_PICTURE_DISTANCE else None
 
 
 @dataclass(frozen=True)

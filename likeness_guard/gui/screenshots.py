@@ -11,7 +11,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
 WINDOW_SIZE = (1100, 760)
@@ -87,6 +88,11 @@ def take_screenshots(out_dir: Path) -> list[Path]:
         ):
             shutil.copy(source, folder / source.name)
         shutil.copy(folder / "players.jpg", folder / "players (1).jpg")  # found twice
+        players = QImage(str(folder / "players.jpg"))  # and as a smaller version of it
+        smaller = players.scaledToWidth(
+            players.width() // 2, Qt.TransformationMode.SmoothTransformation
+        )
+        smaller.save(str(folder / "players-small.jpg"), quality=80)
         make_sample_video(folder / "party-clip.mp4")
         preferences = Preferences(QSettings(str(root / "shots.ini"), QSettings.Format.IniFormat))
         session = AppSession(root / "data", preferences, engine=FaceEngine())

@@ -1,12 +1,14 @@
 """GUI fixtures: private QSettings, a window factory on a real data folder, no stray threads."""
 
 import gc
+import io
 import shutil
 import threading
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image
 from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt, QThread, QUrl
@@ -15,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from likeness_guard.core.engine.face_engine import FaceEngine
+from likeness_guard.core.imaging.pdq import picture_pdq, same_picture
 from likeness_guard.core.pipeline.enroll import enroll_file
 from likeness_guard.core.storage.store import Store
 from likeness_guard.gui.main_window import MainWindow
@@ -160,15 +163,28 @@ def drop(widget: QWidget, inputs: list[Path | str]) -> None:
 
 
 def copies_with_changes(source: Path, folder: Path, count: int) -> list[Path]:
-    """`count` copies of a photo, each with one pixel changed so no two share a hash."""
+    """`count` different pictures of the photo `source`: each pasted somewhere on its own
+    background of random blocks, so that no two share bytes or are versions of one picture
+    (their PDQ hashes are more than SAME_PICTURE_DISTANCE apart; the grid would group them)."""
     folder.mkdir(parents=True, exist_ok=True)
     with Image.open(source) as opened:
         base = opened.convert("RGB")
-    paths = []
-    for number in range(count):
-        copy = base.copy()
-        copy.putpixel((number % copy.width, 0), (number * 5 % 256, 0, 0))
-        path = folder / f"copy-{number:03d}.jpg"
-        copy.save(path, quality=90)
+    width, height = base.size
+    blocks = np.random.default_rng(20261130)
+    paths: list[Path] = []
+    hashes: list[str] = []
+    while len(paths) < count:
+        pattern = blocks.integers(0, 256, (4, 4, 3), dtype=np.uint8)
+        picture = Image.fromarray(pattern).resize((2 * width, 2 * height), Image.Resampling.NEAREST)
+        where = (int(blocks.integers(0, width + 1)), int(blocks.integers(0, height + 1)))
+        picture.paste(base, where)
+        buffer = io.BytesIO()
+        picture.save(buffer, "JPEG", quality=90)
+        pdq = picture_pdq(buffer.getvalue())
+        if pdq is None or any(same_picture(pdq, other) for other in hashes):
+            continue  # about one in ten thousand pairs comes that close: drawn again
+        hashes.append(pdq)
+        path = folder / f"copy-{len(paths):03d}.jpg"
+        path.write_bytes(buffer.getvalue())
         paths.append(path)
     return paths

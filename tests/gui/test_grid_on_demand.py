@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from likeness_guard.core.domain.records import FileFacts
 from likeness_guard.core.engine.face_engine import FaceEngine
+from likeness_guard.core.imaging.pdq import picture_pdq
 from likeness_guard.core.pipeline.scan import ScanOptions, run_scan
 from likeness_guard.core.storage.evidence import EvidenceFolder
 from likeness_guard.core.storage.store import Store
@@ -28,7 +29,7 @@ def long_scan(
     data_dir: Path, engine: FaceEngine, photos: dict[str, Path], tmp_path: Path
 ) -> list[Path]:
     """A stored scan with 300 distinct matched files: one real scan of one photo, its item
-    stored again for 299 other files (other bytes, so 300 tiles)."""
+    stored again for 299 other files (other pictures, so 300 tiles)."""
     files = copies_with_changes(photos["yaoming"], tmp_path / "many", TILES)
     enroll(data_dir, engine, photos["yaoming"])
     with Store.open(data_dir) as store:
@@ -46,6 +47,7 @@ def long_scan(
                     sha256=f"{number:064x}",
                     file=FileFacts(str(path), path.stat().st_size, "2026-01-01T00:00:00Z"),
                     best_similarity=(item.best_similarity or 1.0) - number * 1e-4,
+                    picture_pdq=picture_pdq(path.read_bytes()),
                 )
             )
     return files

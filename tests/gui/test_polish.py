@@ -204,25 +204,18 @@ def test_review_by_keyboard_moves_marks_and_goes_back(
     engine: object,
     tmp_path: object,
 ) -> None:
-    import io
     from pathlib import Path
-
-    from PIL import Image
 
     from likeness_guard.core.domain.records import Verdict
     from likeness_guard.core.engine.face_engine import FaceEngine
-    from tests.gui.conftest import enroll, scan_by_drop
+    from tests.gui.conftest import copies_with_changes, enroll, scan_by_drop
 
     assert isinstance(tmp_path, Path)
     assert isinstance(engine, FaceEngine)
     yao = photos["yaoming"]
     assert isinstance(yao, Path)
     folder = tmp_path / "folder"
-    folder.mkdir()
-    for quality in (95, 70, 40):  # three different files, all of the same face
-        buffer = io.BytesIO()
-        Image.open(yao).convert("RGB").save(buffer, "JPEG", quality=quality)
-        (folder / f"q{quality}.jpg").write_bytes(buffer.getvalue())
+    copies_with_changes(yao, folder, 3)  # three different pictures, all of the same face
     data = tmp_path / "data"
     enroll(data, engine, yao)
     window = make_window(data)

@@ -4,7 +4,7 @@ import io
 import shutil
 from pathlib import Path
 
-from PIL import Image
+from PIL import Image, ImageDraw, ImageOps
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QStyle, QWidget
@@ -17,14 +17,36 @@ from tests.gui.conftest import WindowFactory, enroll, scan_by_drop
 
 
 def _distinct_copies(photo: Path, folder: Path, distinct: int, copies: int) -> None:
-    """`distinct` different files of the same face, each saved `copies` times."""
+    """`distinct` different pictures of the same face (placed elsewhere on a background of
+    another colour, every other one mirrored: PDQ hashes at least 96 bits apart), each
+    saved `copies` times."""
     folder.mkdir(parents=True)
     face = Image.open(photo).convert("RGB")
+    width, height = face.size
     for number in range(distinct):
+        colour = ((number * 73) % 256, (number * 151) % 256, (number * 37) % 256)
+        picture = Image.new("RGB", (width * 2, height * 2), colour)
+        shown = ImageOps.mirror(face) if number % 2 else face
+        picture.paste(shown, ((number % 4) * width // 3, (number // 4) * height // 2))
         buffer = io.BytesIO()
-        face.save(buffer, "JPEG", quality=50 + number * 4)
+        picture.save(buffer, "JPEG", quality=60)
         for copy in range(copies):
             (folder / f"img{number:02d}_copy{copy}.jpg").write_bytes(buffer.getvalue())
+
+
+def _versions(photo: Path, folder: Path) -> None:
+    """One picture twice as the same bytes, and as two other versions: half the size, and
+    re-encoded with a caption along the bottom."""
+    folder.mkdir(parents=True)
+    shutil.copy(photo, folder / "original.jpg")
+    shutil.copy(photo, folder / "same-bytes.jpg")
+    face = Image.open(photo).convert("RGB")
+    face.resize((face.width // 2, face.height // 2)).save(folder / "half.jpg", quality=80)
+    captioned = face.copy()
+    draw = ImageDraw.Draw(captioned)
+    draw.rectangle((0, face.height - 20, face.width, face.height), fill=(0, 0, 0))
+    draw.text((4, face.height - 18), "leaked - more at example.org", fill="white")
+    captioned.save(folder / "captioned.jpg", quality=70)
 
 
 def test_eleven_images_found_four_times_give_eleven_tiles(
@@ -45,6 +67,33 @@ def test_eleven_images_found_four_times_give_eleven_tiles(
     assert len(tiles) == 11
     assert {tile.found.text() for tile in tiles} == {"found 4 times"}
     assert all(len(tile.copies) == 4 for tile in tiles)
+
+
+def test_other_versions_of_a_picture_share_its_tile_and_its_answer(
+    qtbot: QtBot,
+    make_window: WindowFactory,
+    data_dir: Path,
+    photos: dict[str, Path],
+    engine: FaceEngine,
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "reposted"
+    _versions(photos["yaoming"], folder)
+    enroll(data_dir, engine, photos["yaoming"])
+    window = make_window(data_dir)
+    scan_by_drop(qtbot, window, [folder])
+    page = window.matches_page
+    [tile] = page.visible_cards()
+    assert tile.found.text() == "found 4 times, in 3 versions"
+    assert len(tile.copies) + len(tile.similar) == 4
+    assert all(name in tile.found.toolTip() for name in ("half.jpg", "same-bytes.jpg"))
+    tile.not_me_button.click()
+    assert page.visible_cards() == []
+    store = window.session.store
+    verdicts = {Path(item.source).name: item.verdict for item in store.items(tile.item.scan_id)}
+    assert verdicts == dict.fromkeys(
+        ["original.jpg", "same-bytes.jpg", "half.jpg", "captioned.jpg"], Verdict.NOT_ME
+    )
 
 
 def test_an_answer_sticks_to_the_bytes_in_a_later_scan(

@@ -209,6 +209,9 @@ class ScanItem:
     media: MediaKind = MediaKind.IMAGE
     md5: str | None = None  # of the whole file, for videos (hash lists such as StopNCII's)
     video: "VideoFacts | None" = None
+    # PDQ of the picture as shown (imaging/pdq.py picture_pdq), for matches and possible
+    # matches: the review grid shows copies of one picture, re-encoded or captioned, as one.
+    picture_pdq: str | None = None
 
     @property
     def best_face(self) -> FaceHit | None:

@@ -418,3 +418,11 @@ def without_copy_words(matches: int) -> str:
         f"{counted(matches, 'new match', 'new matches')} {have} no kept copy yet, because no "
         "file was read again. Scan the same folders again to keep copies as evidence."
     )
+
+
+def found_words(times: int, versions: int) -> str:
+    """Under a tile: how often its picture was found, and in how many versions (other
+    bytes: resized, re-encoded, captioned); empty when it was found once."""
+    if times < 2:
+        return ""
+    return f"found {times} times" + (f", in {versions} versions" if versions > 1 else "")

@@ -23,13 +23,16 @@ from likeness_guard.core.domain.cancel import CancelToken
 from likeness_guard.core.domain.errors import StoreError, UserFacingError
 from likeness_guard.core.domain.records import (
     ItemStatus,
+    MatchTier,
     Profile,
     ReferenceFace,
     ScanItem,
     ScanStatus,
     SkippedEntry,
+    item_tier,
 )
 from likeness_guard.core.engine.face_engine import FaceEngine
+from likeness_guard.core.imaging.pdq import picture_pdq
 from likeness_guard.core.pipeline.analysis_pool import (
     AHEAD_PER_WORKER,
     AnalysisPool,
@@ -384,8 +387,11 @@ def _finish(context: _Context, entry: _InFlight, totals: _Totals) -> ScanItem | 
         analysis = context.pool.result(entry.future, entry.job)
         entry.future = None
     record = _analyse(context, loaded, totals, analysis)
-    if loaded.cached and loaded.data is None and record.match and not record.duplicate_of:
-        loaded.data = read_again(loaded.item, record.sha256 or "")  # kept as evidence
+    found = item_tier(record) is not MatchTier.NONE
+    if loaded.cached and loaded.data is None and found and not record.duplicate_of:
+        loaded.data = read_again(loaded.item, record.sha256 or "")  # kept, and hashed
+    if found and not record.is_video and loaded.data is not None:
+        record = _with(record, picture_pdq=picture_pdq(loaded.data))
     record = _store_item(store, record, loaded)
     _remember(context, loaded, record, analysis)
     if loaded.sha256 and loaded.sha256 not in totals.first_by_sha:
@@ -541,6 +547,7 @@ def _copy_results(base: ScanItem, first: ScanItem) -> ScanItem:
         media=first.media,
         md5=first.md5,
         video=first.video,
+        picture_pdq=first.picture_pdq,
     )
 
 

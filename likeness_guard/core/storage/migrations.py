@@ -189,6 +189,10 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX cached_faces_by_analysis ON cached_faces (sha256, model_pack);
     """,
+    # A match's picture hash (PDQ), so that the review grid shows copies of one picture as one.
+    """
+    ALTER TABLE items ADD COLUMN picture_pdq TEXT;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -314,8 +314,8 @@ class Store:
             cursor = db.execute(
                 "INSERT INTO items (scan_id, seq, source, sha256, status, error, format, width, "
                 "height, frame_count, best_similarity, best_reference_id, match, duplicate_of, "
-                "file_json, web_json, synthetic_json, evidence_kept, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "file_json, web_json, synthetic_json, evidence_kept, picture_pdq, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     item.scan_id,
                     item.seq,
@@ -335,6 +335,7 @@ class Store:
                     _dump(None if item.web is None else web_json(item.web)),
                     _dump(None if item.synthetic is None else synthetic_json(item.synthetic)),
                     int(item.evidence_kept),
+                    item.picture_pdq,
                     utc_now(),
                 ),
             )
@@ -703,4 +704,5 @@ def _item(row: sqlite3.Row, faces: tuple[FaceHit, ...]) -> ScanItem:
         media=MediaKind(row["media"]),
         md5=row["md5"],
         video=None if video is None else video_from_json(video),
+        picture_pdq=row["picture_pdq"],
     )

@@ -277,9 +277,9 @@ class MatchesPage(QWidget):
         assert isinstance(item, ScanItem)
         if item_tier(item) is MatchTier.NONE or self._scan_id not in (item.scan_id, ALL_SCANS):
             return
-        tile = self.tiles.of_sha(item.sha256)
-        if self.tiles.add(item) is None and tile is not None:
-            card = self.grid.card_of(tile)
+        if self.tiles.add(item) is None:  # a copy, or another version of a picture shown
+            tile = self.tiles.of_item(item.id)
+            card = self.grid.card_of(tile) if tile is not None else None
             if card is not None:  # "found N times" on the card on screen
                 card.add_copy(item)
         # Thousands of results can come in a burst: the grid is laid out once per batch.
@@ -343,7 +343,7 @@ class MatchesPage(QWidget):
     def _make_card(self, tile: MatchTile) -> MatchCard:
         """The card of a tile coming near the screen; its preview is asked for now."""
         card = MatchCard(tile.item, self._threshold(tile.item), side=self.size_slider.value())
-        for copy in tile.copies[1:]:  # the same bytes found again: "found N times"
+        for copy in (*tile.copies[1:], *tile.similar):  # "found 4 times, in 3 versions"
             card.add_copy(copy)
         card.details_requested.connect(self.show_detail)
         card.verdict_requested.connect(self._on_card_verdict)
@@ -609,10 +609,13 @@ class MatchesPage(QWidget):
 
     @Slot(int, object)
     def _on_verdict_changed(self, item_id: int, verdict: object) -> None:
-        # A verdict belongs to the bytes: every copy of the same image shows it.
+        # A verdict belongs to the picture: every copy and every other version of it (stored
+        # for their bytes too) shows it.
         answer = verdict if isinstance(verdict, Verdict) else None
         tile = self.tiles.of_item(item_id)
         if tile is not None:
+            for sha256 in tile.similar_sha256s:
+                services.set_verdict(self.session.store, sha256, answer)
             tile.set_verdict(answer)
             card = self.grid.card_of(tile)
             if card is not None:

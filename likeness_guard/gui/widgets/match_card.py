@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from likeness_guard.core.domain.records import MatchTier, ScanItem, Verdict, item_tier
 from likeness_guard.core.domain.words import (
+    found_words,
     score_words,
     segments_summary,
     timecode,
@@ -82,6 +83,7 @@ class MatchCard(QFrame):
         super().__init__(parent)
         self.item = item
         self.copies: list[ScanItem] = [item]
+        self.similar: list[ScanItem] = []  # other versions of the picture (other bytes)
         self.possible = item_tier(item) is MatchTier.POSSIBLE  # shown apart, to check
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -179,17 +181,22 @@ class MatchCard(QFrame):
         self._fit_height()
 
     def add_copy(self, item: ScanItem) -> None:
-        """The same bytes found again elsewhere: one tile, "found N times"."""
-        if any(copy.id == item.id for copy in self.copies):
+        """The same bytes found again elsewhere, or (other bytes) another version of the
+        same picture: one tile, "found 4 times, in 3 versions"."""
+        if any(known.id == item.id for known in (*self.copies, *self.similar)):
             return  # already counted (a live result and a reload can both bring it)
-        self.copies.append(item)
+        (self.copies if item.sha256 == self.item.sha256 else self.similar).append(item)
         self._show_found()
 
     def _show_found(self) -> None:
-        count = len(self.copies)
-        self.found.setText(f"found {count} times" if count > 1 else "")
-        self.found.setVisible(count > 1)
-        self.found.setToolTip("\n".join(copy.source for copy in self.copies))
+        found = [*self.copies, *self.similar]
+        self.found.setText(found_words(len(found), len({item.sha256 for item in found})))
+        self.found.setVisible(len(found) > 1)
+        tip = [copy.source for copy in self.copies]
+        if self.similar:
+            tip += ["", "Other versions (resized, re-encoded or edited):"]
+            tip += [other.source for other in self.similar]
+        self.found.setToolTip("\n".join(tip))
         self._fit_height()
 
     def set_images(self, images: PreviewImages) -> None:
@@ -212,6 +219,7 @@ class MatchCard(QFrame):
     def set_verdict(self, verdict: Verdict | None) -> None:
         self.item = replace(self.item, verdict=verdict)
         self.copies = [replace(copy, verdict=verdict) for copy in self.copies]
+        self.similar = [replace(other, verdict=verdict) for other in self.similar]
         self.verdict.setText(verdict_words(verdict))
         self.verdict.setVisible(bool(verdict))
         self.me_button.setText("Me ✓" if verdict is Verdict.ME else "Me")

@@ -13,9 +13,10 @@ import pytest
 from PIL import Image, ImageOps
 
 from likeness_guard.core import services
-from likeness_guard.core.domain.records import Profile, ScanItem
+from likeness_guard.core.domain.records import MatchTier, Profile, ScanItem, item_tier
 from likeness_guard.core.engine.face_engine import FaceEngine
 from likeness_guard.core.imaging.decode import decode_image
+from likeness_guard.core.imaging.pdq import picture_pdq
 from likeness_guard.core.pipeline.enroll import enroll_file
 from likeness_guard.core.pipeline.scan import ScanOptions, run_scan
 from likeness_guard.core.storage.store import Store
@@ -86,6 +87,7 @@ def results(store: Store, scan_id: int) -> list[tuple[Any, ...]]:
             item.best_reference_id,
             item.match,
             item.synthetic,
+            item.picture_pdq,
         )
 
     return [row(item) for item in store.items(scan_id)]
@@ -109,6 +111,9 @@ def test_a_rescan_of_an_unchanged_folder_finds_the_same_without_the_models(
     cold_results = results(store, cold)
     assert sum(len(r[6]) for r in cold_results) > 20  # the players' faces are there
     assert any(r[9] for r in cold_results)  # and Yao Ming matches
+    for item in store.items(cold):  # matches carry their picture's hash (read again below)
+        found = item_tier(item) is not MatchTier.NONE
+        assert item.picture_pdq == (picture_pdq(Path(item.source).read_bytes()) if found else None)
 
     calls.update(analyze=0, decode=0)
     again = scan(store, engine, me, folder)
