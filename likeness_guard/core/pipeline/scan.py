@@ -387,11 +387,9 @@ def _finish(context: _Context, entry: _InFlight, totals: _Totals) -> ScanItem | 
         analysis = context.pool.result(entry.future, entry.job)
         entry.future = None
     record = _analyse(context, loaded, totals, analysis)
-    found = item_tier(record) is not MatchTier.NONE
-    if loaded.cached and loaded.data is None and found and not record.duplicate_of:
-        loaded.data = read_again(loaded.item, record.sha256 or "")  # kept, and hashed
-    if found and not record.is_video and loaded.data is not None:
-        record = _with(record, picture_pdq=picture_pdq(loaded.data))
+    if loaded.cached and loaded.data is None and record.match and not record.duplicate_of:
+        loaded.data = read_again(loaded.item, record.sha256 or "")  # kept as evidence
+    record = _with_picture_pdq(store, record, loaded)
     record = _store_item(store, record, loaded)
     _remember(context, loaded, record, analysis)
     if loaded.sha256 and loaded.sha256 not in totals.first_by_sha:
@@ -482,6 +480,19 @@ def _remember(
         )
     if loaded.stamp is not None and (fresh or (loaded.cached and loaded.data is not None)):
         context.store.face_cache.remember_file(*loaded.stamp, sha256)
+
+
+def _with_picture_pdq(store: Store, record: ScanItem, loaded: LoadedItem) -> ScanItem:
+    """A still match or possible match with its picture's hash (for the review grid's
+    versions): the one its bytes were given before, or made from them now."""
+    if record.picture_pdq or record.is_video or item_tier(record) is MatchTier.NONE:
+        return record
+    known = store.picture_pdq_of(record.sha256) if record.sha256 else None
+    if known is None and loaded.data is None and loaded.cached:
+        loaded.data = read_again(loaded.item, record.sha256 or "")  # once: then it is known
+    if known is None and loaded.data is not None:
+        known = picture_pdq(loaded.data)
+    return _with(record, picture_pdq=known)
 
 
 def _store_item(store: Store, record: ScanItem, loaded: LoadedItem) -> ScanItem:

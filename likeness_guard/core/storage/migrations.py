@@ -189,9 +189,11 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX cached_faces_by_analysis ON cached_faces (sha256, model_pack);
     """,
-    # A match's picture hash (PDQ), so that the review grid shows copies of one picture as one.
+    # A match's picture hash (PDQ), so that the review grid shows copies of one picture as
+    # one; found again by SHA-256, so that a rescan does not decode its matches for it.
     """
     ALTER TABLE items ADD COLUMN picture_pdq TEXT;
+    CREATE INDEX items_picture_by_sha ON items (sha256) WHERE picture_pdq IS NOT NULL;
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

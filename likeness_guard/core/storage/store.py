@@ -456,6 +456,15 @@ class Store:
             )
         return str(found[0])
 
+    def picture_pdq_of(self, sha256: str) -> str | None:
+        """The picture hash an earlier item with these bytes was given, if any (a rescan
+        does not decode its matches again for it)."""
+        row = self._db.execute(
+            "SELECT picture_pdq FROM items WHERE sha256 = ? AND picture_pdq IS NOT NULL LIMIT 1",
+            (sha256,),
+        ).fetchone()
+        return None if row is None else str(row[0])
+
     def web_urls_of(self, sha256: str) -> list[str]:
         """Every web address where these exact bytes were found, in the order first seen."""
         urls: dict[str, None] = {}

@@ -44,6 +44,19 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     return counted
 
 
+@pytest.fixture
+def hashed(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
+    """The bytes a scan makes a picture hash of (the real one, only recorded)."""
+    seen: list[bytes] = []
+
+    def recording(data: bytes) -> str | None:
+        seen.append(data)
+        return picture_pdq(data)
+
+    monkeypatch.setattr("likeness_guard.core.pipeline.scan.picture_pdq", recording)
+    return seen
+
+
 def enrolled(store: Store, engine: FaceEngine, *photos: Path) -> Profile:
     profile = store.profile("me", create=True)
     assert profile is not None
@@ -103,6 +116,7 @@ def test_a_rescan_of_an_unchanged_folder_finds_the_same_without_the_models(
     photos: dict[str, Path],
     folder: Path,
     calls: dict[str, int],
+    hashed: list[bytes],
 ) -> None:
     me = enrolled(store, engine, photos["yaoming"])
     cold = scan(store, engine, me, folder)
@@ -115,9 +129,12 @@ def test_a_rescan_of_an_unchanged_folder_finds_the_same_without_the_models(
         found = item_tier(item) is not MatchTier.NONE
         assert item.picture_pdq == (picture_pdq(Path(item.source).read_bytes()) if found else None)
 
+    assert hashed
     calls.update(analyze=0, decode=0)
+    hashed.clear()
     again = scan(store, engine, me, folder)
     assert calls == {"analyze": 0, "decode": 0}
+    assert not hashed  # the matches' picture hashes are known by their bytes
     assert results(store, again) == cold_results
     kept = [item for item in store.items(again) if item.match]
     assert kept
@@ -130,6 +147,7 @@ def test_a_changed_file_is_analysed_again(
     photos: dict[str, Path],
     folder: Path,
     calls: dict[str, int],
+    hashed: list[bytes],
 ) -> None:
     me = enrolled(store, engine, photos["yaoming"])
     cold = scan(store, engine, me, folder)
