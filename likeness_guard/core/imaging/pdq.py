@@ -188,12 +188,19 @@ def picture_pdq(data: bytes) -> str | None:
     from likeness_guard.core.imaging.decode import decode_scaled
 
     try:
-        hashed = pdq_hash(decode_scaled(data, _PICTURE_SIDE).rgb)
+        return pixels_pdq(decode_scaled(data, _PICTURE_SIDE).rgb)
     except (ImageError, ValueError):
         return None
     except Exception:  # a decoder bug on one odd file: no hash, and the scan goes on
         logging.getLogger(__name__).exception("could not hash a picture")
         return None
+
+
+def pixels_pdq(rgb: np.ndarray) -> str | None:
+    """`picture_pdq` of pixels already decoded (EXIF orientation applied)."""
+    from likeness_guard.core.imaging.resize import fit_within
+
+    hashed = pdq_hash(fit_within(rgb, _PICTURE_SIDE)[0])
     return hashed.hex if hashed.reliable else None
 
 

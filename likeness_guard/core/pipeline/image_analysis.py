@@ -8,10 +8,13 @@ boundary cheaply; decoded pixels never leave the worker that decoded them.
 import logging
 from dataclasses import dataclass, replace
 
+import numpy as np
+
 from likeness_guard.core.domain.errors import ImageError
 from likeness_guard.core.domain.synthetic import SyntheticReport
 from likeness_guard.core.engine.face_engine import FaceEngine
 from likeness_guard.core.imaging.decode import DecodedImage, decode_image
+from likeness_guard.core.imaging.pdq import pixels_pdq
 from likeness_guard.core.pipeline.budget import ItemClock
 from likeness_guard.core.storage.face_cache import CachedFace
 
@@ -27,6 +30,11 @@ class ImageJob:
     max_frames: int
     check_provenance: bool
     item_seconds: float
+    # The references and the lowest similarity a listed item can have: an image with a face
+    # that close gets its picture hash here, from the pixels already decoded (scan.py would
+    # otherwise decode its matches once more for it).
+    references: np.ndarray | None = None
+    hash_from: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -41,6 +49,7 @@ class ImageAnalysis:
     frame_count: int | None = None
     synthetic: SyntheticReport | None = None
     error: str | None = None
+    picture_pdq: str | None = None  # for an image that may show the person (see ImageJob)
 
     @property
     def complete(self) -> bool:
@@ -101,6 +110,7 @@ def _faces_of(
         return replace(
             shape, error=f"face analysis failed ({type(exc).__name__}); the scan went on"
         )
+    shape = replace(shape, picture_pdq=_picture_hash(image, job, found))
     if checked < len(image.frames):
         return replace(
             shape,
@@ -109,3 +119,11 @@ def _faces_of(
             f"time limit of {clock.seconds:.0f} s; the faces found in them are listed",
         )
     return replace(shape, faces=tuple(found))
+
+
+def _picture_hash(image: DecodedImage, job: ImageJob, faces: list[CachedFace]) -> str | None:
+    """The picture's hash when a face in it is close enough to a reference to be listed."""
+    if job.references is None or not faces:
+        return None
+    similarities = np.stack([face.embedding for face in faces]) @ job.references.T
+    return pixels_pdq(image.frames[0]) if similarities.max() >= job.hash_from else None

@@ -31,6 +31,7 @@ from likeness_guard.core.domain.records import (
     SkippedEntry,
     item_tier,
 )
+from likeness_guard.core.domain.thresholds import POSSIBLE_FLOOR
 from likeness_guard.core.engine.face_engine import FaceEngine
 from likeness_guard.core.imaging.pdq import picture_pdq
 from likeness_guard.core.pipeline.analysis_pool import (
@@ -372,6 +373,8 @@ def _start(loaded: LoadedItem, context: _Context) -> _InFlight:
         max_frames=options.max_frames,
         check_provenance=options.check_provenance,
         item_seconds=options.item_seconds,
+        references=context.reference_matrix,
+        hash_from=min(options.threshold, POSSIBLE_FLOOR),
     )
     return _InFlight(loaded, job, context.pool.submit(job))
 
@@ -389,7 +392,7 @@ def _finish(context: _Context, entry: _InFlight, totals: _Totals) -> ScanItem | 
     record = _analyse(context, loaded, totals, analysis)
     if loaded.cached and loaded.data is None and record.match and not record.duplicate_of:
         loaded.data = read_again(loaded.item, record.sha256 or "")  # kept as evidence
-    record = _with_picture_pdq(store, record, loaded)
+    record = _with_picture_pdq(store, record, loaded, analysis)
     record = _store_item(store, record, loaded)
     _remember(context, loaded, record, analysis)
     if loaded.sha256 and loaded.sha256 not in totals.first_by_sha:
@@ -482,11 +485,16 @@ def _remember(
         context.store.face_cache.remember_file(*loaded.stamp, sha256)
 
 
-def _with_picture_pdq(store: Store, record: ScanItem, loaded: LoadedItem) -> ScanItem:
+def _with_picture_pdq(
+    store: Store, record: ScanItem, loaded: LoadedItem, analysis: ImageAnalysis | None
+) -> ScanItem:
     """A still match or possible match with its picture's hash (for the review grid's
-    versions): the one its bytes were given before, or made from them now."""
+    versions): the worker's, the one its bytes were given before, or made from them now
+    (bytes analysed in an earlier scan, newly matching)."""
     if record.picture_pdq or record.is_video or item_tier(record) is MatchTier.NONE:
         return record
+    if analysis is not None:  # decoded just now: the worker hashed it (None: too flat)
+        return _with(record, picture_pdq=analysis.picture_pdq)
     known = store.picture_pdq_of(record.sha256) if record.sha256 else None
     if known is None and loaded.data is None and loaded.cached:
         loaded.data = read_again(loaded.item, record.sha256 or "")  # once: then it is known

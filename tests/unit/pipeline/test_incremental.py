@@ -16,7 +16,7 @@ from likeness_guard.core import services
 from likeness_guard.core.domain.records import MatchTier, Profile, ScanItem, item_tier
 from likeness_guard.core.engine.face_engine import FaceEngine
 from likeness_guard.core.imaging.decode import decode_image
-from likeness_guard.core.imaging.pdq import picture_pdq
+from likeness_guard.core.imaging.pdq import picture_pdq, same_picture
 from likeness_guard.core.pipeline.enroll import enroll_file
 from likeness_guard.core.pipeline.scan import ScanOptions, run_scan
 from likeness_guard.core.storage.store import Store
@@ -46,7 +46,8 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
 
 @pytest.fixture
 def hashed(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
-    """The bytes a scan makes a picture hash of (the real one, only recorded)."""
+    """The bytes the scan's own process decodes again for a picture hash (the real
+    function, only recorded); the workers hash what they decode without it."""
     seen: list[bytes] = []
 
     def recording(data: bytes) -> str | None:
@@ -55,6 +56,12 @@ def hashed(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
 
     monkeypatch.setattr("likeness_guard.core.pipeline.scan.picture_pdq", recording)
     return seen
+
+
+def hashed_here(data: bytes) -> str:
+    value = picture_pdq(data)
+    assert value is not None
+    return value
 
 
 def enrolled(store: Store, engine: FaceEngine, *photos: Path) -> Profile:
@@ -125,13 +132,14 @@ def test_a_rescan_of_an_unchanged_folder_finds_the_same_without_the_models(
     cold_results = results(store, cold)
     assert sum(len(r[6]) for r in cold_results) > 20  # the players' faces are there
     assert any(r[9] for r in cold_results)  # and Yao Ming matches
-    for item in store.items(cold):  # matches carry their picture's hash (read again below)
-        found = item_tier(item) is not MatchTier.NONE
-        assert item.picture_pdq == (picture_pdq(Path(item.source).read_bytes()) if found else None)
-
-    assert hashed
+    for item in store.items(cold):  # matches carry their picture's hash, made by the worker
+        if item_tier(item) is MatchTier.NONE:
+            assert item.picture_pdq is None
+        else:
+            assert item.picture_pdq is not None
+            assert same_picture(item.picture_pdq, hashed_here(Path(item.source).read_bytes()))
+    assert not hashed  # not decoded once more for it
     calls.update(analyze=0, decode=0)
-    hashed.clear()
     again = scan(store, engine, me, folder)
     assert calls == {"analyze": 0, "decode": 0}
     assert not hashed  # the matches' picture hashes are known by their bytes
@@ -141,13 +149,38 @@ def test_a_rescan_of_an_unchanged_folder_finds_the_same_without_the_models(
     assert all(item.evidence_kept for item in kept)
 
 
-def test_a_changed_file_is_analysed_again(
+def test_known_bytes_that_now_match_are_hashed_once(
     store: Store,
     engine: FaceEngine,
     photos: dict[str, Path],
     folder: Path,
     calls: dict[str, int],
     hashed: list[bytes],
+) -> None:
+    me = enrolled(store, engine, photos["tom_hanks"])
+    yao = folder / "yaoming.jpg"
+    first = scan(store, engine, me, folder)
+    assert not next(item for item in store.items(first) if item.source == str(yao)).match
+    assert enroll_file(store, engine, me, photos["yaoming"]).accepted
+    calls.update(analyze=0, decode=0)
+    second = scan(store, engine, me, folder)
+    assert calls == {"analyze": 0, "decode": 0}  # known bytes: only matched again
+    item = next(item for item in store.items(second) if item.source == str(yao))
+    assert item.match
+    assert item.picture_pdq == hashed_here(yao.read_bytes())
+    assert yao.read_bytes() in hashed  # read and decoded again for it, this once
+    hashed.clear()
+    third = scan(store, engine, me, folder)
+    assert not hashed
+    assert results(store, third) == results(store, second)
+
+
+def test_a_changed_file_is_analysed_again(
+    store: Store,
+    engine: FaceEngine,
+    photos: dict[str, Path],
+    folder: Path,
+    calls: dict[str, int],
 ) -> None:
     me = enrolled(store, engine, photos["yaoming"])
     cold = scan(store, engine, me, folder)
