@@ -70,13 +70,18 @@ def test_after_protect_no_file_holds_anything_readable(
     assert b"SQLite format 3" in before  # the search finds them when they are there
     assert NAME.encode() in before
     assert b"PRIVATE KEY" in before
+    assert jpeg_bytes()[:11] in before
+    assert b"image 1-0" in before
     signer = installation_identity(data).fingerprint
     pass_file = str(tmp_path / "pass.txt")
     assert main(["--data-dir", str(data), "--passphrase-file", pass_file, "protect"]) == 0
     raw = everything_in(data)
     assert embedding.astype("<f4").tobytes()[:32] not in raw
-    assert b"\xff\xd8\xff" not in raw  # no JPEG
-    assert b"\x89PNG" not in raw  # no PNG, not even the face thumbnails
+    # Signatures long enough that ciphertext never holds them by chance (three bytes did,
+    # once in about a hundred runs).
+    assert jpeg_bytes()[:11] not in raw  # no JPEG: its start, to the JFIF name
+    assert b"\x89PNG\r\n\x1a\n" not in raw  # no PNG, not even the face thumbnails
+    assert b"image 1-0" not in raw  # nor a kept item's bytes
     assert b"SQLite format 3" not in raw
     assert b"PRIVATE KEY" not in raw  # no one can sign as this installation with the files
     for text in (NAME, "Secretname", "very-private-folder", "photo-1.jpg", "reference.jpg"):
