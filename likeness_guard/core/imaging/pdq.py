@@ -198,9 +198,14 @@ def picture_pdq(data: bytes) -> str | None:
 
 def pixels_pdq(rgb: np.ndarray) -> str | None:
     """`picture_pdq` of pixels already decoded (EXIF orientation applied)."""
-    from likeness_guard.core.imaging.resize import fit_within
+    import cv2
 
-    hashed = pdq_hash(fit_within(rgb, _PICTURE_SIDE)[0])
+    height, width = rgb.shape[:2]
+    fit = _PICTURE_SIDE / max(height, width)
+    if fit < 1.0:  # area averaging: 14 ms for 3 MP, where Pillow's Lanczos took 45
+        size = (max(1, round(width * fit)), max(1, round(height * fit)))
+        rgb = cv2.resize(np.ascontiguousarray(rgb), size, interpolation=cv2.INTER_AREA)
+    hashed = pdq_hash(rgb)
     return hashed.hex if hashed.reliable else None
 
 

@@ -1,8 +1,9 @@
 """One still image analysed from its bytes: decoded, checked for AI markers, faces found.
 
 This is the work a scan spreads over its model workers (analysis_pool.py). A job holds only
-bytes and settings and its result only numbers and records, so both cross a process
-boundary cheaply; decoded pixels never leave the worker that decoded them.
+bytes, settings and the reference embeddings, and its result only numbers and records, so
+both cross a process boundary cheaply; decoded pixels never leave the worker that decoded
+them.
 """
 
 import logging
