@@ -93,22 +93,17 @@ class TileList:
 
     def add(self, item: ScanItem) -> MatchTile | None:
         """Add a found item; returns its new tile, or None when it joined the tile of the same
-        bytes (or was there already)."""
+        bytes or of the same picture (or was there already)."""
         known = self._by_item.get(item.id)
         if known is not None and item.id:
             return None
-        same = self._by_sha.get(item.sha256 or "")
-        if same is not None:
-            copy = item.sha256 == same.item.sha256
-            if same.add_copy(item) if copy else same.add_similar(item):
-                self._by_item[item.id] = same
-            return None
-        version_of = self._pictures.find(item.picture_pdq)
-        if version_of is not None:
-            if version_of.add_similar(item):
-                self._by_item[item.id] = version_of
+        joins = self._by_sha.get(item.sha256 or "") or self._pictures.find(item.picture_pdq)
+        if joins is not None:  # the same bytes, or another version of the same picture
+            copy = item.sha256 is not None and item.sha256 == joins.item.sha256
+            if joins.add_copy(item) if copy else joins.add_similar(item):
+                self._by_item[item.id] = joins
                 if item.sha256:
-                    self._by_sha[item.sha256] = version_of
+                    self._by_sha.setdefault(item.sha256, joins)
             return None
         tile = MatchTile(item)
         position = bisect_right(self._keys, -tile.similarity)

@@ -5,6 +5,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from likeness_guard.core.domain.errors import ImageError
+from likeness_guard.core.imaging.decode import decode_scaled
+
 # PDQ works on a 64x64 luminance image, reduced to a 16x16 block of DCT coefficients.
 _GRID = 64
 _KEPT = 16
@@ -184,9 +187,6 @@ _PICTURE_SIDE = 512
 def picture_pdq(data: bytes) -> str | None:
     """The PDQ hash (hex) of the picture `data` shows, to find other copies of it; None when
     it cannot be decoded or is too flat for its hash to mean anything."""
-    from likeness_guard.core.domain.errors import ImageError
-    from likeness_guard.core.imaging.decode import decode_scaled
-
     try:
         return pixels_pdq(decode_scaled(data, _PICTURE_SIDE).rgb)
     except (ImageError, ValueError):
