@@ -10,7 +10,7 @@ from likeness_guard.core import services
 from likeness_guard.core.domain.errors import UserFacingError
 from likeness_guard.core.domain.thresholds import DEFAULT_PROFILE
 from likeness_guard.core.engine.face_engine import FaceEngine
-from likeness_guard.core.storage.paths import write_atomic
+from likeness_guard.core.storage.fs import write_atomic
 from likeness_guard.core.storage.store import Store
 
 
@@ -18,14 +18,15 @@ def open_store(args: argparse.Namespace) -> Store:
     """Open the data folder (asking for its passphrase when it is protected), finish what a
     crash interrupted, and say so on standard error."""
     from likeness_guard.cli.passphrase import unlock_folder
-    from likeness_guard.core.storage.paths import data_dir
+    from likeness_guard.core.storage.layout import data_dir
     from likeness_guard.core.storage.recovery import recover
 
     folder = data_dir(args.data_dir)
+    notes = services.open_folder(folder)  # before the passphrase: it needs none
     unlock_folder(folder, args)
     store = Store(folder)
     try:
-        for note in recover(store):
+        for note in notes + recover(store):
             print(f"likeness-guard: {note}", file=sys.stderr, flush=True)
     except BaseException:
         store.close()
@@ -35,7 +36,7 @@ def open_store(args: argparse.Namespace) -> Store:
 
 def open_engine(args: argparse.Namespace) -> FaceEngine:
     """The pack given with --models, else the one chosen with `models use` (built-in)."""
-    from likeness_guard.core.storage.paths import existing_data_dir
+    from likeness_guard.core.storage.layout import existing_data_dir
 
     return services.open_engine(
         Path(args.models) if args.models else None, existing_data_dir(args.data_dir)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from likeness_guard.core.domain.errors import SourceError, UserFacingError
 from likeness_guard.core.sources.file_checks import read_text_file
-from likeness_guard.core.storage import crypto
+from likeness_guard.core.storage import protection
 
 
 def read_passphrase_file(path: str) -> str:
@@ -26,16 +26,22 @@ def read_passphrase_file(path: str) -> str:
     return passphrase
 
 
-def passphrase_from(args: argparse.Namespace, *, confirm: bool = False) -> str | None:
+def passphrase_from(args: argparse.Namespace) -> str | None:
     """The passphrase given with --passphrase-file, or asked on the terminal; None when
     neither is possible (no file given, not a terminal)."""
     path = getattr(args, "passphrase_file", None)
     if path:
         return read_passphrase_file(path)
+    return ask_passphrase("Passphrase")
+
+
+def ask_passphrase(prompt: str, *, confirm: bool = False) -> str | None:
+    """A passphrase typed on the terminal (twice with `confirm`); None when there is no
+    terminal or nothing was typed. Raises UserFacingError when the two differ."""
     if not sys.stdin.isatty():
         return None
     try:
-        first = getpass.getpass("Passphrase: ")
+        first = getpass.getpass(f"{prompt}: ")
         if confirm and getpass.getpass("The same passphrase again: ") != first:
             raise UserFacingError("The two passphrases differ; nothing was changed.")
     except EOFError:
@@ -46,11 +52,11 @@ def passphrase_from(args: argparse.Namespace, *, confirm: bool = False) -> str |
 def unlock_folder(folder: Path, args: argparse.Namespace) -> None:
     """Give this process the folder's keys when it is protected.
 
-    Raises crypto.PassphraseNeeded (no passphrase) or crypto.WrongPassphrase.
+    Raises PassphraseNeeded (no passphrase) or WrongPassphrase.
     """
-    if not crypto.is_protected(folder):
+    if not protection.is_protected(folder):
         return
     passphrase = passphrase_from(args)
     if passphrase is None:
-        raise crypto.PassphraseNeeded(crypto.needs_passphrase_message(folder))
-    crypto.unlock(folder, passphrase)
+        raise protection.PassphraseNeeded(protection.needs_passphrase_message(folder))
+    protection.unlock(folder, passphrase)

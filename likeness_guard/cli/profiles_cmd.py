@@ -46,12 +46,18 @@ def run_profiles(args: argparse.Namespace) -> int:
 
 
 def run_forget(args: argparse.Namespace) -> int:
-    with open_store(args) as store:
-        if args.all:
+    if args.all:
+        with open_store(args) as store:
             services.forget_everything(store)
-            print(f"Deleted every profile, scan and evidence file in {store.folder}.")
-            _compaction_note(store)
-            return 0
+        print(f"Deleted every profile, scan and evidence file in {store.folder}.")
+        if not services.finish_forgetting(store.folder):
+            print(
+                "The passphrase protection is removed once the other Likeness Guard window "
+                "or command open on this folder is closed (at the next start)."
+            )
+        _compaction_note(store)
+        return 0
+    with open_store(args) as store:
         if services.forget_profile(store, args.profile):
             print(f"Deleted profile '{args.profile}' with its photos' data and scans.")
             _compaction_note(store)

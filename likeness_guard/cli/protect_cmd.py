@@ -1,48 +1,100 @@
-"""`likeness-guard protect`: encrypt the data folder with a passphrase."""
+"""`likeness-guard protect`: encrypt the data folder with a passphrase, change it, remove it."""
 
 import argparse
 
-from likeness_guard.cli.passphrase import passphrase_from
+from likeness_guard.cli.passphrase import ask_passphrase, read_passphrase_file
+from likeness_guard.core import services
 from likeness_guard.core.domain.errors import UserFacingError
-from likeness_guard.core.storage import crypto
-from likeness_guard.core.storage.lock import FolderLocks
-from likeness_guard.core.storage.paths import data_dir
-from likeness_guard.core.storage.store import DB_NAME, Store
+from likeness_guard.core.domain.words import ProtectionAction, protection_words
+from likeness_guard.core.storage.layout import data_dir
+from likeness_guard.core.storage.protection import ProtectionChange, is_protected
 
 
 def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     parser = subparsers.add_parser(
         "protect",
-        help="encrypt the data folder with a passphrase",
+        help="encrypt the data folder with a passphrase (or change or remove it)",
         description=(
             "Encrypt everything in the data folder with a passphrase: the database (face "
             "embeddings, thumbnails, names, paths, results) and every kept image. "
             "Afterwards every command needs the passphrase (--passphrase-file FILE, or "
             "typed when asked), and the window asks for it at start. Without it, nothing "
-            "in the folder can be read. There is no way to recover a lost passphrase."
+            "in the folder can be read. There is no way to recover a lost passphrase. "
+            "Close the window and other commands on the folder first."
         ),
-        epilog="Example: likeness-guard protect --passphrase-file ~/lg-passphrase.txt",
+        epilog=(
+            "Examples:\n"
+            "  likeness-guard protect --passphrase-file ~/lg-passphrase.txt\n"
+            "  likeness-guard protect --change --passphrase-file OLD.txt "
+            "--new-passphrase-file NEW.txt\n"
+            "  likeness-guard protect --remove --passphrase-file ~/lg-passphrase.txt"
+        ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    what = parser.add_mutually_exclusive_group()
+    what.add_argument(
+        "--change", action="store_true", help="encrypt everything again under a new passphrase"
+    )
+    what.add_argument(
+        "--remove", action="store_true", help="decrypt everything and stop asking a passphrase"
+    )
+    # SUPPRESS: given before the command (a global option) it must not be reset here.
+    parser.add_argument(
+        "--passphrase-file",
+        metavar="FILE",
+        default=argparse.SUPPRESS,
+        help="a file holding the passphrase: the new one to protect with, or the current "
+        "one with --change and --remove (without it, it is asked on a terminal)",
+    )
+    parser.add_argument(
+        "--new-passphrase-file",
+        metavar="FILE",
+        help="with --change: a file holding the new passphrase",
     )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     folder = data_dir(args.data_dir)
-    if crypto.is_protected(folder):
-        raise UserFacingError(f"The data in {folder} is already protected with a passphrase.")
-    passphrase = passphrase_from(args, confirm=True)
-    if passphrase is None:
+    for note in services.open_folder(folder):
+        print(f"likeness-guard: {note}")
+    if args.change or args.remove:
+        if not is_protected(folder):
+            raise UserFacingError(f"The data in {folder} is not protected with a passphrase.")
+        current = _given(args.passphrase_file if "passphrase_file" in args else None, "Passphrase")
+        if args.remove:
+            change = services.remove_protection(folder, current)
+            print(_said(ProtectionAction.REMOVE, change))
+            return 0
+        new = _given(args.new_passphrase_file, "New passphrase", confirm=True)
+        change = services.change_passphrase(folder, current, new)
+        print(_said(ProtectionAction.CHANGE, change))
+        return 0
+    if is_protected(folder):
         raise UserFacingError(
-            "Give the new passphrase with --passphrase-file FILE (a file holding only the "
+            f"The data in {folder} is already protected with a passphrase (use --change to "
+            "choose another one)."
+        )
+    passphrase = _given(
+        args.passphrase_file if "passphrase_file" in args else None, "Passphrase", confirm=True
+    )
+    change = services.protect_folder(folder, passphrase)
+    print(_said(ProtectionAction.PROTECT, change))
+    return 0
+
+
+def _given(path: str | None, prompt: str, *, confirm: bool = False) -> str:
+    """The passphrase in the file at `path`, else typed on the terminal."""
+    if path:
+        return read_passphrase_file(path)
+    typed = ask_passphrase(prompt, confirm=confirm)
+    if typed is None:
+        raise UserFacingError(
+            "Give the passphrase with --passphrase-file FILE (a file holding only the "
             "passphrase), or run the command in a terminal to type it."
         )
-    Store(folder).close()  # bring the database up to date first (and create it if new)
-    locks = FolderLocks(folder)
-    with locks.alone(), locks.forgetting(None, wait=0.0):  # nothing else may use it
-        sealed = crypto.protect(folder, passphrase, DB_NAME)
-    print(
-        f"The data in {folder} is now encrypted ({sealed} kept file(s) sealed). Keep the "
-        "passphrase safe: without it the data cannot be opened by anyone, including you."
-    )
-    return 0
+    return typed
+
+
+def _said(action: ProtectionAction, change: ProtectionChange) -> str:
+    return protection_words(action, change.kept_files, change.damaged_files)

@@ -154,7 +154,7 @@ _WORDS = {"ok": "ok     ", "changed": "CHANGED", "missing": "MISSING", "note": "
 def run_verify(args: argparse.Namespace) -> int:
     """Print one line per check; exit 1 when anything differs or is missing."""
     from likeness_guard.core.report import verify_report
-    from likeness_guard.core.storage.paths import existing_data_dir
+    from likeness_guard.core.storage.layout import existing_data_dir
 
     target = Path(args.target)
     folder = existing_data_dir(args.data_dir)
@@ -166,8 +166,8 @@ def run_verify(args: argparse.Namespace) -> int:
 
 def _kept_evidence(folder: Path | None) -> "EvidenceFolder | None":
     """This computer's kept evidence, read only; None when there is none to read."""
-    from likeness_guard.core.storage.crypto import is_protected
     from likeness_guard.core.storage.evidence import EvidenceFolder
+    from likeness_guard.core.storage.protection import is_protected
 
     if folder is None or not (folder / "evidence").is_dir() or is_protected(folder):
         return None

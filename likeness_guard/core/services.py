@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from likeness_guard.core.engine.face_engine import FaceEngine
     from likeness_guard.core.pipeline.rematch import RematchResult
     from likeness_guard.core.report.notices import NoticeFiles, NoticeSender
+    from likeness_guard.core.storage.protection import ProtectionChange
 
 
 @dataclass(frozen=True)
@@ -188,8 +189,58 @@ def forget_profile(store: Store, name: str) -> bool:
 
 
 def forget_everything(store: Store) -> None:
-    """Delete every profile, scan and evidence file, and compact the database."""
+    """Delete every profile, scan and evidence file, and compact the database.
+
+    In a protected folder, the database files and the protection itself go once every
+    store on the folder is closed: call `finish_forgetting` then.
+    """
     store.forget_all()
+
+
+def finish_forgetting(folder: Path, wait: float = 10.0) -> bool:
+    """After `forget_everything`, with every store of this process closed: wipe the
+    database files and the protection of a protected folder, waiting up to `wait` seconds
+    for other windows and commands to close it. True when nothing is left to do now; False
+    when another one keeps it open (the next start finishes it)."""
+    from likeness_guard.core.storage.forgetting import finish_wipe
+    from likeness_guard.core.storage.journal import DeletionJournal
+
+    return finish_wipe(folder, wait) or not DeletionJournal(folder).read().wipe_files
+
+
+def open_folder(folder: Path) -> list[str]:
+    """What every start does before it opens a store or asks a passphrase: finish a
+    protection change or a deletion a crash interrupted. Returns what to tell the user."""
+    from likeness_guard.core.storage.recovery import prepare_folder
+
+    return prepare_folder(folder)
+
+
+def protect_folder(folder: Path, passphrase: str) -> "ProtectionChange":
+    """Encrypt the folder's database, kept images and signing key with a passphrase.
+
+    Every store on the folder must be closed (in this process too). Raises UserFacingError
+    (already protected, passphrase too short, folder open elsewhere, conversion failed).
+    """
+    from likeness_guard.core.storage.protection import protect
+
+    return protect(folder, passphrase)
+
+
+def change_passphrase(folder: Path, old: str, new: str) -> "ProtectionChange":
+    """Encrypt everything again under `new`. Raises WrongPassphrase for `old`, and
+    UserFacingError as `protect_folder` does."""
+    from likeness_guard.core.storage.protection import change_passphrase as change
+
+    return change(folder, old, new)
+
+
+def remove_protection(folder: Path, passphrase: str) -> "ProtectionChange":
+    """Decrypt everything and turn protection off. Raises WrongPassphrase, and
+    UserFacingError as `protect_folder` does."""
+    from likeness_guard.core.storage.protection import remove_protection as remove
+
+    return remove(folder, passphrase)
 
 
 def photo_paths(inputs: list[str]) -> list[Path]:

@@ -22,7 +22,7 @@ def run_app(options: LaunchOptions) -> int:
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from likeness_guard.core.domain.errors import UserFacingError
-    from likeness_guard.core.storage.paths import data_dir
+    from likeness_guard.core.storage.layout import data_dir
     from likeness_guard.gui.main_window import MainWindow
     from likeness_guard.gui.preferences import APPLICATION, ORGANIZATION, Preferences
     from likeness_guard.gui.session import AppSession
@@ -56,8 +56,10 @@ def run_app(options: LaunchOptions) -> int:
             None, APP_NAME, "Likeness Guard is already open on this computer. Use that window."
         )
         return 0
+    from likeness_guard.core import services
     from likeness_guard.gui.unlock_dialog import unlock_at_start
 
+    start_notes = services.open_folder(folder)  # before the passphrase: it needs none
     if not unlock_at_start(folder):  # a protected folder: the passphrase, or nothing opens
         instance.release()
         return 3
@@ -70,8 +72,9 @@ def run_app(options: LaunchOptions) -> int:
     window = MainWindow(session)
     instance.activation_requested.connect(window.bring_forward)
     window.show()
-    if session.start_notes:  # interrupted scans, a deletion finished: said once, at start
-        QMessageBox.information(window, APP_NAME, "\n\n".join(session.start_notes))
+    start_notes += session.start_notes
+    if start_notes:  # interrupted scans, a deletion finished: said once, at start
+        QMessageBox.information(window, APP_NAME, "\n\n".join(start_notes))
     code = app.exec()
     window.shutdown()
     instance.release()

@@ -21,6 +21,13 @@ from likeness_guard.gui.previews import PreviewService
 from likeness_guard.gui.session import AppSession
 
 PAGES = ("welcome", "photos", "scan", "matches", "settings")
+SCANNING_NOW = "A scan is running. Wait until it has finished (or stop it), then try again."
+ADDING_PHOTOS_NOW = (
+    "Your photos are being checked and added. Wait until that has finished, then try again."
+)
+WRITING_REPORT_NOW = (
+    "An evidence report is being written. Wait until it has finished, then try again."
+)
 PAGE_TITLES = {
     "welcome": "Welcome",
     "photos": "My photos",
@@ -59,6 +66,7 @@ class MainWindow(QMainWindow):
         self.nav.setFixedWidth(170)
         self.nav.setSpacing(2)
         self.stack = QStackedWidget()
+        self._shortcuts: list[QShortcut] = []
         for number, key in enumerate(PAGES, 1):
             entry = QListWidgetItem(PAGE_TITLES[key])
             entry.setToolTip(f"{PAGE_TITLES[key]} (Ctrl+{number})")
@@ -68,6 +76,7 @@ class MainWindow(QMainWindow):
             self.pages[key].setAccessibleName(PAGE_TITLES[key])
             shortcut = QShortcut(QKeySequence(f"Ctrl+{number}"), self)
             shortcut.activated.connect(self._shortcut_handler(key))
+            self._shortcuts.append(shortcut)
         self.nav.currentRowChanged.connect(self._on_row)
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -89,6 +98,11 @@ class MainWindow(QMainWindow):
         self.settings_page.about_to_delete.connect(self._stop_work_before_delete)
         self.photos_page.about_to_delete.connect(self._stop_work_before_delete)
         session.engine_failed.connect(self._show_engine_error)
+        session.watch_work(self._work_in_pages)
+        session.protection_started.connect(self._hold_still)
+        session.protection_done.connect(self._go_on)
+        session.store_reopened.connect(self._use_reopened_store)
+        self.previews.use_evidence(session.store.evidence)
 
         self._restore()
         session.load_engine()
@@ -173,6 +187,40 @@ class MainWindow(QMainWindow):
             self.scan_page.task.wait()
         self.session.recheck.stop()
         self.previews.forget()
+
+    # ---- while the data folder is encrypted or decrypted ---------------------------------
+
+    def _work_in_pages(self) -> str:
+        """What the pages run that keeps the data folder open ("" for nothing)."""
+        if self.scan_page.scan_to_come():
+            return SCANNING_NOW
+        if self.photos_page.is_busy():
+            return ADDING_PHOTOS_NOW
+        if self.matches_page.is_writing_report():
+            return WRITING_REPORT_NOW
+        return ""
+
+    @Slot()
+    def _hold_still(self) -> None:
+        """The store is closed while the change runs: only Settings stays usable."""
+        self._set_pages_usable(False)
+
+    @Slot(object, str)
+    def _go_on(self, change: object, problem: str) -> None:
+        self._set_pages_usable(True)
+
+    def _set_pages_usable(self, usable: bool) -> None:
+        self.nav.setEnabled(usable)
+        for shortcut in self._shortcuts:
+            shortcut.setEnabled(usable)
+        for key, page in self.pages.items():
+            if key != "settings":
+                page.setEnabled(usable)
+
+    @Slot()
+    def _use_reopened_store(self) -> None:
+        self.previews.forget()  # kept images may have new names and keys
+        self.previews.use_evidence(self.session.store.evidence)
 
     # ---- closing -----------------------------------------------------------------------
 

@@ -171,6 +171,11 @@ class _Decoder(QObject):
         self._evidence = EvidenceFolder(evidence_root)
 
     @Slot(object)
+    def use_evidence(self, evidence: object) -> None:
+        assert isinstance(evidence, EvidenceFolder)
+        self._evidence = evidence
+
+    @Slot(object)
     def decode(self, request: object) -> None:
         assert isinstance(request, PreviewRequest)
         self.decoded.emit(decode_preview(request, self._evidence))
@@ -186,6 +191,7 @@ class PreviewService(QObject):
 
     ready = Signal(object)
     _requested = Signal(object)
+    _evidence_changed = Signal(object)
 
     def __init__(
         self,
@@ -200,6 +206,7 @@ class PreviewService(QObject):
         self._decoder = _Decoder(evidence_root)
         self._decoder.moveToThread(self._thread)
         self._requested.connect(self._decoder.decode)
+        self._evidence_changed.connect(self._decoder.use_evidence)
         self._decoder.decoded.connect(self._on_decoded)
         self.cache_limit = PREVIEW_CACHE_BYTES if cache_bytes is None else cache_bytes
         self._cache: OrderedDict[str, PreviewImages] = OrderedDict()
@@ -238,6 +245,11 @@ class PreviewService(QObject):
     def cached_keys(self) -> list[str]:
         """The cached previews' keys, least recently used first."""
         return list(self._cache)
+
+    def use_evidence(self, evidence: EvidenceFolder) -> None:
+        """Read kept copies through `evidence` from now on: the store's, which knows the
+        keys of a folder protected with a passphrase (requests already sent keep the old)."""
+        self._evidence_changed.emit(evidence)
 
     def forget(self) -> None:
         """Drop every cached preview and every waiting request (after data was deleted)."""

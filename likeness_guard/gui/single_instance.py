@@ -1,16 +1,15 @@
 """One window per data folder: a second start brings the first window forward.
 
-Two windows on one data folder would each show what the other deleted. A lock file in the
-data folder says a window is open; a second start touches a wake-up file that the first
-window watches (QtCore only: the bundle leaves QtNetwork out).
+Two windows on one data folder would each show what the other deleted. A lock file beside
+the database (in the folder's locks/) says a window is open; a second start touches a
+wake-up file that the first window watches (QtCore only: the bundle leaves QtNetwork out).
 """
 
 from pathlib import Path
 
 from PySide6.QtCore import QFileSystemWatcher, QLockFile, QObject, Signal, Slot
 
-LOCK_NAME = "window.lock"
-WAKE_NAME = "window.wake"
+from likeness_guard.core.storage.layout import WINDOW_LOCK, WINDOW_WAKE
 
 
 class SingleInstance(QObject):
@@ -20,10 +19,11 @@ class SingleInstance(QObject):
 
     def __init__(self, data_dir: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._lock = QLockFile(str(data_dir / LOCK_NAME))
+        (data_dir / WINDOW_LOCK).parent.mkdir(mode=0o700, exist_ok=True)
+        self._lock = QLockFile(str(data_dir / WINDOW_LOCK))
         # A crashed window leaves its lock; QLockFile sees that its process is gone.
         self._lock.setStaleLockTime(0)
-        self._wake = data_dir / WAKE_NAME
+        self._wake = data_dir / WINDOW_WAKE
         self._watcher: QFileSystemWatcher | None = None
 
     def acquire(self) -> bool:

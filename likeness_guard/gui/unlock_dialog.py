@@ -5,7 +5,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QWidget
 
 from likeness_guard import APP_NAME
-from likeness_guard.core.storage import crypto
+from likeness_guard.core.storage import protection
 
 PROMPT = (
     "Your Likeness Guard data is protected with a passphrase.\n"
@@ -19,7 +19,7 @@ def unlock_at_start(folder: Path, parent: QWidget | None = None) -> bool:
 
     Returns True at once for a folder that is not protected.
     """
-    if not crypto.is_protected(folder):
+    if not protection.is_protected(folder):
         return True
     prompt = PROMPT
     while True:
@@ -27,8 +27,8 @@ def unlock_at_start(folder: Path, parent: QWidget | None = None) -> bool:
         if not accepted:
             return False
         try:
-            crypto.unlock(folder, text)
-        except crypto.WrongPassphrase:
+            protection.unlock(folder, text)
+        except protection.WrongPassphrase:
             prompt = WRONG
             continue
         return True

@@ -106,6 +106,34 @@ def test_a_second_start_on_the_same_folder_wakes_the_first(qtbot: QtBot, tmp_pat
     second.release()
 
 
+def test_a_chosen_folder_that_holds_files_gets_one_window_and_one_database(
+    qtbot: QtBot, tmp_path: object
+) -> None:
+    # The lock once sat in the chosen folder and the database in a subfolder of it, so a
+    # second start opened a second live window on the same data.
+    from pathlib import Path
+
+    from likeness_guard.core.storage.layout import data_dir
+    from likeness_guard.core.storage.store import Store
+    from likeness_guard.gui.single_instance import SingleInstance
+
+    assert isinstance(tmp_path, Path)
+    chosen = tmp_path / "Documents"
+    chosen.mkdir()
+    (chosen / "letter.odt").write_text("mine")
+    first_folder = data_dir(chosen)
+    first = SingleInstance(first_folder)
+    try:
+        assert first.acquire()
+        with Store.open(first_folder) as store:  # what the window's session opens
+            assert store.folder == first_folder
+        second_folder = data_dir(chosen)
+        assert second_folder == first_folder
+        assert not SingleInstance(second_folder).acquire()
+    finally:
+        first.release()
+
+
 def test_matches_stays_on_the_last_scan_with_results(
     qtbot: QtBot,
     make_window: WindowFactory,

@@ -9,8 +9,8 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QInputDialog
 
 from likeness_guard.core.domain.records import ScanStatus
-from likeness_guard.core.storage import crypto
-from likeness_guard.core.storage.store import DB_NAME, Store
+from likeness_guard.core.storage import protection
+from likeness_guard.core.storage.store import Store
 from likeness_guard.gui.preferences import Preferences
 from likeness_guard.gui.session import AppSession
 from likeness_guard.gui.unlock_dialog import WRONG, unlock_at_start
@@ -22,7 +22,7 @@ PASSPHRASE = "a long and silly passphrase"
 @pytest.fixture(autouse=True)
 def no_keys_left() -> Iterator[None]:
     yield
-    crypto.lock_all()
+    protection.forget_keys()
 
 
 def test_the_window_asks_for_the_passphrase_until_it_is_right(
@@ -31,8 +31,8 @@ def test_the_window_asks_for_the_passphrase_until_it_is_right(
     folder = tmp_path / "data"
     with Store.open(folder) as store:
         add_person(store, "me")
-    crypto.protect(folder, PASSPHRASE, DB_NAME)
-    crypto.lock_all()
+    protection.protect(folder, PASSPHRASE)
+    protection.forget_keys()
     answers = iter([("wrong guess", True), (PASSPHRASE, True)])
     prompts: list[str] = []
 
@@ -52,11 +52,11 @@ def test_cancelling_the_passphrase_opens_nothing(
 ) -> None:
     folder = tmp_path / "data"
     Store.open(folder).close()
-    crypto.protect(folder, PASSPHRASE, DB_NAME)
-    crypto.lock_all()
+    protection.protect(folder, PASSPHRASE)
+    protection.forget_keys()
     monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *args: ("", False)))
     assert not unlock_at_start(folder)
-    with pytest.raises(crypto.PassphraseNeeded):
+    with pytest.raises(protection.PassphraseNeeded):
         Store.open(folder)
 
 

@@ -5,6 +5,7 @@ score or a marker is never described in two different ways.
 """
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from likeness_guard.core.domain.records import (
     EvidenceStatus,
@@ -282,6 +283,9 @@ def interrupted_notice(scan_id: int, profile_name: str, items: int) -> str:
 FINISHED_DELETION_NOTICE = (
     "A deletion interrupted last time (or postponed by a full disk) has now been finished."
 )
+FINISHED_PROTECTION_NOTICE = (
+    "A change of the passphrase protection interrupted last time has now been finished."
+)
 
 
 def inputs_words(inputs: tuple[str, ...] | list[str]) -> str:
@@ -426,3 +430,34 @@ def found_words(times: int, versions: int) -> str:
     if times < 2:
         return ""
     return f"found {times} times" + (f", in {versions} versions" if versions > 1 else "")
+
+
+class ProtectionAction(StrEnum):
+    """What the person asked of the passphrase protection."""
+
+    PROTECT = "protect"
+    CHANGE = "change"
+    REMOVE = "remove"
+
+
+def protection_words(action: ProtectionAction, kept_files: int, damaged_files: int = 0) -> str:
+    """What a finished passphrase change did, with its counts, in plain words (the window
+    and the CLI)."""
+    files = counted(kept_files, "kept file")
+    if action is ProtectionAction.PROTECT:
+        text = (
+            f"Your data is now encrypted ({files} sealed). Keep the passphrase safe: without "
+            "it nobody can open your data, including you."
+        )
+    elif action is ProtectionAction.CHANGE:
+        text = (
+            f"Your data is now encrypted with the new passphrase ({files} sealed again). The "
+            "old passphrase no longer opens it."
+        )
+    else:
+        text = f"Your data is no longer encrypted ({files} decrypted)."
+    if damaged_files == 1:
+        text += " One damaged kept file could not be opened and was left out."
+    elif damaged_files > 1:
+        text += f" {damaged_files} damaged kept files could not be opened and were left out."
+    return text

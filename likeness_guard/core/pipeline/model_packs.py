@@ -33,7 +33,7 @@ from likeness_guard.core.engine.model_pack import (
     load_model_pack,
     load_recorded_pack,
 )
-from likeness_guard.core.storage.paths import file_sha256, write_atomic
+from likeness_guard.core.storage.fs import file_sha256, write_atomic
 from likeness_guard.core.storage.store import Store
 
 MODELS_FOLDER = "models"

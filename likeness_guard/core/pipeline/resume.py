@@ -57,8 +57,8 @@ def resume_interrupted(
     references = store.references(profile.id)
     if any(reference.created_at > latest.started_at for reference in references):
         return None
-    finished = finished_items(store, latest.id)
-    reopen_scan(store, latest.id)
+    finished = finished_items(store.db, latest.id)
+    reopen_scan(store.db, latest.id)
     return Resumed(latest.id, finished)
 
 

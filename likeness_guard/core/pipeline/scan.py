@@ -57,7 +57,7 @@ from likeness_guard.core.storage.face_cache import (
     CachedAnalysis,
     cache_key,
 )
-from likeness_guard.core.storage.lock import FolderLocks
+from likeness_guard.core.storage.locks import FolderLocks
 from likeness_guard.core.storage.store import Store
 
 if TYPE_CHECKING:  # imported for real only when a web address is scanned

@@ -22,7 +22,7 @@ from likeness_guard.core.domain.records import ScanItem, Verdict
 from likeness_guard.core.domain.takedown import Jurisdiction, Recheck, TakedownRequest
 from likeness_guard.core.domain.words import counted, describe_synthetic
 from likeness_guard.core.report.platforms import Platform, host_of, platform_directory
-from likeness_guard.core.storage.paths import atomic_output, write_atomic
+from likeness_guard.core.storage.fs import atomic_output, write_atomic
 from likeness_guard.core.storage.store import Store
 
 NOT_LEGAL_ADVICE = (

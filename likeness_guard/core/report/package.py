@@ -28,7 +28,7 @@ from likeness_guard.core.report.pdf import (
 from likeness_guard.core.report.privacy import ReportPrivacy
 from likeness_guard.core.report.signing import installation_identity, spaced
 from likeness_guard.core.report.warc import warc_bytes
-from likeness_guard.core.storage.paths import atomic_output
+from likeness_guard.core.storage.fs import atomic_output
 from likeness_guard.core.storage.store import Store
 
 REPORT_NAME = "evidence-report.pdf"

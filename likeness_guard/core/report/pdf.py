@@ -45,7 +45,7 @@ from likeness_guard.core.report.manifest import (
 )
 from likeness_guard.core.report.privacy import Presenter, ReportPrivacy
 from likeness_guard.core.report.signing import installation_identity, sign_pdf, spaced
-from likeness_guard.core.storage.paths import atomic_output, write_atomic
+from likeness_guard.core.storage.fs import atomic_output, write_atomic
 from likeness_guard.core.storage.store import Store
 
 # Territories whose paper is US Letter (CLDR's paperSize data); everywhere else uses A4.

@@ -21,8 +21,9 @@ from typing import Any
 
 from likeness_guard import APP_NAME, __version__
 from likeness_guard.core.domain.errors import UserFacingError
-from likeness_guard.core.storage import crypto
-from likeness_guard.core.storage.paths import SIGNING_FOLDER, SIGNING_KEY_FILE
+from likeness_guard.core.storage import protection
+from likeness_guard.core.storage.crypto import is_sealed
+from likeness_guard.core.storage.layout import SIGNING_FOLDER, SIGNING_KEY_FILE
 
 KEY_FOLDER = SIGNING_FOLDER
 KEY_FILE = SIGNING_KEY_FILE
@@ -84,9 +85,9 @@ def existing_identity(data_folder: Path) -> SigningIdentity | None:
     except OSError:
         return None
     try:
-        key_pem = crypto.opened(data_folder, stored)
-        if not stored.startswith(crypto.SEALED_MAGIC) and crypto.is_protected(data_folder):
-            crypto.seal_in_place(data_folder, folder / KEY_FILE)
+        key_pem = protection.opened_secret(data_folder, stored)
+        if not is_sealed(stored) and protection.is_protected(data_folder):
+            protection.seal_in_place(data_folder, folder / KEY_FILE)
     except (ValueError, OSError) as exc:
         raise UserFacingError(
             f"The report's signing key in {folder} cannot be opened ({exc}). Move the "
@@ -111,7 +112,7 @@ def installation_identity(data_folder: Path) -> SigningIdentity:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         # The key first, created only if absent (a link fails when the name exists), so
         # that a concurrent first use cannot swap the key of a report being signed.
-        if _create_exclusive(folder / KEY_FILE, crypto.sealed_if_protected(data_folder, key_pem)):
+        if _create_exclusive(folder / KEY_FILE, protection.sealed_secret(data_folder, key_pem)):
             _create_exclusive(folder / CERT_FILE, cert_pem, replace=True)
     except OSError as exc:
         raise UserFacingError(

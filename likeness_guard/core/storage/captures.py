@@ -5,7 +5,7 @@ import sqlite3
 from collections.abc import Iterable
 
 from likeness_guard.core.domain.records import ExchangeRole, KeptExchange, RawHttpExchange
-from likeness_guard.core.storage.connection import transaction
+from likeness_guard.core.storage.db import transaction
 from likeness_guard.core.storage.evidence import EvidenceFolder
 
 log = logging.getLogger(__name__)

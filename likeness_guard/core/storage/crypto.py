@@ -1,53 +1,30 @@
-"""Protecting a data folder with a passphrase: key derivation, sealed files, and the switch.
+"""Keys and sealed files: what a passphrase becomes, and authenticated encryption of bytes.
 
-With protection on, the database is encrypted page by page with SQLCipher (its journal and
-WAL too), and every kept image is sealed with AES-256-GCM under its own random nonce and
-stored under a keyed name (an HMAC of its SHA-256, so the name does not tell which image
-it is). The report-signing key is sealed the same way, so that no one with the files alone
-can sign a report as this installation. One key comes from the passphrase through Argon2id;
-the database, the images and the names each get their own subkey (HKDF). `protection.json`
-holds only the Argon2id settings, the salt and a check value to tell a wrong passphrase at
-once.
-
-The keys are kept in this process only, per folder, once `unlock` has been given the
-passphrase: every Store opened on that folder afterwards (in any thread) finds them.
+A leaf: it is handed passphrases, settings and keys, and knows no file of the data folder
+(protection.py decides where settings and sealed files live). One key comes from the
+passphrase through Argon2id; the database, the kept images and their names each get their
+own subkey (HKDF). Files are sealed with AES-256-GCM in pieces of 1 MiB, each under its own
+nonce, the last one marked as last.
 """
 
 import base64
-import contextlib
 import hashlib
 import hmac
 import io
-import json
-import os
 import secrets
-import sqlite3
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import BinaryIO
 
 from likeness_guard.core.domain.errors import StoreError, UserFacingError
-from likeness_guard.core.storage.paths import (
-    SIGNING_FOLDER,
-    SIGNING_KEY_FILE,
-    atomic_output,
-    file_sha256,
-    write_atomic,
-)
 
-PROTECTION_NAME = "protection.json"
-_PROTECTING = ".protecting"
-_PLAIN_OLD = ".plain-old"
 SEALED_MAGIC = b"LGE2"
 _PIECE = 1024 * 1024
 _LABEL = b"likeness-guard evidence"
 # Argon2id: 3 passes over 128 MiB, 2 lanes (about 0.2 s on a 2-core laptop).
 _ARGON2 = {"time_cost": 3, "memory_cost": 128 * 1024, "parallelism": 2}
 _CHECK_LABEL = b"likeness-guard passphrase check"
-# Secrets kept in files of their own, sealed when the folder is protected.
-_SEALED_FILES = (Path(SIGNING_FOLDER) / SIGNING_KEY_FILE,)
+MIN_PASSPHRASE = 8
 
 
 class PassphraseNeeded(StoreError):
@@ -71,63 +48,49 @@ class FolderKey:
         return hmac.new(self.names, sha256.encode("ascii"), hashlib.sha256).hexdigest()
 
 
-_KEYS: dict[str, FolderKey] = {}
-_KEYS_LOCK = threading.Lock()
+def new_protection(passphrase: str) -> tuple[dict[str, object], FolderKey]:
+    """Settings (to be kept beside the data) and keys for a new passphrase.
 
-
-def is_protected(folder: Path) -> bool:
-    return (folder / PROTECTION_NAME).exists()
-
-
-def needs_passphrase_message(folder: Path) -> str:
-    return (
-        f"The data in {folder} is protected with a passphrase. Give it with "
-        "--passphrase-file FILE (a file holding only the passphrase), or run the command in "
-        "a terminal to be asked for it."
-    )
-
-
-def key_for(folder: Path) -> FolderKey | None:
-    """The folder's keys when it is protected (None when it is not).
-
-    Raises PassphraseNeeded when it is protected and this process was not given the
-    passphrase.
+    Raises UserFacingError when the passphrase is too short.
     """
-    if not is_protected(folder):
-        _abort_unfinished_protect(folder)
-        return None
-    with _KEYS_LOCK:
-        key = _KEYS.get(_folder_id(folder))
-    if key is None:
-        raise PassphraseNeeded(needs_passphrase_message(folder))
-    return key
-
-
-def unlock(folder: Path, passphrase: str) -> None:
-    """Check `passphrase` against the folder and keep its keys for this process.
-
-    Raises WrongPassphrase, or StoreError when the protection file is damaged. Does nothing
-    for a folder that is not protected. Finishes a `protect` that was interrupted.
-    """
-    if not is_protected(folder):
-        return
-    settings = _read_settings(folder)
+    if len(passphrase) < MIN_PASSPHRASE:
+        raise UserFacingError(
+            f"Choose a passphrase of at least {MIN_PASSPHRASE} characters (a few unrelated "
+            "words are easy to remember and hard to guess)."
+        )
+    settings: dict[str, object] = {
+        "version": 1,
+        "kdf": "argon2id",
+        **_ARGON2,
+        "salt": base64.b64encode(secrets.token_bytes(16)).decode("ascii"),
+        "database": "sqlcipher4",
+        "evidence": "aes-256-gcm",
+    }
     master = _derive(passphrase, settings)
-    expected = base64.b64decode(str(settings["check"]))
+    check = hmac.new(master, _CHECK_LABEL, "sha256").digest()
+    settings["check"] = base64.b64encode(check).decode("ascii")
+    return settings, _subkeys(master)
+
+
+def key_from(settings: dict[str, object], passphrase: str) -> FolderKey:
+    """The keys `passphrase` gives under `settings`.
+
+    Raises WrongPassphrase when it is not the passphrase the settings were made with,
+    StoreError when the settings are not ours.
+    """
+    if settings.get("kdf") != "argon2id" or "check" not in settings:
+        raise StoreError("The protection settings are damaged (unknown kind).")
+    try:
+        master = _derive(passphrase, settings)
+        expected = base64.b64decode(str(settings["check"]))
+    except (KeyError, ValueError, TypeError) as exc:
+        raise StoreError(f"The protection settings are damaged ({exc}).") from exc
     if not hmac.compare_digest(hmac.new(master, _CHECK_LABEL, "sha256").digest(), expected):
         raise WrongPassphrase(
             "That passphrase does not open this data folder. Check it (letters, spaces and "
             "the case count) and try again."
         )
-    with _KEYS_LOCK:
-        _KEYS[_folder_id(folder)] = _subkeys(master)
-    _finish_protect(folder)
-
-
-def lock_all() -> None:
-    """Forget every key this process holds (tests; the window when it closes)."""
-    with _KEYS_LOCK:
-        _KEYS.clear()
+    return _subkeys(master)
 
 
 def seal_stream(key: bytes, reader: BinaryIO, writer: BinaryIO) -> str:
@@ -192,135 +155,21 @@ def unseal_stream(key: bytes, reader: BinaryIO) -> Iterator[bytes]:
         number += 1
 
 
-def _key_of(folder: Path) -> FolderKey:
-    key = key_for(folder)
-    if key is None:
-        raise ValueError(f"{folder} holds a sealed file but is not protected")
-    return key
-
-
-def sealed_if_protected(folder: Path, data: bytes) -> bytes:
-    """`data` as a secret file of `folder` keeps it: sealed when the folder is protected.
-
-    Raises PassphraseNeeded when it is protected and not unlocked.
-    """
-    if not is_protected(folder):
-        return data
+def seal_bytes(key: bytes, data: bytes) -> bytes:
+    """`data` sealed under `key` (see seal_stream)."""
     out = io.BytesIO()
-    seal_stream(_key_of(folder).evidence, io.BytesIO(data), out)
+    seal_stream(key, io.BytesIO(data), out)
     return out.getvalue()
 
 
-def opened(folder: Path, stored: bytes) -> bytes:
-    """The plain bytes of a secret file of `folder` (as they are, when not sealed).
-
-    Raises PassphraseNeeded when it is sealed and the folder not unlocked, ValueError when
-    it was changed or sealed with another key.
-    """
-    if not stored.startswith(SEALED_MAGIC):
-        return stored
-    return b"".join(unseal_stream(_key_of(folder).evidence, io.BytesIO(stored)))
+def open_bytes(key: bytes, stored: bytes) -> bytes:
+    """The plain bytes of a sealed file. Raises ValueError when it was changed or sealed
+    under another key."""
+    return b"".join(unseal_stream(key, io.BytesIO(stored)))
 
 
-def seal_in_place(folder: Path, path: Path) -> None:
-    """Seal a secret file kept plain in a protected folder (made by an earlier version)."""
-    _stage_sealed(path, _key_of(folder))
-    _swap_sealed(path)
-
-
-def protect(folder: Path, passphrase: str, db_name: str) -> int:
-    """Turn protection on for `folder`: encrypt its database and kept images.
-
-    The caller holds the folder's locks, with no Store open. Returns how many kept images
-    were sealed. Raises UserFacingError when the folder is already protected or the
-    passphrase is too short, StoreError when the database cannot be converted.
-    """
-    if is_protected(folder):
-        raise UserFacingError(f"The data in {folder} is already protected with a passphrase.")
-    if len(passphrase) < 8:
-        raise UserFacingError(
-            "Choose a passphrase of at least 8 characters (a few unrelated words are easy to "
-            "remember and hard to guess)."
-        )
-    salt = secrets.token_bytes(16)
-    settings: dict[str, object] = {
-        "version": 1,
-        "kdf": "argon2id",
-        **_ARGON2,
-        "salt": base64.b64encode(salt).decode("ascii"),
-        "database": "sqlcipher4",
-        "evidence": "aes-256-gcm",
-    }
-    master = _derive(passphrase, settings)
-    settings["check"] = base64.b64encode(hmac.new(master, _CHECK_LABEL, "sha256").digest()).decode(
-        "ascii"
-    )
-    key = _subkeys(master)
-    _abort_unfinished_protect(folder)
-    _encrypt_database(folder / db_name, key)
-    sealed = _seal_evidence(folder / "evidence", key)
-    for name in _SEALED_FILES:
-        _stage_sealed(folder / name, key)
-    # The switch: from here on the folder is protected, and a crash is finished by unlock.
-    write_atomic(folder / PROTECTION_NAME, json.dumps(settings, indent=2).encode("utf-8"))
-    with _KEYS_LOCK:
-        _KEYS[_folder_id(folder)] = key
-    _finish_protect(folder)
-    return sealed
-
-
-def wipe_file(path: Path) -> None:
-    """Overwrite a file with zeros where it lies, then delete it (needs no free space).
-
-    On copy-on-write file systems and SSDs the old blocks may survive elsewhere; deleting
-    through the file system is all an app can do there.
-    """
-    with contextlib.suppress(FileNotFoundError):
-        try:
-            fd = os.open(path, os.O_WRONLY)
-        except OSError:
-            path.unlink(missing_ok=True)
-            return
-        try:
-            size = os.fstat(fd).st_size
-            zeros = bytes(min(size, 1 << 20))
-            offset = 0
-            while offset < size:
-                offset += os.pwrite(fd, zeros[: min(len(zeros), size - offset)], offset)
-            os.fsync(fd)
-        except OSError:
-            pass
-        finally:
-            os.close(fd)
-        path.unlink()
-
-
-def wipe_tree(root: Path) -> None:
-    """`wipe_file` every file under `root`, then remove the folders."""
-    if not root.is_dir():
-        return
-    for dirpath, _dirs, files in os.walk(root, topdown=False):
-        for name in files:
-            wipe_file(Path(dirpath) / name)
-        with contextlib.suppress(OSError):
-            os.rmdir(dirpath)
-
-
-def _folder_id(folder: Path) -> str:
-    return str(folder.resolve())
-
-
-def _read_settings(folder: Path) -> dict[str, object]:
-    try:
-        settings = json.loads((folder / PROTECTION_NAME).read_text(encoding="utf-8"))
-        if settings.get("kdf") != "argon2id" or "check" not in settings:
-            raise ValueError("unknown protection settings")
-        return dict(settings)
-    except (OSError, ValueError, AttributeError) as exc:
-        raise StoreError(
-            f"The protection settings in {folder / PROTECTION_NAME} are damaged ({exc}). "
-            "Without them the data cannot be opened."
-        ) from exc
+def is_sealed(stored: bytes) -> bool:
+    return stored.startswith(SEALED_MAGIC)
 
 
 def _derive(passphrase: str, settings: dict[str, object]) -> bytes:
@@ -350,116 +199,3 @@ def _subkeys(master: bytes) -> FolderKey:
         evidence=sub(b"likeness-guard evidence"),
         names=sub(b"likeness-guard evidence names"),
     )
-
-
-def _encrypt_database(db_path: Path, key: FolderKey) -> None:
-    if not db_path.exists():
-        return
-    target = db_path.with_name(db_path.name + _PROTECTING)
-    target.unlink(missing_ok=True)
-    try:
-        with contextlib.closing(sqlite3.connect(db_path)) as plain:
-            plain.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            version = int(plain.execute("PRAGMA user_version").fetchone()[0])
-        import sqlcipher3.dbapi2 as sqlcipher
-
-        os.close(os.open(target, os.O_RDWR | os.O_CREAT, 0o600))
-        with contextlib.closing(sqlcipher.connect(str(db_path), isolation_level=None)) as db:
-            db.execute("PRAGMA cipher_log_level = NONE")
-            db.execute(
-                "ATTACH DATABASE ? AS protected KEY \"x'" + key.database.hex() + "'\"",
-                (str(target),),
-            )
-            db.execute("SELECT sqlcipher_export('protected')")
-            db.execute(f"PRAGMA protected.user_version = {version}")
-            db.execute("DETACH DATABASE protected")
-    except Exception as exc:
-        target.unlink(missing_ok=True)
-        raise StoreError(f"The database could not be encrypted ({exc}).") from exc
-
-
-def _seal_evidence(root: Path, key: FolderKey) -> int:
-    if not root.is_dir():
-        return 0
-    target = root.with_name(root.name + _PROTECTING)
-    wipe_tree(target)
-    count = 0
-    for path in sorted(root.glob("*/*")):
-        sha256 = file_sha256(path)
-        name = key.name_for(sha256)
-        target.mkdir(mode=0o700, exist_ok=True)
-        folder = target / name[:2]
-        folder.mkdir(mode=0o700, exist_ok=True)
-        with (
-            atomic_output(folder / name) as tmp,
-            path.open("rb") as reader,
-            tmp.open("wb") as writer,
-        ):
-            seal_stream(key.evidence, reader, writer)
-        count += 1
-    target.mkdir(mode=0o700, exist_ok=True)
-    return count
-
-
-def _stage_sealed(path: Path, key: FolderKey) -> None:
-    """Write the sealed copy of a secret file beside it (nothing when there is none)."""
-    try:
-        plain = path.read_bytes()
-    except FileNotFoundError:
-        return
-    if plain.startswith(SEALED_MAGIC):
-        return
-    with (
-        atomic_output(path.with_name(path.name + _PROTECTING)) as tmp,
-        tmp.open("wb") as writer,
-    ):
-        seal_stream(key.evidence, io.BytesIO(plain), writer)
-
-
-def _swap_sealed(path: Path) -> None:
-    """Put a secret file's sealed copy in its place and wipe the plain one (safe to repeat)."""
-    sealed = path.with_name(path.name + _PROTECTING)
-    old = path.with_name(path.name + _PLAIN_OLD)
-    if sealed.exists():
-        if path.exists():
-            os.replace(path, old)
-        os.replace(sealed, path)
-    wipe_file(old)
-
-
-def _finish_protect(folder: Path) -> None:
-    """Put the encrypted copies in place and wipe the plain ones (safe to run again)."""
-    from likeness_guard.core.storage.store import DB_NAME
-
-    db = folder / DB_NAME
-    encrypted = folder / (DB_NAME + _PROTECTING)
-    old = folder / (DB_NAME + _PLAIN_OLD)
-    if encrypted.exists():
-        for suffix in ("-wal", "-shm"):  # the plain database's, emptied by the checkpoint
-            wipe_file(folder / (DB_NAME + suffix))
-        if db.exists():
-            os.replace(db, old)
-        os.replace(encrypted, db)
-    wipe_file(old)
-    evidence = folder / "evidence"
-    sealed = folder / ("evidence" + _PROTECTING)
-    old_evidence = folder / ("evidence" + _PLAIN_OLD)
-    if sealed.exists():
-        if evidence.exists():
-            os.replace(evidence, old_evidence)
-        os.replace(sealed, evidence)
-    wipe_tree(old_evidence)
-    for name in _SEALED_FILES:
-        _swap_sealed(folder / name)
-
-
-def _abort_unfinished_protect(folder: Path) -> None:
-    """Remove the copies of a `protect` that stopped before its switch."""
-    from likeness_guard.core.storage.store import DB_NAME
-
-    leftover = folder / (DB_NAME + _PROTECTING)
-    if leftover.exists():
-        wipe_file(leftover)
-    wipe_tree(folder / ("evidence" + _PROTECTING))
-    for name in _SEALED_FILES:
-        wipe_file((folder / name).with_name(name.name + _PROTECTING))

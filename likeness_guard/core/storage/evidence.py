@@ -9,7 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from likeness_guard.core.storage.paths import atomic_output, file_sha256, write_atomic
+from likeness_guard.core.storage.crypto import FolderKey, seal_stream, unseal_stream
+from likeness_guard.core.storage.fs import atomic_output, file_sha256, wipe_file, write_atomic
 
 _COPY_CHUNK = 1024 * 1024
 
@@ -17,13 +18,10 @@ _COPY_CHUNK = 1024 * 1024
 class EvidenceFolder:
     """Content-addressed files under `<data dir>/evidence/ab/abcdef...`."""
 
-    def __init__(self, root: Path) -> None:
-        from likeness_guard.core.storage.crypto import key_for
-
+    def __init__(self, root: Path, key: FolderKey | None = None) -> None:
         self.root = root
-        # In a folder protected with a passphrase, files are sealed and keyed-named
-        # (raises PassphraseNeeded when the passphrase was not given).
-        self._key = key_for(root.parent)
+        # In a folder protected with a passphrase, files are sealed and keyed-named.
+        self._key = key
 
     @property
     def sealed(self) -> bool:
@@ -47,8 +45,6 @@ class EvidenceFolder:
 
     def remove(self, sha256: str) -> None:
         """Delete a kept file, overwriting it first where it lies."""
-        from likeness_guard.core.storage.crypto import wipe_file
-
         wipe_file(self.path_for(sha256))
 
     def names_for(self, sha256s: set[str]) -> set[str]:
@@ -61,16 +57,12 @@ class EvidenceFolder:
         folder.mkdir(mode=0o700, exist_ok=True)
 
     def _write_sealed(self, path: Path, reader: BinaryIO) -> str:
-        from likeness_guard.core.storage.crypto import seal_stream
-
         assert self._key is not None
         with atomic_output(path) as tmp, tmp.open("wb") as writer:
             return seal_stream(self._key.evidence, reader, writer)
 
     def _plain_pieces(self, sha256: str) -> Iterator[bytes]:
         """The kept bytes in pieces (decrypted when sealed). Raises OSError, ValueError."""
-        from likeness_guard.core.storage.crypto import unseal_stream
-
         with self.path_for(sha256).open("rb") as reader:
             if self._key is None:
                 while chunk := reader.read(_COPY_CHUNK):
@@ -114,8 +106,6 @@ class EvidenceFolder:
         try:
             with os.fdopen(fd, "wb") as writer:
                 assert self._key is not None
-                from likeness_guard.core.storage.crypto import seal_stream
-
                 digest = seal_stream(self._key.evidence, reader, writer)
                 writer.flush()
                 os.fsync(writer.fileno())

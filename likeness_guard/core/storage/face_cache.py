@@ -23,7 +23,7 @@ from likeness_guard.core.domain.packs import FACE_RECIPE
 from likeness_guard.core.domain.records import FaceHit, ModelPackInfo, utc_now
 from likeness_guard.core.domain.serialize import synthetic_from_json, synthetic_json
 from likeness_guard.core.domain.synthetic import SyntheticReport
-from likeness_guard.core.storage.connection import transaction
+from likeness_guard.core.storage.db import transaction
 
 _TABLES = ("cached_faces", "cached_analyses", "cached_files")
 

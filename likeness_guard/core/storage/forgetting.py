@@ -4,39 +4,79 @@ The order: take the locks (a scan of the same person stops first), write the jou
 delete the kept images that only this deletion's rows refer to (which frees space), then
 the rows, then compact. A full disk never blocks the deletion itself: compaction is
 postponed to the next start, and forgetting everything falls back to overwriting the
-database files where they lie and removing them. Whatever a crash interrupts, the journal
-lets the next start finish (`finish_pending`).
+database files where they lie, which it does only while no connection is open anywhere
+(the folder's exclusive lock). Whatever a crash interrupts, the journal lets the next
+start finish (`finish_pending`, `finish_wipe`).
 """
 
 import contextlib
-import json
 import logging
 import sqlite3
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import Protocol
 
 from likeness_guard.core.domain.errors import StoreError
-from likeness_guard.core.storage.connection import transaction
-from likeness_guard.core.storage.crypto import wipe_file, wipe_tree
+from likeness_guard.core.storage.db import store_error, transaction
+from likeness_guard.core.storage.evidence import EvidenceFolder
+from likeness_guard.core.storage.face_cache import FaceCache
+from likeness_guard.core.storage.fs import wipe_file, wipe_tree
 from likeness_guard.core.storage.journal import DeletionJournal, PendingDeletion
-from likeness_guard.core.storage.lock import FolderLocks
-
-if TYPE_CHECKING:
-    from likeness_guard.core.storage.store import Store
+from likeness_guard.core.storage.kept_files import referenced_evidence
+from likeness_guard.core.storage.layout import (
+    DATABASE_FILES,
+    EVIDENCE_FOLDER,
+    PROTECTION_NAME,
+    SECRET_FILES,
+    STAGED_SUFFIX,
+    SWITCH_NAME,
+)
+from likeness_guard.core.storage.locks import FolderLocks
+from likeness_guard.core.storage.takedowns import TakedownLog
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 FULL_DISK_PROFILE = (
     "The disk is full. The images kept for this person were deleted, but their entries "
     "could not be removed from the database yet. Free some space: the deletion is "
     "finished automatically the next time Likeness Guard starts (or run forget again)."
 )
+FULL_DISK_EVERYTHING = (
+    "The disk is full. Your kept images were deleted, but the database could not be emptied "
+    "while another Likeness Guard window or command has it open. Close them and start "
+    "Likeness Guard again: the deletion is finished then."
+)
 # Kept images younger than this are left to the next start's sweep: another person's scan
 # may have just written one and not yet its row.
 _FRESH_SECONDS = 120.0
+# Every table, children first (foreign keys).
+_ALL_TABLES = (
+    "cached_faces",
+    "cached_analyses",
+    "cached_files",
+    "verdicts",
+    "http_captures",
+    "takedown_requests",
+    "rechecks",
+    "faces",
+    "items",
+    "scans",
+    "reference_faces",
+    "profiles",
+)
+
+
+class OpenStore(Protocol):
+    """What a deletion needs of an open store: its folder, connection and kept files, and a
+    way to start it afresh from empty files."""
+
+    folder: Path
+    evidence: EvidenceFolder
+
+    @property
+    def db(self) -> sqlite3.Connection: ...
+
+    def wipe_and_reopen(self) -> bool: ...
 
 
 def is_disk_full(exc: BaseException) -> bool:
@@ -48,75 +88,103 @@ def is_disk_full(exc: BaseException) -> bool:
     return False
 
 
-def forget(store: "Store", profile_id: int | None, delete_rows: Callable[[], T]) -> T | None:
-    """Delete one profile (or everything, for None) for good; `delete_rows` deletes the rows.
+def forget_profile(store: OpenStore, profile_id: int) -> bool:
+    """Delete one profile with its references, scans and the kept images only it refers to.
 
-    The kept images go first. When the disk is full, the reserved space is given back and
-    the profile's items are deleted in small batches (each followed by a checkpoint, so that
-    the write-ahead log stays small); forgetting everything falls back to overwriting the
-    database files. Raises StoreError when a scan of that profile does not stop in time, or
-    when even that is not enough (the journal then finishes it at the next start).
+    A scan of the profile still running is asked to stop first. On a full disk the items go
+    in small batches (each followed by a checkpoint, so that the log stays small). Raises
+    StoreError when the scan does not stop in time, or when even that is not enough (the
+    journal then finishes it at the next start).
     """
     journal = DeletionJournal(store.folder)
     with FolderLocks(store.folder).forgetting(profile_id):
-        if profile_id is None:
-            journal.add(everything=True, compact=True)
-            wipe_tree(store.evidence.root)  # delete first: it also frees space
-        else:
-            journal.add(profiles={profile_id}, sweep_evidence=True, compact=True)
-            for sha256 in _kept_only_for(store, profile_id):
-                store.evidence.remove(sha256)
+        journal.add(profiles={profile_id}, sweep_evidence=True, compact=True)
+        for sha256 in _kept_only_for(store.db, profile_id):
+            store.evidence.remove(sha256)
         try:
-            result: T | None = delete_rows()
+            deleted = _delete_profile_rows(store, profile_id)
         except StoreError as exc:
             if not is_disk_full(exc):
                 raise
             journal.give_back_reserve()
-            if profile_id is None:
-                wipe_database(store)
-                result = None
-            else:
-                try:
-                    _delete_items_in_batches(store, profile_id)
-                    result = delete_rows()
-                except StoreError as again:
-                    raise StoreError(FULL_DISK_PROFILE) from again
-        compact_pending = journal.read().compact and not _compacted(store)
-        journal.write(PendingDeletion(compact=compact_pending))
-        journal.prepare()  # set the reserve aside again if there is room now
-        return result
+            try:
+                _delete_items_in_batches(store.db, profile_id)
+                deleted = _delete_profile_rows(store, profile_id)
+            except StoreError as again:
+                raise StoreError(FULL_DISK_PROFILE) from again
+        _settle(store, journal)
+        return deleted
 
 
-def _delete_items_in_batches(store: "Store", profile_id: int, batch: int = 200) -> None:
-    db = store._db
-    while True:
-        with transaction(db):
-            deleted = db.execute(
-                "DELETE FROM items WHERE id IN (SELECT id FROM items WHERE scan_id IN "
-                "(SELECT id FROM scans WHERE profile_id = ?) LIMIT ?)",
-                (profile_id, batch),
-            ).rowcount
-        with contextlib.suppress(sqlite3.Error):  # a reader may hold the log: go on
-            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        if not deleted:
+def forget_everything(store: OpenStore, *, wipe_files: bool) -> None:
+    """Delete every row and kept image, and compact the file.
+
+    The kept images go first. `wipe_files` (a protected folder) leaves the journal asking
+    for the database, the protection settings and sealed secrets to be overwritten and
+    removed once no connection is open (`finish_wipe`). On a full disk the database files
+    are overwritten where they lie instead, when this store is the only one open; else
+    StoreError says that the next start finishes it.
+    """
+    journal = DeletionJournal(store.folder)
+    with FolderLocks(store.folder).forgetting(None):
+        journal.add(everything=True, compact=True, wipe_files=wipe_files)
+        wipe_tree(store.evidence.root)  # delete first: it also frees space
+        try:
+            with transaction(store.db) as db:
+                for table in _ALL_TABLES:
+                    db.execute(f"DELETE FROM {table}")
+            compact(store)
+        except StoreError as exc:
+            if not is_disk_full(exc):
+                raise
+            journal.give_back_reserve()
+            journal.add(wipe_files=True)
+            if not store.wipe_and_reopen():
+                raise StoreError(FULL_DISK_EVERYTHING) from exc
             return
+        pending = journal.read()
+        journal.write(PendingDeletion(wipe_files=pending.wipe_files))
+        _settle(store, journal)
 
 
-def wipe_database(store: "Store") -> None:
-    """Overwrite the database and its -wal/-shm files with zeros where they lie (no space
-    needed), remove them, and open a new empty database if the disk allows."""
-    path = store.path
-    with contextlib.suppress(sqlite3.Error):
-        store._db.close()
-    for suffix in ("", "-wal", "-shm"):
-        wipe_file(path.with_name(path.name + suffix))
+def finish_wipe(folder: Path, wait: float = 0.0) -> bool:
+    """Overwrite and remove the database files, the protection settings and sealed secrets
+    when a deletion of everything asked for it; True when that was done now.
+
+    Runs only while no store is open on the folder, in any process (waiting up to `wait`
+    seconds for that); False, and nothing touched, otherwise.
+    """
+    journal = DeletionJournal(folder)
+    if not journal.read().wipe_files:
+        return False
     try:
-        store.reopen()
+        with FolderLocks(folder).alone(wait):
+            wipe_folder_files(folder)
+            journal.clear()
     except StoreError:
-        log.warning("the emptied database could not be created again (disk full)")
+        return False
+    return True
 
 
-def finish_pending(store: "Store") -> bool:
+def wipe_folder_files(folder: Path) -> None:
+    """Overwrite and remove everything that holds a person's data or its protection (the
+    signing key too when it is sealed under the passphrase). The caller holds the folder
+    alone (no connection open anywhere)."""
+    protected = (folder / PROTECTION_NAME).exists()
+    for name in DATABASE_FILES:
+        wipe_file(folder / name)
+    wipe_tree(folder / EVIDENCE_FOLDER)
+    wipe_tree(folder / (EVIDENCE_FOLDER + STAGED_SUFFIX))
+    for name in (*DATABASE_FILES, *(str(path) for path in SECRET_FILES)):
+        wipe_file(folder / (name + STAGED_SUFFIX))
+    if protected:
+        for secret in SECRET_FILES:
+            wipe_file(folder / secret)
+    wipe_file(folder / SWITCH_NAME)
+    wipe_file(folder / PROTECTION_NAME)  # last: until it goes, the folder asks its passphrase
+
+
+def finish_pending(store: OpenStore) -> bool:
     """Finish a deletion that a crash (or a full disk) interrupted; True when one was.
 
     Runs only while no scan or deletion is running anywhere on the folder.
@@ -124,35 +192,32 @@ def finish_pending(store: "Store") -> bool:
     journal = DeletionJournal(store.folder)
     journal.prepare()
     pending = journal.read()
-    if pending.empty:
+    if not pending.rows_pending:
         return False
     locks = FolderLocks(store.folder)
     if not locks.nothing_running():
         return False
     if pending.everything:
-        store.forget_all()
+        forget_everything(store, wipe_files=pending.wipe_files)
     else:
         for profile_id in sorted(pending.profiles):
-            row = store._db.execute(
-                "SELECT name FROM profiles WHERE id = ?", (profile_id,)
-            ).fetchone()
-            if row is not None:
-                store.forget_profile(row[0])
+            forget_profile(store, profile_id)  # deletes nothing more when it is gone
         # A scan started meanwhile: the sweep waits for the next start.
         with contextlib.suppress(StoreError), locks.forgetting(None, wait=0.0):
             sweep_orphan_evidence(store, keep_fresh=False)
-        store._compact()
-    if not journal.read().compact or _compacted(store):
-        journal.clear()
+        compact(store)
+    pending = journal.read()
+    if not pending.compact or _compacted(store):
+        journal.write(PendingDeletion(wipe_files=pending.wipe_files))
     return True
 
 
-def sweep_orphan_evidence(store: "Store", *, keep_fresh: bool = True) -> int:
+def sweep_orphan_evidence(store: OpenStore, *, keep_fresh: bool = True) -> int:
     """Delete kept files that no row refers to any more; returns how many."""
     root = store.evidence.root
     if not root.is_dir():
         return 0
-    keep = store.evidence.names_for(_referenced(store, None, exclude=False))
+    keep = store.evidence.names_for(referenced_evidence(store.db))
     removed = 0
     for path in root.glob("*/*"):
         if path.name in keep or path.name.startswith("."):
@@ -172,52 +237,66 @@ def fresh(path: Path) -> bool:
         return False
 
 
-def _compacted(store: "Store") -> bool:
+def compact(store: OpenStore) -> None:
+    """Rewrite the file so no deleted row survives in free pages or the WAL; on a full disk
+    the journal keeps it for later (deleted rows are zeroed already)."""
+    if not _compacted(store):
+        DeletionJournal(store.folder).add(compact=True)
+
+
+def _settle(store: OpenStore, journal: DeletionJournal) -> None:
+    """Compact, clear what is done from the journal, and set the reserve aside again."""
+    pending = journal.read()
+    compact_pending = pending.compact and not _compacted(store)
+    journal.write(PendingDeletion(compact=compact_pending, wipe_files=pending.wipe_files))
+    journal.prepare()  # set the reserve aside again if there is room now
+
+
+def _delete_profile_rows(store: OpenStore, profile_id: int) -> bool:
+    with transaction(store.db) as db:
+        deleted = db.execute("DELETE FROM profiles WHERE id = ?", (profile_id,)).rowcount
+    if deleted:
+        TakedownLog(store.db).drop_orphans()
+        FaceCache(store.db).drop_orphans()
+        with transaction(store.db) as db:  # verdicts on bytes no scan holds any more
+            db.execute(
+                "DELETE FROM verdicts WHERE sha256 NOT IN "
+                "(SELECT sha256 FROM items WHERE sha256 IS NOT NULL)"
+            )
+        sweep_orphan_evidence(store)
+        compact(store)
+    return bool(deleted)
+
+
+def _delete_items_in_batches(db: sqlite3.Connection, profile_id: int, batch: int = 200) -> None:
+    while True:
+        with transaction(db):
+            deleted = db.execute(
+                "DELETE FROM items WHERE id IN (SELECT id FROM items WHERE scan_id IN "
+                "(SELECT id FROM scans WHERE profile_id = ?) LIMIT ?)",
+                (profile_id, batch),
+            ).rowcount
+        with contextlib.suppress(sqlite3.Error):  # a reader may hold the log: go on
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        if not deleted:
+            return
+
+
+def _compacted(store: OpenStore) -> bool:
     """Compact now; False when the disk is still too full (the journal keeps it pending)."""
     try:
-        store._db.execute("VACUUM")
-        store._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        store.db.execute("VACUUM")
+        store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     except sqlite3.Error as exc:
         if is_disk_full(exc):
             return False
-        raise
+        raise store_error(exc) from exc
     return True
 
 
-def _kept_only_for(store: "Store", profile_id: int) -> set[str]:
+def _kept_only_for(db: sqlite3.Connection, profile_id: int) -> set[str]:
     """SHA-256s of kept files that only this profile's scans refer to."""
-    theirs = _referenced(store, profile_id, exclude=False)
+    theirs = referenced_evidence(db, profile_id)
     if not theirs:
         return set()
-    return theirs - _referenced(store, profile_id, exclude=True)
-
-
-def _referenced(store: "Store", profile_id: int | None, *, exclude: bool) -> set[str]:
-    """Kept files referred to by items (of `profile_id`'s scans, or of all other scans with
-    `exclude`, or of every scan for None): the images, their pages and HTTP captures."""
-    where = ""
-    params: tuple[int, ...] = ()
-    if profile_id is not None:
-        operator = "IS NOT" if exclude else "IS"
-        where = f" AND scan_id IN (SELECT id FROM scans WHERE profile_id {operator} ?)"
-        params = (profile_id,)
-    db = store._db
-    found: set[str] = {
-        row[0]
-        for row in db.execute(
-            f"SELECT sha256 FROM items WHERE evidence_kept AND sha256 IS NOT NULL{where}", params
-        )
-    }
-    for row in db.execute(f"SELECT web_json FROM items WHERE web_json IS NOT NULL{where}", params):
-        with contextlib.suppress(ValueError, TypeError, AttributeError):
-            page = json.loads(row[0]).get("page") or {}
-            if page.get("sha256"):
-                found.add(str(page["sha256"]))
-    with contextlib.suppress(sqlite3.Error):  # HTTP captures, kept with matched web items
-        for row in db.execute(
-            "SELECT request_sha256, response_sha256 FROM http_captures WHERE item_id IN "
-            f"(SELECT id FROM items WHERE 1{where})",
-            params,
-        ):
-            found.update(value for value in row if value)
-    return found
+    return theirs - referenced_evidence(db, profile_id, others=True)

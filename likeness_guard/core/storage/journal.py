@@ -15,10 +15,11 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-JOURNAL_NAME = "deletions.journal"
+from likeness_guard.core.platform import reserve_space, write_at
+from likeness_guard.core.storage.layout import JOURNAL_NAME, RESERVE_NAME
+
 # Space set aside while there is some, given back when a deletion meets a full disk: the
 # database needs room in its write-ahead log even to delete (deleted rows are overwritten).
-RESERVE_NAME = "deletions.reserve"
 RESERVE_BYTES = 4 * 1024 * 1024
 _SIZE = 4096
 
@@ -31,10 +32,19 @@ class PendingDeletion:
     everything: bool = False
     sweep_evidence: bool = False  # kept images no item refers to any more
     compact: bool = False  # VACUUM, postponed by a full disk
+    # The database files, protection settings and sealed secrets, to be overwritten and
+    # removed once no connection is open (after deleting everything in a protected folder,
+    # or on a full disk).
+    wipe_files: bool = False
+
+    @property
+    def rows_pending(self) -> bool:
+        """Something to finish through an open store."""
+        return bool(self.profiles or self.everything or self.sweep_evidence or self.compact)
 
     @property
     def empty(self) -> bool:
-        return not (self.profiles or self.everything or self.sweep_evidence or self.compact)
+        return not (self.rows_pending or self.wipe_files)
 
 
 class DeletionJournal:
@@ -55,10 +65,7 @@ class DeletionJournal:
             except OSError:
                 return
             try:  # real blocks, not a sparse file (which would reserve nothing)
-                if hasattr(os, "posix_fallocate"):
-                    os.posix_fallocate(fd, 0, RESERVE_BYTES)
-                else:  # pragma: no cover - macOS, Windows
-                    os.write(fd, b"\0" * RESERVE_BYTES)
+                reserve_space(fd, RESERVE_BYTES)
             except OSError:  # no room for it now: try again at the next start
                 os.close(fd)
                 reserve.unlink(missing_ok=True)
@@ -89,6 +96,7 @@ class DeletionJournal:
                 everything=bool(data.get("everything", False)),
                 sweep_evidence=bool(data.get("sweep_evidence", False)),
                 compact=bool(data.get("compact", False)),
+                wipe_files=bool(data.get("wipe_files", False)),
             )
         except (ValueError, TypeError, AttributeError):
             return PendingDeletion(sweep_evidence=True, compact=True)
@@ -101,6 +109,7 @@ class DeletionJournal:
             "everything": pending.everything,
             "sweep_evidence": pending.sweep_evidence,
             "compact": pending.compact,
+            "wipe_files": pending.wipe_files,
         }
         try:
             self._write_raw(json.dumps(data).encode("utf-8"))
@@ -129,7 +138,7 @@ class DeletionJournal:
         padded = text.ljust(_SIZE, b" ")
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
-            os.pwrite(fd, padded, 0)  # the same blocks every time: no new space needed
+            write_at(fd, padded, 0)  # the same blocks every time: no new space needed
             os.fsync(fd)
         finally:
             os.close(fd)

@@ -4,7 +4,7 @@ import sqlite3
 from pathlib import Path
 
 from likeness_guard.core.domain.errors import StoreError
-from likeness_guard.core.storage.connection import transaction
+from likeness_guard.core.storage.db import transaction
 
 # Never edit a migration that has shipped: add another.
 MIGRATIONS: tuple[str, ...] = (

@@ -1,9 +1,38 @@
-"""What every start does first: finish an interrupted deletion, find interrupted scans."""
+"""What every start does first: finish what a crash interrupted (a protection change, a
+deletion), and find interrupted scans."""
 
+import contextlib
+from pathlib import Path
+
+from likeness_guard.core.domain.errors import StoreError
 from likeness_guard.core.domain.records import ScanStatus
-from likeness_guard.core.domain.words import FINISHED_DELETION_NOTICE, interrupted_notice
-from likeness_guard.core.storage import forgetting
+from likeness_guard.core.domain.words import (
+    FINISHED_DELETION_NOTICE,
+    FINISHED_PROTECTION_NOTICE,
+    interrupted_notice,
+)
+from likeness_guard.core.storage import forgetting, protection
+from likeness_guard.core.storage.journal import DeletionJournal
+from likeness_guard.core.storage.locks import FolderLocks
 from likeness_guard.core.storage.store import Store
+
+
+def prepare_folder(folder: Path) -> list[str]:
+    """Before any store opens (and before the passphrase is asked): finish or undo a
+    protection change a crash interrupted, and wipe the files of a deletion of everything
+    that could not wipe them. Needs no key. Does nothing while another window or command
+    has the folder open (it did this when it started). Returns what to tell the user."""
+    notes: list[str] = []
+    with contextlib.suppress(StoreError), FolderLocks(folder).alone():
+        switched = protection.change_pending(folder)
+        if protection.finish_unfinished(folder) and switched:
+            notes.append(FINISHED_PROTECTION_NOTICE)
+        journal = DeletionJournal(folder)
+        if journal.read().wipe_files:
+            forgetting.wipe_folder_files(folder)
+            journal.clear()
+            notes.append(FINISHED_DELETION_NOTICE)
+    return notes
 
 
 def recover(store: Store) -> list[str]:

@@ -1,14 +1,12 @@
 """What an interrupted scan already finished, so that scanning again continues it."""
 
 import json
+import sqlite3
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from likeness_guard.core.domain.records import ScanStatus
-from likeness_guard.core.storage.connection import transaction
-
-if TYPE_CHECKING:
-    from likeness_guard.core.storage.store import Store
+from likeness_guard.core.storage.db import transaction
+from likeness_guard.core.storage.skipped import SkippedLog
 
 
 @dataclass(frozen=True)
@@ -27,11 +25,11 @@ def file_key(source: str, path: str | None, size: int | None, modified_at: str |
     return f"source:{source}"
 
 
-def finished_items(store: "Store", scan_id: int) -> FinishedItems:
+def finished_items(db: sqlite3.Connection, scan_id: int) -> FinishedItems:
     """The keys of the items `scan_id` stored (one light query, no faces)."""
     keys: set[str] = set()
     last = -1
-    for source, seq, file_text in store._db.execute(
+    for source, seq, file_text in db.execute(
         "SELECT source, seq, file_json FROM items WHERE scan_id = ?", (scan_id,)
     ):
         last = max(last, int(seq))
@@ -42,13 +40,13 @@ def finished_items(store: "Store", scan_id: int) -> FinishedItems:
             )
         else:
             keys.add(file_key(source, None, None, None))
-    skipped = {entry.path for entry in store.skipped.of_scan(scan_id)}
+    skipped = {entry.path for entry in SkippedLog(db).of_scan(scan_id)}
     return FinishedItems(frozenset(keys), last + 1, frozenset(skipped))
 
 
-def reopen_scan(store: "Store", scan_id: int) -> None:
+def reopen_scan(db: sqlite3.Connection, scan_id: int) -> None:
     """Mark an interrupted scan as running again."""
-    with transaction(store._db) as db:
+    with transaction(db):
         db.execute(
             "UPDATE scans SET status = ?, finished_at = NULL WHERE id = ?",
             (ScanStatus.RUNNING, scan_id),

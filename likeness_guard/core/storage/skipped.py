@@ -4,7 +4,7 @@ import sqlite3
 
 from likeness_guard.core.domain.records import SkippedEntry
 from likeness_guard.core.domain.text_safety import storable
-from likeness_guard.core.storage.connection import transaction
+from likeness_guard.core.storage.db import transaction
 
 
 class SkippedLog:

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 
 from likeness_guard.core.domain.records import utc_now
 from likeness_guard.core.domain.takedown import Recheck, RecheckStatus, TakedownRequest
-from likeness_guard.core.storage.connection import transaction
+from likeness_guard.core.storage.db import transaction
 
 
 class TakedownLog:

@@ -203,6 +203,13 @@ class MatchDetail(QWidget):
         layout.addLayout(top)
         layout.addLayout(body, 1)
 
+    def use_store(self, store: Store) -> None:
+        """Work with the session's store opened again (after a passphrase change or a
+        deletion of everything): the old one is closed."""
+        self.store = store
+        self.takedown.store = store
+        self.video.use_evidence(store.evidence)
+
     def show_item(self, item: ScanItem, threshold: float) -> None:
         self.item = item
         self.threshold = threshold

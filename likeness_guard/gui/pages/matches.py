@@ -213,6 +213,7 @@ class MatchesPage(QWidget):
 
         previews.ready.connect(self._on_preview)
         session.data_changed.connect(self.reload)
+        session.store_reopened.connect(self._use_reopened_store)
         session.recheck.started.connect(self._update_recheck)
         session.recheck.progress.connect(self.message.setText)
         session.recheck.done.connect(self._on_rechecked)
@@ -715,6 +716,13 @@ class MatchesPage(QWidget):
             self._report_task.deleteLater()
             self._report_task = None
         self._update_actions()
+
+    @Slot()
+    def _use_reopened_store(self) -> None:
+        self.detail.use_store(self.session.store)
+
+    def is_writing_report(self) -> bool:
+        return self._report_task is not None
 
     def shutdown(self) -> None:
         if self._report_task is not None:

@@ -191,6 +191,10 @@ class ScanPage(QWidget):
     def is_scanning(self) -> bool:
         return self.task is not None
 
+    def scan_to_come(self) -> bool:
+        """A scan runs, or waits for the face models to start."""
+        return self.task is not None or self._pending_inputs is not None
+
     @Slot()
     def refresh_profile(self) -> None:
         """Say whose face is looked for, or what to do first."""

@@ -1,4 +1,5 @@
-"""Settings: how strict matching is, where data is kept, the models, and deleting it all."""
+"""Settings: how strict matching is, where data is kept and its passphrase, the models, and
+deleting it all."""
 
 from collections.abc import Callable
 from pathlib import Path
@@ -30,14 +31,31 @@ from likeness_guard.core.domain.packs import (
     switch_words,
 )
 from likeness_guard.core.domain.thresholds import PRESET_THRESHOLDS, Preset
-from likeness_guard.core.domain.words import PRESET_MEANINGS, counted
+from likeness_guard.core.domain.words import (
+    PRESET_MEANINGS,
+    ProtectionAction,
+    counted,
+    protection_words,
+)
 from likeness_guard.core.engine.face_engine import available_cores
-from likeness_guard.gui.session import AppSession
+from likeness_guard.core.storage.protection import ProtectionChange
+from likeness_guard.gui.passphrase_dialog import (
+    NOT_PROTECTED_STATE,
+    NOTHING_CHANGED,
+    PROTECTED_STATE,
+    WORKING,
+    PassphraseAnswer,
+    ask_passphrases,
+)
+from likeness_guard.gui.session import AppSession, ProtectionJob
 from likeness_guard.gui.style import heading_font, muted_color, set_text_color
 from likeness_guard.gui.widgets.confirm import confirm_deletion
 from likeness_guard.gui.workers import BackgroundTask, CallWorker
 
 PRESET_NAMES = {Preset.STRICT: "Strict", Preset.BALANCED: "Balanced", Preset.LENIENT: "Lenient"}
+SWITCHING_MODELS_NOW = (
+    "The face models are being switched. Wait until that has finished, then try again."
+)
 
 
 def ask_for_pack_folder(parent: QWidget) -> Path | None:
@@ -70,7 +88,11 @@ class SettingsPage(QWidget):
         self.session = session
         self.confirm: Callable[[QWidget, str], bool] = ask_to_confirm
         self.choose_pack_folder: Callable[[QWidget], Path | None] = ask_for_pack_folder
+        self.ask_passphrases: Callable[[QWidget, ProtectionAction], PassphraseAnswer | None] = (
+            ask_passphrases
+        )
         self._pack_task: BackgroundTask | None = None
+        self._protection_action = ProtectionAction.PROTECT
 
         title = QLabel("Settings")
         title.setFont(heading_font(self.font()))
@@ -172,6 +194,7 @@ class SettingsPage(QWidget):
         row.addWidget(self.data_label, 1)
         row.addWidget(open_button)
         data_layout.addLayout(row)
+        protection = self._protection_group()
 
         models = QGroupBox("Face models in use")
         models_layout = QVBoxLayout(models)
@@ -231,7 +254,7 @@ class SettingsPage(QWidget):
         content_layout = QVBoxLayout(content)
         content_layout.setContentsMargins(24, 24, 24, 24)
         content_layout.addWidget(title)
-        for group in (matching, web, speed, data, models, delete):
+        for group in (matching, web, speed, data, protection, models, delete):
             content_layout.addWidget(group)
         content_layout.addStretch()
         scroll = QScrollArea()
@@ -244,6 +267,7 @@ class SettingsPage(QWidget):
 
         session.engine_ready.connect(self._show_models)
         session.engine_failed.connect(self.models_label.setText)
+        session.watch_work(self._pack_work)
         if session.engine is not None:
             self._show_models()
 
@@ -357,6 +381,9 @@ class SettingsPage(QWidget):
         self.pack_status.setText(message)
         self.pack_switched.emit()
 
+    def _pack_work(self) -> str:
+        return SWITCHING_MODELS_NOW if self._pack_task is not None else ""
+
     def wait_for_pack_job(self) -> None:
         """Wait for a pack switch in progress (closing the window)."""
         if self._pack_task is not None:
@@ -410,6 +437,97 @@ class SettingsPage(QWidget):
     def _open_data_folder(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.session.data_dir)))
 
+    # ---- passphrase protection ------------------------------------------------------------
+
+    def _protection_group(self) -> QGroupBox:
+        group = QGroupBox("Passphrase protection")
+        layout = QVBoxLayout(group)
+        self.protection_state = QLabel()
+        self.protection_state.setWordWrap(True)
+        self.protection_state.setAccessibleName("Passphrase protection")
+        self.protect_button = QPushButton("Protect with a passphrase…")
+        self.protect_button.clicked.connect(self.protect_data)
+        self.change_button = QPushButton("Change the passphrase…")
+        self.change_button.clicked.connect(self.change_passphrase)
+        self.unprotect_button = QPushButton("Remove protection…")
+        self.unprotect_button.clicked.connect(self.remove_protection)
+        self.protection_status = QLabel()
+        self.protection_status.setWordWrap(True)
+        self.protection_status.setAccessibleName("Passphrase protection status")
+        buttons = QHBoxLayout()
+        for button in (self.protect_button, self.change_button, self.unprotect_button):
+            buttons.addWidget(button)
+        buttons.addStretch()
+        layout.addWidget(self.protection_state)
+        layout.addLayout(buttons)
+        layout.addWidget(self.protection_status)
+        self._show_protection_state()
+        self.session.protection_started.connect(self._on_protection_started)
+        self.session.protection_done.connect(self._on_protection_done)
+        self.session.data_changed.connect(self._show_protection_state)  # after a deletion
+        return group
+
+    @Slot()
+    def _show_protection_state(self) -> None:
+        protected = self.session.protected
+        self.protection_state.setText(PROTECTED_STATE if protected else NOT_PROTECTED_STATE)
+        idle = not self.session.changing_protection
+        self.protect_button.setEnabled(idle and not protected)
+        self.change_button.setEnabled(idle and protected)
+        self.unprotect_button.setEnabled(idle and protected)
+
+    @Slot()
+    def protect_data(self) -> None:
+        """Ask for a new passphrase (twice) and encrypt the data folder with it."""
+        self._change_protection(ProtectionAction.PROTECT)
+
+    @Slot()
+    def change_passphrase(self) -> None:
+        """Ask for the current passphrase and a new one, and encrypt everything again."""
+        self._change_protection(ProtectionAction.CHANGE)
+
+    @Slot()
+    def remove_protection(self) -> None:
+        """Ask for the current passphrase and decrypt the data folder."""
+        self._change_protection(ProtectionAction.REMOVE)
+
+    def _change_protection(self, action: ProtectionAction) -> None:
+        reason = self.session.running_work()
+        if reason:  # said before any passphrase is typed for nothing
+            self.protection_status.setText(reason)
+            return
+        answer = self.ask_passphrases(self, action)
+        if answer is None:
+            self.protection_status.setText(NOTHING_CHANGED)
+            return
+        self._protection_action = action
+        reason = self.session.change_protection(protection_job(action, answer))
+        if reason:
+            self.protection_status.setText(reason)
+
+    @Slot()
+    def _on_protection_started(self) -> None:
+        for button in self._store_buttons():
+            button.setEnabled(False)
+        self._show_protection_state()
+        self.protection_status.setText(WORKING[self._protection_action])
+
+    @Slot(object, str)
+    def _on_protection_done(self, change: object, problem: str) -> None:
+        for button in self._store_buttons():
+            button.setEnabled(True)
+        self._show_protection_state()
+        done = (
+            protection_words(self._protection_action, change.kept_files, change.damaged_files)
+            if isinstance(change, ProtectionChange)
+            else ""
+        )
+        self.protection_status.setText(" ".join(filter(None, (done, problem))))
+
+    def _store_buttons(self) -> tuple[QPushButton, ...]:
+        """The buttons whose work needs the data folder (not while it is re-encrypted)."""
+        return (self.delete_button, self.use_pack_button, self.add_pack_button)
+
     def deletion_summary(self) -> str:
         """Exactly what "Delete all my data" removes, counted now."""
         data = services.stored_data(self.session.store)
@@ -446,3 +564,12 @@ class SettingsPage(QWidget):
         self.session.preferences.forget_profile_name()
         self.delete_status.setText("All your data was deleted from this computer.")
         self.deleted.emit()
+
+
+def protection_job(action: ProtectionAction, answer: PassphraseAnswer) -> ProtectionJob:
+    """The core use case for `action`, with the passphrases typed."""
+    if action is ProtectionAction.PROTECT:
+        return lambda folder: services.protect_folder(folder, answer.new)
+    if action is ProtectionAction.CHANGE:
+        return lambda folder: services.change_passphrase(folder, answer.current, answer.new)
+    return lambda folder: services.remove_protection(folder, answer.current)

@@ -83,6 +83,10 @@ class VideoMoments(QWidget):
         layout.addWidget(self.examined)
         layout.addLayout(row)
 
+    def use_evidence(self, evidence: EvidenceFolder) -> None:
+        """Find kept copies through `evidence` from now on (the store was opened again)."""
+        self._evidence = evidence
+
     def set_item(self, item: ScanItem) -> None:
         self.item = item
         self.message.clear()

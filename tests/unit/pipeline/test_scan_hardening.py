@@ -17,7 +17,7 @@ from likeness_guard.core.pipeline.loader import PREFETCH
 from likeness_guard.core.pipeline.scan import WAITING_PER_WORKER, ScanOptions, run_scan
 from likeness_guard.core.sources.base import SourceItem
 from likeness_guard.core.sources.folders import iter_path_items
-from likeness_guard.core.storage.connection import transaction
+from likeness_guard.core.storage.db import transaction
 from likeness_guard.core.storage.store import Store
 from tests.unit.pipeline.test_scan import unique_copies
 

@@ -5,7 +5,7 @@ import json
 import numpy as np
 
 from likeness_guard.core.domain.records import ModelPackInfo, ScanStatus, utc_now
-from likeness_guard.core.storage.connection import transaction
+from likeness_guard.core.storage.db import transaction
 from likeness_guard.core.storage.store import Store
 
 

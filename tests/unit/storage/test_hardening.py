@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 
 from likeness_guard.core.domain.errors import StoreError
+from likeness_guard.core.storage import forgetting
 from likeness_guard.core.storage.journal import DeletionJournal
-from likeness_guard.core.storage.lock import FolderLocks
-from likeness_guard.core.storage.paths import DATA_SUBFOLDER, data_dir
+from likeness_guard.core.storage.layout import DATA_SUBFOLDER, data_dir
+from likeness_guard.core.storage.locks import FolderLocks
 from likeness_guard.core.storage.recovery import recover
 from likeness_guard.core.storage.store import DB_NAME, Store
 from tests.unit.storage.fill import add_person, add_scan
@@ -75,15 +76,14 @@ def test_a_crash_after_the_rows_are_deleted_is_finished_at_the_next_start(
     with Store.open(folder) as store:
         add_person(store, "friend")
         add_scan(store, "friend", 4, evidence=2, folder="/secret")
-        original = Store._drop_orphan_evidence
 
-        def crash(self: Store) -> None:
+        def crash(*args: object, **kwargs: object) -> int:
             raise KeyboardInterrupt  # the process dies right after the rows went
 
-        monkeypatch.setattr(Store, "_drop_orphan_evidence", crash)
+        monkeypatch.setattr(forgetting, "sweep_orphan_evidence", crash)
         with pytest.raises(KeyboardInterrupt):
             store.forget_profile("friend")
-        monkeypatch.setattr(Store, "_drop_orphan_evidence", original)
+        monkeypatch.undo()
     with Store.open(folder) as store:
         recover(store)
         assert store.profiles() == []

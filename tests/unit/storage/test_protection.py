@@ -11,6 +11,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from likeness_guard.core.domain.errors import StoreError
+from likeness_guard.core.domain.words import FINISHED_PROTECTION_NOTICE
 from likeness_guard.core.report.signing import (
     KEY_FILE,
     KEY_FOLDER,
@@ -18,8 +20,9 @@ from likeness_guard.core.report.signing import (
     installation_fingerprint,
     installation_identity,
 )
-from likeness_guard.core.storage import crypto
-from likeness_guard.core.storage.store import DB_NAME, Store
+from likeness_guard.core.storage import crypto, protection
+from likeness_guard.core.storage.recovery import prepare_folder
+from likeness_guard.core.storage.store import Store
 from likeness_guard.main import main
 from tests.unit.storage.fill import add_person, add_scan
 
@@ -30,7 +33,7 @@ NAME = "Jane Q. Secretname"
 @pytest.fixture(autouse=True)
 def no_keys_left() -> Iterator[None]:
     yield
-    crypto.lock_all()
+    protection.forget_keys()
 
 
 def jpeg_bytes() -> bytes:
@@ -95,11 +98,11 @@ def test_after_protect_no_file_holds_anything_readable(
         "protection.json",
         "signing",
     ]
-    crypto.lock_all()  # a new process: the certificate is public, the key needs the passphrase
+    protection.forget_keys()  # a new process: the certificate is public, the key is sealed
     assert installation_fingerprint(data) == signer
-    with pytest.raises(crypto.PassphraseNeeded):
+    with pytest.raises(protection.PassphraseNeeded):
         existing_identity(data)
-    crypto.unlock(data, PASSPHRASE)
+    protection.unlock(data, PASSPHRASE)
     identity = installation_identity(data)
     assert identity.fingerprint == signer
     assert b"PRIVATE KEY" in identity.key_pem
@@ -112,7 +115,7 @@ def test_a_key_made_in_a_protected_folder_is_sealed_and_an_old_plain_one_on_firs
     key_file = data / KEY_FOLDER / KEY_FILE
     old_plain = key_file.read_bytes()
     shutil.rmtree(data / KEY_FOLDER)
-    crypto.protect(data, PASSPHRASE, DB_NAME)
+    protection.protect(data, PASSPHRASE)
     made = installation_identity(data)
     assert key_file.read_bytes().startswith(crypto.SEALED_MAGIC)
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
@@ -133,7 +136,7 @@ def test_every_command_needs_the_passphrase(
     data, _ = folder
     pass_file = str(tmp_path / "pass.txt")
     assert main(["--data-dir", str(data), "--passphrase-file", pass_file, "protect"]) == 0
-    crypto.lock_all()  # a new process
+    protection.forget_keys()  # a new process
     capsys.readouterr()
     for command in (["profiles"], ["scans"], ["forget", "--all"], ["report", "--out", "x.pdf"]):
         assert main(["--data-dir", str(data), *command]) == 3, command
@@ -180,13 +183,16 @@ def test_an_interrupted_protect_is_finished_when_unlocked(
     def crash(folder: Path) -> None:
         raise KeyboardInterrupt  # killed right after the switch
 
-    real_finish = crypto._finish_protect
-    monkeypatch.setattr(crypto, "_finish_protect", crash)
+    real_finish = protection._finish
+    monkeypatch.setattr(protection, "_finish", crash)
     with pytest.raises(KeyboardInterrupt):
-        crypto.protect(data, PASSPHRASE, DB_NAME)
-    monkeypatch.setattr(crypto, "_finish_protect", real_finish)
-    crypto.lock_all()
-    crypto.unlock(data, PASSPHRASE)
+        protection.protect(data, PASSPHRASE)
+    monkeypatch.setattr(protection, "_finish", real_finish)
+    protection.forget_keys()
+    with pytest.raises(StoreError, match="interrupted"):
+        Store.open(data)  # nothing opens half-changed files
+    assert prepare_folder(data) == [FINISHED_PROTECTION_NOTICE]  # the next start
+    protection.unlock(data, PASSPHRASE)
     with Store.open(data) as store:
         assert [p.name for p in store.profiles()] == [NAME]
     assert b"SQLite format 3" not in everything_in(data)

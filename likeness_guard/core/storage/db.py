@@ -7,33 +7,42 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from likeness_guard.core.domain.errors import StoreError
+from likeness_guard.core.storage.crypto import WrongPassphrase
 
 
-def connect(path: Path) -> sqlite3.Connection:
+class DatabaseBug(Exception):
+    """SQLite refused what this program asked (a constraint, a syntax error, a misuse): a
+    mistake here, not the environment's doing, so it is logged with its traceback."""
+
+
+def connect(path: Path, key: bytes | None = None) -> sqlite3.Connection:
     """Open the database file with the settings the store relies on.
 
-    A folder protected with a passphrase is opened with its key (see crypto.py). Raises
-    StoreError when the file cannot be opened or is not a database, PassphraseNeeded or
-    WrongPassphrase (StoreErrors too) for a protected folder without the right passphrase.
+    `key` is the database key of a folder protected with a passphrase (None: a plain
+    database). Only SQLite opens the file: POSIX locks belong to a process, and closing any
+    other descriptor of the file would drop this process's locks, letting another process
+    delete the write-ahead log under our open connections. Raises StoreError when the file
+    cannot be opened or is not a database, WrongPassphrase (a StoreError) when `key` does
+    not open it.
     """
-    from likeness_guard.core.storage.crypto import WrongPassphrase, key_for
-
-    key = key_for(path.parent)
-    _create_private(path)
     try:
         if key is None:
             db = sqlite3.connect(path, timeout=15.0, isolation_level=None)
         else:
             from likeness_guard.core.storage.cipher import connect_encrypted
 
-            db = connect_encrypted(path, key.database, timeout=15.0)
+            db = connect_encrypted(path, key, timeout=15.0)
     except sqlite3.Error as exc:
         if key is not None and getattr(exc, "sqlite_errorname", "") == "SQLITE_NOTADB":
             raise WrongPassphrase(
                 f"The database {path} cannot be opened with this passphrase's key: it is "
                 "damaged or was encrypted with another passphrase."
             ) from exc
-        raise StoreError(f"Cannot open the database {path}: {exc}") from exc
+        raise _as_store_error(exc, path) from exc
+    # Owner only, before the first write creates the -wal and -shm files (SQLite gives them
+    # the database's permissions). chmod opens nothing, so no lock can be dropped.
+    with contextlib.suppress(OSError):
+        os.chmod(path, 0o600)
     db.row_factory = sqlite3.Row
     try:
         # Temporary tables and indexes (VACUUM, large sorts) stay in memory: SQLite would
@@ -46,23 +55,14 @@ def connect(path: Path) -> sqlite3.Connection:
         db.execute("PRAGMA secure_delete=ON")
     except sqlite3.Error as exc:
         db.close()
-        raise store_error(exc, path) from exc
+        raise _as_store_error(exc, path) from exc
     return db
-
-
-def _create_private(path: Path) -> None:
-    """Make the database file readable by its owner only before SQLite opens it: SQLite
-    gives its -wal and -shm files the database file's permissions."""
-    with contextlib.suppress(OSError):
-        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
-    for name in (path.name, path.name + "-wal", path.name + "-shm"):
-        with contextlib.suppress(OSError):
-            os.chmod(path.with_name(name), 0o600)
 
 
 @contextlib.contextmanager
 def transaction(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """Run the block in one write transaction; SQLite errors become StoreError."""
+    """Run the block in one write transaction; SQLite errors become StoreError (or
+    DatabaseBug for our own mistakes)."""
     try:
         db.execute("BEGIN IMMEDIATE")
     except sqlite3.Error as exc:
@@ -83,8 +83,9 @@ def transaction(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         raise store_error(exc) from exc
 
 
-def store_error(exc: sqlite3.Error, path: Path | None = None) -> StoreError:
-    """A plain-words StoreError for an SQLite failure, chosen by its result code."""
+def store_error(exc: sqlite3.Error, path: Path | None = None) -> StoreError | DatabaseBug:
+    """A plain-words StoreError for a failure the environment caused, chosen by SQLite's
+    result code; DatabaseBug for any other code (our own mistake)."""
     code = getattr(exc, "sqlite_errorname", "") or ""
     if code == "SQLITE_FULL":
         return StoreError(
@@ -104,4 +105,22 @@ def store_error(exc: sqlite3.Error, path: Path | None = None) -> StoreError:
             f"The database{where} is damaged or not a Likeness Guard database ({exc}). "
             "Move it aside to start afresh."
         )
-    return StoreError(f"The database could not be written ({exc}).")
+    if code.startswith("SQLITE_IOERR") or code == "SQLITE_NOMEM":
+        return StoreError(
+            f"The database could not be read or written ({exc}). Check the disk (or free "
+            "some memory), then try again; everything saved before this point is kept."
+        )
+    return DatabaseBug(f"{code or type(exc).__name__}: {exc}")
+
+
+def marks(values: list[int]) -> str:
+    """Placeholders for an IN (...) list of `values`."""
+    return ",".join("?" * len(values))
+
+
+def _as_store_error(exc: sqlite3.Error, path: Path) -> StoreError:
+    """Opening a file fails for the environment's reasons only (a folder, a foreign file)."""
+    found = store_error(exc, path)
+    if isinstance(found, StoreError):
+        return found
+    return StoreError(f"Cannot open the database {path}: {exc}")

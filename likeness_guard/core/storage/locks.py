@@ -7,27 +7,36 @@ that finds a scan running asks it to stop (a small request file the scan looks f
 items) and waits for it. The scan's own lock tells a later start whether the process that
 ran it is gone (the scan was interrupted) or still scanning.
 
-The locks are `flock` locks on files in `<data>/locks/` (named by numbers, never by names);
-each lock opens its own file, so two threads of one process exclude each other as two
-processes do. On systems without `fcntl` (Windows) they do nothing.
+Every open Store holds `open.lock` shared. Whatever replaces or wipes the database files
+(protect, change or remove a passphrase, delete everything, recovery) holds it exclusively,
+so that it runs only while no connection to the database is open, in any process.
+
+The locks are files in `<data>/locks/` (named by numbers, never by names), locked through
+the platform module (flock on Linux and macOS, LockFileEx on Windows).
 """
 
 import contextlib
-import os
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from likeness_guard.core.domain.errors import StoreError
+from likeness_guard.core.platform import FileLock, LockBusy
+from likeness_guard.core.storage.layout import LOCKS_FOLDER
 
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - Windows
-    fcntl = None  # type: ignore[assignment]
-
-LOCKS_FOLDER = "locks"
 _ALL = "all"
+_OPEN = "open"
 WAIT_SECONDS = 120.0
+# A Store opened while a protection change or a full wipe runs waits this long for it.
+OPEN_WAIT_SECONDS = 30.0
+
+FOLDER_IN_USE = (
+    "Likeness Guard is open in another window or command on this data folder. Close it, "
+    "then try again."
+)
+FOLDER_BEING_CHANGED = (
+    "The data folder is being encrypted, decrypted or emptied right now. Wait until that is "
+    "finished, then try again."
+)
 
 
 class FolderLocks:
@@ -35,11 +44,6 @@ class FolderLocks:
 
     def __init__(self, folder: Path) -> None:
         self.root = folder / LOCKS_FOLDER
-
-    @property
-    def available(self) -> bool:
-        """False where locks do nothing (no fcntl)."""
-        return fcntl is not None
 
     @contextlib.contextmanager
     def scanning(self, profile_id: int) -> Iterator[Callable[[], bool]]:
@@ -62,21 +66,17 @@ class FolderLocks:
 
     def scan_is_dead(self, scan_id: int) -> bool:
         """True when no process holds the scan's lock (it was killed, or crashed)."""
-        if fcntl is None:
-            return True
         try:
             with self._locked(_scan(scan_id), exclusive=True, wait=0.0):
                 pass
         except StoreError:
             return False
-        with contextlib.suppress(OSError):
-            (self.root / f"{_scan(scan_id)}.lock").unlink()
+        # The file stays: deleting a lock file another process may be about to lock would
+        # let two processes each hold "the" lock of one scan.
         return True
 
     def nothing_running(self) -> bool:
         """True when no scan or deletion holds any lock of this folder right now."""
-        if fcntl is None:
-            return True
         try:
             with self._locked(_ALL, exclusive=True, wait=0.0):
                 return True
@@ -103,32 +103,38 @@ class FolderLocks:
             with contextlib.suppress(OSError):
                 stop.unlink()
 
-    def hold_open(self) -> "OpenHold":
-        """Held by every open Store: `protect` must not swap files under another one."""
-        return OpenHold(self.root)
+    def hold_open(self, wait: float = OPEN_WAIT_SECONDS) -> FileLock | None:
+        """The shared lock every open Store holds; None for a read-only folder (nothing can
+        replace its files). Raises StoreError when the files are being replaced for longer
+        than `wait` seconds."""
+        try:
+            self.root.mkdir(mode=0o700, exist_ok=True)
+            lock = FileLock(self.root / f"{_OPEN}.lock", shared=True)
+            lock.acquire(wait=wait)
+        except LockBusy:
+            raise StoreError(FOLDER_BEING_CHANGED) from None
+        except OSError:
+            return None
+        return lock
 
     @contextlib.contextmanager
-    def alone(self) -> Iterator[None]:
-        """Held while no other Store is open on the folder, in any process.
+    def alone(self, wait: float = 0.0) -> Iterator[None]:
+        """Held while no Store is open on the folder, in any process (this one included).
 
-        Raises StoreError when another window or command has it open.
+        Raises StoreError when another window or command keeps it open for `wait` seconds.
         """
-        if fcntl is None:
-            yield
-            return
-        self.root.mkdir(mode=0o700, exist_ok=True)
-        fd = os.open(self.root / "open.lock", os.O_RDWR | os.O_CREAT, 0o600)
         try:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise StoreError(
-                    "Likeness Guard is open in another window or command on this data folder. "
-                    "Close it, then try again."
-                ) from None
+            self.root.mkdir(mode=0o700, exist_ok=True)
+            lock = FileLock(self.root / f"{_OPEN}.lock", shared=False)
+            lock.acquire(wait=wait)
+        except LockBusy:
+            raise StoreError(FOLDER_IN_USE) from None
+        except OSError as exc:
+            raise StoreError(f"The data folder cannot be locked ({exc}).") from exc
+        try:
             yield
         finally:
-            os.close(fd)
+            lock.release()
 
     def _stop_file(self, name: str) -> Path:
         return self.root / f"{name}.stop"
@@ -137,32 +143,23 @@ class FolderLocks:
     def _locked(
         self, name: str, *, exclusive: bool, wait: float, stop: Path | None = None
     ) -> Iterator[None]:
-        if fcntl is None:
-            yield
-            return
-        self.root.mkdir(mode=0o700, exist_ok=True)
-        path = self.root / f"{name}.lock"
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        def ask_to_stop() -> None:
+            if stop is not None and not stop.exists():
+                with contextlib.suppress(OSError):
+                    stop.touch(mode=0o600)
+
         try:
-            mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
-            deadline = time.monotonic() + wait
-            while True:
-                try:
-                    fcntl.flock(fd, mode | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() >= deadline:
-                        raise StoreError(_busy_message(exclusive)) from None
-                    if stop is not None and not stop.exists():
-                        with contextlib.suppress(OSError):
-                            stop.touch(mode=0o600)
-                    time.sleep(0.05)
-            try:
-                yield
-            finally:
-                fcntl.flock(fd, fcntl.LOCK_UN)
+            self.root.mkdir(mode=0o700, exist_ok=True)
+            lock = FileLock(self.root / f"{name}.lock", shared=not exclusive)
+            lock.acquire(wait=wait, on_wait=ask_to_stop)
+        except LockBusy:
+            raise StoreError(_busy_message(exclusive)) from None
+        except OSError as exc:
+            raise StoreError(f"The data folder cannot be locked ({exc}).") from exc
+        try:
+            yield
         finally:
-            os.close(fd)
+            lock.release()
 
 
 def _busy_message(exclusive: bool) -> str:
@@ -183,30 +180,3 @@ def _profile(profile_id: int) -> str:
 
 def _scan(scan_id: int) -> str:
     return f"scan-{int(scan_id)}"
-
-
-class OpenHold:
-    """A shared lock on `locks/open.lock` for as long as a Store is open."""
-
-    def __init__(self, root: Path) -> None:
-        self._fd: int | None = None
-        if fcntl is None:
-            return
-        try:
-            root.mkdir(mode=0o700, exist_ok=True)
-            fd = os.open(root / "open.lock", os.O_RDWR | os.O_CREAT, 0o600)
-        except OSError:  # a read-only folder: nothing to protect against
-            return
-        try:
-            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
-            raise StoreError(
-                "The data folder is being encrypted right now. Wait until that is finished."
-            ) from None
-        self._fd = fd
-
-    def release(self) -> None:
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None

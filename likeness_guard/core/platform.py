@@ -1,0 +1,146 @@
+"""What differs between Windows, macOS and Linux, in one place: the user's data folder, file
+locks between processes, and writing at an offset.
+
+Locks come from portalocker: `flock` on Linux and macOS (held per open file, so two threads
+of one process that each open the file exclude each other as two processes do, and closing
+one descriptor never drops another's lock), `LockFileEx` on Windows (per handle, the same).
+"""
+
+import contextlib
+import os
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import TracebackType
+
+import platformdirs
+
+APP_FOLDER_NAME = "likeness-guard"
+_POLL_SECONDS = 0.05
+
+
+def user_data_folder() -> Path:
+    """The platform's folder for this user's application data (created by the caller)."""
+    return Path(platformdirs.user_data_dir(APP_FOLDER_NAME, appauthor=False))
+
+
+class LockBusy(Exception):
+    """Another process (or thread) holds the lock, and it did not come free in time."""
+
+
+class FileLock:
+    """A shared or exclusive lock on one file, held between `acquire` and `release`.
+
+    Each instance opens its own handle on the file, so instances exclude each other
+    whether they live in one process or in several.
+    """
+
+    def __init__(self, path: Path, *, shared: bool) -> None:
+        self.path = path
+        self.shared = shared
+        self._handle: int | None = None
+
+    @property
+    def held(self) -> bool:
+        return self._handle is not None
+
+    def acquire(self, wait: float = 0.0, on_wait: Callable[[], None] | None = None) -> None:
+        """Take the lock, trying for up to `wait` seconds (`on_wait` runs between tries).
+
+        Raises LockBusy when it stays taken, OSError when the file cannot be opened.
+        """
+        import portalocker
+
+        if self._handle is not None:
+            return
+        flags = portalocker.LockFlags.SHARED if self.shared else portalocker.LockFlags.EXCLUSIVE
+        flags |= portalocker.LockFlags.NON_BLOCKING
+        handle = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o600)
+        deadline = time.monotonic() + wait
+        try:
+            while True:
+                try:
+                    portalocker.lock(handle, flags)
+                    break
+                except portalocker.LockException:
+                    if time.monotonic() >= deadline:
+                        raise LockBusy(str(self.path)) from None
+                    if on_wait is not None:
+                        on_wait()
+                    time.sleep(_POLL_SECONDS)
+        except BaseException:
+            os.close(handle)
+            raise
+        self._handle = handle
+
+    def release(self) -> None:
+        """Let go of the lock (nothing when it is not held)."""
+        import portalocker
+
+        handle, self._handle = self._handle, None
+        if handle is None:
+            return
+        try:
+            with contextlib.suppress(portalocker.LockException, OSError):
+                portalocker.unlock(handle)
+        finally:
+            os.close(handle)
+
+    def __enter__(self) -> "FileLock":
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.release()
+
+
+@contextlib.contextmanager
+def file_locked(
+    path: Path, *, shared: bool, wait: float = 0.0, on_wait: Callable[[], None] | None = None
+) -> Iterator[None]:
+    """Hold a FileLock on `path` for the block. Raises LockBusy, OSError."""
+    lock = FileLock(path, shared=shared)
+    lock.acquire(wait, on_wait)
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def write_at(fd: int, data: bytes, offset: int) -> int:
+    """Write `data` at `offset` of an open file; returns how many bytes were written.
+
+    `os.pwrite` does not exist on Windows: there the file position is moved instead (the
+    callers own their descriptors, so no one else's position moves).
+    """
+    if hasattr(os, "pwrite"):
+        return os.pwrite(fd, data, offset)
+    os.lseek(fd, offset, os.SEEK_SET)  # pragma: no cover - Windows
+    return os.write(fd, data)  # pragma: no cover - Windows
+
+
+def fsync_folder(folder: Path) -> None:
+    """Make a rename or a new file in `folder` durable where the system allows it (not on
+    Windows, which cannot open a folder: its renames are durable through the file)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def reserve_space(fd: int, size: int) -> None:
+    """Give an open, empty file `size` bytes of real blocks (not a sparse file).
+
+    Raises OSError when there is no room.
+    """
+    if hasattr(os, "posix_fallocate"):
+        os.posix_fallocate(fd, 0, size)
+    else:  # pragma: no cover - macOS, Windows
+        chunk = b"\0" * (1 << 20)
+        written = 0
+        while written < size:
+            written += os.write(fd, chunk[: min(len(chunk), size - written)])
+        os.fsync(fd)
