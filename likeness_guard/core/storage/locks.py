@@ -108,14 +108,9 @@ class FolderLocks:
         replace its files). Raises StoreError when the files are being replaced for longer
         than `wait` seconds."""
         try:
-            self.root.mkdir(mode=0o700, exist_ok=True)
-            lock = FileLock(self.root / f"{_OPEN}.lock", shared=True)
-            lock.acquire(wait=wait)
-        except LockBusy:
-            raise StoreError(FOLDER_BEING_CHANGED) from None
-        except OSError:
+            return self._take(_OPEN, shared=True, wait=wait, busy=FOLDER_BEING_CHANGED)
+        except _Unlockable:
             return None
-        return lock
 
     @contextlib.contextmanager
     def alone(self, wait: float = 0.0) -> Iterator[None]:
@@ -123,18 +118,32 @@ class FolderLocks:
 
         Raises StoreError when another window or command keeps it open for `wait` seconds.
         """
-        try:
-            self.root.mkdir(mode=0o700, exist_ok=True)
-            lock = FileLock(self.root / f"{_OPEN}.lock", shared=False)
-            lock.acquire(wait=wait)
-        except LockBusy:
-            raise StoreError(FOLDER_IN_USE) from None
-        except OSError as exc:
-            raise StoreError(f"The data folder cannot be locked ({exc}).") from exc
+        lock = self._take(_OPEN, shared=False, wait=wait, busy=FOLDER_IN_USE)
         try:
             yield
         finally:
             lock.release()
+
+    def _take(
+        self,
+        name: str,
+        *,
+        shared: bool,
+        wait: float,
+        busy: str,
+        on_wait: Callable[[], None] | None = None,
+    ) -> FileLock:
+        """Take the lock `name`; StoreError(`busy`) when it stays taken, _Unlockable (a
+        StoreError) when its file cannot be made (a read-only folder)."""
+        try:
+            self.root.mkdir(mode=0o700, exist_ok=True)
+            lock = FileLock(self.root / f"{name}.lock", shared=shared)
+            lock.acquire(wait=wait, on_wait=on_wait)
+        except LockBusy:
+            raise StoreError(busy) from None
+        except OSError as exc:
+            raise _Unlockable(f"The data folder cannot be locked ({exc}).") from exc
+        return lock
 
     def _stop_file(self, name: str) -> Path:
         return self.root / f"{name}.stop"
@@ -148,18 +157,21 @@ class FolderLocks:
                 with contextlib.suppress(OSError):
                     stop.touch(mode=0o600)
 
-        try:
-            self.root.mkdir(mode=0o700, exist_ok=True)
-            lock = FileLock(self.root / f"{name}.lock", shared=not exclusive)
-            lock.acquire(wait=wait, on_wait=ask_to_stop)
-        except LockBusy:
-            raise StoreError(_busy_message(exclusive)) from None
-        except OSError as exc:
-            raise StoreError(f"The data folder cannot be locked ({exc}).") from exc
+        lock = self._take(
+            name,
+            shared=not exclusive,
+            wait=wait,
+            busy=_busy_message(exclusive),
+            on_wait=ask_to_stop,
+        )
         try:
             yield
         finally:
             lock.release()
+
+
+class _Unlockable(StoreError):
+    """A lock file cannot be made (a read-only folder)."""
 
 
 def _busy_message(exclusive: bool) -> str:
