@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint types contracts pytest screenshots gui-smoke bench package clean fuzz audit
+.PHONY: run test lint types contracts pytest screenshots gui-smoke bench torture package clean fuzz audit
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,14 @@ audit: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/scan_at_scale.py $(BENCH_ARGS)
+
+# Many processes on one data folder (a window-like writer, commands in a loop, SIGKILLs at
+# random), a plain folder and then a protected one; prints what ran and what was checked.
+# Takes minutes: not part of `make test` (tests/integration/test_torture.py is its short
+# version). TORTURE_ARGS: --operations N --kills N --commands N --seed N (see --help).
+torture: $(STAMP)
+	$(BIN)/python -m benchmarks.torture $(TORTURE_ARGS)
+	$(BIN)/python -m benchmarks.torture --protected $(TORTURE_ARGS)
 
 # The Linux bundle: dist/likeness-guard-VERSION/ and its .tar.gz (see packaging/README.md).
 package: $(STAMP)

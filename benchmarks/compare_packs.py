@@ -22,9 +22,9 @@ from likeness_guard.core.engine.face_engine import FaceEngine
 from likeness_guard.core.engine.model_pack import ModelPack, load_model_pack, sample_photos
 from likeness_guard.core.imaging.decode import decode_image
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from calibrate_threshold import PhotoPairs, measure
-from stylised_faces import StylisedRecall, recall_by_kind
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # benchmarks is a package
+from benchmarks.calibrate_threshold import PhotoPairs, measure
+from benchmarks.stylised_faces import StylisedRecall, recall_by_kind
 
 BALANCED = PRESET_THRESHOLDS[Preset.BALANCED]
 

@@ -231,8 +231,10 @@ def run_scan(
             if sources is None
             else None
         )
+        locks = FolderLocks(store.folder)
         if resumed is not None:
             scan_id = resumed.scan_id
+            guard.enter_context(locks.scan_alive(scan_id))
         else:
             scan_id = store.create_scan(
                 profile,
@@ -240,8 +242,8 @@ def run_scan(
                 preset=options.preset,
                 model_pack=engine.pack.info(),
                 inputs=inputs,
+                before_visible=lambda new_id: guard.enter_context(locks.scan_alive(new_id)),
             )
-        guard.enter_context(FolderLocks(store.folder).scan_alive(scan_id))
     except BaseException:
         guard.close()
         raise

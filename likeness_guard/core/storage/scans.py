@@ -29,8 +29,14 @@ class ScanRecords:
         preset: str | None,
         model_pack: ModelPackInfo,
         inputs: Iterable[str],
+        before_visible: Callable[[int], None] | None = None,
     ) -> int:
-        """Record a new running scan; returns its id."""
+        """Record a new running scan; returns its id.
+
+        `before_visible(scan_id)` runs before the row is committed (the scan takes its
+        "alive" lock there, so no other process ever sees it running without its lock and
+        marks it interrupted); when it raises, no scan is recorded.
+        """
         with transaction(self._db) as db:
             cursor = db.execute(
                 "INSERT INTO scans (profile_id, profile_name, threshold, preset, model_pack, "
@@ -47,6 +53,8 @@ class ScanRecords:
                 ),
             )
             assert cursor.lastrowid is not None
+            if before_visible is not None:
+                before_visible(cursor.lastrowid)
             return cursor.lastrowid
 
     def finish_scan(self, scan_id: int, status: ScanStatus) -> None:
