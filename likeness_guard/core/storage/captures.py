@@ -63,11 +63,3 @@ class CaptureLog:
             )
             kept.append(KeptExchange(ExchangeRole(row["role"]), exchange))
         return kept
-
-    def kept_sha256s(self) -> set[str]:
-        """Every evidence file an exchange needs, so that forgetting others keeps them."""
-        return {
-            sha
-            for row in self._db.execute("SELECT request_sha256, response_sha256 FROM http_captures")
-            for sha in row
-        }
