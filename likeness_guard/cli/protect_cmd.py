@@ -6,8 +6,6 @@ from likeness_guard.cli.passphrase import ask_passphrase, read_passphrase_file
 from likeness_guard.core import services
 from likeness_guard.core.domain.errors import UserFacingError
 from likeness_guard.core.domain.words import ProtectionAction, protection_words
-from likeness_guard.core.storage.layout import data_dir
-from likeness_guard.core.storage.protection import ProtectionChange, is_protected
 
 
 def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -55,11 +53,11 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
 
 
 def run(args: argparse.Namespace) -> int:
-    folder = data_dir(args.data_dir)
+    folder = services.data_folder(args.data_dir)
     for note in services.open_folder(folder):
         print(f"likeness-guard: {note}")
     if args.change or args.remove:
-        if not is_protected(folder):
+        if not services.is_protected(folder):
             raise UserFacingError(f"The data in {folder} is not protected with a passphrase.")
         current = _given(args.passphrase_file if "passphrase_file" in args else None, "Passphrase")
         if args.remove:
@@ -70,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
         change = services.change_passphrase(folder, current, new)
         print(_said(ProtectionAction.CHANGE, change))
         return 0
-    if is_protected(folder):
+    if services.is_protected(folder):
         raise UserFacingError(
             f"The data in {folder} is already protected with a passphrase (use --change to "
             "choose another one)."
@@ -96,5 +94,5 @@ def _given(path: str | None, prompt: str, *, confirm: bool = False) -> str:
     return typed
 
 
-def _said(action: ProtectionAction, change: ProtectionChange) -> str:
+def _said(action: ProtectionAction, change: services.ProtectionChange) -> str:
     return protection_words(action, change.kept_files, change.damaged_files)

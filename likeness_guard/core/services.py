@@ -26,7 +26,12 @@ from likeness_guard.core.domain.thresholds import resolve_threshold
 from likeness_guard.core.imaging.formats import IMAGE_SUFFIXES
 from likeness_guard.core.pipeline.scan import ScanOptions
 from likeness_guard.core.sources.folders import DEFAULT_MAX_FILE_BYTES
+from likeness_guard.core.storage.crypto import MIN_PASSPHRASE
+from likeness_guard.core.storage.protection import ProtectionChange, is_protected
 from likeness_guard.core.storage.store import Store
+
+# What the window and the CLI need to know of passphrase protection.
+__all__ = ["MIN_PASSPHRASE", "ProtectionChange", "is_protected"]
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -36,7 +41,6 @@ if TYPE_CHECKING:
     from likeness_guard.core.engine.face_engine import FaceEngine
     from likeness_guard.core.pipeline.rematch import RematchResult
     from likeness_guard.core.report.notices import NoticeFiles, NoticeSender
-    from likeness_guard.core.storage.protection import ProtectionChange
 
 
 @dataclass(frozen=True)
@@ -208,6 +212,14 @@ def finish_forgetting(folder: Path, wait: float = 10.0) -> bool:
     return finish_wipe(folder, wait) or not DeletionJournal(folder).read().wipe_files
 
 
+def data_folder(override: str | Path | None = None) -> Path:
+    """The data folder (`--data-dir`, $LIKENESS_GUARD_HOME or the platform's), created
+    private when missing. Raises OSError when it cannot be created."""
+    from likeness_guard.core.storage.layout import data_dir
+
+    return data_dir(override)
+
+
 def open_folder(folder: Path) -> list[str]:
     """What every start does before it opens a store or asks a passphrase: finish a
     protection change or a deletion a crash interrupted. Returns what to tell the user."""
@@ -216,7 +228,7 @@ def open_folder(folder: Path) -> list[str]:
     return prepare_folder(folder)
 
 
-def protect_folder(folder: Path, passphrase: str) -> "ProtectionChange":
+def protect_folder(folder: Path, passphrase: str) -> ProtectionChange:
     """Encrypt the folder's database, kept images and signing key with a passphrase.
 
     Every store on the folder must be closed (in this process too). Raises UserFacingError
@@ -227,7 +239,7 @@ def protect_folder(folder: Path, passphrase: str) -> "ProtectionChange":
     return protect(folder, passphrase)
 
 
-def change_passphrase(folder: Path, old: str, new: str) -> "ProtectionChange":
+def change_passphrase(folder: Path, old: str, new: str) -> ProtectionChange:
     """Encrypt everything again under `new`. Raises WrongPassphrase for `old`, and
     UserFacingError as `protect_folder` does."""
     from likeness_guard.core.storage.protection import change_passphrase as change
@@ -235,7 +247,7 @@ def change_passphrase(folder: Path, old: str, new: str) -> "ProtectionChange":
     return change(folder, old, new)
 
 
-def remove_protection(folder: Path, passphrase: str) -> "ProtectionChange":
+def remove_protection(folder: Path, passphrase: str) -> ProtectionChange:
     """Decrypt everything and turn protection off. Raises WrongPassphrase, and
     UserFacingError as `protect_folder` does."""
     from likeness_guard.core.storage.protection import remove_protection as remove

@@ -8,7 +8,6 @@ from PySide6.QtCore import QObject, Signal, Slot
 from likeness_guard.core import services
 from likeness_guard.core.domain.errors import UserFacingError
 from likeness_guard.core.engine.face_engine import FaceEngine
-from likeness_guard.core.storage.protection import ProtectionChange, is_protected
 from likeness_guard.core.storage.recovery import recover
 from likeness_guard.core.storage.store import Store
 from likeness_guard.gui.preferences import Preferences
@@ -30,7 +29,7 @@ RECHECKING_NOW = (
 )
 
 # A protection change on the data folder, run with every store of this process closed.
-ProtectionJob = Callable[[Path], ProtectionChange]
+ProtectionJob = Callable[[Path], services.ProtectionChange]
 
 
 class AppSession(QObject):
@@ -166,7 +165,7 @@ class AppSession(QObject):
     @property
     def protected(self) -> bool:
         """Whether the data folder is encrypted with a passphrase now."""
-        return is_protected(self.data_dir)
+        return services.is_protected(self.data_dir)
 
     @property
     def changing_protection(self) -> bool:
@@ -221,7 +220,7 @@ class AppSession(QObject):
             return  # the window closed meanwhile: nothing to open again
         # Whatever happened, the window goes on with the folder as it is now.
         problem = self._reopen_store()
-        if isinstance(result, ProtectionChange):
+        if isinstance(result, services.ProtectionChange):
             self.protection_done.emit(result, problem)
             if not problem:
                 self.data_changed.emit()

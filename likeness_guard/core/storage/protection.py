@@ -262,8 +262,6 @@ def _stage_database(folder: Path, old: FolderKey | None, new: FolderKey | None) 
     try:
         import sqlcipher3.dbapi2 as sqlcipher
 
-        # Made owner-only before anything is written into it (no connection has it open).
-        os.close(os.open(target, os.O_RDWR | os.O_CREAT, 0o600))
         with contextlib.closing(sqlcipher.connect(str(source), isolation_level=None)) as db:
             db.execute("PRAGMA cipher_log_level = NONE")
             if old is not None:
@@ -275,6 +273,8 @@ def _stage_database(folder: Path, old: FolderKey | None, new: FolderKey | None) 
             db.execute("SELECT sqlcipher_export('target')")
             db.execute(f"PRAGMA target.user_version = {version}")
             db.execute("DETACH DATABASE target")
+        # Owner only (SQLite made it; the folder itself is private). chmod opens nothing.
+        os.chmod(target, 0o600)
     except (sqlite3.Error, OSError, ImportError) as exc:
         raise StoreError(f"The database could not be converted ({exc}).") from exc
     except Exception as exc:  # SQLCipher's own exception classes

@@ -38,7 +38,6 @@ from likeness_guard.core.domain.words import (
     protection_words,
 )
 from likeness_guard.core.engine.face_engine import available_cores
-from likeness_guard.core.storage.protection import ProtectionChange
 from likeness_guard.gui.passphrase_dialog import (
     NOT_PROTECTED_STATE,
     NOTHING_CHANGED,
@@ -519,7 +518,7 @@ class SettingsPage(QWidget):
         self._show_protection_state()
         done = (
             protection_words(self._protection_action, change.kept_files, change.damaged_files)
-            if isinstance(change, ProtectionChange)
+            if isinstance(change, services.ProtectionChange)
             else ""
         )
         self.protection_status.setText(" ".join(filter(None, (done, problem))))
