@@ -18,11 +18,11 @@ from unittest import mock
 
 from likeness_guard.core.engine.face_engine import FaceEngine
 from likeness_guard.core.engine.model_pack import sample_photos
+from likeness_guard.core.package import export_package, verify_report
 from likeness_guard.core.pipeline.enroll import enroll_file
 from likeness_guard.core.pipeline.scan import ScanOptions, run_scan
-from likeness_guard.core.report import build_report, verify_report
-from likeness_guard.core.report import pdf as pdf_module
-from likeness_guard.core.report.package import export_package
+from likeness_guard.core.report import build_report
+from likeness_guard.core.report import write as report_writer
 from likeness_guard.core.sources.folders import iter_path_items
 from likeness_guard.core.storage.store import Store
 
@@ -73,7 +73,7 @@ def main(counts: list[int]) -> None:
                 def unsigned_pdf(pdf: bytes, *args: object, **kwargs: object) -> bytes:
                     return pdf
 
-                with mock.patch.object(pdf_module, "sign_pdf", unsigned_pdf):
+                with mock.patch.object(report_writer, "sign_pdf", unsigned_pdf):
                     plain = timed(build_report, store, scan_id, out / "plain.pdf")
                 signed = timed(build_report, store, scan_id, out / "signed.pdf")
                 package = out / "package"

@@ -40,13 +40,13 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps
 
-from likeness_guard.core import services
 from likeness_guard.core.engine import face_engine
 from likeness_guard.core.engine.face_engine import FaceEngine, available_cores
 from likeness_guard.core.engine.flat_faces import SMOOTHING_SIGMA
 from likeness_guard.core.engine.model_pack import load_model_pack, sample_photos
 from likeness_guard.core.pipeline.enroll import enroll_file
 from likeness_guard.core.pipeline.scan import ScanOptions, run_scan
+from likeness_guard.core.services import reviewing
 from likeness_guard.core.storage.store import Store
 
 HERE = Path(__file__).parent
@@ -445,7 +445,7 @@ def main() -> None:
             second = Path(tmp) / "second.png"
             ImageOps.mirror(Image.open(sample_photos()["yaoming"])).save(second)
             enroll_file(store, engine, profile, second)
-            rematch = timed(lambda: services.rematch(store, scan_id))
+            rematch = timed(lambda: reviewing.rematch(store, scan_id))
         print(f"rescan: {rescan:.2f} s ({rescan / cold:.1%}); rematch {rematch:.2f} s")
 
     subset = paths[: args.scaling_images]

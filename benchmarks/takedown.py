@@ -17,10 +17,10 @@ from pathlib import Path
 import requests
 from PIL import Image
 
-from likeness_guard.core import services
 from likeness_guard.core.domain.takedown import Jurisdiction
-from likeness_guard.core.report.notices import NoticeSender
+from likeness_guard.core.services import takedown
 from likeness_guard.core.storage.store import Store
+from likeness_guard.core.takedown.notices import NoticeSender
 from likeness_guard.main import main as cli
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the tests' local server
@@ -57,10 +57,10 @@ def run(count: int, photo: Path, root: Path) -> tuple[float, float, float, int]:
             scan_id = store.last_scan_id()
             assert scan_id is not None
             start = time.perf_counter()
-            files = services.write_takedown_notices(store, scan_id, sender, root / f"n{count}.pdf")
+            files = takedown.write_takedown_notices(store, scan_id, sender, root / f"n{count}.pdf")
             notices = time.perf_counter() - start
             start = time.perf_counter()
-            results = services.recheck(store, scan_id, allow_private_addresses=True)
+            results = takedown.recheck(store, scan_id, allow_private_addresses=True)
             recheck = time.perf_counter() - start
         assert len(results) == count, (len(results), count)
         start = time.perf_counter()

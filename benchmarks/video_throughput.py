@@ -25,7 +25,8 @@ from PIL import Image
 
 from likeness_guard.core.engine.face_engine import FaceEngine
 from likeness_guard.core.engine.model_pack import sample_photos
-from likeness_guard.core.imaging.video import SamplingPolicy, open_video
+from likeness_guard.core.imaging.video import open_video
+from likeness_guard.core.imaging.video_clip import SamplingPolicy
 from likeness_guard.core.pipeline.enroll import enroll_file
 from likeness_guard.core.pipeline.scan import ScanOptions, run_scan
 from likeness_guard.core.pipeline.video_loader import VideoSettings

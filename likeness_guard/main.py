@@ -11,7 +11,7 @@ from pathlib import Path
 
 from likeness_guard import APP_NAME
 from likeness_guard.cli import add_global_options, build_parser, run_command
-from likeness_guard.core.services import LaunchOptions
+from likeness_guard.core.services.folder import LaunchOptions
 
 
 def main(argv: Sequence[str] | None = None) -> int:

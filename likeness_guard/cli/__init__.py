@@ -10,7 +10,7 @@ import sys
 
 from likeness_guard import APP_NAME, __version__
 from likeness_guard.core.domain.errors import UserFacingError
-from likeness_guard.core.storage.protection import PassphraseNeeded, WrongPassphrase
+from likeness_guard.core.services.protection import PassphraseNeeded, WrongPassphrase
 
 # A protected data folder without the right passphrase (cli/passphrase.py).
 LOCKED_EXIT = 3

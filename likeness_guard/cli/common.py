@@ -6,40 +6,39 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from likeness_guard.core import services
-from likeness_guard.core.domain.errors import UserFacingError
 from likeness_guard.core.domain.thresholds import DEFAULT_PROFILE
-from likeness_guard.core.engine.face_engine import FaceEngine
-from likeness_guard.core.storage.fs import write_atomic
-from likeness_guard.core.storage.store import Store
+from likeness_guard.core.services.folder import (
+    Store,
+    data_folder,
+    existing_data_folder,
+    open_folder,
+    save_file,
+)
+from likeness_guard.core.services.folder import (
+    open_store as open_unlocked,
+)
+from likeness_guard.core.services.packs import FaceEngine
+from likeness_guard.core.services.packs import open_engine as load_engine
 
 
 def open_store(args: argparse.Namespace) -> Store:
     """Open the data folder (asking for its passphrase when it is protected), finish what a
     crash interrupted, and say so on standard error."""
     from likeness_guard.cli.passphrase import unlock_folder
-    from likeness_guard.core.storage.layout import data_dir
-    from likeness_guard.core.storage.recovery import recover
 
-    folder = data_dir(args.data_dir)
-    notes = services.open_folder(folder)  # before the passphrase: it needs none
+    folder = data_folder(args.data_dir)
+    notes = open_folder(folder)  # before the passphrase: it needs none
     unlock_folder(folder, args)
-    store = Store(folder)
-    try:
-        for note in notes + recover(store):
-            print(f"likeness-guard: {note}", file=sys.stderr, flush=True)
-    except BaseException:
-        store.close()
-        raise
+    store, more_notes = open_unlocked(folder)
+    for note in notes + more_notes:
+        print(f"likeness-guard: {note}", file=sys.stderr, flush=True)
     return store
 
 
 def open_engine(args: argparse.Namespace) -> FaceEngine:
     """The pack given with --models, else the one chosen with `models use` (built-in)."""
-    from likeness_guard.core.storage.layout import existing_data_dir
-
-    return services.open_engine(
-        Path(args.models) if args.models else None, existing_data_dir(args.data_dir)
+    return load_engine(
+        Path(args.models) if args.models else None, existing_data_folder(args.data_dir)
     )
 
 
@@ -52,23 +51,21 @@ def add_profile_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_threshold_options(parser: argparse.ArgumentParser, preset_help: str) -> None:
+    """--preset or --threshold: how eager matching is (one of the two, or neither)."""
+    from likeness_guard.core.domain.thresholds import Preset
+
+    how = parser.add_mutually_exclusive_group()
+    how.add_argument("--preset", choices=[p.value for p in Preset], help=preset_help)
+    how.add_argument(
+        "--threshold", type=float, metavar="T", help="similarity needed for a match (0-1)"
+    )
+
+
 def add_scan_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--scan", default="last", metavar="ID", help="scan number, or 'last' (the default)"
     )
-
-
-def chosen_scan(store: Store, text: str) -> int:
-    """The scan number given with --scan ("last" is the newest); raises UserFacingError."""
-    if text == "last":
-        last = store.last_scan_id()
-        if last is None:
-            raise UserFacingError("There is no scan yet: run 'likeness-guard scan' first.")
-        return last
-    try:
-        return int(text)
-    except ValueError:
-        raise UserFacingError(f"--scan takes a scan number or 'last', not {text!r}.") from None
 
 
 def write_json(document: dict[str, Any], target: str) -> None:
@@ -78,7 +75,7 @@ def write_json(document: dict[str, Any], target: str) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
     else:
-        write_atomic(Path(target), text.encode("utf-8"))
+        save_file(Path(target), text.encode("utf-8"))
 
 
 def say(args: argparse.Namespace, message: str) -> None:

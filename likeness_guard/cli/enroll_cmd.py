@@ -6,7 +6,12 @@ from pathlib import Path
 from likeness_guard.cli.common import add_profile_option, open_engine, open_store
 from likeness_guard.core.domain.text_safety import printable
 from likeness_guard.core.domain.words import ENROLL_ADVICE
-from likeness_guard.core.pipeline.enroll import EnrollResult, enroll_file, reference_notes
+from likeness_guard.core.services.enrolling import (
+    EnrollRequest,
+    EnrollResult,
+    enroll,
+    reference_notes,
+)
 
 
 def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -49,14 +54,20 @@ def run(args: argparse.Namespace) -> int:
         return 2
     with open_store(args) as store:
         engine = open_engine(args)
-        profile = store.profile(args.profile, create=True)
-        assert profile is not None
-        accepted = 0
-        for photo in args.photos:
-            result = enroll_file(store, engine, profile, Path(photo), face_number)
-            if result.accepted:
-                accepted += 1
-            print_result(printable(photo), result)
+        photos = iter(args.photos)
+        request = EnrollRequest(
+            args.profile,
+            tuple(Path(photo) for photo in args.photos),
+            (face_number,) * len(args.photos),
+        )
+        accepted = enroll(
+            store,
+            engine,
+            request,
+            on_result=lambda result: print_result(printable(next(photos)), result),
+        )
+        profile = store.profile(args.profile)
+        assert profile is not None  # enroll made it
         references = store.references(profile.id)
         print(f"Profile '{args.profile}' now has {len(references)} reference photo(s).")
         for reference, note in zip(references, reference_notes(references), strict=True):

@@ -3,8 +3,7 @@
 import argparse
 import sys
 
-from likeness_guard.cli.common import chosen_scan, open_store
-from likeness_guard.cli.report_cmd import UNBLURRED_WARNING, add_report_options, privacy_from
+from likeness_guard.cli.report_cmd import add_report_options, write_from_args
 from likeness_guard.core.domain.words import counted
 
 ORIGINALS_WARNING = (
@@ -36,24 +35,11 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
 
 
 def run(args: argparse.Namespace) -> int:
-    from likeness_guard.core.report.package import export_package
-    from likeness_guard.core.report.signing import spaced
+    from likeness_guard.core.services.reporting import PackageResult, spaced
 
-    if args.unblurred:
-        print(UNBLURRED_WARNING, file=sys.stderr, flush=True)
     print(ORIGINALS_WARNING, file=sys.stderr, flush=True)
-    with open_store(args) as store:
-        scan_id = chosen_scan(store, args.scan)
-        result = export_package(
-            store,
-            scan_id,
-            args.out,
-            only_confirmed=args.only_confirmed,
-            unblurred=args.unblurred,
-            privacy=privacy_from(args),
-            page_size=args.page_size,
-            timestamp_url=args.timestamp_url,
-        )
+    result = write_from_args(args, package=True)
+    assert isinstance(result, PackageResult)
     report = result.report
     print(
         f"Wrote the evidence package {result.path}: "

@@ -13,7 +13,7 @@ from likeness_guard.core.domain.packs import (
     switch_words,
 )
 from likeness_guard.core.domain.text_safety import printable
-from likeness_guard.core.pipeline.model_packs import (
+from likeness_guard.core.services.packs import (
     InstalledPack,
     PackChange,
     add_pack,

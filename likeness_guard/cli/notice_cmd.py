@@ -3,11 +3,12 @@
 import argparse
 from pathlib import Path
 
-from likeness_guard.cli.common import add_scan_option, chosen_scan, open_store
-from likeness_guard.core import services
+from likeness_guard.cli.common import add_scan_option, open_store
 from likeness_guard.core.domain.errors import UserFacingError
 from likeness_guard.core.domain.takedown import Jurisdiction
 from likeness_guard.core.domain.words import counted
+from likeness_guard.core.services.scanning import chosen_scan
+from likeness_guard.core.services.takedown import write_takedown_notices
 
 
 def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -53,7 +54,7 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
 
 
 def run(args: argparse.Namespace) -> int:
-    from likeness_guard.core.report.notices import NoticeSender
+    from likeness_guard.core.services.takedown import NoticeSender
 
     if "@" not in args.contact_email:
         raise UserFacingError(f"{args.contact_email!r} does not look like an email address.")
@@ -64,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
         on_behalf_of=args.on_behalf_of,
     )
     with open_store(args) as store:
-        files = services.write_takedown_notices(
+        files = write_takedown_notices(
             store,
             chosen_scan(store, args.scan),
             sender,

@@ -5,25 +5,9 @@ import getpass
 import sys
 from pathlib import Path
 
-from likeness_guard.core.domain.errors import SourceError, UserFacingError
-from likeness_guard.core.sources.file_checks import read_text_file
-from likeness_guard.core.storage import protection
-
-
-def read_passphrase_file(path: str) -> str:
-    """The passphrase in `path`: its first line, without the line ending.
-
-    Raises UserFacingError when the file cannot be read or is empty.
-    """
-    try:
-        text = read_text_file(path, max_bytes=64 * 1024)
-    except (OSError, SourceError) as exc:
-        raise UserFacingError(f"Cannot read the passphrase file {path}: {exc}") from exc
-    lines = text.splitlines()
-    passphrase = lines[0] if lines else ""
-    if not passphrase:
-        raise UserFacingError(f"The passphrase file {path} is empty.")
-    return passphrase
+from likeness_guard.core.domain.errors import UserFacingError
+from likeness_guard.core.services import protection
+from likeness_guard.core.services.protection import read_passphrase_file
 
 
 def passphrase_from(args: argparse.Namespace) -> str | None:

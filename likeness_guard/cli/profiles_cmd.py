@@ -3,8 +3,12 @@
 import argparse
 
 from likeness_guard.cli.common import open_store
-from likeness_guard.core import services
-from likeness_guard.core.storage.store import Store
+from likeness_guard.core.services.folder import Store
+from likeness_guard.core.services.forgetting import (
+    finish_forgetting,
+    forget_everything,
+    forget_profile,
+)
 
 
 def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -48,9 +52,9 @@ def run_profiles(args: argparse.Namespace) -> int:
 def run_forget(args: argparse.Namespace) -> int:
     if args.all:
         with open_store(args) as store:
-            services.forget_everything(store)
+            forget_everything(store)
         print(f"Deleted every profile, scan and evidence file in {store.folder}.")
-        if not services.finish_forgetting(store.folder):
+        if not finish_forgetting(store.folder):
             print(
                 "The passphrase protection is removed once the other Likeness Guard window "
                 "or command open on this folder is closed (at the next start)."
@@ -58,7 +62,7 @@ def run_forget(args: argparse.Namespace) -> int:
         _compaction_note(store)
         return 0
     with open_store(args) as store:
-        if services.forget_profile(store, args.profile):
+        if forget_profile(store, args.profile):
             print(f"Deleted profile '{args.profile}' with its photos' data and scans.")
             _compaction_note(store)
             return 0
@@ -67,9 +71,9 @@ def run_forget(args: argparse.Namespace) -> int:
 
 
 def _compaction_note(store: Store) -> None:
-    from likeness_guard.core.storage.journal import DeletionJournal
+    from likeness_guard.core.services.forgetting import compaction_pending
 
-    if DeletionJournal(store.folder).read().compact:
+    if compaction_pending(store.folder):
         print(
             "The disk is too full to compact the database now: the deleted entries were "
             "overwritten, and the file is compacted the next time Likeness Guard starts."

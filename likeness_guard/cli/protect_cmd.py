@@ -2,10 +2,18 @@
 
 import argparse
 
-from likeness_guard.cli.passphrase import ask_passphrase, read_passphrase_file
-from likeness_guard.core import services
+from likeness_guard.cli.passphrase import ask_passphrase
 from likeness_guard.core.domain.errors import UserFacingError
 from likeness_guard.core.domain.words import ProtectionAction, protection_words
+from likeness_guard.core.services.folder import data_folder, open_folder
+from likeness_guard.core.services.protection import (
+    ProtectionChange,
+    change_passphrase,
+    is_protected,
+    protect_folder,
+    read_passphrase_file,
+    remove_protection,
+)
 
 
 def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -53,22 +61,22 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
 
 
 def run(args: argparse.Namespace) -> int:
-    folder = services.data_folder(args.data_dir)
-    for note in services.open_folder(folder):
+    folder = data_folder(args.data_dir)
+    for note in open_folder(folder):
         print(f"likeness-guard: {note}")
     if args.change or args.remove:
-        if not services.is_protected(folder):
+        if not is_protected(folder):
             raise UserFacingError(f"The data in {folder} is not protected with a passphrase.")
         current = _given(args.passphrase_file if "passphrase_file" in args else None, "Passphrase")
         if args.remove:
-            change = services.remove_protection(folder, current)
+            change = remove_protection(folder, current)
             print(_said(ProtectionAction.REMOVE, change))
             return 0
         new = _given(args.new_passphrase_file, "New passphrase", confirm=True)
-        change = services.change_passphrase(folder, current, new)
+        change = change_passphrase(folder, current, new)
         print(_said(ProtectionAction.CHANGE, change))
         return 0
-    if services.is_protected(folder):
+    if is_protected(folder):
         raise UserFacingError(
             f"The data in {folder} is already protected with a passphrase (use --change to "
             "choose another one)."
@@ -76,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
     passphrase = _given(
         args.passphrase_file if "passphrase_file" in args else None, "Passphrase", confirm=True
     )
-    change = services.protect_folder(folder, passphrase)
+    change = protect_folder(folder, passphrase)
     print(_said(ProtectionAction.PROTECT, change))
     return 0
 
@@ -94,5 +102,5 @@ def _given(path: str | None, prompt: str, *, confirm: bool = False) -> str:
     return typed
 
 
-def _said(action: ProtectionAction, change: services.ProtectionChange) -> str:
+def _said(action: ProtectionAction, change: ProtectionChange) -> str:
     return protection_words(action, change.kept_files, change.damaged_files)

@@ -3,12 +3,13 @@
 import argparse
 import sys
 
-from likeness_guard.cli.common import add_scan_option, chosen_scan, open_store, write_json
-from likeness_guard.core import services
+from likeness_guard.cli.common import add_scan_option, open_store, write_json
 from likeness_guard.core.domain.records import utc_now
 from likeness_guard.core.domain.serialize import recheck_json
 from likeness_guard.core.domain.takedown import Recheck
 from likeness_guard.core.domain.words import recheck_words
+from likeness_guard.core.services.scanning import chosen_scan
+from likeness_guard.core.services.takedown import recheck
 
 
 def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -42,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
         def show(result: Recheck) -> None:
             print(f"{recheck_words(result)}  {result.url}", file=human, flush=True)
 
-        results = services.recheck(
+        results = recheck(
             store,
             scan_id,
             allow_private_addresses=args.allow_private_addresses,

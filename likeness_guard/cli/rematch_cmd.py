@@ -3,10 +3,10 @@
 import argparse
 from pathlib import Path
 
-from likeness_guard.cli.common import add_scan_option, chosen_scan, open_store, say
-from likeness_guard.core import services
-from likeness_guard.core.domain.thresholds import Preset
+from likeness_guard.cli.common import add_scan_option, add_threshold_options, open_store, say
 from likeness_guard.core.domain.words import not_rematched_words, without_copy_words
+from likeness_guard.core.services.reviewing import rematch
+from likeness_guard.core.services.scanning import chosen_scan
 
 
 def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -22,22 +22,14 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         epilog="Example: likeness-guard rematch --scan last --threshold 0.4",
     )
     add_scan_option(parser)
-    how = parser.add_mutually_exclusive_group()
-    how.add_argument(
-        "--preset",
-        choices=[p.value for p in Preset],
-        help="a named threshold instead of the scan's own",
-    )
-    how.add_argument(
-        "--threshold", type=float, metavar="T", help="similarity needed for a match (0-1)"
-    )
+    add_threshold_options(parser, "a named threshold instead of the scan's own")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         scan_id = chosen_scan(store, args.scan)
-        result = services.rematch(
+        result = rematch(
             store,
             scan_id,
             preset=args.preset,

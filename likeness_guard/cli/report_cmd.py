@@ -6,12 +6,12 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from likeness_guard.cli.common import add_scan_option, chosen_scan, open_store
+from likeness_guard.cli.common import add_scan_option, open_store
 from likeness_guard.core.domain.words import counted
+from likeness_guard.core.services.scanning import chosen_scan
 
 if TYPE_CHECKING:
-    from likeness_guard.core.report import ReportPrivacy, VerifyResult
-    from likeness_guard.core.storage.evidence import EvidenceFolder
+    from likeness_guard.core.services.reporting import PackageResult, ReportResult, VerifyResult
 
 UNBLURRED_WARNING = (
     "Warning: this report will show the images without blurring. Anyone who opens it will "
@@ -62,15 +62,35 @@ def add_report_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def privacy_from(args: argparse.Namespace) -> "ReportPrivacy":
-    from likeness_guard.core.report import ReportPrivacy
+def write_from_args(args: argparse.Namespace, *, package: bool) -> "ReportResult | PackageResult":
+    """Write the report or package that `report` or `export` asked for."""
+    from likeness_guard.core.services.reporting import (
+        EvidenceRequest,
+        ReportPrivacy,
+        Selection,
+        write_evidence,
+    )
 
-    return ReportPrivacy(
+    if args.unblurred:
+        print(UNBLURRED_WARNING, file=sys.stderr, flush=True)
+    privacy = ReportPrivacy(
         name=args.name,
         full_paths=args.full_paths,
         reference_names=args.reference_names,
         include_own_photos=args.include_own_photos,
     )
+    with open_store(args) as store:
+        request = EvidenceRequest(
+            scan_id=chosen_scan(store, args.scan),
+            out=Path(args.out),
+            package=package,
+            selection=Selection.CONFIRMED if args.only_confirmed else Selection.ALL_MATCHES,
+            unblurred=args.unblurred,
+            privacy=privacy,
+            page_size=args.page_size,
+            timestamp_url=args.timestamp_url,
+        )
+        return write_evidence(store, request)
 
 
 def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -115,23 +135,10 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
 
 def run_report(args: argparse.Namespace) -> int:
     """Write the report; print where it went."""
-    from likeness_guard.core.report import build_report
-    from likeness_guard.core.report.signing import spaced
+    from likeness_guard.core.services.reporting import ReportResult, spaced
 
-    if args.unblurred:
-        print(UNBLURRED_WARNING, file=sys.stderr, flush=True)
-    with open_store(args) as store:
-        scan_id = chosen_scan(store, args.scan)
-        result = build_report(
-            store,
-            scan_id,
-            args.out,
-            only_confirmed=args.only_confirmed,
-            unblurred=args.unblurred,
-            privacy=privacy_from(args),
-            page_size=args.page_size,
-            timestamp_url=args.timestamp_url,
-        )
+    result = write_from_args(args, package=False)
+    assert isinstance(result, ReportResult)
     print(
         f"Wrote {result.pdf_path} ({counted(result.item_count, 'match', 'matches')}, "
         f"{result.page_count} pages, "
@@ -153,30 +160,17 @@ _WORDS = {"ok": "ok     ", "changed": "CHANGED", "missing": "MISSING", "note": "
 
 def run_verify(args: argparse.Namespace) -> int:
     """Print one line per check; exit 1 when anything differs or is missing."""
-    from likeness_guard.core.report import verify_report
-    from likeness_guard.core.storage.layout import existing_data_dir
+    from likeness_guard.core.services.folder import existing_data_folder
+    from likeness_guard.core.services.reporting import verify_evidence
 
-    target = Path(args.target)
-    folder = existing_data_dir(args.data_dir)
-    evidence = _kept_evidence(folder) if target.suffix.lower() == ".pdf" else None
-    result = verify_report(target, evidence=evidence, data_folder=folder)
+    result = verify_evidence(Path(args.target), existing_data_folder(args.data_dir))
     print_verification(result)
     return 0 if result.ok else 1
 
 
-def _kept_evidence(folder: Path | None) -> "EvidenceFolder | None":
-    """This computer's kept evidence, read only; None when there is none to read."""
-    from likeness_guard.core.storage.evidence import EvidenceFolder
-    from likeness_guard.core.storage.protection import is_protected
-
-    if folder is None or not (folder / "evidence").is_dir() or is_protected(folder):
-        return None
-    return EvidenceFolder(folder / "evidence")
-
-
 def print_verification(result: "VerifyResult") -> None:
     """One line per check, then a summary."""
-    from likeness_guard.core.report.verify import Status
+    from likeness_guard.core.services.reporting import Status
 
     what = "evidence package" if result.is_package else "report"
     print(f"Checking the {what} {result.target} ({result.pdf_name}, SHA-256 {result.pdf_sha256})")

@@ -15,12 +15,14 @@ import argparse
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from likeness_guard.cli.common import add_scan_option, chosen_scan, open_store
-from likeness_guard.core import services
+from likeness_guard.cli.common import add_scan_option, open_store
 from likeness_guard.core.domain.errors import UserFacingError
 from likeness_guard.core.domain.records import ScanItem, Verdict
 from likeness_guard.core.domain.words import verdict_label
-from likeness_guard.core.storage.store import Store
+from likeness_guard.core.services.folder import Store
+from likeness_guard.core.services.reviewing import review_list, set_verdict
+from likeness_guard.core.services.scanning import chosen_scan
+from likeness_guard.core.services.takedown import record_takedown_request, takedown_state
 
 SHORT_SHA = 12  # digits of a SHA-256 that --list shows (and that are plenty to name it)
 
@@ -46,14 +48,14 @@ class Column:
 
 def _apply_verdict(store: Store, sha256: str, args: argparse.Namespace) -> str:
     verdict = _VERDICTS[args.verdict]
-    when = services.set_verdict(store, sha256, verdict)
+    when = set_verdict(store, sha256, verdict)
     if verdict is None:
         return f"{sha256[:SHORT_SHA]}  verdict cleared"
     return f"{sha256[:SHORT_SHA]}  {verdict_label(verdict)} (recorded {when})"
 
 
 def _apply_reported(store: Store, sha256: str, args: argparse.Namespace) -> str:
-    records = services.record_takedown_request(store, sha256, args.reported_to, args.reported_on)
+    records = record_takedown_request(store, sha256, args.reported_to, args.reported_on)
     lines = [f"{sha256[:SHORT_SHA]}  reported to {args.reported_to} on {records[0].reported_on}"]
     for record in records:
         due = record.deadline
@@ -165,7 +167,7 @@ def run(args: argparse.Namespace) -> int:
 def _run_list(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         scan_id = chosen_scan(store, args.scan)
-        items = services.review_list(store, scan_id)
+        items = review_list(store, scan_id)
         if not items:
             print(f"Scan {scan_id} has no matches.")
             return 0
@@ -189,7 +191,7 @@ def _removal(item: ScanItem, store: Store) -> str:
     """Where the item's web address stands: reported, due, overdue, gone."""
     if item.web is None:
         return "-"
-    state = services.takedown_state(store, item.web.url)
+    state = takedown_state(store, item.web.url)
     if state.overdue:
         return "OVERDUE"
     if state.latest is not None and not state.latest.online:

@@ -2,16 +2,19 @@
 
 import argparse
 import sys
-from dataclasses import replace
 from pathlib import Path
 
-from likeness_guard.cli.common import add_profile_option, open_engine, open_store, say, write_json
-from likeness_guard.core import services
+from likeness_guard.cli.common import (
+    add_profile_option,
+    add_threshold_options,
+    open_engine,
+    open_store,
+    say,
+    write_json,
+)
 from likeness_guard.core.domain.cancel import CancelToken
-from likeness_guard.core.domain.errors import SourceError, UserFacingError
 from likeness_guard.core.domain.records import MatchTier, ScanItem, item_tier
 from likeness_guard.core.domain.text_safety import printable
-from likeness_guard.core.domain.thresholds import Preset
 from likeness_guard.core.domain.words import (
     POSSIBLE_WORDS,
     counted,
@@ -19,11 +22,19 @@ from likeness_guard.core.domain.words import (
     similarity_words,
     video_stop_words,
 )
-from likeness_guard.core.pipeline.scan import ScanProgress, run_scan
-from likeness_guard.core.pipeline.video_loader import VideoSettings
-from likeness_guard.core.sources.file_checks import read_text_file
-from likeness_guard.core.sources.folders import DEFAULT_MAX_FILE_BYTES
-from likeness_guard.core.sources.web import WebOptions
+from likeness_guard.core.services.scanning import (
+    DEFAULT_MAX_FILE_BYTES,
+    ScanProgress,
+    ScanRequest,
+    VideoSettings,
+    WebLimits,
+    WebOptions,
+    address_list,
+    scan,
+    scan_document,
+    scan_options,
+    scan_summary,
+)
 
 
 def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -46,15 +57,7 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
     parser.add_argument("paths", nargs="*", metavar="PATH", help="folders, files or URLs")
     parser.add_argument("--urls", metavar="FILE", help="a text file with one web address a line")
     add_profile_option(parser)
-    how = parser.add_mutually_exclusive_group()
-    how.add_argument(
-        "--preset",
-        choices=[p.value for p in Preset],
-        help="how eager matching is (default: balanced)",
-    )
-    how.add_argument(
-        "--threshold", type=float, metavar="T", help="similarity needed for a match (0-1)"
-    )
+    add_threshold_options(parser, "how eager matching is (default: balanced)")
     parser.add_argument(
         "--json", metavar="FILE", help="write the results as JSON to FILE, or - for stdout"
     )
@@ -88,7 +91,11 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         help="processes analysing images at once (default: one per core; 1: none, all in "
         "this process)",
     )
-    web = parser.add_argument_group("web addresses")
+    _add_web_options(parser.add_argument_group("web addresses"))
+    parser.set_defaults(func=run)
+
+
+def _add_web_options(web: "argparse._ArgumentGroup") -> None:
     web.add_argument(
         "--allow-private-addresses",
         action="store_true",
@@ -125,26 +132,11 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         help="allow this one address even if it is refused otherwise (the cloud metadata "
         "address 169.254.169.254 is refused even with --allow-private-addresses)",
     )
-    parser.set_defaults(func=run)
 
 
-def _inputs(args: argparse.Namespace) -> list[str]:
-    inputs = list(args.paths)
-    if args.urls:
-        try:  # a regular file of at most 4 MB: never a FIFO or /dev/zero
-            lines = read_text_file(Path(args.urls)).splitlines()
-        except (OSError, SourceError) as exc:
-            raise UserFacingError(f"Cannot read the URL list {args.urls}: {exc}") from exc
-        inputs += [line.strip() for line in lines if line.strip() and not line.startswith("#")]
-    if not inputs:
-        raise UserFacingError("Nothing to scan: give folders, files or web addresses.")
-    return inputs
-
-
-def run(args: argparse.Namespace) -> int:
-    """Scan, print a summary (and JSON when asked); exit 0 whether or not anything matched."""
-    inputs = _inputs(args)
-    options = services.scan_options(
+def _request(args: argparse.Namespace) -> ScanRequest:
+    inputs = list(args.paths) + (address_list(Path(args.urls)) if args.urls else [])
+    options = scan_options(
         preset=args.preset,
         threshold=args.threshold,
         allow_private_addresses=args.allow_private_addresses,
@@ -152,23 +144,23 @@ def run(args: argparse.Namespace) -> int:
         max_images_per_page=args.max_images_per_page,
         include_hidden=args.include_hidden,
         max_file_bytes=args.max_file_size * 1024 * 1024,
+        max_video_frames=args.max_video_frames,
         check_provenance=not args.no_provenance,
         workers=args.workers,
+        web_limits=WebLimits(
+            scan_seconds=args.web_time_limit,
+            page_seconds=args.page_time_limit,
+            allowed_addresses=tuple(args.allow_address),
+        ),
     )
-    options = replace(options, video=replace(options.video, max_frames=args.max_video_frames))
-    if options.web is not None:  # the time budgets and explicitly named addresses
-        options = replace(
-            options,
-            web=replace(
-                options.web,
-                scan_seconds=args.web_time_limit,
-                page_seconds=args.page_time_limit,
-                allowed_addresses=tuple(args.allow_address),
-            ),
-        )
-    threshold = options.threshold
+    return ScanRequest(args.profile, tuple(inputs), options)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Scan, print a summary (and JSON when asked); exit 0 whether or not anything matched."""
+    request = _request(args)
+    threshold = request.options.threshold
     with open_store(args) as store:
-        profile = services.find_profile(store, args.profile)
         engine = open_engine(args)
         cancel = CancelToken()
         last: list[ScanProgress] = []
@@ -193,12 +185,10 @@ def run(args: argparse.Namespace) -> int:
                 say(args, f"error  {source}: {printable(item.error or '')}")
 
         try:
-            scan_id = run_scan(
+            scan_id = scan(
                 store,
                 engine,
-                profile,
-                inputs,
-                options,
+                request,
                 on_item=on_item,
                 on_progress=on_progress,
                 cancel=cancel,
@@ -207,7 +197,7 @@ def run(args: argparse.Namespace) -> int:
             cancel.cancel()
             print("Scan stopped; what was found so far is saved.", file=sys.stderr)
             return 130
-        counts = services.scan_summary(store, scan_id).counts
+        counts = scan_summary(store, scan_id).counts
         summary = (
             f"Scan {scan_id}: {counted(counts.items, 'image')}, {counted(counts.faces, 'face')}, "
             f"{counted(counts.matches, 'match', 'matches')}, {counted(counts.errors, 'error')}; "
@@ -225,5 +215,5 @@ def run(args: argparse.Namespace) -> int:
                     + printable(item.source),
                 )
         if args.json:
-            write_json(services.scan_document(store, scan_id), args.json)
+            write_json(scan_document(store, scan_id), args.json)
     return 0

@@ -3,10 +3,10 @@
 import argparse
 
 from likeness_guard.cli.common import open_store
-from likeness_guard.core import services
 from likeness_guard.core.domain.records import ScanStatus
 from likeness_guard.core.domain.text_safety import printable
 from likeness_guard.core.domain.words import SCAN_STATUS_WORDS, counted
+from likeness_guard.core.services.scanning import scan_summaries
 
 
 def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -25,7 +25,7 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
 
 def run(args: argparse.Namespace) -> int:
     with open_store(args) as store:
-        summaries = services.scan_summaries(store)
+        summaries = scan_summaries(store)
         if not summaries:
             print("No scans yet.")
         for summary in summaries:

@@ -9,7 +9,7 @@ one descriptor never drops another's lock), `LockFileEx` on Windows (per handle,
 import contextlib
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
@@ -93,19 +93,6 @@ class FileLock:
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.release()
-
-
-@contextlib.contextmanager
-def file_locked(
-    path: Path, *, shared: bool, wait: float = 0.0, on_wait: Callable[[], None] | None = None
-) -> Iterator[None]:
-    """Hold a FileLock on `path` for the block. Raises LockBusy, OSError."""
-    lock = FileLock(path, shared=shared)
-    lock.acquire(wait, on_wait)
-    try:
-        yield
-    finally:
-        lock.release()
 
 
 def write_at(fd: int, data: bytes, offset: int) -> int:

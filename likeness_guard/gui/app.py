@@ -4,7 +4,7 @@ import logging
 import sys
 
 from likeness_guard import APP_NAME, RESOURCES, __version__
-from likeness_guard.core.services import LaunchOptions
+from likeness_guard.core.services.folder import LaunchOptions
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +22,7 @@ def run_app(options: LaunchOptions) -> int:
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from likeness_guard.core.domain.errors import UserFacingError
-    from likeness_guard.core.storage.layout import data_dir
+    from likeness_guard.core.services.folder import data_folder, open_folder
     from likeness_guard.gui.main_window import MainWindow
     from likeness_guard.gui.preferences import APPLICATION, ORGANIZATION, Preferences
     from likeness_guard.gui.session import AppSession
@@ -43,7 +43,7 @@ def run_app(options: LaunchOptions) -> int:
     if icon.is_file():
         app.setWindowIcon(QIcon(str(icon)))
     try:
-        folder = data_dir(options.data_dir)
+        folder = data_folder(options.data_dir)
     except OSError as exc:
         QMessageBox.critical(None, APP_NAME, f"The data folder cannot be created ({exc}).")
         return 2
@@ -56,10 +56,9 @@ def run_app(options: LaunchOptions) -> int:
             None, APP_NAME, "Likeness Guard is already open on this computer. Use that window."
         )
         return 0
-    from likeness_guard.core import services
     from likeness_guard.gui.unlock_dialog import unlock_at_start
 
-    start_notes = services.open_folder(folder)  # before the passphrase: it needs none
+    start_notes = open_folder(folder)  # before the passphrase: it needs none
     if not unlock_at_start(folder):  # a protected folder: the passphrase, or nothing opens
         instance.release()
         return 3

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from likeness_guard.core.domain.records import MatchTier, ScanItem, Verdict, item_tier
-from likeness_guard.core.imaging.pdq import SAME_PICTURE_DISTANCE
+from likeness_guard.core.services.reviewing import SAME_PICTURE_DISTANCE
 
 
 @dataclass(eq=False)

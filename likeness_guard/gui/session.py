@@ -5,14 +5,18 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from likeness_guard.core import services
 from likeness_guard.core.domain.errors import UserFacingError
-from likeness_guard.core.engine.face_engine import FaceEngine
-from likeness_guard.core.storage.recovery import recover
-from likeness_guard.core.storage.store import Store
+from likeness_guard.core.services.folder import Store, data_folder, open_folder, open_store
+from likeness_guard.core.services.forgetting import (
+    finish_forgetting,
+    forget_everything,
+    forget_profile,
+)
+from likeness_guard.core.services.packs import FaceEngine, open_engine
+from likeness_guard.core.services.protection import ProtectionChange, is_protected
 from likeness_guard.gui.preferences import Preferences
-from likeness_guard.gui.recheck import Recheck
-from likeness_guard.gui.workers import BackgroundTask, CallWorker
+from likeness_guard.gui.rematching import RematchRunner
+from likeness_guard.gui.tasks import BackgroundTask, TaskContext, run_task
 
 FORGET_FINISHES_LATER = (
     "Everything was deleted. The passphrase protection is removed the next time Likeness "
@@ -29,7 +33,7 @@ RECHECKING_NOW = (
 )
 
 # A protection change on the data folder, run with every store of this process closed.
-ProtectionJob = Callable[[Path], services.ProtectionChange]
+ProtectionJob = Callable[[Path], ProtectionChange]
 
 
 class AppSession(QObject):
@@ -66,11 +70,10 @@ class AppSession(QObject):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self.store = Store.open(data_dir)
-        self.data_dir = self.store.folder
         # What a crash left: a deletion to finish, scans to show as interrupted (and to
         # continue when the same inputs are scanned again).
-        self.start_notes: list[str] = recover(self.store)
+        self.store, self.start_notes = open_store(data_folder(data_dir))
+        self.data_dir = self.store.folder
         self.preferences = preferences
         self.models_dir = models_dir
         self.engine: FaceEngine | None = engine
@@ -82,7 +85,7 @@ class AppSession(QObject):
         self._work_checks: list[Callable[[], str]] = []
         self._closed = False
         # Every scan compared again with the photos of today ("Re-check all scans…").
-        self.recheck = Recheck(self.data_dir, self)
+        self.recheck = RematchRunner(self.data_dir, self)
 
     def load_engine(self) -> None:
         """Start loading the models unless they are loaded or loading."""
@@ -92,11 +95,13 @@ class AppSession(QObject):
         if self._engine_task is not None:
             return
         models_dir, data_dir = self.models_dir, self.data_dir
-        worker = CallWorker(lambda: services.open_engine(models_dir, data_dir))
-        worker.finished.connect(self._on_engine_loaded)
-        worker.failed.connect(self._on_engine_failed)
-        self._engine_task = BackgroundTask(worker, self)
-        self._engine_task.start()
+
+        def load(_: TaskContext) -> FaceEngine:
+            return open_engine(models_dir, data_dir)
+
+        self._engine_task = run_task(
+            self, "engine", load, finished=self._on_engine_loaded, failed=self._on_engine_failed
+        )
 
     @Slot(object)
     def _on_engine_loaded(self, engine: object) -> None:
@@ -128,18 +133,16 @@ class AppSession(QObject):
         folder = self.data_dir
         self._forgetting_everything = profile_name is None
 
-        def forget() -> None:
+        def forget(_: TaskContext) -> None:
             with Store(folder) as store:  # SQLite connections belong to one thread
                 if profile_name is None:
-                    services.forget_everything(store)
+                    forget_everything(store)
                 else:
-                    services.forget_profile(store, profile_name)
+                    forget_profile(store, profile_name)
 
-        worker = CallWorker(forget)
-        worker.finished.connect(self._on_forgotten)
-        worker.failed.connect(self._on_forgotten)
-        self._deletion = BackgroundTask(worker, self)
-        self._deletion.start()
+        self._deletion = run_task(
+            self, "forget", forget, finished=self._on_forgotten, failed=self._on_forgotten
+        )
 
     @Slot(object)
     def _on_forgotten(self, result: object) -> None:
@@ -150,7 +153,7 @@ class AppSession(QObject):
         if self._forgetting_everything and not result:
             # A protected folder's database and protection go once no store is open.
             self.store.close()
-            finished = services.finish_forgetting(self.data_dir)
+            finished = finish_forgetting(self.data_dir)
             self.store = Store(self.data_dir)
             self.store_reopened.emit()
             if not finished:
@@ -165,7 +168,7 @@ class AppSession(QObject):
     @property
     def protected(self) -> bool:
         """Whether the data folder is encrypted with a passphrase now."""
-        return services.is_protected(self.data_dir)
+        return is_protected(self.data_dir)
 
     @property
     def changing_protection(self) -> bool:
@@ -201,13 +204,19 @@ class AppSession(QObject):
         if reason:
             return reason
         folder = self.data_dir
-        worker = CallWorker(lambda: job(folder))
-        worker.finished.connect(self._on_protection_changed)
-        worker.failed.connect(self._on_protection_changed)
+
+        def change(_: TaskContext) -> ProtectionChange:
+            return job(folder)
+
         self.store.close()  # the change needs every store of this process closed
-        self._protection = BackgroundTask(worker, self)
-        self.protection_started.emit()
-        self._protection.start()
+        self._protection = run_task(
+            self,
+            "protection",
+            change,
+            finished=self._on_protection_changed,
+            failed=self._on_protection_changed,
+        )
+        self.protection_started.emit()  # its outcome arrives later, through the event loop
         return ""
 
     @Slot(object)
@@ -220,7 +229,7 @@ class AppSession(QObject):
             return  # the window closed meanwhile: nothing to open again
         # Whatever happened, the window goes on with the folder as it is now.
         problem = self._reopen_store()
-        if isinstance(result, services.ProtectionChange):
+        if isinstance(result, ProtectionChange):
             self.protection_done.emit(result, problem)
             if not problem:
                 self.data_changed.emit()
@@ -235,7 +244,7 @@ class AppSession(QObject):
         except UserFacingError:
             # A change interrupted after its switch (a disk error) is finished the way a
             # start finishes it, then opened again.
-            services.open_folder(self.data_dir)
+            open_folder(self.data_dir)
             try:
                 self.store = Store(self.data_dir)
             except UserFacingError as exc:

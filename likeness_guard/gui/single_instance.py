@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QFileSystemWatcher, QLockFile, QObject, Signal, Slot
 
-from likeness_guard.core.storage.layout import WINDOW_LOCK, WINDOW_WAKE
+from likeness_guard.core.services.folder import window_lock_files
 
 
 class SingleInstance(QObject):
@@ -19,11 +19,11 @@ class SingleInstance(QObject):
 
     def __init__(self, data_dir: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        (data_dir / WINDOW_LOCK).parent.mkdir(mode=0o700, exist_ok=True)
-        self._lock = QLockFile(str(data_dir / WINDOW_LOCK))
+        lock, self._wake = window_lock_files(data_dir)
+        lock.parent.mkdir(mode=0o700, exist_ok=True)
+        self._lock = QLockFile(str(lock))
         # A crashed window leaves its lock; QLockFile sees that its process is gone.
         self._lock.setStaleLockTime(0)
-        self._wake = data_dir / WINDOW_WAKE
         self._watcher: QFileSystemWatcher | None = None
 
     def acquire(self) -> bool:

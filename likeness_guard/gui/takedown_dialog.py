@@ -4,7 +4,7 @@ and how hash-blocking services help. The work runs off the GUI thread."""
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl, Signal, Slot
+from PySide6.QtCore import QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -23,15 +23,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from likeness_guard.core import services
 from likeness_guard.core.domain.takedown import Jurisdiction, Recheck, RecheckStatus
 from likeness_guard.core.domain.words import counted, online_words
-from likeness_guard.core.pipeline.recheck import recheck_targets
-from likeness_guard.core.report.platforms import platform_directory
-from likeness_guard.core.storage.store import Store
+from likeness_guard.core.services.folder import Store
+from likeness_guard.core.services.takedown import (
+    NoticeSender,
+    platform_directory,
+    recheck,
+    recheck_targets,
+    write_takedown_notices,
+)
 from likeness_guard.gui.session import AppSession
 from likeness_guard.gui.style import error_color, set_text_color
-from likeness_guard.gui.workers import BackgroundTask, CallWorker
+from likeness_guard.gui.tasks import BackgroundTask, TaskContext, run_task
 
 JURISDICTIONS = {
     Jurisdiction.US: "United States (TAKE IT DOWN Act: removal within 48 hours)",
@@ -159,9 +163,9 @@ class TakedownDialog(QDialog):
         allow = self.session.preferences.allow_private_addresses
         scan_id = self.scan_id
 
-        def work() -> list[Recheck]:
+        def work(_: TaskContext) -> list[Recheck]:
             with Store(folder) as store:  # SQLite connections belong to one thread
-                return services.recheck(store, scan_id, allow_private_addresses=allow)
+                return recheck(store, scan_id, allow_private_addresses=allow)
 
         self.status.setText("Checking the addresses again…")
         self._run(work, self._on_rechecked)
@@ -188,8 +192,6 @@ class TakedownDialog(QDialog):
 
     def write_notices(self, path: Path) -> None:
         """Write the notices to `path` (and .txt, .eml beside it) in the background."""
-        from likeness_guard.core.report.notices import NoticeSender
-
         name, email = self.name_edit.text().strip(), self.email_edit.text().strip()
         if not name or "@" not in email:
             self._fail("Enter your name and an email address where the sites can answer you.")
@@ -206,9 +208,9 @@ class TakedownDialog(QDialog):
         folder, scan_id = self.session.data_dir, self.scan_id
         only_confirmed = self.only_confirmed.isChecked()
 
-        def work() -> object:
+        def work(_: TaskContext) -> object:
             with Store(folder) as store:
-                return services.write_takedown_notices(
+                return write_takedown_notices(
                     store, scan_id, sender, path, only_confirmed=only_confirmed
                 )
 
@@ -237,16 +239,13 @@ class TakedownDialog(QDialog):
 
     # ---- background work ---------------------------------------------------------------
 
-    def _run(self, work: Callable[[], object], done: Callable[[object], None]) -> None:
+    def _run(self, work: Callable[[TaskContext], object], done: Callable[[object], None]) -> None:
         self.status.setPalette(self.palette())  # a new attempt: no longer in error colour
-        worker = CallWorker(work)
-        worker.finished.connect(done)
-        worker.failed.connect(self._fail)
-        worker.ended.connect(self._end, Qt.ConnectionType.QueuedConnection)
         for button in (self.check_button, self.write_button):
             button.setEnabled(False)
-        self._task = BackgroundTask(worker, self)
-        self._task.start()
+        self._task = run_task(
+            self, "takedown", work, finished=done, failed=self._fail, ended=self._end
+        )
 
     @Slot(str)
     def _fail(self, message: str) -> None:

@@ -5,7 +5,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QWidget
 
 from likeness_guard import APP_NAME
-from likeness_guard.core.storage import protection
+from likeness_guard.core.services import protection
 
 PROMPT = (
     "Your Likeness Guard data is protected with a passphrase.\n"

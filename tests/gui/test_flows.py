@@ -145,7 +145,7 @@ def test_not_me_survives_a_restart(
     assert item is not None
     assert item.verdict == Verdict.NOT_ME
     assert again.matches_page.visible_cards() == []
-    again.matches_page.hide_rejected.setChecked(False)
+    again.matches_page.filters.hide_rejected.setChecked(False)
     [shown] = again.matches_page.visible_cards()
     assert shown.verdict.text() == "You said: not me"
 

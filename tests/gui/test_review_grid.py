@@ -118,7 +118,7 @@ def test_an_answer_sticks_to_the_bytes_in_a_later_scan(
     assert tile.item.verdict is Verdict.NOT_ME
     assert page.visible_cards() == []  # hidden once marked
     scan_by_drop(qtbot, window, [later])
-    page.hide_rejected.setChecked(False)
+    page.filters.hide_rejected.setChecked(False)
     page.reload()  # the later scan found it, already marked
     [again] = page.visible_cards()
     assert again.item.source.endswith("same-bytes-other-name.jpg")
@@ -143,7 +143,7 @@ def test_the_grid_is_reviewed_by_keyboard_and_resized(
     scan_by_drop(qtbot, window, [folder])
     window.show_page("matches")
     page = window.matches_page
-    page.hide_rejected.setChecked(False)
+    page.filters.hide_rejected.setChecked(False)
     tiles = page.visible_cards()
     assert len(tiles) == 4
     page._focus(tiles[0])
@@ -160,7 +160,7 @@ def test_the_grid_is_reviewed_by_keyboard_and_resized(
     assert page.detail.item is not None
     assert page.detail.item.id == tiles[2].item.id
     page.show_list()
-    page.size_slider.setValue(TILE_SIDES[0])  # the narrowest tiles: every label still fits
+    page.filters.size_slider.setValue(TILE_SIDES[0])  # the narrowest tiles: every label still fits
     card = tiles[0]
     margin = 2 * card.style().pixelMetric(QStyle.PixelMetric.PM_ButtonMargin)
     for revealed in (False, True):
@@ -170,7 +170,7 @@ def test_the_grid_is_reviewed_by_keyboard_and_resized(
             text = button.fontMetrics().horizontalAdvance(button.text())
             assert text + margin <= button.width(), button.text()
     wide = page.grid.columns
-    page.size_slider.setValue(360)
+    page.filters.size_slider.setValue(360)
     assert page.grid.columns < wide  # larger pictures, fewer columns
     assert tiles[0].preview.width() == 360
     assert window.session.preferences.tile_side == 360  # remembered
@@ -200,12 +200,14 @@ def test_possible_matches_are_shown_apart_after_the_matches(
     tiles = page.visible_cards()
     assert [tile.possible for tile in tiles] == [False, True]  # the match first
     assert tiles[1].score.text().startswith("might be you — check it")
-    assert page.possible_heading.isVisibleTo(page)
+    assert page.scroll_area.possible_heading.isVisibleTo(page)
 
     def row_of(widget: QWidget) -> int:
         assert widget.parentWidget() is page.grid
         return widget.y()
 
-    heading, tile, match = (row_of(w) for w in (page.possible_heading, tiles[1], tiles[0]))
+    heading, tile, match = (
+        row_of(w) for w in (page.scroll_area.possible_heading, tiles[1], tiles[0])
+    )
     assert match < heading < tile  # apart, under their own heading
     assert "1 more image might be you" in page.summary.text()

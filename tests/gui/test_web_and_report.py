@@ -1,19 +1,22 @@
 """The window with web addresses (pasted and dropped) and the evidence report export."""
 
 import json
+import shutil
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from pypdf import PdfReader
 from pytestqt.qtbot import QtBot
 
 from likeness_guard.core.domain.records import Verdict
 from likeness_guard.core.engine.face_engine import FaceEngine
-from likeness_guard.core.report.verify import verify_report
+from likeness_guard.core.package.verify import verify_report
 from likeness_guard.gui.report_dialog import ReportDialog
 from likeness_guard.gui.widgets.match_card import source_name
+from likeness_guard.main import main
 from tests.gui.conftest import ScannedWindow, WindowFactory, enroll, scan_by_drop
 from tests.unit.sources.local_server import LocalServer
 
@@ -150,3 +153,60 @@ def test_an_evidence_package_is_exported_from_the_window(
     assert verify_report(out).ok
     assert "evidence package was saved" in matches.message.text()
     assert "verify-report" in matches.message.text()
+
+
+def test_all_matches_of_a_scan_are_the_same_in_the_window_and_on_the_command_line(
+    qtbot: QtBot,
+    make_window: WindowFactory,
+    data_dir: Path,
+    photos: dict[str, Path],
+    engine: FaceEngine,
+    tmp_path: Path,
+) -> None:
+    # A scan whose matches include an exact copy and a re-encoded, smaller version of one
+    # picture: the grid shows them as one tile, but "All matches of this scan" means all.
+    enroll(data_dir, engine, photos["yaoming"])
+    folder = tmp_path / "found"
+    folder.mkdir()
+    shutil.copy(photos["players"], folder / "players.jpg")
+    shutil.copy(photos["players"], folder / "players-copy.jpg")
+    with Image.open(photos["players"]) as original:
+        smaller = original.convert("RGB").resize(
+            (original.width * 3 // 4, original.height * 3 // 4)
+        )
+        smaller.save(folder / "players-smaller.jpg", quality=70)
+    shutil.copy(photos["gdp"], folder / "gdp.jpg")
+    window = make_window(data_dir)
+    scan_id = scan_by_drop(qtbot, window, [folder])
+    matches = window.matches_page
+    assert len(matches.tiles) < 3  # the versions are grouped on one tile
+    dialog = ReportDialog(scan_id, [tile.item for tile in matches.tiles], matches)
+    qtbot.addWidget(dialog)
+    assert dialog.all_matches.isChecked()  # the default
+    in_window = tmp_path / "window.pdf"
+    with qtbot.waitSignal(matches.report_written, timeout=60_000):
+        matches.start_report(dialog.request(in_window))
+    on_command_line = tmp_path / "cli.pdf"
+    code = main(
+        [
+            "--data-dir",
+            str(data_dir),
+            "report",
+            "--scan",
+            str(scan_id),
+            "--out",
+            str(on_command_line),
+        ]
+    )
+    assert code == 0
+
+    def items(pdf: Path) -> list[tuple[str, str]]:
+        manifest = json.loads(pdf.with_suffix(".manifest.json").read_text())
+        return sorted((Path(i["source"]).name, i["sha256"]) for i in manifest["items"])
+
+    assert items(in_window) == items(on_command_line)
+    assert {name for name, _ in items(in_window)} == {
+        "players.jpg",
+        "players-copy.jpg",
+        "players-smaller.jpg",
+    }

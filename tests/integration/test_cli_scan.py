@@ -199,7 +199,7 @@ def test_scan_without_enrolling_says_what_to_do(
     tmp_path: Path, scan_folder: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["--data-dir", str(tmp_path), "scan", str(scan_folder)]) == 2
-    assert "Enroll photos of your face first" in capsys.readouterr().err
+    assert "Add photos of your face first" in capsys.readouterr().err
 
 
 def test_forget_all_removes_every_embedding(tmp_path: Path, photos: dict[str, Path]) -> None:

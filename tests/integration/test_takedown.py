@@ -11,9 +11,9 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from likeness_guard.core import services
 from likeness_guard.core.domain.errors import UserFacingError
 from likeness_guard.core.domain.takedown import Recheck, RecheckStatus, TakedownRequest
+from likeness_guard.core.services.takedown import record_takedown_request
 from likeness_guard.core.storage.store import Store
 from likeness_guard.main import main
 from tests.unit.sources.local_server import LocalServer
@@ -152,13 +152,11 @@ def test_reports_are_recorded_per_address_with_the_us_deadline(
     document = _scan(data, site, photos)
     sha = next(item["sha256"] for item in document["items"] if item["url"].endswith("/c.jpg"))
     with Store.open(data) as store:
-        [request] = services.record_takedown_request(
-            store, sha[:8], "the site's form", "2026-05-20"
-        )
+        [request] = record_takedown_request(store, sha[:8], "the site's form", "2026-05-20")
         assert request.url == site.url("/img/c.jpg")
         assert request.deadline is None  # 127.0.0.1 is no known US platform
         with pytest.raises(UserFacingError, match="takes a date"):
-            services.record_takedown_request(store, sha[:8], "x", "yesterday")
+            record_takedown_request(store, sha[:8], "x", "yesterday")
         assert [r.url for r in store.takedowns.requests()] == [request.url]
 
 

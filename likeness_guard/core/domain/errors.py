@@ -23,7 +23,3 @@ class ImageError(UserFacingError):
 
 class SourceError(UserFacingError):
     """A file or web address could not be fetched; the message says why in plain words."""
-
-
-class ScanCancelled(Exception):
-    """Raised inside a job when the user cancelled it."""

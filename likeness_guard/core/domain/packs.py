@@ -67,7 +67,7 @@ KNOWN_PACKS: dict[str, KnownPack] = {
                 "9cc6e4a75f0e2bf0b1aed94578f144d15175f357bdc05e815e5c4a02b319eb4f",
             ),
             about="built in: a small detector (SCRFD 0.5 GFLOPs) and MobileFaceNet recognizer",
-            speed="the fastest; every number in the README was measured with it",
+            speed="the fastest; every number in the documentation was measured with it",
         ),
         KnownPack(
             name="buffalo_l",
@@ -121,7 +121,7 @@ UNVERIFIED = (
     "they are; only that they do not change after you added them"
 )
 THRESHOLD_CAVEAT = (
-    "The thresholds and the numbers in the README were measured with the built-in pack; "
+    "The thresholds and the numbers in the documentation were measured with the built-in pack; "
     "another pack scores faces differently, so check a few known photos of yourself after "
     "switching."
 )

@@ -13,7 +13,7 @@ class Preset(enum.StrEnum):
 
 # Cosine similarity between ArcFace embeddings (buffalo_s). On 300 labeled pairs of other
 # people's photos, same-person pairs scored 0.45-0.85 and different people at most 0.25;
-# see README.md ("How sure is a match?") for the rates measured for these values.
+# see docs/matching.md for the rates measured for these values.
 PRESET_THRESHOLDS = {Preset.STRICT: 0.45, Preset.BALANCED: 0.36, Preset.LENIENT: 0.28}
 DEFAULT_PRESET = Preset.BALANCED
 # The profile used when none is named (one profile per person).

@@ -88,22 +88,22 @@ def similarity_words(similarity: float, threshold: float) -> str:
     return "probably not you"
 
 
+# What the user said about a match: (as a sentence, in a word or two for lists).
+_VERDICT_WORDS: dict[Verdict | None, tuple[str, str]] = {
+    Verdict.ME: ("You said: this is me", "this is me"),
+    Verdict.NOT_ME: ("You said: not me", "not me"),
+    None: ("", "unreviewed"),
+}
+
+
 def verdict_words(verdict: Verdict | None) -> str:
     """What the user said about a match, or "" when they have not said."""
-    if verdict is Verdict.ME:
-        return "You said: this is me"
-    if verdict is Verdict.NOT_ME:
-        return "You said: not me"
-    return ""
+    return _VERDICT_WORDS[verdict][0]
 
 
 def verdict_label(verdict: Verdict | None) -> str:
     """A verdict in a word or two, for lists: "this is me", "not me" or "unreviewed"."""
-    if verdict is Verdict.ME:
-        return "this is me"
-    if verdict is Verdict.NOT_ME:
-        return "not me"
-    return "unreviewed"
+    return _VERDICT_WORDS[verdict][1]
 
 
 def counted(count: int, noun: str, plural: str | None = None) -> str:

@@ -16,10 +16,6 @@ from likeness_guard.core.domain.packs import (
 )
 from likeness_guard.core.domain.records import ModelPackInfo
 
-DEFAULT_PACK_NAME = BUILTIN_PACK
-DEFAULT_DETECTOR = KNOWN_PACKS[BUILTIN_PACK].detector.name
-DEFAULT_RECOGNIZER = KNOWN_PACKS[BUILTIN_PACK].recognizer.name
-
 # SHA-256 of the built-in model files. A file with one of these names and another hash has
 # been damaged or swapped, and is refused (domain/packs.py lists every known pack).
 PINNED_SHA256 = {f.name: f.sha256 for f in KNOWN_PACKS[BUILTIN_PACK].files}
@@ -96,10 +92,10 @@ def load_model_pack(folder: Path | None = None) -> ModelPack:
         base = default_model_dir()
         known = KNOWN_PACKS[BUILTIN_PACK]
         return _verified(
-            DEFAULT_PACK_NAME,
+            BUILTIN_PACK,
             base / known.detector.name,
             base / known.recognizer.name,
-            {f.name: f.sha256 for f in known.files},
+            dict(PINNED_SHA256),
             "Reinstall Likeness Guard.",
         )
     checked = check_pack_folder(folder, trust_unverified=True)

@@ -3,8 +3,8 @@
 A scan asks the face cache (storage/face_cache.py) before reading a file (by path, size and
 modification time) and before decoding any bytes (by SHA-256). Known bytes get the faces and
 embeddings found the first time, matched against the profile's references of today with
-today's threshold, in exactly the way a fresh analysis is (`face_hits`), so a rescan lists the
-same faces with the same similarities as a cold scan.
+today's threshold, in exactly the way a fresh analysis is (`matched`, `face_hits`), so a
+rescan lists the same faces with the same similarities as a cold scan.
 """
 
 import hashlib
@@ -12,15 +12,71 @@ import logging
 import os
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Protocol, TypeAlias
 
 import numpy as np
 
 from likeness_guard.core.domain.records import FaceHit, ScanItem
+from likeness_guard.core.domain.synthetic import SyntheticReport
 from likeness_guard.core.engine.similarity import best_references
 from likeness_guard.core.sources.base import SourceItem
-from likeness_guard.core.storage.face_cache import CachedAnalysis, CachedFace
+from likeness_guard.core.storage.face_cache import CachedFace
 
 log = logging.getLogger(__name__)
+
+# A local file as it was before it was read: path, size, modification time in ns.
+FileStamp: TypeAlias = tuple[str, int, int]
+
+
+class ImageFacts(Protocol):
+    """What an analysis of an image's bytes says about the picture: a fresh analysis, a
+    cached one, or the record of an earlier copy of the same bytes."""
+
+    @property
+    def format(self) -> str | None: ...
+
+    @property
+    def width(self) -> int | None: ...
+
+    @property
+    def height(self) -> int | None: ...
+
+    @property
+    def frame_count(self) -> int | None: ...
+
+
+class Detection(Protocol):
+    """A face as a detector found it (fresh, or from the face cache)."""
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float]: ...
+
+    @property
+    def det_score(self) -> float: ...
+
+
+def face_hit(
+    face: Detection,
+    similarity: float,
+    reference_id: int,
+    threshold: float,
+    *,
+    frame: int = 0,
+    frame_s: float | None = None,
+    scale: float = 1.0,
+) -> FaceHit:
+    """One face as a scan records it: box (in displayed pixels; `scale` is pixels found in
+    per displayed pixel) and score rounded, its best reference, whether it matches."""
+    x1, y1, x2, y2 = (round(float(value) / scale, 1) for value in face.bbox)
+    return FaceHit(
+        bbox=(x1, y1, x2, y2),
+        det_score=round(face.det_score, 4),
+        similarity=round(float(similarity), 4),
+        reference_id=reference_id,
+        match=bool(similarity >= threshold),
+        frame=frame,
+        frame_s=frame_s,
+    )
 
 
 def face_hits(
@@ -34,20 +90,10 @@ def face_hits(
         return ()
     embeddings = np.stack([face.embedding for face in faces])
     similarities, best = best_references(embeddings, reference_matrix)
-    hits = []
-    for face, similarity, index in zip(faces, similarities, best, strict=True):
-        x1, y1, x2, y2 = (round(float(v), 1) for v in face.bbox)
-        hits.append(
-            FaceHit(
-                bbox=(x1, y1, x2, y2),
-                det_score=round(face.det_score, 4),
-                similarity=round(float(similarity), 4),
-                reference_id=reference_ids[int(index)],
-                match=bool(similarity >= threshold),
-                frame=face.frame,
-            )
-        )
-    return tuple(hits)
+    return tuple(
+        face_hit(face, similarity, reference_ids[int(index)], threshold, frame=face.frame)
+        for face, similarity, index in zip(faces, similarities, best, strict=True)
+    )
 
 
 def with_hits(record: ScanItem, hits: tuple[FaceHit, ...]) -> ScanItem:
@@ -62,29 +108,36 @@ def with_hits(record: ScanItem, hits: tuple[FaceHit, ...]) -> ScanItem:
     )
 
 
-def from_cache(
+def with_image_facts(
+    record: ScanItem, facts: ImageFacts, synthetic: SyntheticReport | None
+) -> ScanItem:
+    """`record` with the picture's format, size and frames, and its AI-marker report."""
+    return replace(
+        record,
+        format=facts.format,
+        width=facts.width,
+        height=facts.height,
+        frame_count=facts.frame_count,
+        synthetic=synthetic,
+    )
+
+
+def matched(
     base: ScanItem,
-    analysis: CachedAnalysis,
+    facts: ImageFacts,
+    faces: Sequence[CachedFace],
     reference_matrix: np.ndarray,
     reference_ids: Sequence[int],
     threshold: float,
     *,
-    check_provenance: bool,
+    synthetic: SyntheticReport | None,
 ) -> ScanItem:
-    """The item as a fresh analysis of the same bytes would have made it."""
-    record = replace(
-        base,
-        format=analysis.format,
-        width=analysis.width,
-        height=analysis.height,
-        frame_count=analysis.frame_count,
-        synthetic=analysis.synthetic if check_provenance else None,
-    )
-    hits = face_hits(analysis.faces, reference_matrix, reference_ids, threshold)
-    return with_hits(record, hits)
+    """The item from an analysis of its bytes, fresh or cached: the same either way."""
+    hits = face_hits(faces, reference_matrix, reference_ids, threshold)
+    return with_hits(with_image_facts(base, facts, synthetic), hits)
 
 
-def file_stamp(item: SourceItem) -> tuple[str, int, int] | None:
+def file_stamp(item: SourceItem) -> FileStamp | None:
     """(path, size, modification time in ns) of a local file, or None (web, or gone)."""
     if item.file is None:
         return None

@@ -1,7 +1,8 @@
 """The scan's loader thread: reads and hashes items ahead of the analysis, in order.
 
-Still images leave it as bytes (the analysis pool decodes them, on as many cores as it has);
-clips are opened here and sampled on this thread while the models read their frames.
+Each item leaves it as one case of `Loaded` (loaded.py). Still images leave it as bytes (the
+analysis pool decodes them, on as many cores as it has); clips are opened here and sampled
+on this thread while the scan's video thread runs the models over their frames.
 """
 
 import hashlib
@@ -10,6 +11,7 @@ import queue
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TypedDict
 
 from likeness_guard.core.domain.cancel import CancelToken
 from likeness_guard.core.domain.errors import SourceError
@@ -17,11 +19,20 @@ from likeness_guard.core.domain.records import MediaKind
 from likeness_guard.core.domain.synthetic import SyntheticReport
 from likeness_guard.core.imaging.decode import frame_count
 from likeness_guard.core.imaging.formats import sniff_format, sniff_video_format
-from likeness_guard.core.imaging.video import ANIMATION_AS_VIDEO_FRAMES
-from likeness_guard.core.pipeline.incremental import file_stamp
+from likeness_guard.core.imaging.video_clip import ANIMATION_AS_VIDEO_FRAMES
+from likeness_guard.core.pipeline.handoff import drain, put_unless_stopped
+from likeness_guard.core.pipeline.incremental import FileStamp, file_stamp
+from likeness_guard.core.pipeline.loaded import (
+    Duplicate,
+    Failed,
+    Known,
+    Loaded,
+    Skipped,
+    Still,
+    Video,
+)
 from likeness_guard.core.pipeline.video_loader import (
     ClipLoad,
-    VideoJob,
     VideoSettings,
     load_clip_bytes,
     load_clip_file,
@@ -36,38 +47,14 @@ PREFETCH = 4  # items read ahead of the scan thread; bounds memory
 _ANIMATED_FORMATS = frozenset({"gif", "webp", "png"})
 
 
-@dataclass
-class LoadedItem:
-    """An item after the loader thread: bytes and hash, or what went wrong.
+@dataclass(frozen=True)
+class LoadSettings:
+    """How every item of one scan is loaded."""
 
-    `data` is left empty for bytes already loaded earlier in the same scan: their results
-    are copied from the first copy.
-    """
-
-    seq: int
-    item: SourceItem
-    data: bytes | None = None
-    sha256: str | None = None
-    error: str | None = None
-    synthetic: SyntheticReport | None = None
-    # A clip: sampled on the loader thread while the models read `video.frames()`.
-    media: MediaKind = MediaKind.IMAGE
-    md5: str | None = None
-    video: VideoJob | None = None
-    # Bytes analysed before (face_cache.py): neither decoded nor inspected again; `data` is
-    # empty too when the file was known by path, size and modification time.
-    cached: bool = False
-    stamp: tuple[str, int, int] | None = None  # path, size, mtime_ns before it was read
-
-    @property
-    def still_to_analyse(self) -> bool:
-        """New bytes of a still image: to be decoded and analysed by the pool."""
-        return (
-            self.data is not None
-            and not self.cached
-            and self.error is None
-            and self.media is MediaKind.IMAGE
-        )
+    check_provenance: bool
+    cancel: CancelToken
+    video: VideoSettings
+    cache: CacheIndex | None  # the face cache's index: known files and bytes
 
 
 class Loader:
@@ -88,19 +75,16 @@ class Loader:
         video: VideoSettings | None = None,
         cache: CacheIndex | None = None,
     ) -> None:
-        self._video = video or VideoSettings()
-        self._cache = cache
-        self._items = items
-        self._check_provenance = check_provenance
-        self._cancel = cancel
-        self._start_seq = start_seq
+        self._settings = LoadSettings(check_provenance, cancel, video or VideoSettings(), cache)
         self.exhausted = False
         self._queue: queue.Queue[object] = queue.Queue(maxsize=PREFETCH)
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="scan-loader", daemon=True)
+        self._thread = threading.Thread(
+            target=self._run, args=(items, start_seq), name="scan-loader", daemon=True
+        )
         self._thread.start()
 
-    def next_item(self, timeout: float) -> LoadedItem | None:
+    def next_item(self, timeout: float) -> Loaded | None:
         """The next loaded item, or None when none came within `timeout` seconds (or after
         the last one, when `exhausted` is set). Re-raises a source's bug."""
         if self.exhausted:
@@ -115,124 +99,134 @@ class Loader:
         if isinstance(got, BaseException):
             self.exhausted = True
             raise got
-        assert isinstance(got, LoadedItem)
+        assert isinstance(got, Loaded)
         return got
 
     def close(self) -> None:
         """Stop the thread and wait for it (never leaves it running)."""
         self._stop.set()
         while self._thread.is_alive():
-            try:  # unblock a put() waiting for room
-                while True:
-                    self._queue.get_nowait()
-            except queue.Empty:
-                pass
+            drain(self._queue)  # unblock a put() waiting for room
             self._thread.join(timeout=0.05)
 
     def _should_stop(self) -> bool:
-        return self._stop.is_set() or self._cancel.cancelled
+        return self._stop.is_set() or self._settings.cancel.cancelled
 
     def _put(self, value: object) -> bool:
-        while not self._stop.is_set():
-            try:
-                self._queue.put(value, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
+        return put_unless_stopped(self._queue, value, self._stop.is_set)
 
-    def _run(self) -> None:
+    def _run(self, items: Iterator[SourceItem], seq: int) -> None:
         seen: set[str] = set()
-        seq = self._start_seq
         try:
-            for item in self._items:
-                if self._stop.is_set() or self._cancel.cancelled:
+            for item in items:
+                if self._should_stop():
                     break
+                loaded: Loaded
                 if item.skip is not None:  # not a regular file: listed, never read
-                    loaded = LoadedItem(seq=-1, item=item, error=item.skip)
+                    loaded = Skipped(item, item.skip)
                 else:
-                    loaded = self._load(seq, item, seen)
+                    loaded = load_item(seq, item, seen, self._settings)
                     seq += 1
                 if not self._put(loaded):
                     break
-                if loaded.video is not None:  # decode the clip while the models read it
-                    loaded.video.feed(self._should_stop)
+                if isinstance(loaded, Video):  # decode the clip while the models read it
+                    loaded.job.feed(self._should_stop)
         except BaseException as exc:  # a bug in a source: hand it to the scanning thread
             log.exception("scan source failed")
             self._put(exc)
             return
         self._put(self._DONE)
 
-    def _load(self, seq: int, item: SourceItem, seen: set[str]) -> LoadedItem:
-        loaded = LoadedItem(seq=seq, item=item)
-        if item.path is not None:  # a video on disk: hashed and sampled in pieces
-            clip = load_clip_file(
-                item.path,
-                seen,
-                self._video,
-                self._cancel,
-                check_provenance=self._check_provenance,
-            )
-            if clip is not None:
-                return _as_clip(loaded, clip)
-        if self._cache is not None:  # a file known unchanged is not read at all
-            loaded.stamp = file_stamp(item)
-            known = self._cache.sha_of_file(*loaded.stamp) if loaded.stamp else None
-            if known is not None:
-                loaded.sha256, loaded.cached = known, True
-                seen.add(known)
-                return loaded
-        try:
-            data = item.read()
-        except SourceError as exc:
-            loaded.error = str(exc)
-            return loaded
-        except OSError as exc:
-            loaded.error = f"cannot be read ({exc})"
-            return loaded
-        except Exception as exc:  # a bug in one source must not stop the scan
-            log.exception("reading %s failed", item.source)
-            loaded.error = f"could not be read ({type(exc).__name__}); the scan went on"
-            return loaded
-        loaded.sha256 = hashlib.sha256(data).hexdigest()
-        if loaded.sha256 in seen:
-            return loaded  # analysed once per scan: results are copied from the first
-        seen.add(loaded.sha256)
-        loaded.data = data
-        if self._cache is not None and loaded.sha256 in self._cache.known:
-            loaded.cached = True  # the same bytes were analysed before (another path, URL)
-            return loaded
-        kind = sniff_video_format(data[:64])
-        if kind is not None:  # a video that came as bytes (a short download)
-            return _as_clip(loaded, self._clip_bytes(data, kind))
-        still = sniff_format(data)
-        if still in _ANIMATED_FORMATS and frame_count(data) > ANIMATION_AS_VIDEO_FRAMES:
-            # A long animation is a clip: sampled in time like a video.
-            _as_clip(loaded, self._clip_bytes(data, still, check_provenance=False))
-            if self._check_provenance:
-                from likeness_guard.core.provenance import inspect_bytes
 
-                loaded.synthetic = inspect_bytes(data)  # never raises
-        return loaded
-
-    def _clip_bytes(self, data: bytes, kind: str, *, check_provenance: bool = True) -> ClipLoad:
-        return load_clip_bytes(
-            data,
-            kind,
-            self._video,
-            self._cancel,
-            check_provenance=check_provenance and self._check_provenance,
+def load_item(seq: int, item: SourceItem, seen: set[str], settings: LoadSettings) -> Loaded:
+    """Read, hash and tell apart one item; `seen` holds the SHA-256s loaded so far."""
+    if item.path is not None:  # a video on disk: hashed and sampled in pieces
+        clip = load_clip_file(
+            item.path,
+            seen,
+            settings.video,
+            settings.cancel,
+            check_provenance=settings.check_provenance,
         )
+        if clip is not None:
+            return _clip(seq, item, clip)
+    stamp = file_stamp(item) if settings.cache is not None else None
+    known = settings.cache.sha_of_file(*stamp) if settings.cache and stamp else None
+    if known is not None:  # a file known unchanged is not read at all
+        seen.add(known)
+        return Known(seq=seq, item=item, sha256=known, stamp=stamp)
+    try:
+        data = item.read()
+    except Exception as exc:
+        return Failed(seq=seq, item=item, error=_read_error(item, exc))
+    return _of_bytes(seq, item, data, stamp, seen, settings)
 
 
-def _as_clip(loaded: LoadedItem, clip: ClipLoad) -> LoadedItem:
-    """Fill in what the loader learned about a clip."""
-    loaded.media = MediaKind.VIDEO
-    loaded.sha256 = clip.sha256 or loaded.sha256
-    loaded.md5 = clip.md5
-    if clip.duplicate:
-        return loaded  # analysed once per scan: results are copied from the first
-    loaded.error = clip.error
-    loaded.video = clip.job
-    loaded.synthetic = clip.synthetic
-    return loaded
+def _of_bytes(
+    seq: int,
+    item: SourceItem,
+    data: bytes,
+    stamp: FileStamp | None,
+    seen: set[str],
+    settings: LoadSettings,
+) -> Loaded:
+    """What an item's bytes are: seen before (in this scan or an earlier one), a clip, or
+    a still image to analyse."""
+    sha256 = hashlib.sha256(data).hexdigest()
+    if sha256 in seen:  # analysed once per scan: results are copied from the first
+        return Duplicate(seq=seq, item=item, sha256=sha256)
+    seen.add(sha256)
+    if settings.cache is not None and sha256 in settings.cache.known:
+        # The same bytes were analysed before (another path, URL).
+        return Known(seq=seq, item=item, sha256=sha256, data=data, stamp=stamp)
+    kind = sniff_video_format(data[:64])
+    if kind is not None:  # a video that came as bytes (a short download)
+        clip = load_clip_bytes(
+            data, kind, settings.video, settings.cancel, check_provenance=settings.check_provenance
+        )
+        return _clip(seq, item, clip, data)
+    still = sniff_format(data)
+    if still in _ANIMATED_FORMATS and frame_count(data) > ANIMATION_AS_VIDEO_FRAMES:
+        # A long animation is a clip: sampled in time like a video, its markers checked as
+        # a still image's are.
+        clip = load_clip_bytes(data, still, settings.video, settings.cancel, check_provenance=False)
+        if settings.check_provenance:
+            from likeness_guard.core.provenance import inspect_bytes
+
+            clip.synthetic = inspect_bytes(data)  # never raises
+        return _clip(seq, item, clip, data)
+    return Still(seq=seq, item=item, sha256=sha256, data=data, stamp=stamp)
+
+
+def _read_error(item: SourceItem, exc: Exception) -> str:
+    """What the user reads about an item whose bytes could not be read."""
+    if isinstance(exc, SourceError):
+        return str(exc)
+    if isinstance(exc, OSError):
+        return f"cannot be read ({exc})"
+    log.exception("reading %s failed", item.source)  # a bug in one source: the scan goes on
+    return f"could not be read ({type(exc).__name__}); the scan went on"
+
+
+class _ClipFacts(TypedDict):
+    """What every case of a clip has."""
+
+    seq: int
+    item: SourceItem
+    md5: str | None
+    media: MediaKind
+    synthetic: SyntheticReport | None
+
+
+def _clip(
+    seq: int, item: SourceItem, clip: ClipLoad, data: bytes | None = None
+) -> Duplicate | Failed | Video:
+    """The case of a clip, from what the loader learned about it."""
+    facts = _ClipFacts(
+        seq=seq, item=item, md5=clip.md5, media=MediaKind.VIDEO, synthetic=clip.synthetic
+    )
+    if clip.duplicate and clip.sha256 is not None:  # analysed once per scan: copied
+        return Duplicate(**facts, sha256=clip.sha256)
+    if clip.job is None or clip.sha256 is None:
+        return Failed(**facts, sha256=clip.sha256, error=clip.error or "could not be read")
+    return Video(**facts, sha256=clip.sha256, data=data, job=clip.job)

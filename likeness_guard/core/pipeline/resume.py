@@ -8,10 +8,13 @@ new scan starts instead.
 """
 
 from collections.abc import Iterator, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 
+from likeness_guard.core.domain.errors import UserFacingError
 from likeness_guard.core.domain.records import ModelPackInfo, Profile, ScanStatus
 from likeness_guard.core.sources.base import SourceItem
+from likeness_guard.core.storage.locks import FolderLocks
 from likeness_guard.core.storage.resumption import (
     FinishedItems,
     file_key,
@@ -27,6 +30,47 @@ class Resumed:
 
     scan_id: int
     finished: FinishedItems
+
+
+def open_scan(
+    store: Store,
+    profile: Profile,
+    inputs: Sequence[str],
+    *,
+    threshold: float,
+    preset: str | None,
+    model_pack: ModelPackInfo,
+    guard: ExitStack,
+    resume: bool,
+) -> tuple[int, Resumed | None]:
+    """The scan to write to: the interrupted scan of these inputs taken up again (when
+    `resume`, see `resume_interrupted`), or a new one; its alive-lock is entered on `guard`.
+
+    Raises UserFacingError when the profile was deleted while the scan waited for it.
+    """
+    current = store.profile(profile.name)
+    if current is None or current.id != profile.id:
+        raise UserFacingError(
+            f"Profile '{profile.name}' was deleted, so there is nothing to scan for. Enroll "
+            "photos again to start a new profile."
+        )
+    locks = FolderLocks(store.folder)
+    if resume:
+        resumed = resume_interrupted(
+            store, profile, inputs, threshold=threshold, model_pack=model_pack
+        )
+        if resumed is not None:
+            guard.enter_context(locks.scan_alive(resumed.scan_id))
+            return resumed.scan_id, resumed
+    scan_id = store.create_scan(
+        profile,
+        threshold=threshold,
+        preset=preset,
+        model_pack=model_pack,
+        inputs=inputs,
+        before_visible=lambda new_id: guard.enter_context(locks.scan_alive(new_id)),
+    )
+    return scan_id, None
 
 
 def resume_interrupted(

@@ -1,21 +1,23 @@
 """The scan pipeline: sources in, faces matched against a profile, every result stored.
 
-A loader thread reads and hashes the next items; still images go to the analysis pool
-(worker processes, one per core: analysis_pool.py), which decodes, inspects and finds
-faces; this thread writes each result to the store in the order the items came, so a
-resumed scan knows exactly what was finished. Only a few items per worker are in flight at
-once, so memory stays flat however large the folder.
+A loader thread reads and hashes the next items and tells each one's case apart (loaded.py);
+`_take_on` decides, once per item, what happens to it: still images go to the analysis pool
+(worker processes, one per core: analysis_pool.py), which decodes, inspects and finds faces;
+clips go to the video thread, which runs the models over the frames the loader samples; the
+rest needs no analysis. This thread is the single writer: it alone uses the store, and
+writes each result in the order the items came, so a resumed scan knows exactly what was
+finished. Only a few items per worker are in flight at once, so memory stays flat however
+large the folder.
 """
 
 import contextlib
-import hashlib
 import logging
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, assert_never
 
 import numpy as np
 
@@ -41,22 +43,30 @@ from likeness_guard.core.pipeline.analysis_pool import (
 )
 from likeness_guard.core.pipeline.budget import ITEM_SECONDS
 from likeness_guard.core.pipeline.image_analysis import ImageAnalysis, ImageJob
-from likeness_guard.core.pipeline.incremental import face_hits, from_cache, read_again, with_hits
-from likeness_guard.core.pipeline.loader import LoadedItem, Loader
+from likeness_guard.core.pipeline.incremental import matched, read_again
+from likeness_guard.core.pipeline.loaded import (
+    Duplicate,
+    Failed,
+    ItemFacts,
+    Known,
+    Loaded,
+    Skipped,
+    Still,
+    Video,
+)
+from likeness_guard.core.pipeline.loader import Loader
 from likeness_guard.core.pipeline.model_packs import references_in_use
-from likeness_guard.core.pipeline.resume import not_finished, resume_interrupted
+from likeness_guard.core.pipeline.resume import Resumed, not_finished, open_scan
 from likeness_guard.core.pipeline.video_analysis import analyse_video
 from likeness_guard.core.pipeline.video_loader import VideoSettings
+from likeness_guard.core.pipeline.writing import remember_analysis, store_item
 from likeness_guard.core.sources.base import SourceItem
 from likeness_guard.core.sources.folders import (
     DEFAULT_MAX_FILE_BYTES,
     count_path_items,
     iter_path_items,
 )
-from likeness_guard.core.storage.face_cache import (
-    CachedAnalysis,
-    cache_key,
-)
+from likeness_guard.core.storage.face_cache import cache_key
 from likeness_guard.core.storage.locks import FolderLocks
 from likeness_guard.core.storage.store import Store
 
@@ -107,23 +117,13 @@ class ScanProgress:
 AHEAD_BYTES = 256 * 1024 * 1024
 # Items read ahead and not yet written, per worker (analysed or not).
 WAITING_PER_WORKER = 16
-
-
-@dataclass
-class _InFlight:
-    """An item between the loader and the store; `future` while the pool analyses it."""
-
-    loaded: LoadedItem
-    job: ImageJob | None = None
-    future: "Future[ImageAnalysis] | None" = None
-
-    @property
-    def ready(self) -> bool:
-        return self.future is None or self.future.done()
-
-    @property
-    def size(self) -> int:
-        return len(self.loaded.data) if self.loaded.data is not None else 0
+# Said of a copy whose first copy has no results in this scan (not expected to happen).
+_UNREADABLE = "could not be read"
+# What a copy of the same bytes takes from the first copy: everything found in them.
+_FOUND_IN_BYTES = (
+    "status", "error", "format", "width", "height", "frame_count", "faces", "best_similarity",
+    "best_reference_id", "match", "synthetic", "media", "md5", "video", "picture_pdq",
+)  # fmt: skip
 
 
 @dataclass
@@ -134,6 +134,35 @@ class _Totals:
     errors: int = 0
     first_by_sha: dict[str, ScanItem] = field(default_factory=dict)
 
+    def add(self, record: ScanItem) -> None:
+        """Count a written item; the first copy of its bytes is what later copies copy."""
+        self.done += 1
+        self.faces += len(record.faces)
+        self.matches += int(record.match)
+        self.errors += int(record.is_error)
+        if record.sha256:
+            self.first_by_sha.setdefault(record.sha256, record)
+
+
+@dataclass(frozen=True)
+class _InFlight:
+    """An item between the loader and the store: `write` writes it when its turn comes;
+    `future` is set while it is analysed elsewhere (`pooled`: by the analysis pool)."""
+
+    loaded: Loaded
+    write: Callable[[_Totals], ScanItem | None]
+    future: "Future[Any] | None" = None
+    pooled: bool = False
+
+    @property
+    def ready(self) -> bool:
+        return self.future is None or self.future.done()
+
+    @property
+    def size(self) -> int:
+        data = None if isinstance(self.loaded, Skipped) else self.loaded.data
+        return len(data) if data is not None else 0
+
 
 @dataclass(frozen=True)
 class _Context:
@@ -142,11 +171,17 @@ class _Context:
     store: Store
     engine: FaceEngine
     pool: AnalysisPool
+    videos: ThreadPoolExecutor  # the video thread: clips, one at a time, as they are fed
     scan_id: int
     options: ScanOptions
     reference_matrix: np.ndarray
     reference_ids: list[int]
     pack_key: str  # the face cache's key for this model pack
+
+    def close(self) -> None:
+        """Stop the analysis (after the loader, which feeds the video thread's frames)."""
+        self.pool.close()
+        self.videos.shutdown(wait=True, cancel_futures=True)
 
 
 def usable_references(store: Store, engine: FaceEngine, profile: Profile) -> list[ReferenceFace]:
@@ -211,120 +246,42 @@ def run_scan(
     """
     cancel = cancel or CancelToken()
     references = usable_references(store, engine, profile)
-    reference_matrix = np.stack([r.embedding for r in references])
-    reference_ids = [r.id for r in references]
     total = estimate_total(inputs, options) if sources is None else 0
     # A deletion of this person waits for the scan (and asks it to stop); the scan's own
     # lock tells a later start whether this process is still alive (lock.py).
     guard = contextlib.ExitStack()
     stop_requested = guard.enter_context(FolderLocks(store.folder).scanning(profile.id))
     try:
-        _check_still_there(store, profile)
-        resumed = (
-            resume_interrupted(
-                store,
-                profile,
-                inputs,
-                threshold=options.threshold,
-                model_pack=engine.pack.info(),
-            )
-            if sources is None
-            else None
+        scan_id, resumed = open_scan(
+            store,
+            profile,
+            inputs,
+            threshold=options.threshold,
+            preset=options.preset,
+            model_pack=engine.pack.info(),
+            guard=guard,
+            resume=sources is None,  # items the caller gives are always a new scan
         )
-        locks = FolderLocks(store.folder)
-        if resumed is not None:
-            scan_id = resumed.scan_id
-            guard.enter_context(locks.scan_alive(scan_id))
-        else:
-            scan_id = store.create_scan(
-                profile,
-                threshold=options.threshold,
-                preset=options.preset,
-                model_pack=engine.pack.info(),
-                inputs=inputs,
-                before_visible=lambda new_id: guard.enter_context(locks.scan_alive(new_id)),
-            )
     except BaseException:
         guard.close()
         raise
     items = sources if sources is not None else iter_sources(inputs, options, cancel)
-    if resumed is not None:  # what the interrupted run finished is not read again
-        items = not_finished(items, resumed.finished)
-    totals = _Totals()
-    if resumed is not None:
-        before = store.scan_counts([scan_id])[scan_id]
-        totals.done, totals.faces = before.items, before.faces
-        totals.matches, totals.errors = before.matches, before.errors
-    pack_key = cache_key(engine.pack.info())  # faces found once are not looked for again
-    cache = store.face_cache.index(pack_key, need_provenance=options.check_provenance)
-    context = _Context(
-        store=store,
-        engine=engine,
-        pool=analysis_pool(engine, options.workers, total),
-        scan_id=scan_id,
-        options=options,
-        reference_matrix=reference_matrix,
-        reference_ids=reference_ids,
-        pack_key=pack_key,
-    )
-    loader = Loader(
-        items,
-        cache=cache,
-        check_provenance=options.check_provenance,
-        cancel=cancel,
-        video=options.video,
-        start_seq=resumed.finished.next_seq if resumed is not None else 0,
-    )
-    started = time.monotonic()
-    status = ScanStatus.FINISHED
-    deleted_meanwhile = False
-    pending: deque[_InFlight] = deque()
+    totals = _totals_before(store, scan_id, resumed)
+    context = _context(store, engine, scan_id, options, references, total)
+    loader = _loader(context, items, resumed, cancel)
+    announce = _announcer(scan_id, total, totals, on_progress, on_item)
+    # Unless the writing ends: KeyboardInterrupt, or a bug, keeping what we have.
+    status, deleted_meanwhile = ScanStatus.CANCELLED, False
     try:
-        while True:
-            if cancel.cancelled:
-                status = ScanStatus.CANCELLED
-                break
-            if stop_requested():  # this person's data is being deleted: stop cleanly
-                status, deleted_meanwhile = ScanStatus.CANCELLED, True
-                break
-            if pending and pending[0].ready:  # written in the order the items came
-                record = _finish(context, pending.popleft(), totals)
-                if record is None:
-                    continue
-                _count(record, totals)
-                if on_item is not None:
-                    on_item(record)
-                if on_progress is not None:
-                    on_progress(
-                        ScanProgress(
-                            scan_id=scan_id,
-                            done=totals.done,
-                            total=max(total, totals.done),
-                            faces=totals.faces,
-                            matches=totals.matches,
-                            errors=totals.errors,
-                            elapsed=time.monotonic() - started,
-                            current=record.source,
-                        )
-                    )
-            elif not loader.exhausted and _room_ahead(pending, context.pool.workers):
-                loaded = loader.next_item(timeout=0.05)
-                if loaded is not None:
-                    pending.append(_start(loaded, context))
-            elif pending:  # the pool is full: wait until one more image is done
-                busy = [f for entry in pending if (f := entry.future) and not f.done()]
-                wait(busy, timeout=0.1, return_when=FIRST_COMPLETED)
-            else:
-                break  # every item is written
+        status, deleted_meanwhile = _write_all(
+            context, loader, totals, announce, cancel, stop_requested
+        )
     except StoreError:
         status = ScanStatus.FAILED
         raise
-    except BaseException:
-        status = ScanStatus.CANCELLED  # KeyboardInterrupt, or a bug: keep what we have
-        raise
     finally:
         loader.close()
-        context.pool.close()
+        context.close()
         try:
             store.finish_scan(scan_id, status)
         except StoreError:
@@ -338,14 +295,115 @@ def run_scan(
     return scan_id
 
 
-def _check_still_there(store: Store, profile: Profile) -> None:
-    """Raise UserFacingError when the profile was deleted while the scan waited for it."""
-    current = store.profile(profile.name)
-    if current is None or current.id != profile.id:
-        raise UserFacingError(
-            f"Profile '{profile.name}' was deleted, so there is nothing to scan for. Enroll "
-            "photos again to start a new profile."
-        )
+def _totals_before(store: Store, scan_id: int, resumed: Resumed | None) -> _Totals:
+    """The counters to start from: what the interrupted run already wrote, if any."""
+    if resumed is None:
+        return _Totals()
+    before = store.scan_counts([scan_id])[scan_id]
+    return _Totals(before.items, before.faces, before.matches, before.errors)
+
+
+def _context(
+    store: Store,
+    engine: FaceEngine,
+    scan_id: int,
+    options: ScanOptions,
+    references: list[ReferenceFace],
+    total: int,
+) -> _Context:
+    return _Context(
+        store=store,
+        engine=engine,
+        pool=analysis_pool(engine, options.workers, total),
+        videos=ThreadPoolExecutor(1, thread_name_prefix="scan-video"),
+        scan_id=scan_id,
+        options=options,
+        reference_matrix=np.stack([r.embedding for r in references]),
+        reference_ids=[r.id for r in references],
+        pack_key=cache_key(engine.pack.info()),  # faces found once are not looked for again
+    )
+
+
+def _loader(
+    context: _Context, items: Iterator[SourceItem], resumed: Resumed | None, cancel: CancelToken
+) -> Loader:
+    """The loader thread, started; what an interrupted run finished is not read again."""
+    options = context.options
+    if resumed is not None:
+        items = not_finished(items, resumed.finished)
+    return Loader(
+        items,
+        cache=context.store.face_cache.index(
+            context.pack_key, need_provenance=options.check_provenance
+        ),
+        check_provenance=options.check_provenance,
+        cancel=cancel,
+        video=options.video,
+        start_seq=resumed.finished.next_seq if resumed is not None else 0,
+    )
+
+
+def _announcer(
+    scan_id: int,
+    total: int,
+    totals: _Totals,
+    on_progress: Callable[[ScanProgress], None] | None,
+    on_item: Callable[[ScanItem], None] | None,
+) -> Callable[[ScanItem], None]:
+    """What tells the caller about each written item, with the counters after it."""
+    started = time.monotonic()
+
+    def announce(record: ScanItem) -> None:
+        if on_item is not None:
+            on_item(record)
+        if on_progress is not None:
+            on_progress(
+                ScanProgress(
+                    scan_id=scan_id,
+                    done=totals.done,
+                    total=max(total, totals.done),
+                    faces=totals.faces,
+                    matches=totals.matches,
+                    errors=totals.errors,
+                    elapsed=time.monotonic() - started,
+                    current=record.source,
+                )
+            )
+
+    return announce
+
+
+def _write_all(
+    context: _Context,
+    loader: Loader,
+    totals: _Totals,
+    announce: Callable[[ScanItem], None],
+    cancel: CancelToken,
+    stop_requested: Callable[[], bool],
+) -> tuple[ScanStatus, bool]:
+    """Take on the loader's items and write them in the order they came, until all are
+    written or the scan is stopped; returns how it ended and whether it stopped because
+    this person's data is being deleted."""
+    pending: deque[_InFlight] = deque()
+    while True:
+        if cancel.cancelled:
+            return ScanStatus.CANCELLED, False
+        if stop_requested():  # this person's data is being deleted: stop cleanly
+            return ScanStatus.CANCELLED, True
+        if pending and pending[0].ready:  # written in the order the items came
+            record = pending.popleft().write(totals)
+            if record is not None:
+                totals.add(record)
+                announce(record)
+        elif not loader.exhausted and _room_ahead(pending, context.pool.workers):
+            loaded = loader.next_item(timeout=0.05)
+            if loaded is not None:
+                pending.append(_take_on(loaded, context))
+        elif pending:  # the analysis is busy: wait until one more item is done
+            busy = [f for entry in pending if (f := entry.future) and not f.done()]
+            wait(busy, timeout=0.1, return_when=FIRST_COMPLETED)
+        else:
+            return ScanStatus.FINISHED, False  # every item is written
 
 
 def _room_ahead(pending: deque[_InFlight], workers: int) -> bool:
@@ -355,7 +413,7 @@ def _room_ahead(pending: deque[_InFlight], workers: int) -> bool:
     a slow one (a crowd in 12 megapixels takes seconds) while the other workers go on with
     later images: up to WAITING_PER_WORKER per worker, within AHEAD_BYTES in all.
     """
-    analysing = sum(1 for entry in pending if not entry.ready)
+    analysing = sum(1 for entry in pending if entry.pooled and not entry.ready)
     if analysing >= max(2, workers * AHEAD_PER_WORKER):
         return False
     if len(pending) >= max(4, workers * WAITING_PER_WORKER):
@@ -363,58 +421,58 @@ def _room_ahead(pending: deque[_InFlight], workers: int) -> bool:
     return not pending or sum(entry.size for entry in pending) < AHEAD_BYTES
 
 
-def _start(loaded: LoadedItem, context: _Context) -> _InFlight:
-    """Hand a still image's new bytes to the pool; anything else waits for its turn."""
-    if not loaded.still_to_analyse:
-        return _InFlight(loaded)
-    assert loaded.data is not None
+def _take_on(loaded: Loaded, context: _Context) -> _InFlight:
+    """Decide what happens to one loaded item: where it is analysed (a still image's new
+    bytes in the pool, a clip on the video thread, anything else nowhere) and how it is
+    matched and written when its turn comes, on this thread."""
+    match loaded:
+        case Skipped() as skipped:  # a FIFO, a device, a looping link: only listed
+            return _InFlight(skipped, lambda _: _write_skipped(context, skipped))
+        case Failed() as failed:
+            return _InFlight(failed, lambda _: _write_failed(context, failed))
+        case Duplicate() as duplicate:
+            return _InFlight(duplicate, lambda totals: _write_copy(context, duplicate, totals))
+        case Known() as known:
+            return _InFlight(known, lambda _: _write_known(context, known))
+        case Video() as video:
+            clip = context.videos.submit(
+                analyse_video,
+                _base(context, video),
+                video.job,
+                context.engine,
+                context.reference_matrix,
+                context.reference_ids,
+                context.options.threshold,
+            )
+            return _InFlight(video, lambda _: _write_clip(context, video, clip.result()), clip)
+        case Still() as still:
+            job = _image_job(context, still)
+            image = context.pool.submit(job)
+            return _InFlight(
+                still,
+                lambda _: _write_still(context, still, context.pool.result(image, job)),
+                image,
+                pooled=True,
+            )
+    assert_never(loaded)
+
+
+def _image_job(context: _Context, still: Still) -> ImageJob:
     options = context.options
-    job = ImageJob(
-        data=loaded.data,
-        source=loaded.item.source,
+    return ImageJob(
+        data=still.data,
+        source=still.item.source,
         max_frames=options.max_frames,
         check_provenance=options.check_provenance,
         item_seconds=options.item_seconds,
         references=context.reference_matrix,
         hash_from=min(options.threshold, POSSIBLE_FLOOR),
     )
-    return _InFlight(loaded, job, context.pool.submit(job))
 
 
-def _finish(context: _Context, entry: _InFlight, totals: _Totals) -> ScanItem | None:
-    """Match, keep and write one item whose analysis is done; None for a skipped entry."""
-    store, loaded = context.store, entry.loaded
-    if loaded.item.skip is not None:  # a FIFO, a device, a looping link: listed
-        store.skipped.add(context.scan_id, SkippedEntry(loaded.item.source, loaded.item.skip))
-        return None
-    analysis = None
-    if entry.future is not None and entry.job is not None:
-        analysis = context.pool.result(entry.future, entry.job)
-        entry.future = None
-    record = _analyse(context, loaded, totals, analysis)
-    if loaded.cached and loaded.data is None and record.match and not record.duplicate_of:
-        loaded.data = read_again(loaded.item, record.sha256 or "")  # kept as evidence
-    record = _with_picture_pdq(store, record, loaded, analysis)
-    record = _store_item(store, record, loaded)
-    _remember(context, loaded, record, analysis)
-    if loaded.sha256 and loaded.sha256 not in totals.first_by_sha:
-        totals.first_by_sha[loaded.sha256] = record
-    return record
-
-
-def _count(record: ScanItem, totals: _Totals) -> None:
-    totals.done += 1
-    totals.faces += len(record.faces)
-    totals.matches += int(record.match)
-    totals.errors += int(record.is_error)
-
-
-def _analyse(
-    context: _Context, loaded: LoadedItem, totals: _Totals, analysis: ImageAnalysis | None
-) -> ScanItem:
-    """The item's record, from the pool's analysis, an earlier copy, the cache or a clip."""
-    matrix, ids, options = context.reference_matrix, context.reference_ids, context.options
-    base = ScanItem(
+def _base(context: _Context, loaded: ItemFacts) -> ScanItem:
+    """The item's record before anything is found in it."""
+    return ScanItem(
         scan_id=context.scan_id,
         seq=loaded.seq,
         source=loaded.item.source,
@@ -426,151 +484,100 @@ def _analyse(
         media=loaded.media,
         md5=loaded.md5,
     )
-    if analysis is not None:  # a still image, analysed by the pool
-        record = _with(
-            base,
-            format=analysis.format,
-            width=analysis.width,
-            height=analysis.height,
-            frame_count=analysis.frame_count,
-            synthetic=analysis.synthetic,
-        )
-        if analysis.error is not None:
-            record = _with(record, status=ItemStatus.ERROR, error=analysis.error)
-        return with_hits(record, face_hits(analysis.faces, matrix, ids, options.threshold))
-    first = totals.first_by_sha.get(loaded.sha256 or "")
-    if first is not None:  # the same bytes were analysed earlier in this scan
-        return _copy_results(base, first)
-    if loaded.cached:  # analysed in an earlier scan: only matched again
-        cached = context.store.face_cache.get(loaded.sha256 or "", context.pack_key)
-        if cached is None:  # the analysis went away meanwhile
-            return _with(
-                base,
-                status=ItemStatus.ERROR,
-                error="its earlier results were deleted during the scan; scan it again",
-            )
-        return from_cache(
-            base, cached, matrix, ids, options.threshold, check_provenance=options.check_provenance
-        )
-    if loaded.video is not None:  # a clip: its frames arrive while the loader decodes
-        return analyse_video(base, loaded.video, context.engine, matrix, ids, options.threshold)
-    return _with(base, status=ItemStatus.ERROR, error=loaded.error or "could not be read")
 
 
-def _remember(
-    context: _Context, loaded: LoadedItem, record: ScanItem, analysis: ImageAnalysis | None
-) -> None:
-    """Keep what a fresh analysis found, and which bytes a file held, for the next scan.
+def _failed(base: ScanItem, error: str) -> ScanItem:
+    return replace(base, status=ItemStatus.ERROR, error=error)
 
-    Only complete analyses of still images are kept (not clips, errors or items cut short
-    by their time limit), so what comes from the cache is what a fresh analysis finds.
-    """
-    sha256 = record.sha256
-    if sha256 is None or record.duplicate_of is not None:
-        return
-    fresh = analysis is not None and analysis.complete
-    if analysis is not None and fresh:
-        context.store.face_cache.put(
-            CachedAnalysis(
-                sha256=sha256,
-                format=record.format,
-                width=record.width,
-                height=record.height,
-                frame_count=record.frame_count,
-                faces=analysis.faces,
-                synthetic=record.synthetic,
-                provenance_checked=context.options.check_provenance,
-            ),
+
+def _write_skipped(context: _Context, skipped: Skipped) -> None:
+    context.store.skipped.add(context.scan_id, SkippedEntry(skipped.item.source, skipped.reason))
+
+
+def _write_failed(context: _Context, failed: Failed) -> ScanItem:
+    record = _failed(_base(context, failed), failed.error)
+    return store_item(context.store, record, failed.item, None)
+
+
+def _write_clip(context: _Context, video: Video, record: ScanItem) -> ScanItem:
+    """A clip the video thread analysed: a match keeps the whole file as evidence."""
+    return store_item(context.store, record, video.item, video.data)
+
+
+def _write_still(context: _Context, still: Still, analysis: ImageAnalysis) -> ScanItem:
+    """A still image the pool analysed; a complete analysis is kept for the next scan (not
+    one cut short by an error or its time limit), and so is which bytes the file held."""
+    options = context.options
+    record = matched(
+        _base(context, still),
+        analysis,
+        analysis.faces,
+        context.reference_matrix,
+        context.reference_ids,
+        options.threshold,
+        synthetic=analysis.synthetic,
+    )
+    if analysis.error is not None:
+        record = _failed(record, analysis.error)
+    if item_tier(record) is not MatchTier.NONE:  # the worker hashed it (None: too flat)
+        record = replace(record, picture_pdq=analysis.picture_pdq)
+    record = store_item(context.store, record, still.item, still.data)
+    if analysis.complete:
+        remember_analysis(
+            context.store,
+            record,
+            analysis.faces,
             context.pack_key,
+            provenance_checked=options.check_provenance,
         )
-    if loaded.stamp is not None and (fresh or (loaded.cached and loaded.data is not None)):
-        context.store.face_cache.remember_file(*loaded.stamp, sha256)
-
-
-def _with_picture_pdq(
-    store: Store, record: ScanItem, loaded: LoadedItem, analysis: ImageAnalysis | None
-) -> ScanItem:
-    """A still match or possible match with its picture's hash (for the review grid's
-    versions): the worker's, the one its bytes were given before, or made from them now
-    (bytes analysed in an earlier scan, newly matching)."""
-    if record.picture_pdq or record.is_video or item_tier(record) is MatchTier.NONE:
-        return record
-    if analysis is not None:  # decoded just now: the worker hashed it (None: too flat)
-        return _with(record, picture_pdq=analysis.picture_pdq)
-    known = store.picture_pdq_of(record.sha256) if record.sha256 else None
-    if known is None and loaded.data is None and loaded.cached:
-        loaded.data = read_again(loaded.item, record.sha256 or "")  # once: then it is known
-    if known is None and loaded.data is not None:
-        known = picture_pdq(loaded.data)
-    return _with(record, picture_pdq=known)
-
-
-def _store_item(store: Store, record: ScanItem, loaded: LoadedItem) -> ScanItem:
-    """Keep the evidence of a match, then write the item; returns it with its id.
-
-    When the item cannot be written (a full disk), the files kept for it are removed again.
-    """
-    new_files = _new_evidence(store, loaded) if record.match else []
-    try:
-        return _keep_and_add(store, record, loaded)
-    except StoreError:
-        for sha256 in new_files:
-            store.evidence.remove(sha256)
-        raise
-
-
-def _new_evidence(store: Store, loaded: LoadedItem) -> list[str]:
-    """SHA-256s of the bytes a match would keep that are not kept yet."""
-    pieces = [loaded.data] if loaded.data is not None else []
-    page = loaded.item.web.page if loaded.item.web else None
-    if page is not None:
-        pieces.append(page.body)
-    digests = [hashlib.sha256(piece).hexdigest() for piece in pieces]
-    return [d for d in digests if not store.evidence.path_for(d).exists()]
-
-
-def _keep_and_add(store: Store, record: ScanItem, loaded: LoadedItem) -> ScanItem:
-    if record.match and loaded.data is not None:
-        store.evidence.put(loaded.data)
-        page = loaded.item.web.page if loaded.item.web else None
-        if page is not None:
-            store.evidence.put(page.body)
-        record = _with(record, evidence_kept=True)
-    elif record.match and loaded.item.path is not None:  # a video, copied in pieces
-        store.evidence.put_file(loaded.item.path, record.sha256 or "")
-        page = loaded.item.web.page if loaded.item.web else None
-        if page is not None:
-            store.evidence.put(page.body)
-        record = _with(record, evidence_kept=True)
-    elif record.match and record.duplicate_of is not None:
-        record = _with(record, evidence_kept=True)  # the first copy's bytes are kept
-    record = _with(record, id=store.add_item(record))
-    if record.match:  # the HTTP exchanges, for the evidence package's WARC files
-        store.captures.add(record.id, loaded.item.kept_exchanges())
+        if still.stamp is not None:
+            context.store.face_cache.remember_file(*still.stamp, still.sha256)
     return record
 
 
-def _copy_results(base: ScanItem, first: ScanItem) -> ScanItem:
-    return _with(
-        base,
-        status=first.status,
-        error=first.error,
-        format=first.format,
-        width=first.width,
-        height=first.height,
-        frame_count=first.frame_count,
-        faces=first.faces,
-        best_similarity=first.best_similarity,
-        best_reference_id=first.best_reference_id,
-        match=first.match,
-        duplicate_of=first.id,
-        synthetic=first.synthetic,
-        media=first.media,
-        md5=first.md5,
-        video=first.video,
-        picture_pdq=first.picture_pdq,
-    )
+def _write_known(context: _Context, known: Known) -> ScanItem:
+    """Bytes analysed in an earlier scan, matched again from the cache. Their bytes are read
+    again (once) when a match keeps them as evidence or its picture hash is not known yet."""
+    store, options = context.store, context.options
+    cached = store.face_cache.get(known.sha256, context.pack_key)
+    if cached is None:  # the analysis went away meanwhile
+        record = _failed(
+            _base(context, known), "its earlier results were deleted during the scan; scan it again"
+        )
+    else:
+        record = matched(
+            _base(context, known),
+            cached,
+            cached.faces,
+            context.reference_matrix,
+            context.reference_ids,
+            options.threshold,
+            synthetic=cached.synthetic if options.check_provenance else None,
+        )
+    listed = item_tier(record) is not MatchTier.NONE
+    known_pdq = store.picture_pdq_of(known.sha256) if listed else None
+    data = known.data
+    if data is None and (record.match or (listed and known_pdq is None)):
+        data = read_again(known.item, known.sha256)
+    if listed:
+        if known_pdq is None and data is not None:
+            known_pdq = picture_pdq(data)
+        record = replace(record, picture_pdq=known_pdq)
+    record = store_item(store, record, known.item, data)
+    if known.stamp is not None and data is not None:
+        store.face_cache.remember_file(*known.stamp, known.sha256)
+    return record
 
 
-def _with(record: ScanItem, **changes: Any) -> ScanItem:
-    return replace(record, **changes)
+def _write_copy(context: _Context, duplicate: Duplicate, totals: _Totals) -> ScanItem:
+    """The same bytes as an earlier item of this scan: its results, copied."""
+    base = _base(context, duplicate)
+    first = totals.first_by_sha.get(duplicate.sha256)
+    if first is None:
+        return store_item(context.store, _failed(base, _UNREADABLE), duplicate.item, None)
+    found = {name: getattr(first, name) for name in _FOUND_IN_BYTES}
+    record = replace(base, duplicate_of=first.id, **found)
+    listed = item_tier(record) is not MatchTier.NONE
+    if listed and not record.picture_pdq and not record.is_video:
+        record = replace(record, picture_pdq=context.store.picture_pdq_of(duplicate.sha256))
+    return store_item(context.store, record, duplicate.item, None)

@@ -6,7 +6,7 @@ similarity is the item's picture: its faces are kept, and its PDQ hash is taken.
 """
 
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -21,7 +21,8 @@ from likeness_guard.core.domain.records import (
 from likeness_guard.core.engine.face_engine import DetectedFace, FaceEngine
 from likeness_guard.core.engine.similarity import best_references
 from likeness_guard.core.imaging.pdq import pdq_hash
-from likeness_guard.core.imaging.video import SampledFrame
+from likeness_guard.core.imaging.video_clip import SampledFrame
+from likeness_guard.core.pipeline.incremental import face_hit
 from likeness_guard.core.pipeline.video_loader import VideoJob
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,16 @@ class _BestFrame:
         return float(self.similarities.max())
 
 
+@dataclass
+class _Examination:
+    """What a clip's frames showed the models, so far."""
+
+    results: list[FrameResult] = field(default_factory=list)
+    best: _BestFrame | None = None
+    failures: int = 0  # frames the models failed on
+    cancelled: bool = False
+
+
 def analyse_video(
     base: ScanItem,
     job: VideoJob,
@@ -72,81 +83,81 @@ def analyse_video(
     Frames the models fail on are skipped (and logged); the item is an error only when no
     frame could be examined at all.
     """
+    seen = _examine_frames(base.source, job, engine, reference_matrix, threshold)
     info = job.info
-    results: list[FrameResult] = []
-    best: _BestFrame | None = None
-    failures = 0
-    cancelled = False
+    shaped = replace(base, format=info.container, width=info.width, height=info.height)
+    if not seen.results:
+        error = job.failure or (
+            "you stopped the scan before any frame was examined"
+            if seen.cancelled
+            else f"face analysis failed on every frame ({seen.failures}); the scan went on"
+        )
+        return replace(shaped, status=ItemStatus.ERROR, error=error)
+    best = seen.best
+    hits = _hits(best, reference_ids, threshold) if best is not None else ()
+    top_hit = max(hits, key=lambda hit: hit.similarity) if hits else None
+    return replace(
+        shaped,
+        frame_count=info.frame_count or _estimated_frames(info.duration_s, info.frame_rate),
+        faces=hits,
+        best_similarity=top_hit.similarity if top_hit else None,
+        best_reference_id=top_hit.reference_id if top_hit else None,
+        match=any(result.matched for result in seen.results),
+        video=_video_facts(job, seen, threshold),
+    )
+
+
+def _examine_frames(
+    source: str, job: VideoJob, engine: FaceEngine, references: np.ndarray, threshold: float
+) -> _Examination:
+    """Every sampled frame through the models, until the clip ends or the scan is stopped;
+    the loader thread has stopped decoding the clip when this returns."""
+    seen = _Examination()
     try:
         for frame in job.frames():
             if job.cancelled:
-                cancelled = True
+                seen.cancelled = True
                 break
             try:
-                found = _examine(engine, frame, reference_matrix, threshold)
+                found = _examine(engine, frame, references, threshold)
             except Exception:  # one odd frame must not lose the rest of the clip
-                log.exception("face analysis failed on a frame of %s", base.source)
-                failures += 1
+                log.exception("face analysis failed on a frame of %s", source)
+                seen.failures += 1
                 continue
             if found is None:
-                results.append(FrameResult(frame.time_s, None, False))
+                seen.results.append(FrameResult(frame.time_s, None, False))
                 continue
             faces, similarities, indices, scale = found
             top = float(similarities.max())
-            results.append(FrameResult(frame.time_s, top, top >= threshold))
-            if best is None or top > best.best:
-                best = _BestFrame(frame, faces, similarities, indices, scale)
+            seen.results.append(FrameResult(frame.time_s, top, top >= threshold))
+            if seen.best is None or top > seen.best.best:
+                seen.best = _BestFrame(frame, faces, similarities, indices, scale)
     finally:
         job.abandon()  # whatever happens, the loader thread stops decoding this clip
     job.wait_finished()
-    examined = len(results)
-    if not examined:
-        error = job.failure or (
-            "you stopped the scan before any frame was examined"
-            if cancelled
-            else f"face analysis failed on every frame ({failures}); the scan went on"
-        )
-        return replace(
-            base,
-            status=ItemStatus.ERROR,
-            error=error,
-            format=info.container,
-            width=info.width,
-            height=info.height,
-        )
-    outcome = job.outcome
-    stopped = VideoStop.CANCELLED if cancelled else (outcome.stopped if outcome else None)
+    return seen
+
+
+def _video_facts(job: VideoJob, seen: _Examination, threshold: float) -> VideoFacts:
+    """The clip's facts for its record: how much was examined, where the person is."""
+    info, outcome, best = job.info, job.outcome, seen.best
+    stopped = VideoStop.CANCELLED if seen.cancelled else (outcome.stopped if outcome else None)
     if stopped is None and job.failure is not None:
         stopped = VideoStop.DAMAGED
-    hits = _hits(best, reference_ids, threshold) if best is not None else ()
     pdq = pdq_hash(best.frame.full_size()) if best is not None else None
-    top_hit = max(hits, key=lambda hit: hit.similarity) if hits else None
-    video = VideoFacts(
+    reached = outcome.examined_until_s if outcome and not seen.cancelled else 0.0
+    return VideoFacts(
         duration_s=info.duration_s,
-        frames_examined=examined,
-        segments=build_segments(results, threshold, info.frame_rate),
+        frames_examined=len(seen.results),
+        segments=build_segments(seen.results, threshold, info.frame_rate),
         codec=info.codec,
         frame_rate=info.frame_rate,
         best_frame_s=best.frame.time_s if best is not None else None,
         frame_pdq=pdq.hex if pdq is not None else None,
         frame_pdq_quality=pdq.quality if pdq is not None else None,
-        examined_until_s=max(
-            results[-1].time_s, outcome.examined_until_s if outcome and not cancelled else 0.0
-        ),
+        examined_until_s=max(seen.results[-1].time_s, reached),
         sample_interval_s=outcome.interval_s if outcome else None,
         stopped=stopped,
-    )
-    return replace(
-        base,
-        format=info.container,
-        width=info.width,
-        height=info.height,
-        frame_count=info.frame_count or _estimated_frames(info.duration_s, info.frame_rate),
-        faces=hits,
-        best_similarity=top_hit.similarity if top_hit else None,
-        best_reference_id=top_hit.reference_id if top_hit else None,
-        match=any(result.matched for result in results),
-        video=video,
     )
 
 
@@ -183,21 +194,21 @@ def _matched(faces: list[DetectedFace], references: np.ndarray, scale: float) ->
 
 
 def _hits(best: _BestFrame, reference_ids: list[int], threshold: float) -> tuple[FaceHit, ...]:
-    hits = []
-    for face, similarity, index in zip(best.faces, best.similarities, best.references, strict=True):
-        x1, y1, x2, y2 = (round(float(value) / best.scale, 1) for value in face.bbox)
-        hits.append(
-            FaceHit(
-                bbox=(x1, y1, x2, y2),
-                det_score=round(face.det_score, 4),
-                similarity=round(float(similarity), 4),
-                reference_id=reference_ids[int(index)],
-                match=bool(similarity >= threshold),
-                frame=best.frame.number,
-                frame_s=best.frame.time_s,
-            )
+    """The best frame's faces, their boxes in the clip's displayed pixels."""
+    return tuple(
+        face_hit(
+            face,
+            similarity,
+            reference_ids[int(index)],
+            threshold,
+            frame=best.frame.number,
+            frame_s=best.frame.time_s,
+            scale=best.scale,
         )
-    return tuple(hits)
+        for face, similarity, index in zip(
+            best.faces, best.similarities, best.references, strict=True
+        )
+    )
 
 
 def build_segments(

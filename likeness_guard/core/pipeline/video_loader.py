@@ -1,6 +1,6 @@
 """Videos on the scan's loader thread: hashed and inspected in pieces, then sampled.
 
-A clip is handed to the model thread as a `VideoJob` as soon as it is open; the loader
+A clip is handed to the video thread as a `VideoJob` as soon as it is open; the loader
 thread then decodes and samples it into a short queue, so that decoding on one core and
 the face models on the other overlap, and memory holds a few frames whatever the length.
 """
@@ -19,13 +19,14 @@ from likeness_guard.core.domain.cancel import CancelToken
 from likeness_guard.core.domain.errors import ImageError
 from likeness_guard.core.domain.synthetic import SyntheticReport
 from likeness_guard.core.imaging.formats import sniff_format, sniff_video_format
-from likeness_guard.core.imaging.video import (
+from likeness_guard.core.imaging.video import open_video
+from likeness_guard.core.imaging.video_clip import (
     FrameReader,
     SampledFrame,
     SamplingOutcome,
     SamplingPolicy,
-    open_video,
 )
+from likeness_guard.core.pipeline.handoff import drain, put_unless_stopped
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ NOT_A_VIDEO = (
 
 @dataclass(frozen=True)
 class VideoSettings:
-    """How clips are sampled (see imaging.video.SamplingPolicy); the cap is settable."""
+    """How clips are sampled (see imaging.video_clip.SamplingPolicy); the cap is settable."""
 
     frames_per_second: float = 2.0
     max_frames: int = 1800
@@ -120,7 +121,7 @@ def inspect_clip(source: Path | bytes, kind: str) -> SyntheticReport:
 
 
 class VideoJob:
-    """One clip: opened on the loader thread, sampled there by `feed`, read by the model
+    """One clip: opened on the loader thread, sampled there by `feed`, read by the video
     thread through `frames`. Either side may stop early; neither ever waits forever."""
 
     def __init__(self, reader: FrameReader, settings: VideoSettings, cancel: CancelToken) -> None:
@@ -145,7 +146,7 @@ class VideoJob:
         try:
             with closing(self.reader.frames(self.settings.policy(), self._cancel)) as frames:
                 for frame in frames:
-                    if not self._put(frame, stopped):
+                    if not put_unless_stopped(self._queue, frame, lambda: self._gone(stopped)):
                         break
         except Exception as exc:  # a decoder bug on one hostile file must not stop the scan
             log.exception("sampling a video failed")
@@ -155,16 +156,12 @@ class VideoJob:
             self.reader.close()
             self._finished.set()
 
-    def _put(self, frame: SampledFrame, stopped: Callable[[], bool]) -> bool:
-        while not (stopped() or self._abandoned.is_set()):
-            try:
-                self._queue.put(frame, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
+    def _gone(self, stopped: Callable[[], bool]) -> bool:
+        """Whether nobody will read the next frame: the loader stops, or the video thread
+        abandoned the clip."""
+        return stopped() or self._abandoned.is_set()
 
-    # ---- the model thread -----------------------------------------------------------------
+    # ---- the video thread (scan.py), where the face models read the frames ----------------
 
     def frames(self) -> Iterator[SampledFrame]:
         """The sampled frames in order, until the loader thread has given them all."""
@@ -176,13 +173,9 @@ class VideoJob:
                     return
 
     def abandon(self) -> None:
-        """The model thread stops reading: let the loader thread stop decoding."""
+        """The video thread stops reading: let the loader thread stop decoding."""
         self._abandoned.set()
-        try:
-            while True:
-                self._queue.get_nowait()
-        except queue.Empty:
-            pass
+        drain(self._queue)
 
     def wait_finished(self, timeout: float = 5.0) -> bool:
         return self._finished.wait(timeout)

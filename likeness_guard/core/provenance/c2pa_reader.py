@@ -122,22 +122,7 @@ def _from_store(store: dict[str, Any]) -> list[Finding]:
         ]
     if active_label not in manifests:
         active_label = next(iter(manifests))
-    readings = {
-        label: _read_manifest(label, m)
-        for label, m in list(manifests.items())[:_MAX_MANIFESTS]
-        if isinstance(m, dict)
-    }
-    effect, declared, generator, statements = _combine(
-        str(active_label), manifests, readings, "the active manifest", set()
-    )
-    # Manifests that no ingredient link reaches are still evidence: treat them as parents.
-    reached = {s["manifest"] for s in statements}
-    for label, reading in readings.items():
-        if label not in reached and reading.statements:
-            statements.extend(reading.statements)
-            if reading.effect > effect:
-                effect, declared = reading.effect, reading.declared
-            generator = generator or reading.generator
+    effect, declared, generator, statements = _declarations(manifests, str(active_label))
     active = manifests[active_label]
     signer = active.get("signature_info") or {}
     failures = _failures(store)
@@ -164,22 +149,11 @@ def _from_store(store: dict[str, Any]) -> list[Finding]:
         "ingredient_failures": _failures(store, ingredients=True),
         "manifest_count": len(manifests),
     }
-    signed_by = f"signed by {issuer}" if issuer else "signer unnamed"
-    trust_note = "; the signer was not checked against a trust list"
-    if effect is Effect.GENERATED:
-        summary = f"Content Credentials say this image was made by AI ({signed_by}{trust_note})."
-    elif effect is Effect.EDITED:
-        summary = (
-            f"Content Credentials say this image was changed with AI ({signed_by}{trust_note})."
-        )
-    else:
-        summary = (
-            f"This file carries Content Credentials ({signed_by}); they do not say AI was used."
-        )
     strength = Strength.DECLARED if declared or effect is Effect.NONE else Strength.STRONG
     if integrity and effect is not Effect.NONE:
         # The claim may have been copied onto other pixels; it still says what it says.
         strength = Strength.STRONG
+    summary = _summary(effect, issuer)
     findings = [
         Finding(ProvenanceIndicator("c2pa", strength, summary, evidence), effect),
     ]
@@ -196,6 +170,40 @@ def _from_store(store: dict[str, Any]) -> list[Finding]:
             )
         )
     return findings
+
+
+def _declarations(
+    manifests: dict[str, Any], active_label: str
+) -> tuple[Effect, bool, str | None, list[dict[str, Any]]]:
+    """Return what the active manifest, its history and every other manifest say about AI."""
+    readings = {
+        label: _read_manifest(label, m)
+        for label, m in list(manifests.items())[:_MAX_MANIFESTS]
+        if isinstance(m, dict)
+    }
+    effect, declared, generator, statements = _combine(
+        active_label, manifests, readings, "the active manifest", set()
+    )
+    # Manifests that no ingredient link reaches are still evidence: treat them as parents.
+    reached = {s["manifest"] for s in statements}
+    for label, reading in readings.items():
+        if label not in reached and reading.statements:
+            statements.extend(reading.statements)
+            if reading.effect > effect:
+                effect, declared = reading.effect, reading.declared
+            generator = generator or reading.generator
+    return effect, declared, generator, statements
+
+
+def _summary(effect: Effect, issuer: str | None) -> str:
+    """The sentence a user reads about the Content Credentials and what they say about AI."""
+    signed_by = f"signed by {issuer}" if issuer else "signer unnamed"
+    trust_note = "; the signer was not checked against a trust list"
+    if effect is Effect.GENERATED:
+        return f"Content Credentials say this image was made by AI ({signed_by}{trust_note})."
+    if effect is Effect.EDITED:
+        return f"Content Credentials say this image was changed with AI ({signed_by}{trust_note})."
+    return f"This file carries Content Credentials ({signed_by}); they do not say AI was used."
 
 
 def _combine(

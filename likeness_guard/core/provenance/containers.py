@@ -41,7 +41,6 @@ class MetadataBlocks:
     problems: list[tuple[str, str]] = field(default_factory=list)  # (where, reason)
     lossless: bool = False  # pixels are stored exactly (PNG, lossless WebP, 4:4:4 JPEG)
     has_alpha: bool = False
-    truncated: bool = False
 
 
 def collect_blocks(data: bytes, fmt: str | None) -> MetadataBlocks:
@@ -75,14 +74,12 @@ def _walk_png(data: bytes, blocks: MetadataBlocks) -> None:
     seen_idat = False
     for _ in range(MAX_BLOCKS):
         if pos + 8 > len(data):
-            blocks.truncated = True
             return
         length = int.from_bytes(data[pos : pos + 4], "big")
         kind = data[pos + 4 : pos + 8].decode("latin-1")
         start = pos + 8
         end = start + length
         if end > len(data):
-            blocks.truncated = True
             blocks.problems.append((f"PNG {kind} chunk", "the chunk runs past the end of the file"))
             return
         # CRCs are deliberately not checked: some generators write them wrong, and the text
@@ -146,7 +143,6 @@ def _walk_jpeg(data: bytes, blocks: MetadataBlocks) -> None:
     extended_xmp: dict[bytes, dict[int, bytes]] = {}
     for _ in range(MAX_BLOCKS):
         if pos + 4 > len(data):
-            blocks.truncated = True
             break
         if data[pos] != 0xFF:
             blocks.problems.append(("JPEG", f"unexpected byte at offset {pos}; stopped reading"))
@@ -163,7 +159,6 @@ def _walk_jpeg(data: bytes, blocks: MetadataBlocks) -> None:
         length = int.from_bytes(data[pos + 2 : pos + 4], "big")
         start, end = pos + 4, pos + 2 + length
         if length < 2 or end > len(data):
-            blocks.truncated = True
             blocks.problems.append(
                 (f"JPEG segment 0x{marker:02X}", "runs past the end of the file")
             )
@@ -211,7 +206,6 @@ def _walk_webp(data: bytes, blocks: MetadataBlocks) -> None:
         size = int.from_bytes(data[pos + 4 : pos + 8], "little")
         start, end = pos + 8, pos + 8 + size
         if end > len(data):
-            blocks.truncated = True
             blocks.problems.append((f"WebP {kind.decode('latin-1')} chunk", "runs past the end"))
             return
         body = data[start:end]

@@ -9,6 +9,7 @@ it can parse the format, and our own extraction fills in where it cannot or fail
 import json
 import logging
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -370,13 +371,7 @@ def _settings_json(data: dict[str, Any], source: TextSource) -> Detection | None
         return detection
     params = data.get("sui_image_params")
     if isinstance(params, dict):
-        return Detection(
-            generator="SwarmUI",
-            where=source.where,
-            prompt=_str(params.get("prompt")),
-            negative_prompt=_str(params.get("negativeprompt")),
-            models=[m for m in (_str(params.get("model")),) if m],
-        )
+        return _SWARMUI.detection(params, source.where)
     if "prompt" in data and _is_comfy_graph(data.get("prompt")):
         return _comfy_detection(data["prompt"], source.where, data.get("workflow"))
     if isinstance(data.get("prompt"), str) and _is_comfy_graph(_maybe_json(data["prompt"])):
@@ -390,23 +385,10 @@ def _settings_json(data: dict[str, Any], source: TextSource) -> Detection | None
             return _a1111(inner, source)
     # Draw Things (XMP exif:UserComment): {"c": prompt, "model": …, "sampler": …}.
     if "c" in data and ("model" in data or "sampler" in data) and "seed" in data:
-        return Detection(
-            generator="Draw Things",
-            where=source.where,
-            prompt=_str(data.get("c")),
-            negative_prompt=_str(data.get("uc")),
-            models=[m for m in (_str(data.get("model")),) if m],
-            details={k: data[k] for k in ("sampler", "seed", "steps", "size") if k in data},
-        )
+        return _DRAW_THINGS.detection(data, source.where)
     # NovelAI's Comment JSON (also the stealth payload's inner Comment).
     if "uc" in data and ("sampler" in data or "steps" in data) and "prompt" in data:
-        return Detection(
-            generator="NovelAI",
-            where=source.where,
-            prompt=_str(data.get("prompt")),
-            negative_prompt=_str(data.get("uc")),
-            details={k: data[k] for k in ("seed", "steps", "sampler") if k in data},
-        )
+        return _NOVELAI_JSON.detection(data, source.where)
     if "Comment" in data and ("Software" in data or "Source" in data):
         by_key = {
             k: TextSource(k, v if isinstance(v, str) else json.dumps(v), source.where)
@@ -414,6 +396,34 @@ def _settings_json(data: dict[str, Any], source: TextSource) -> Detection | None
         }
         return _novelai(by_key)
     return None
+
+
+@dataclass(frozen=True)
+class _JsonKeys:
+    """Where a front-end that writes its settings as one JSON object puts them."""
+
+    generator: str
+    prompt: str
+    negative_prompt: str
+    model: str | None = None
+    details: tuple[str, ...] = ()
+
+    def detection(self, data: Mapping[str, Any], where: str) -> Detection:
+        """The detection that `data`, found at `where`, makes."""
+        model = None if self.model is None else _str(data.get(self.model))
+        return Detection(
+            generator=self.generator,
+            where=where,
+            prompt=_str(data.get(self.prompt)),
+            negative_prompt=_str(data.get(self.negative_prompt)),
+            models=[model] if model else [],
+            details={k: data[k] for k in self.details if k in data},
+        )
+
+
+_SWARMUI = _JsonKeys("SwarmUI", "prompt", "negativeprompt", "model")
+_DRAW_THINGS = _JsonKeys("Draw Things", "c", "uc", "model", ("sampler", "seed", "steps", "size"))
+_NOVELAI_JSON = _JsonKeys("NovelAI", "prompt", "uc", None, ("seed", "steps", "sampler"))
 
 
 def _str(value: Any) -> str | None:

@@ -53,13 +53,18 @@ def inspect_bytes(data: bytes, stored_rgb: npt.NDArray[np.uint8] | None = None) 
         return _inspect(data, stored_rgb)
     except Exception as exc:  # our own bug: log it, but never stop a scan
         log.exception("provenance inspection failed")
-        failure = ProvenanceIndicator(
-            kind="unreadable",
-            strength=Strength.WEAK,
-            summary="The check for AI markers failed on this file (an error in this app).",
-            evidence={"reason": f"{type(exc).__name__}: {exc}"[:500]},
-        )
-        return SyntheticReport(SyntheticStatus.UNREADABLE, (failure,), sniff_format(data))
+        return failed_check_report(exc, "this file", sniff_format(data))
+
+
+def failed_check_report(exc: Exception, what: str, fmt: str | None) -> SyntheticReport:
+    """The report for `what` ("this file") when the checks themselves failed with `exc`."""
+    failure = ProvenanceIndicator(
+        kind="unreadable",
+        strength=Strength.WEAK,
+        summary=f"The check for AI markers failed on {what} (an error in this app).",
+        evidence={"reason": f"{type(exc).__name__}: {exc}"[:500]},
+    )
+    return SyntheticReport(SyntheticStatus.UNREADABLE, (failure,), fmt)
 
 
 def _inspect(data: bytes, stored_rgb: npt.NDArray[np.uint8] | None = None) -> SyntheticReport:

@@ -10,7 +10,6 @@ Python (seconds per image), reads only the compressed alpha variant, and caches 
 `id(image)`, which is neither thread-safe nor safe when an id is reused.
 """
 
-import gzip
 import zlib
 from dataclasses import dataclass
 
@@ -90,32 +89,4 @@ def _gunzip(payload: bytes) -> bytes:
     out = inflater.decompress(payload, MAX_STEALTH_BYTES)
     if inflater.unconsumed_tail:
         raise ValueError("the hidden data is too large")
-    return out
-
-
-def write_stealth(
-    pixels: npt.NDArray[np.uint8], text: str, mode: str = "alpha", compressed: bool = True
-) -> npt.NDArray[np.uint8]:
-    """Return a copy of `pixels` with `text` hidden the way the stealth extension does it.
-
-    Used by tests to build fixtures; `mode` is "alpha" (needs RGBA) or "rgb".
-    """
-    kind = ("png" if mode == "alpha" else "rgb") + ("comp" if compressed else "info")
-    data = text.encode("utf-8")
-    if compressed:
-        data = gzip.compress(data)
-    message = f"stealth_{kind}".encode("ascii") + (len(data) * 8).to_bytes(4, "big") + data
-    bits = np.unpackbits(np.frombuffer(message, dtype=np.uint8))
-    out = pixels.copy()
-    plane = out[:, :, 3] if mode == "alpha" else out[:, :, :3]
-    column_major = np.swapaxes(plane, 0, 1).copy()
-    flat = column_major.reshape(-1)
-    if bits.size > flat.size:
-        raise ValueError("the image is too small for this text")
-    flat[: bits.size] = (flat[: bits.size] & 0xFE) | bits
-    restored = np.swapaxes(flat.reshape(column_major.shape), 0, 1)
-    if mode == "alpha":
-        out[:, :, 3] = restored
-    else:
-        out[:, :, :3] = restored
     return out

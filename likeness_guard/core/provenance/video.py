@@ -15,17 +15,17 @@ from pathlib import Path
 from typing import IO
 
 from likeness_guard.core.domain.errors import ImageError
-from likeness_guard.core.domain.synthetic import (
-    ProvenanceIndicator,
-    Strength,
-    SyntheticReport,
-    SyntheticStatus,
-)
+from likeness_guard.core.domain.synthetic import SyntheticReport
 from likeness_guard.core.imaging.formats import VIDEO_MIME_TYPES
-from likeness_guard.core.imaging.video import iso_top_boxes, read_container_tags
+from likeness_guard.core.imaging.video_container import iso_top_boxes, read_container_tags
 from likeness_guard.core.provenance.c2pa_reader import c2pa_stream_findings
 from likeness_guard.core.provenance.generators import TextSource, detect_generators
-from likeness_guard.core.provenance.inspector import decide_status, dedupe, ordered
+from likeness_guard.core.provenance.inspector import (
+    decide_status,
+    dedupe,
+    failed_check_report,
+    ordered,
+)
 from likeness_guard.core.provenance.model import Finding, unreadable
 from likeness_guard.core.provenance.xmp import packet_sources, scan_for_packets
 
@@ -76,13 +76,7 @@ def inspect_video(source: Path | bytes, kind: str) -> SyntheticReport:
         return _inspect(source, kind)
     except Exception as exc:  # our own bug: log it, but never stop a scan
         log.exception("video provenance inspection failed")
-        failure = ProvenanceIndicator(
-            kind="unreadable",
-            strength=Strength.WEAK,
-            summary="The check for AI markers failed on this video (an error in this app).",
-            evidence={"reason": f"{type(exc).__name__}: {exc}"[:500]},
-        )
-        return SyntheticReport(SyntheticStatus.UNREADABLE, (failure,), kind)
+        return failed_check_report(exc, "this video", kind)
 
 
 def _inspect(source: Path | bytes, kind: str) -> SyntheticReport:

@@ -1,9 +1,9 @@
-"""The facts the report states about each match, gathered once for the PDF and the manifest."""
+"""The facts the report states about each match, gathered once for both the PDF and the
+manifest: the entry record, and the facts and pictures of an image match (a video's are in
+`video_facts`)."""
 
 import hashlib
-import json
-import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,8 +25,6 @@ from likeness_guard.core.imaging.decode import decode_image, decode_stored
 from likeness_guard.core.imaging.exif import camera_facts
 from likeness_guard.core.imaging.pdq import PdqHash, platform_pdq
 from likeness_guard.core.storage.store import Store
-
-log = logging.getLogger(__name__)
 
 # Pixel sizes of the pictures, for about 150 dpi at the size they are printed.
 DETAIL_MAX_SIDE = 640
@@ -114,30 +112,32 @@ class MatchEntry:
         return record
 
 
-def _best_face_box(item: ScanItem) -> tuple[tuple[float, float, float, float], int] | None:
-    face = item.best_face
-    if face is None:
-        return None
-    return face.bbox, face.frame
+def new_entry(
+    store: Store, scan: Scan, item: ScanItem, number: int, status: EvidenceStatus
+) -> MatchEntry:
+    """A match's entry before its pictures: the record, its reference photo and what became
+    of its kept bytes (`status`)."""
+    reference = store.reference(item.best_reference_id) if item.best_reference_id else None
+    return MatchEntry(number, item, scan.threshold, status, reference=reference)
 
 
-def prepare_entry(
+def kept_status(kept: bool, intact: Callable[[], bool]) -> EvidenceStatus:
+    """MISSING when the bytes were not kept, else KEPT or CHANGED as `intact()` says."""
+    if not kept:
+        return EvidenceStatus.MISSING
+    return EvidenceStatus.KEPT if intact() else EvidenceStatus.CHANGED
+
+
+def prepare_image_entry(
     store: Store, scan: Scan, item: ScanItem, number: int, *, unblurred: bool
 ) -> MatchEntry:
-    """Gather one match's facts and pictures; the decoded image is dropped before returning."""
-    if item.is_video:  # read from disk in pieces, never whole
-        from likeness_guard.core.report.video_facts import prepare_video_entry
-
-        return prepare_video_entry(store, scan, item, number, unblurred=unblurred)
-    reference = store.reference(item.best_reference_id) if item.best_reference_id else None
+    """Gather an image match's facts and pictures; the decoded image is dropped before
+    returning."""
     data = store.evidence.get(item.sha256) if item.sha256 else None
-    if data is None:
-        status = EvidenceStatus.MISSING
-    elif hashlib.sha256(data).hexdigest() != item.sha256:
-        status = EvidenceStatus.CHANGED
-    else:
-        status = EvidenceStatus.KEPT
-    entry = MatchEntry(number, item, scan.threshold, status, reference=reference)
+    status = kept_status(
+        data is not None, lambda: hashlib.sha256(data or b"").hexdigest() == item.sha256
+    )
+    entry = new_entry(store, scan, item, number, status)
     if data is None:
         return entry
     entry.exif = camera_facts(data)
@@ -146,8 +146,8 @@ def prepare_entry(
     except ImageError as exc:
         entry.decode_error = str(exc)
         return entry
-    found = _best_face_box(item)
-    frame_index = min(found[1], len(decoded.frames) - 1) if found else 0
+    face = item.best_face
+    frame_index = min(face.frame, len(decoded.frames) - 1) if face is not None else 0
     rgb = decoded.frames[frame_index]
     del decoded  # keep only the frame in use
     try:
@@ -161,7 +161,7 @@ def prepare_entry(
         hashes.displayed,
         hashes.orientation,
     )
-    add_pictures(entry, rgb, found[0] if found else None, unblurred=unblurred)
+    add_pictures(entry, rgb, face.bbox if face is not None else None, unblurred=unblurred)
     return entry
 
 
@@ -175,26 +175,6 @@ def add_pictures(entry: MatchEntry, rgb: np.ndarray, box: Box | None, *, unblurr
     crop = blur.face_crop(rgb, box, FACE_MAX_SIDE) if box is not None else None
     if crop is not None:
         entry.face_jpeg = blur.jpeg_bytes(crop, 90)
-
-
-def iter_entries(
-    store: Store,
-    scan: Scan,
-    items: list[ScanItem],
-    *,
-    unblurred: bool,
-    progress: Callable[[int, int], None] | None = None,
-    cancelled: Callable[[], bool] | None = None,
-) -> Iterator[MatchEntry]:
-    """Prepare the entries one by one, reporting progress and stopping when cancelled."""
-    for number, item in enumerate(items, start=1):
-        if cancelled is not None and cancelled():
-            return
-        entry = prepare_entry(store, scan, item, number, unblurred=unblurred)
-        entry.takedown_history = takedown_history(store, item)
-        yield entry
-        if progress is not None:
-            progress(number, len(items))
 
 
 def takedown_history(store: Store, item: ScanItem) -> list[str]:
@@ -216,9 +196,3 @@ def takedown_history(store: Store, item: ScanItem) -> list[str]:
         for check in store.takedowns.rechecks([url])
     ]
     return [f"{when[:16].replace('T', ' ')}: {what}{due}" for when, what, due in sorted(events)]
-
-
-def short_json(value: Any, limit: int = 1500) -> str:
-    """A compact, readable rendering of raw evidence for the PDF, cut at `limit` characters."""
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= limit else text[:limit] + f"… [{len(text) - limit} more]"

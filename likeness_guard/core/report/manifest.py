@@ -8,15 +8,14 @@ in both, which is what `verify-report` checks.
 
 import copy
 import json
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from likeness_guard import APP_NAME, __version__
 from likeness_guard.core.domain.errors import UserFacingError
-from likeness_guard.core.domain.records import Scan
 from likeness_guard.core.domain.serialize import scan_json
-from likeness_guard.core.report.facts import MatchEntry
+from likeness_guard.core.report.prepare import PreparedReport
+from likeness_guard.core.report.signing import SigningIdentity
 
 MANIFEST_FORMAT = "likeness-guard-report-manifest"
 MANIFEST_VERSION = 2
@@ -38,35 +37,39 @@ def canonical(document: dict[str, Any]) -> bytes:
 
 
 def manifest_document(
-    scan: Scan,
-    entries: list[MatchEntry],
+    prepared: PreparedReport,
+    identity: SigningIdentity,
     *,
     pdf_name: str,
-    generated_at: datetime,
-    unblurred: bool,
-    title_name: str,
-    page_size: str,
-    selection: str,
-    signature: dict[str, Any],
-    privacy: dict[str, Any],
+    timestamp_url: str | None,
     package: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The manifest as it goes inside the PDF (`pdf.sha256` null): the scan's settings as
     shown in the report, every included item's facts, the signing certificate and, for an
     evidence package, every file packaged with it."""
+    privacy = prepared.presenter.privacy
     return {
         "format": MANIFEST_FORMAT,
         "version": MANIFEST_VERSION,
         "generator": f"{APP_NAME} {__version__}",
-        "generated_at": generated_at.isoformat().replace("+00:00", "Z"),
-        "pdf": {"file": pdf_name, "sha256": None, "page_size": page_size},
-        "title_name": title_name,
-        "unblurred": unblurred,
-        "selection": selection,
-        "privacy": privacy,
-        "signature": signature,
-        "scan": scan_json(scan),
-        "items": [entry.facts() for entry in entries],
+        "generated_at": prepared.now.isoformat().replace("+00:00", "Z"),
+        "pdf": {"file": pdf_name, "sha256": None, "page_size": prepared.size_name},
+        "title_name": prepared.presenter.name,
+        "unblurred": prepared.unblurred,
+        "selection": prepared.selection,
+        "privacy": {
+            "full_paths": privacy.full_paths,
+            "reference_names": privacy.reference_names,
+            "own_reference_photos_left_out": prepared.own_photos_left_out,
+            "times": "UTC",
+        },
+        "signature": {
+            "certificate_sha256": identity.fingerprint,
+            "certificate_pem": identity.cert_pem.decode("ascii"),
+            "timestamp_url": timestamp_url,
+        },
+        "scan": scan_json(prepared.scan),
+        "items": [entry.facts() for entry in prepared.entries],
         "package": package,
     }
 

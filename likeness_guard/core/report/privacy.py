@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePath
 
 from likeness_guard.core.domain.records import ReferenceFace, Scan, ScanItem
+from likeness_guard.core.sources.web.addresses import is_web_address
 
 
 @dataclass(frozen=True)
@@ -20,10 +21,6 @@ class ReportPrivacy:
     full_paths: bool = False  # absolute local paths instead of paths relative to the scan
     reference_names: bool = False  # the reference photos' file names instead of numbers
     include_own_photos: bool = False  # scanned copies of the reference photos themselves
-
-
-def _is_web(text: str) -> bool:
-    return text.lower().startswith(("http://", "https://"))
 
 
 class Presenter:
@@ -38,7 +35,7 @@ class Presenter:
         self._own_sha256 = {ref.source_sha256 for ref in references}
         # Longest first, so that a folder inside another scanned folder wins.
         self._roots = sorted(
-            (PurePath(text) for text in scan.inputs if not _is_web(text)),
+            (PurePath(text) for text in scan.inputs if not is_web_address(text)),
             key=lambda path: len(path.parts),
             reverse=True,
         )
@@ -53,7 +50,7 @@ class Presenter:
 
     def item(self, item: ScanItem) -> ScanItem:
         """The item with its local path shown as chosen (web addresses stay whole)."""
-        if item.file is None and _is_web(item.source):
+        if item.file is None and is_web_address(item.source):
             return item
         shown = replace(item, source=self.path(item.source))
         if item.file is not None:
@@ -63,7 +60,7 @@ class Presenter:
     def path(self, text: str) -> str:
         """A local path relative to the scanned folder or file that holds it (named by its
         last part), unless full paths were asked for; web addresses unchanged."""
-        if self.privacy.full_paths or _is_web(text):
+        if self.privacy.full_paths or is_web_address(text):
             return text
         path = PurePath(text)
         for root in self._roots:

@@ -31,6 +31,9 @@ CERT_FILE = "report-signing-cert.pem"
 SIGNATURE_FIELD = "LikenessGuardSignature"
 CERT_SUBJECT = f"{APP_NAME} evidence reports (one installation)"
 TIMESTAMP_TIMEOUT_S = 20.0
+# How times are written: signatures and time-stamps in ISO 8601, the report's pages for people.
+UTC_ISO = "%Y-%m-%dT%H:%M:%SZ"
+UTC_READABLE = "%Y-%m-%d %H:%M:%S UTC"
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,11 @@ def certificate_fingerprint(cert_pem_or_der: bytes) -> str:
     else:
         der = cert_pem_or_der
     return hashlib.sha256(der).hexdigest()
+
+
+def utc_text(moment: datetime, pattern: str = UTC_ISO) -> str:
+    """`moment` in UTC, written by `pattern` (ISO 8601 by default)."""
+    return moment.astimezone(UTC).strftime(pattern)
 
 
 def spaced(fingerprint: str) -> str:
@@ -205,51 +213,14 @@ def sign_pdf(
     Every date written is UTC. Raises UserFacingError when the time-stamping authority
     cannot be reached or refuses.
     """
-    from asn1crypto import keys as asn1_keys
-    from asn1crypto import x509 as asn1_x509
-    from cryptography import x509
-    from cryptography.hazmat.primitives import serialization
-    from pyhanko.pdf_utils import embed
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import signers
     from pyhanko.sign.fields import SigSeedSubFilter
     from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
-    from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-    certificate = asn1_x509.Certificate.load(
-        x509.load_pem_x509_certificate(identity.cert_pem).public_bytes(serialization.Encoding.DER)
-    )
-    private_key = serialization.load_pem_private_key(identity.key_pem, password=None)
-    key_info = asn1_keys.PrivateKeyInfo.load(
-        private_key.private_bytes(
-            serialization.Encoding.DER,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     _keep_utc_dates(writer.document_meta, signed_at)
-    data = embed.EmbeddedFileObject.from_file_data(
-        writer,
-        attachment,
-        mime_type="application/json",
-        params=embed.EmbeddedFileParams(creation_date=signed_at, modification_date=signed_at),
-    )
-    embed.embed_file(
-        writer,
-        embed.FileSpec(
-            file_spec_string=attachment_name,
-            file_name=attachment_name,
-            embedded_data=data,
-            description="Manifest of this report (RFC 8785 canonical JSON), covered by "
-            "its signature",
-        ),
-    )
-    signer = signers.SimpleSigner(
-        signing_cert=certificate,
-        signing_key=key_info,
-        cert_registry=SimpleCertificateStore.from_certs([certificate]),  # type: ignore[no-untyped-call]
-    )
+    _attach(writer, attachment, attachment_name, signed_at)
     meta = signers.PdfSignatureMetadata(
         field_name=SIGNATURE_FIELD,
         subfilter=SigSeedSubFilter.PADES,
@@ -257,7 +228,7 @@ def sign_pdf(
         reason=f"Evidence report made by {APP_NAME} {__version__}",
     )
     timestamper = _timestamper(timestamp_url) if timestamp_url else None
-    pdf_signer = signers.PdfSigner(meta, signer, timestamper=timestamper)
+    pdf_signer = signers.PdfSigner(meta, _signer(identity), timestamper=timestamper)
 
     async def run() -> bytes:
         # The steps of PdfSigner.async_sign_pdf, with the signing time set to UTC (pyHanko
@@ -283,6 +254,55 @@ def sign_pdf(
             f"No time-stamp could be had from {timestamp_url} ({exc}). The report was not "
             "written. Check the address, or leave out the time-stamp."
         ) from exc
+
+
+def _signer(identity: SigningIdentity) -> Any:
+    """pyHanko's signer for the installation's key, its certificate its own registry."""
+    from asn1crypto import keys as asn1_keys
+    from asn1crypto import x509 as asn1_x509
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+    from pyhanko.sign import signers
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+    certificate = asn1_x509.Certificate.load(
+        x509.load_pem_x509_certificate(identity.cert_pem).public_bytes(serialization.Encoding.DER)
+    )
+    private_key = serialization.load_pem_private_key(identity.key_pem, password=None)
+    key_info = asn1_keys.PrivateKeyInfo.load(
+        private_key.private_bytes(
+            serialization.Encoding.DER,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return signers.SimpleSigner(
+        signing_cert=certificate,
+        signing_key=key_info,
+        cert_registry=SimpleCertificateStore.from_certs([certificate]),  # type: ignore[no-untyped-call]
+    )
+
+
+def _attach(writer: Any, attachment: bytes, name: str, signed_at: datetime) -> None:
+    """Embed the manifest in the PDF being signed, dated `signed_at`."""
+    from pyhanko.pdf_utils import embed
+
+    data = embed.EmbeddedFileObject.from_file_data(
+        writer,
+        attachment,
+        mime_type="application/json",
+        params=embed.EmbeddedFileParams(creation_date=signed_at, modification_date=signed_at),
+    )
+    embed.embed_file(
+        writer,
+        embed.FileSpec(
+            file_spec_string=name,
+            file_name=name,
+            embedded_data=data,
+            description="Manifest of this report (RFC 8785 canonical JSON), covered by "
+            "its signature",
+        ),
+    )
 
 
 def _keep_utc_dates(meta: Any, signed_at: datetime) -> None:
@@ -408,7 +428,7 @@ def read_signature(pdf: bytes) -> SignatureFacts | None:
     if ts_status is not None:
         ts_cert = ts_status.signing_cert
         timestamp = TimestampFacts(
-            time=_utc(ts_status.timestamp),
+            time=utc_text(ts_status.timestamp),
             authority=ts_cert.subject.human_friendly,
             authority_fingerprint=hashlib.sha256(ts_cert.dump()).hexdigest(),
             intact=bool(ts_status.intact and ts_status.valid),
@@ -419,7 +439,7 @@ def read_signature(pdf: bytes) -> SignatureFacts | None:
         whole_file=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
         fingerprint=hashlib.sha256(certificate.dump()).hexdigest(),
         subject=certificate.subject.human_friendly,
-        signed_at=_utc(signed_at) if signed_at is not None else None,
+        signed_at=utc_text(signed_at) if signed_at is not None else None,
         timestamp=timestamp,
     )
 
@@ -456,10 +476,6 @@ def attached_file(pdf: bytes, name: str) -> bytes | None:
     except Exception as exc:
         raise ValueError(f"its attached manifest cannot be read ({_short(exc)})") from exc
     return None
-
-
-def _utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _short(exc: BaseException) -> str:

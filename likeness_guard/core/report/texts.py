@@ -3,7 +3,7 @@
 RUNNING_HEADER = "Confidential — contains sensitive images"
 
 # The measured error rates, kept in one place so that they are updated together with
-# README.md ("How sure is a match?") whenever the calibration is run again.
+# docs/matching.md whenever the calibration is run again.
 CALIBRATION = (
     "On 300 labeled pairs of photos of other people, measured by the project's developers, "
     "photos of the same person scored between 0.45 and 0.85, and photos of two different "
@@ -16,7 +16,7 @@ CALIBRATION = (
     "higher, especially for relatives, look-alikes, heavily edited or very small faces."
 )
 
-# Measured by benchmarks/stylised_faces.py; kept in step with README.md ("What face matching
+# Measured by benchmarks/stylised_faces.py; kept in step with docs/matching.md ("What face matching
 # can and cannot do").
 STYLISED = (
     "Below the threshold, a face at least 64 pixels wide that scores 0.25 or more is listed "
@@ -148,60 +148,3 @@ NEXT_STEPS = (
         "consent is a crime. You do not have to do this alone.",
     ),
 )
-
-
-# The README.txt of an evidence package, for whoever receives it. Filled in by
-# core/report/package.py; it is listed, with its SHA-256, in the signed manifest.
-PACKAGE_README = """\
-EVIDENCE PACKAGE
-Made with {app} {version} on {generated} (UTC).
-Prepared for: {name}
-
-CONFIDENTIAL: the originals/ and web/ folders hold the images exactly as they were found,
-NOT blurred. Open them only if you need to see them.
-
-This package documents images in which a face closely resembles reference photos of the
-person named above, found on that person's own computer by {app}. A match is strong
-resemblance, not proof of identity: see "Method and limits" in the report.
-
-WHAT IS HERE
-  {pdf}
-      The signed evidence report. Open it with any PDF reader; readers that show
-      signatures (Adobe Acrobat Reader, Okular, ...) show its signature panel.
-  {manifest}
-      Every fact of the report as canonical JSON (RFC 8785). The same document is attached
-      inside the PDF, where the signature covers it.
-  originals/
-      The exact bytes of each image, as found (NNN-<start of its SHA-256>.<type>).
-  web/
-      For images found on the web: the HTTP requests and responses as the app sent and
-      received them when it scanned (headers as received, bodies byte for byte), as WARC
-      files (ISO 28500), readable with any WARC tool (warcio, pywb, ...).
-  pdq.txt
-      PDQ perceptual hashes of the originals, as hash-sharing programmes compute them.
-  SHA256SUMS, MD5SUMS
-      Checksums of every file, for `sha256sum -c SHA256SUMS` and `md5sum -c MD5SUMS`.
-
-HOW TO CHECK IT
-  With {app} installed (on any computer; it writes nothing):
-      likeness-guard verify-report <this folder, or the .zip>
-  It checks the PDF's signature, then every field of the manifest against the signed copy
-  inside the PDF, then every original, WARC record and file against the signed manifest,
-  and names anything that differs.
-  Without it: run `sha256sum -c SHA256SUMS` in this folder; open the PDF in a reader that
-  checks signatures. The signing certificate's SHA-256 fingerprint is
-      {fingerprint}
-  and is printed on the report's cover.
-
-WHAT THE SIGNATURE PROVES, AND WHAT IT DOES NOT
-  It proves that the report, and through the hashes in its manifest every file in
-  this package, is unchanged since the {app} installation holding that key made
-  it. The key was created on the person's computer for that installation; it is not
-  issued by any authority and names no one. So it does not prove who ran the app, nor
-  that the images show that person; and anyone with access to that computer's data
-  folder could sign with it.{timestamp}
-"""
-
-PACKAGE_README_TIMESTAMP = """
-  The signature also carries a time-stamp from {authority}: an independent record that
-  the report existed at that time."""

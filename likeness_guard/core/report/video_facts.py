@@ -1,23 +1,19 @@
-"""The report's facts and pictures for a video match, and its section of the PDF.
+"""The report's facts and pictures for a video match, and the rows its PDF section shows.
 
 A video is never read whole into memory: its kept copy is checked against the SHA-256 in
 pieces, and only the frames shown are decoded (the best frame, and the best frame of each
 of the first few segments), then blurred by the one policy like any picture in the report.
 """
 
-from typing import TYPE_CHECKING, Any
-
 from likeness_guard.core.domain.errors import ImageError
-from likeness_guard.core.domain.records import EvidenceStatus, Scan, ScanItem
+from likeness_guard.core.domain.records import Scan, ScanItem
 from likeness_guard.core.domain.words import segment_words, timecode, video_stop_words
 from likeness_guard.core.imaging import blur
 from likeness_guard.core.imaging.pdq import pdq_hash
 from likeness_guard.core.imaging.resize import fit_within
 from likeness_guard.core.imaging.video import grab_frame
+from likeness_guard.core.report.facts import MatchEntry, add_pictures, kept_status, new_entry
 from likeness_guard.core.storage.store import Store
-
-if TYPE_CHECKING:
-    from likeness_guard.core.report.facts import MatchEntry
 
 # The best frames shown for the segments, beside the main picture.
 MAX_SEGMENT_FRAMES = 4
@@ -26,19 +22,11 @@ SEGMENT_FRAME_SIDE = 240
 
 def prepare_video_entry(
     store: Store, scan: Scan, item: ScanItem, number: int, *, unblurred: bool
-) -> "MatchEntry":
+) -> MatchEntry:
     """Gather a video match's facts and pictures (see module docstring)."""
-    from likeness_guard.core.report.facts import MatchEntry, add_pictures
-
-    reference = store.reference(item.best_reference_id) if item.best_reference_id else None
     path = store.evidence.path_if_kept(item.sha256) if item.sha256 else None
-    if path is None:
-        status = EvidenceStatus.MISSING
-    elif not store.evidence.verify(item.sha256 or ""):
-        status = EvidenceStatus.CHANGED
-    else:
-        status = EvidenceStatus.KEPT
-    entry = MatchEntry(number, item, scan.threshold, status, reference=reference)
+    status = kept_status(path is not None, lambda: store.evidence.verify(item.sha256 or ""))
+    entry = new_entry(store, scan, item, number, status)
     if path is None:
         return entry
     video = item.video
@@ -68,7 +56,7 @@ def prepare_video_entry(
     return entry
 
 
-def video_rows(entry: "MatchEntry") -> list[tuple[str, str]]:
+def video_rows(entry: MatchEntry) -> list[tuple[str, str]]:
     """The "Video facts and hashes" table: what the file is and its hashes."""
     item = entry.item
     video = item.video
@@ -92,7 +80,7 @@ def video_rows(entry: "MatchEntry") -> list[tuple[str, str]]:
     return rows
 
 
-def segment_rows(entry: "MatchEntry") -> list[list[str]]:
+def segment_rows(entry: MatchEntry) -> list[list[str]]:
     """One row per stretch where the face was found: times and best similarity."""
     video = entry.item.video
     if video is None:
@@ -106,46 +94,3 @@ def segment_rows(entry: "MatchEntry") -> list[list[str]]:
         ]
         for number, segment in enumerate(video.segments, start=1)
     ]
-
-
-def video_section(builder: Any, entry: "MatchEntry", unblurred: bool) -> list[Any]:
-    """The PDF flowables of a video match's facts, moments and best frames.
-
-    `builder` is the PDF module's builder (its `p`, `image`, `facts_table` and `styles`).
-    """
-    from reportlab.lib import colors
-    from reportlab.platypus import KeepTogether, Table, TableStyle
-
-    s = builder.styles
-    flow: list[Any] = [
-        KeepTogether(
-            [builder.p("Video facts and hashes", s.h2), builder.facts_table(video_rows(entry))]
-        )
-    ]
-    rows = segment_rows(entry)
-    header = ["#", "Seen (hh:mm:ss)", "Best similarity", "Best frame at"]
-    table = Table(
-        [[builder.p(cell, s.small) for cell in row] for row in [header, *rows]],
-        colWidths=[24, 170, 100, 100],
-        repeatRows=1,
-    )
-    table.setStyle(
-        TableStyle(
-            [
-                ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor("#cccccc")),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]
-        )
-    )
-    moments = builder.p("Moments where the face was found", s.h2)
-    flow.append(moments)
-    flow.append(table if rows else builder.p("None in the frames examined.", s.small))
-    if entry.video_frames:
-        width = builder.width / max(1, len(entry.video_frames)) - 6
-        pictures = [builder.image(jpeg, width, 110) for _when, jpeg in entry.video_frames]
-        captions = [builder.p(timecode(when), s.caption) for when, _jpeg in entry.video_frames]
-        strip = Table([pictures, captions])
-        strip.setStyle(TableStyle([("ALIGN", (0, 0), (-1, -1), "CENTER")]))
-        how = "not blurred, at the user's request" if unblurred else "blurred"
-        flow += [builder.p(f"Best frame of each moment ({how})", s.small), strip]
-    return flow

@@ -5,7 +5,7 @@ import hashlib
 import io
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -80,33 +80,19 @@ class EvidenceFolder:
         if self.path_for(sha256).exists():
             return sha256
         self._private_folder(self.root)
-        if self._key is not None:
-            with source.open("rb") as reader:
-                return self._put_sealed_file(reader)
-        fd, tmp = tempfile.mkstemp(prefix=".incoming.", suffix=".tmp", dir=self.root)
-        try:
-            digest = hashlib.sha256()
-            with source.open("rb") as reader, os.fdopen(fd, "wb") as writer:
-                while chunk := reader.read(_COPY_CHUNK):
-                    digest.update(chunk)
-                    writer.write(chunk)
-                writer.flush()
-                os.fsync(writer.fileno())
-            target = self.path_for(digest.hexdigest())
-            self._private_folder(target.parent)
-            os.replace(tmp, target)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-        return digest.hexdigest()
+        with source.open("rb") as reader:
+            if self._key is not None:
+                key = self._key.evidence
+                return self._put_incoming(lambda writer: seal_stream(key, reader, writer))
+            return self._put_incoming(lambda writer: _copy_hashing(reader, writer))
 
-    def _put_sealed_file(self, reader: BinaryIO) -> str:
+    def _put_incoming(self, write: Callable[[BinaryIO], str]) -> str:
+        """Write a new file through `write`, which returns its SHA-256, and keep it under that
+        hash (its name is known only once it is written). Raises OSError."""
         fd, tmp = tempfile.mkstemp(prefix=".incoming.", suffix=".tmp", dir=self.root)
         try:
             with os.fdopen(fd, "wb") as writer:
-                assert self._key is not None
-                digest = seal_stream(self._key.evidence, reader, writer)
+                digest = write(writer)
                 writer.flush()
                 os.fsync(writer.fileno())
             target = self.path_for(digest)
@@ -153,3 +139,12 @@ class EvidenceFolder:
     def count(self) -> int:
         """How many files are kept."""
         return sum(1 for p in self.root.glob("*/*") if p.is_file()) if self.root.is_dir() else 0
+
+
+def _copy_hashing(reader: BinaryIO, writer: BinaryIO) -> str:
+    """Copy `reader` into `writer` in pieces; returns the SHA-256 of what was copied."""
+    digest = hashlib.sha256()
+    while chunk := reader.read(_COPY_CHUNK):
+        digest.update(chunk)
+        writer.write(chunk)
+    return digest.hexdigest()

@@ -24,6 +24,7 @@ from likeness_guard.core.domain.records import FaceHit, ModelPackInfo, utc_now
 from likeness_guard.core.domain.serialize import synthetic_from_json, synthetic_json
 from likeness_guard.core.domain.synthetic import SyntheticReport
 from likeness_guard.core.storage.db import transaction
+from likeness_guard.core.storage.rows import from_json_text, insert_faces, same_named
 
 _TABLES = ("cached_faces", "cached_analyses", "cached_files")
 
@@ -113,15 +114,11 @@ class FaceCache:
                 (sha256, model_pack),
             )
         )
-        synthetic = row["synthetic_json"]
         return CachedAnalysis(
             sha256=sha256,
-            format=row["format"],
-            width=row["width"],
-            height=row["height"],
-            frame_count=row["frame_count"],
+            **same_named(row, "format width height frame_count"),
             faces=faces,
-            synthetic=None if synthetic is None else synthetic_from_json(json.loads(synthetic)),
+            synthetic=from_json_text(row["synthetic_json"], synthetic_from_json),
             provenance_checked=bool(row["provenance_checked"]),
         )
 
@@ -176,23 +173,7 @@ class FaceCache:
         with transaction(self._db) as db:
             for update in updates:
                 db.execute("DELETE FROM faces WHERE item_id = ?", (update.item_id,))
-                db.executemany(
-                    "INSERT INTO faces (item_id, frame, x1, y1, x2, y2, det_score, similarity, "
-                    "reference_id, match, frame_s) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        (
-                            update.item_id,
-                            f.frame,
-                            *f.bbox,
-                            f.det_score,
-                            f.similarity,
-                            f.reference_id,
-                            f.match,
-                            f.frame_s,
-                        )
-                        for f in update.faces
-                    ],
-                )
+                insert_faces(db, update.item_id, update.faces)
                 db.execute(
                     "UPDATE items SET best_similarity = ?, best_reference_id = ?, match = ?, "
                     "evidence_kept = ? WHERE id = ?",

@@ -31,6 +31,12 @@ from likeness_guard.core.domain.serialize import (
 )
 from likeness_guard.core.domain.thresholds import POSSIBLE_FLOOR
 from likeness_guard.core.storage.db import marks, transaction
+from likeness_guard.core.storage.rows import (
+    from_json_text,
+    insert_faces,
+    json_text,
+    same_named,
+)
 
 # Items read per faces query: large enough to amortise it, small enough to stream.
 _BATCH = 500
@@ -64,9 +70,9 @@ class ItemRecords:
                     item.best_reference_id,
                     int(item.match),
                     item.duplicate_of,
-                    _dump(None if item.file is None else file_json(item.file)),
-                    _dump(None if item.web is None else web_json(item.web)),
-                    _dump(None if item.synthetic is None else synthetic_json(item.synthetic)),
+                    json_text(item.file, file_json),
+                    json_text(item.web, web_json),
+                    json_text(item.synthetic, synthetic_json),
                     int(item.evidence_kept),
                     item.picture_pdq,
                     utc_now(),
@@ -80,27 +86,11 @@ class ItemRecords:
                     (
                         item.media,
                         item.md5,
-                        _dump(None if item.video is None else video_json(item.video)),
+                        json_text(item.video, video_json),
                         item_id,
                     ),
                 )
-            db.executemany(
-                "INSERT INTO faces (item_id, frame, x1, y1, x2, y2, det_score, similarity, "
-                "reference_id, match, frame_s) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        item_id,
-                        f.frame,
-                        *f.bbox,
-                        f.det_score,
-                        f.similarity,
-                        f.reference_id,
-                        f.match,
-                        f.frame_s,
-                    )
-                    for f in item.faces
-                ],
-            )
+            insert_faces(db, item_id, item.faces)
             return item_id
 
     def item(self, item_id: int) -> ScanItem | None:
@@ -264,23 +254,11 @@ class ItemRecords:
             faces[f["item_id"]].append(
                 FaceHit(
                     bbox=(f["x1"], f["y1"], f["x2"], f["y2"]),
-                    det_score=f["det_score"],
-                    similarity=f["similarity"],
-                    reference_id=f["reference_id"],
                     match=bool(f["match"]),
-                    frame=f["frame"],
-                    frame_s=f["frame_s"],
+                    **same_named(f, "det_score similarity reference_id frame frame_s"),
                 )
             )
         return [_item(row, tuple(faces[row["id"]])) for row in rows]
-
-
-def _dump(value: dict[str, Any] | None) -> str | None:
-    return None if value is None else json.dumps(value, ensure_ascii=False)
-
-
-def _load(text: str | None) -> dict[str, Any] | None:
-    return None if text is None else dict(json.loads(text))
 
 
 # Items with the verdict given to their bytes (see `set_sha256_verdict`).
@@ -290,41 +268,30 @@ _ITEMS = (
 )
 
 
+# The item fields stored as they are, in columns of the same name.
+_SAME_NAMED_ITEM_COLUMNS = (
+    "id scan_id seq source sha256 error format width height frame_count best_similarity "
+    "best_reference_id duplicate_of md5 picture_pdq"
+)
+
+
 def _item(row: sqlite3.Row, faces: tuple[FaceHit, ...]) -> ScanItem:
     columns = row.keys()  # `in row` would look among the values
     if "bytes_verdict" in columns:
         verdict, verdict_at = row["bytes_verdict"], row["bytes_verdict_at"]
     else:  # a query that did not join the verdicts: the mirrored columns
         verdict, verdict_at = row["verdict"], row["verdict_at"]
-    file = _load(row["file_json"])
-    web = _load(row["web_json"])
-    synthetic = _load(row["synthetic_json"])
-    video = _load(row["video_json"])
     return ScanItem(
-        id=row["id"],
-        scan_id=row["scan_id"],
-        seq=row["seq"],
-        source=row["source"],
-        sha256=row["sha256"],
+        **same_named(row, _SAME_NAMED_ITEM_COLUMNS),
         status=ItemStatus(row["status"]),
-        error=row["error"],
-        format=row["format"],
-        width=row["width"],
-        height=row["height"],
-        frame_count=row["frame_count"],
-        best_similarity=row["best_similarity"],
-        best_reference_id=row["best_reference_id"],
         match=bool(row["match"]),
-        duplicate_of=row["duplicate_of"],
-        file=None if file is None else file_from_json(file),
-        web=None if web is None else web_from_json(web),
-        synthetic=None if synthetic is None else synthetic_from_json(synthetic),
+        file=from_json_text(row["file_json"], file_from_json),
+        web=from_json_text(row["web_json"], web_from_json),
+        synthetic=from_json_text(row["synthetic_json"], synthetic_from_json),
         evidence_kept=bool(row["evidence_kept"]),
         verdict=None if verdict is None else Verdict(verdict),
         verdict_at=verdict_at,
         faces=faces,
         media=MediaKind(row["media"]),
-        md5=row["md5"],
-        video=None if video is None else video_from_json(video),
-        picture_pdq=row["picture_pdq"],
+        video=from_json_text(row["video_json"], video_from_json),
     )

@@ -7,6 +7,7 @@ import numpy as np
 
 from likeness_guard.core.domain.records import Profile, ReferenceFace, utc_now
 from likeness_guard.core.storage.db import transaction
+from likeness_guard.core.storage.rows import same_named
 
 
 class ProfileRecords:
@@ -106,17 +107,15 @@ def _profile(row: sqlite3.Row) -> Profile:
     return Profile(row["id"], row["name"], row["created_at"], row["refs"])
 
 
+# The reference face fields stored as they are, in columns of the same name.
+_SAME_NAMED_REFERENCE_COLUMNS = (
+    "id profile_id source_name source_sha256 det_score face_width sharpness model_pack created_at"
+)
+
+
 def _reference(row: sqlite3.Row) -> ReferenceFace:
     return ReferenceFace(
-        id=row["id"],
-        profile_id=row["profile_id"],
-        source_name=row["source_name"],
-        source_sha256=row["source_sha256"],
+        **same_named(row, _SAME_NAMED_REFERENCE_COLUMNS),
         embedding=np.frombuffer(row["embedding"], dtype="<f4").copy(),
         thumbnail_png=row["thumbnail"],
-        det_score=row["det_score"],
-        face_width=row["face_width"],
-        sharpness=row["sharpness"],
-        model_pack=row["model_pack"],
-        created_at=row["created_at"],
     )

@@ -14,6 +14,7 @@ from likeness_guard.core.domain.records import (
 )
 from likeness_guard.core.domain.serialize import model_pack_from_json, model_pack_json
 from likeness_guard.core.storage.db import marks, transaction
+from likeness_guard.core.storage.rows import same_named
 
 
 class ScanRecords:
@@ -129,14 +130,8 @@ class ScanRecords:
 
 def _scan(row: sqlite3.Row) -> Scan:
     return Scan(
-        id=row["id"],
-        profile_id=row["profile_id"],
-        profile_name=row["profile_name"],
-        threshold=row["threshold"],
-        preset=row["preset"],
+        **same_named(row, "id profile_id profile_name threshold preset started_at finished_at"),
         model_pack=model_pack_from_json(json.loads(row["model_pack"])),
         inputs=tuple(json.loads(row["inputs"])),
         status=ScanStatus(row["status"]),
-        started_at=row["started_at"],
-        finished_at=row["finished_at"],
     )

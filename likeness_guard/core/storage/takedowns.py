@@ -6,6 +6,12 @@ from collections.abc import Iterable
 from likeness_guard.core.domain.records import utc_now
 from likeness_guard.core.domain.takedown import Recheck, RecheckStatus, TakedownRequest
 from likeness_guard.core.storage.db import transaction
+from likeness_guard.core.storage.rows import same_named
+
+# The re-check fields stored as they are, in columns of the same name.
+_SAME_NAMED_RECHECK_COLUMNS = (
+    "scan_id url checked_at http_status sha256 error page_url page_http_status"
+)
 
 
 class TakedownLog:
@@ -39,11 +45,7 @@ class TakedownLog:
         rows = self._select("takedown_requests", urls, "id")
         return [
             TakedownRequest(
-                url=r["url"],
-                item_sha256=r["item_sha256"],
-                reported_to=r["reported_to"],
-                reported_on=r["reported_on"],
-                created_at=r["created_at"],
+                **same_named(r, "url item_sha256 reported_to reported_on created_at"),
                 us_platform=bool(r["us_platform"]),
             )
             for r in rows
@@ -73,15 +75,8 @@ class TakedownLog:
         """Every re-check (of these addresses, or all), oldest first: the history."""
         return [
             Recheck(
-                scan_id=r["scan_id"],
-                url=r["url"],
+                **same_named(r, _SAME_NAMED_RECHECK_COLUMNS),
                 status=RecheckStatus(r["status"]),
-                checked_at=r["checked_at"],
-                http_status=r["http_status"],
-                sha256=r["sha256"],
-                error=r["error"],
-                page_url=r["page_url"],
-                page_http_status=r["page_http_status"],
                 page_links_it=None if r["page_links_it"] is None else bool(r["page_links_it"]),
             )
             for r in self._select("rechecks", urls, "checked_at, id")

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from likeness_guard.core import services
 from likeness_guard.core.domain.records import MatchTier, ScanItem, Verdict, face_tier
 from likeness_guard.core.domain.synthetic import SyntheticReport, SyntheticStatus
 from likeness_guard.core.domain.words import (
@@ -28,11 +27,13 @@ from likeness_guard.core.domain.words import (
     timecode,
     verdict_words,
 )
-from likeness_guard.core.storage.store import Store
+from likeness_guard.core.services.folder import Store
+from likeness_guard.core.services.reviewing import set_verdict
 from likeness_guard.gui.previews import PreviewImages
 from likeness_guard.gui.style import heading_font, muted_color, ok_color, set_text_color
 from likeness_guard.gui.widgets.blurred_preview import BlurredPreview, sync_reveal_button
 from likeness_guard.gui.widgets.face_thumbnail import FaceThumbnail
+from likeness_guard.gui.widgets.labels import selectable_label
 from likeness_guard.gui.widgets.match_card import (
     breakable,
     score_text,
@@ -68,6 +69,19 @@ class MatchDetail(QWidget):
         self.item: ScanItem | None = None
         self.threshold = 0.36
 
+        top = self._build_top()
+        self._add_review_keys()
+        body = QHBoxLayout()
+        body.addLayout(self._build_picture(), 3)
+        body.addWidget(self._build_side_panel(store), 2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(body, 1)
+
+    # ---- building the view ---------------------------------------------------------------
+
+    def _build_top(self) -> QHBoxLayout:
+        """Back to the list, the file's name, previous and next match."""
         self.back_button = QPushButton("← Back to all matches")
         self.back_button.clicked.connect(self.back_requested)
         self.previous_button = QPushButton("◀ Previous")
@@ -76,8 +90,19 @@ class MatchDetail(QWidget):
         self.next_button = QPushButton("Next ▶")
         self.next_button.setToolTip("The next match (J or →)")
         self.next_button.clicked.connect(lambda: self.step_requested.emit(1))
+        self.title = QLabel()
+        self.title.setFont(heading_font(self.font(), 1.3))
+        self.title.setWordWrap(True)
+        top = QHBoxLayout()
+        top.addWidget(self.back_button)
+        top.addWidget(self.title, 1)
+        top.addWidget(self.previous_button)
+        top.addWidget(self.next_button)
+        return top
+
+    def _add_review_keys(self) -> None:
+        """Review by keyboard, as in photo managers: move, go back, mark and move on."""
         self._keys: list[QShortcut] = []
-        # Review by keyboard, as in photo managers: move, go back, mark and move on.
         for keys, slot in (
             (("Escape", "Alt+Left", "Backspace"), self.back_requested.emit),
             (("J", "Right"), lambda: self.step_requested.emit(1)),
@@ -90,15 +115,9 @@ class MatchDetail(QWidget):
                 shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
                 shortcut.activated.connect(slot)
                 self._keys.append(shortcut)
-        self.title = QLabel()
-        self.title.setFont(heading_font(self.font(), 1.3))
-        self.title.setWordWrap(True)
-        top = QHBoxLayout()
-        top.addWidget(self.back_button)
-        top.addWidget(self.title, 1)
-        top.addWidget(self.previous_button)
-        top.addWidget(self.next_button)
 
+    def _build_picture(self) -> QVBoxLayout:
+        """The blurred picture, with the faces outlined, and the button that shows it."""
         self.preview = BlurredPreview(QSize(360, 300))
         self.reveal_button = QPushButton("Show image")
         self.reveal_button.setCheckable(True)
@@ -113,13 +132,37 @@ class MatchDetail(QWidget):
         reveal_row.addWidget(self.reveal_button)
         reveal_row.addWidget(blur_note, 1)
         left.addLayout(reveal_row)
+        return left
 
+    def _build_side_panel(self, store: Store) -> QScrollArea:
+        """The facts, the answer given, what can be done with the file, and a message line."""
+        form = self._build_facts(store)
+        actions = self._build_actions()
+        self.verdict = QLabel()
+        set_text_color(self.verdict, ok_color(self.palette()))
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        right_widget = QWidget()
+        right = QVBoxLayout(right_widget)
+        right.addLayout(form)
+        right.addWidget(self.verdict)
+        right.addLayout(actions)
+        right.addWidget(self.message)
+        right.addStretch()
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(right_widget)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(340)
+        return scroll
+
+    def _build_facts(self, store: Store) -> QFormLayout:
+        """How similar, where, the file, its faces, the photo it matched, signs of AI, the
+        moments in a video and whether it was taken down."""
         self.score = QLabel()
         self.score.setFont(heading_font(self.font(), 1.1))
-        self.where = QLabel()
-        self.where.setWordWrap(True)
-        self.where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.where.setAccessibleName("Where the image is")
+        self.where = selectable_label("Where the image is")
         self.size_label = QLabel()
         self.size_label.setWordWrap(True)
         self.faces = QLabel()
@@ -130,10 +173,22 @@ class MatchDetail(QWidget):
         reference_row = QHBoxLayout()
         reference_row.addWidget(self.reference)
         reference_row.addWidget(self.reference_name, 1)
-        self.synthetic = QLabel()
-        self.synthetic.setWordWrap(True)
-        self.synthetic.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.synthetic.setAccessibleName("Signs of AI")
+        form = self._form = QFormLayout()
+        form.addRow("How similar:", self.score)
+        form.addRow("Where:", self.where)
+        form.addRow("File:", self.size_label)
+        form.addRow("Faces found:", self.faces)
+        form.addRow("Your photo:", reference_row)
+        form.addRow("Signs of AI:", self._build_synthetic_box())
+        self.video = VideoMoments(store.evidence)
+        form.addRow("In the video:", self.video)
+        self.takedown = TakedownStatus(store)
+        form.addRow("Removal:", self.takedown)
+        return form
+
+    def _build_synthetic_box(self) -> QVBoxLayout:
+        """The signs of AI in words, and their raw data behind "Details"."""
+        self.synthetic = selectable_label("Signs of AI")
         self.raw_button = QPushButton("Details")
         self.raw_button.setCheckable(True)
         self.raw_button.setToolTip("Show the raw data the file holds, as it was read")
@@ -146,23 +201,10 @@ class MatchDetail(QWidget):
         synthetic_box.addWidget(self.synthetic)
         synthetic_box.addWidget(self.raw_button, 0, Qt.AlignmentFlag.AlignLeft)
         synthetic_box.addWidget(self.raw)
-        self.verdict = QLabel()
-        set_text_color(self.verdict, ok_color(self.palette()))
-        self.message = QLabel()
-        self.message.setWordWrap(True)
+        return synthetic_box
 
-        form = self._form = QFormLayout()
-        form.addRow("How similar:", self.score)
-        form.addRow("Where:", self.where)
-        form.addRow("File:", self.size_label)
-        form.addRow("Faces found:", self.faces)
-        form.addRow("Your photo:", reference_row)
-        form.addRow("Signs of AI:", synthetic_box)
-        self.video = VideoMoments(store.evidence)
-        form.addRow("In the video:", self.video)
-        self.takedown = TakedownStatus(store)
-        form.addRow("Removal:", self.takedown)
-
+    def _build_actions(self) -> QVBoxLayout:
+        """This is me / Not me; open the folder, copy the path, report the address."""
         self.me_button = QPushButton("This is &me")
         self.me_button.clicked.connect(self._mark_me)
         self.not_me_button = QPushButton("&Not me")
@@ -181,27 +223,9 @@ class MatchDetail(QWidget):
                 row.addWidget(button)
             row.addStretch()
             actions.addLayout(row)
+        return actions
 
-        right_widget = QWidget()
-        right = QVBoxLayout(right_widget)
-        right.addLayout(form)
-        right.addWidget(self.verdict)
-        right.addLayout(actions)
-        right.addWidget(self.message)
-        right.addStretch()
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(right_widget)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(340)
-
-        body = QHBoxLayout()
-        body.addLayout(left, 3)
-        body.addWidget(scroll, 2)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addLayout(body, 1)
+    # ---- showing an item -----------------------------------------------------------------
 
     def use_store(self, store: Store) -> None:
         """Work with the session's store opened again (after a passphrase change or a
@@ -287,7 +311,7 @@ class MatchDetail(QWidget):
             return
         if self.item.verdict == verdict:
             verdict = None
-        when = services.set_verdict(self.store, self.item.sha256, verdict)
+        when = set_verdict(self.store, self.item.sha256, verdict)
         self.item = replace(self.item, verdict=verdict, verdict_at=when)
         self._show_verdict(verdict)
         self.verdict_changed.emit(self.item.id, verdict)

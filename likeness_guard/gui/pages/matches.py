@@ -6,68 +6,42 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
-    QSlider,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from likeness_guard.core import services
-from likeness_guard.core.domain.records import (
-    MatchTier,
-    ScanItem,
-    ScanOutcome,
-    Verdict,
-    item_tier,
-)
-from likeness_guard.core.domain.words import OUTCOME_WORDS, counted, inputs_words
+from likeness_guard.core.domain.records import MatchTier, ScanItem, Verdict, item_tier
+from likeness_guard.core.domain.words import counted
+from likeness_guard.core.services.folder import Store
+from likeness_guard.core.services.reporting import EvidenceRequest, PackageResult, write_evidence
+from likeness_guard.core.services.reviewing import set_verdict
+from likeness_guard.core.services.scanning import scan_summaries, scan_summary
 from likeness_guard.gui.match_tiles import MatchTile, TileList, shown_in_grid_order
 from likeness_guard.gui.pages.match_detail import DETAIL_PREVIEW_SIDE, MatchDetail
 from likeness_guard.gui.previews import PreviewImages, PreviewService, request_for
-from likeness_guard.gui.recheck import RECHECK_LABEL, RECHECK_TIP
-from likeness_guard.gui.report_dialog import ReportDialog, ReportRequest
+from likeness_guard.gui.report_dialog import ReportDialog
 from likeness_guard.gui.session import AppSession
-from likeness_guard.gui.style import heading_font, muted_color, set_text_color
+from likeness_guard.gui.style import heading_font
 from likeness_guard.gui.takedown_dialog import TakedownDialog
-from likeness_guard.gui.widgets.match_card import (
-    CARD_PREVIEW_SIDES,
-    TILE_SIDES,
-    MatchCard,
-    card_preview_side,
+from likeness_guard.gui.tasks import BackgroundTask, TaskContext, run_task
+from likeness_guard.gui.widgets.match_card import CARD_PREVIEW_SIDES, MatchCard, card_preview_side
+from likeness_guard.gui.widgets.match_filters import (
+    FilterCounts,
+    MatchFilters,
+    empty_words,
+    summary_words,
 )
-from likeness_guard.gui.widgets.match_grid import MatchGrid
-from likeness_guard.gui.workers import BackgroundTask, ReportWorker
+from likeness_guard.gui.widgets.match_list import MatchList
+from likeness_guard.gui.widgets.rematch_button import RematchButton
+from likeness_guard.gui.widgets.scan_chooser import ALL_SCANS, ScanChooser
 
 log = logging.getLogger(__name__)
 
-ALL_SCANS = -1
 LIVE_BATCH_MS = 100  # results found during a scan are laid out together, at most this often
-
-
-def scan_label(summary: services.ScanSummary) -> str:
-    """How a scan is named in the chooser: what was scanned, how much, how it ended, when."""
-    scan, counts = summary.scan, summary.counts
-    started = scan.started_at.replace("T", " ").rstrip("Z")[:16]
-    outcome = summary.outcome
-    status = "" if outcome is ScanOutcome.FINISHED else f", {OUTCOME_WORDS[outcome]}"
-    return (
-        f"{inputs_words(scan.inputs)} — {counted(counts.items, 'image')}, "
-        f"{counted(counts.matches, 'match', 'matches')}{status} ({started} UTC)"
-    )
-
-
-def _with_results(summaries: list[services.ScanSummary]) -> int | None:
-    """The newest scan that found something: where Matches opens, never an empty one."""
-    for summary in summaries:
-        if summary.counts.matches:
-            return summary.scan.id
-    return summaries[0].scan.id if summaries else None
 
 
 class MatchesPage(QWidget):
@@ -91,121 +65,10 @@ class MatchesPage(QWidget):
         self._report_task: BackgroundTask | None = None
         self._writing = "evidence report"  # or "evidence package": what the message names
 
-        title = QLabel("Matches")
-        title.setFont(heading_font(self.font()))
-        self.scan_box = QComboBox()
-        self.scan_box.setAccessibleName("Which scan")
-        self.scan_box.activated.connect(self._on_scan_chosen)
-        scan_label = QLabel("S&can:")
-        scan_label.setBuddy(self.scan_box)
-        self.flagged_only = QCheckBox("Only images with signs of &AI")
-        self.flagged_only.toggled.connect(self._apply_filters)
-        self.hide_rejected = QCheckBox("&Hide images I marked “Not me”")
-        self.hide_rejected.setChecked(True)
-        self.hide_rejected.toggled.connect(self._apply_filters)
-        self.show_faces = QCheckBox("Show the matched &face clearly")
-        self.show_faces.setChecked(session.preferences.show_face_crops)
-        self.show_faces.toggled.connect(self._on_show_faces)
-        self.export_button = QPushButton("&Export evidence report…")
-        self.export_button.setAccessibleName("Export evidence report")
-        self.export_button.clicked.connect(self._export)
-        self.takedown_button = QPushButton("Take &down…")
-        self.takedown_button.setToolTip(
-            "Check whether the images are still online and write takedown notices"
-        )
-        self.takedown_button.clicked.connect(self.open_takedown)
-
-        top = QHBoxLayout()
-        top.addWidget(title)
-        top.addStretch()
-        top.addWidget(scan_label)
-        top.addWidget(self.scan_box)
-        top.addWidget(self.export_button)
-        top.addWidget(self.takedown_button)
-        self.size_slider = QSlider(Qt.Orientation.Horizontal)
-        self.size_slider.setRange(*TILE_SIDES)
-        self.size_slider.setSingleStep(20)
-        self.size_slider.setValue(session.preferences.tile_side)
-        self.size_slider.setMaximumWidth(160)
-        self.size_slider.setAccessibleName("Picture size")
-        self.size_slider.valueChanged.connect(self._on_tile_side)
-        size_label = QLabel("Si&ze:")
-        size_label.setBuddy(self.size_slider)
-        self.blur_all_button = QPushButton("&Blur all")
-        self.blur_all_button.setToolTip("Blur every picture again (B)")
-        self.blur_all_button.clicked.connect(self.blur_all)
-        filters = QHBoxLayout()
-        filters.addWidget(self.flagged_only)
-        filters.addWidget(self.hide_rejected)
-        filters.addWidget(self.show_faces)
-        filters.addStretch()
-        filters.addWidget(size_label)
-        filters.addWidget(self.size_slider)
-        filters.addWidget(self.blur_all_button)
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.open_report_button = QPushButton("&Open report")
-        self.open_report_button.clicked.connect(self._open_report)
-        self.report_folder_button = QPushButton("Show in &folder")
-        self.report_folder_button.clicked.connect(self._show_report_folder)
-        self._written_report: Path | None = None
-        self.recheck_button = QPushButton(RECHECK_LABEL)
-        self.recheck_button.setToolTip(RECHECK_TIP)
-        self.recheck_button.clicked.connect(self.recheck_all)
-        message_row = QHBoxLayout()
-        message_row.addWidget(self.message, 1)
-        for button in (self.open_report_button, self.report_folder_button):
-            button.setVisible(False)
-            message_row.addWidget(button)
-        message_row.addWidget(self.recheck_button)
-
-        self.empty_label = QLabel()
-        self.empty_label.setWordWrap(True)
-        set_text_color(self.empty_label, muted_color(self.palette()))
-        self.scan_button = QPushButton("Go to Scan")
-        self.scan_button.clicked.connect(self.scan_requested)
-        self._list_widget = QWidget()
-        self._list = QVBoxLayout(self._list_widget)
-        self._list.setContentsMargins(0, 0, 0, 0)
-        self._list.addWidget(self.empty_label)
-        self._list.addWidget(self.scan_button)
-        self.possible_heading = QLabel(
-            "Might be you — check these. They are less like your photos than a match, but "
-            "more than strangers usually are (AI-made and drawn pictures often land here). "
-            "They go into reports and notices only once you mark them “This is me”."
-        )
-        self.possible_heading.setWordWrap(True)
-        self.possible_heading.setFont(heading_font(self.font(), 1.0))
-        self.scroll_area = QScrollArea()
-        self.grid = MatchGrid(self.scroll_area, self.possible_heading, self._make_card)
-        self.grid.card_dropped.connect(self._on_card_dropped)
-        self._list.addWidget(self.grid)
-        self._list.addStretch(1)
-        self.scroll_area.setWidgetResizable(True)
-        self.scroll_area.setWidget(self._list_widget)
-        self.scroll_area.setAccessibleName("Matched images")
-        self._live_timer = QTimer(self)
-        self._live_timer.setSingleShot(True)
-        self._live_timer.setInterval(LIVE_BATCH_MS)
-        self._live_timer.timeout.connect(self._apply_filters)
-
-        list_page = QWidget()
-        list_layout = QVBoxLayout(list_page)
-        list_layout.setContentsMargins(0, 0, 0, 0)
-        list_layout.addLayout(filters)
-        list_layout.addWidget(self.summary)
-        list_layout.addLayout(message_row)
-        list_layout.addWidget(self.scroll_area, 1)
-        self.detail = MatchDetail(session.store)
-        self.detail.back_requested.connect(self.show_list)
-        self.detail.step_requested.connect(self.step)
-        self.detail.verdict_changed.connect(self._on_verdict_changed)
+        top = self._build_top()
         self.stack = QStackedWidget()
-        self.stack.addWidget(list_page)
-        self.stack.addWidget(self.detail)
-
+        self.stack.addWidget(self._build_list_page())
+        self.stack.addWidget(self._build_detail())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 24, 24, 24)
         layout.addLayout(top)
@@ -214,38 +77,111 @@ class MatchesPage(QWidget):
         previews.ready.connect(self._on_preview)
         session.data_changed.connect(self.reload)
         session.store_reopened.connect(self._use_reopened_store)
-        session.recheck.started.connect(self._update_recheck)
         session.recheck.progress.connect(self.message.setText)
         session.recheck.done.connect(self._on_rechecked)
         self.reload()
+
+    # ---- building the page ---------------------------------------------------------------
+
+    def _build_top(self) -> QHBoxLayout:
+        """The title, the scan chooser, Export and Take down."""
+        title = QLabel("Matches")
+        title.setFont(heading_font(self.font()))
+        self.scan_box = ScanChooser()
+        self.scan_box.activated.connect(self._on_scan_chosen)
+        scan_label = QLabel("S&can:")
+        scan_label.setBuddy(self.scan_box)
+        self.export_button = QPushButton("&Export evidence report…")
+        self.export_button.setAccessibleName("Export evidence report")
+        self.export_button.clicked.connect(self._export)
+        self.takedown_button = QPushButton("Take &down…")
+        self.takedown_button.setToolTip(
+            "Check whether the images are still online and write takedown notices"
+        )
+        self.takedown_button.clicked.connect(self.open_takedown)
+        top = QHBoxLayout()
+        top.addWidget(title)
+        top.addStretch()
+        top.addWidget(scan_label)
+        top.addWidget(self.scan_box)
+        top.addWidget(self.export_button)
+        top.addWidget(self.takedown_button)
+        return top
+
+    def _build_list_page(self) -> QWidget:
+        """The filters, the summary, the message line and the grid of matches."""
+        preferences = self.session.preferences
+        self.filters = MatchFilters(
+            show_faces=preferences.show_face_crops, tile_side=preferences.tile_side
+        )
+        self.filters.flagged_only.toggled.connect(self._apply_filters)
+        self.filters.hide_rejected.toggled.connect(self._apply_filters)
+        self.filters.show_faces.toggled.connect(self._on_show_faces)
+        self.filters.size_slider.valueChanged.connect(self._on_tile_side)
+        self.filters.blur_all_button.clicked.connect(self.blur_all)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        message_row = self._build_message_row()
+        list_page = QWidget()
+        list_layout = QVBoxLayout(list_page)
+        list_layout.setContentsMargins(0, 0, 0, 0)
+        list_layout.addWidget(self.filters)
+        list_layout.addWidget(self.summary)
+        list_layout.addLayout(message_row)
+        list_layout.addWidget(self._build_grid_area(), 1)
+        return list_page
+
+    def _build_message_row(self) -> QHBoxLayout:
+        """What the last action said, the written report's buttons, and the re-check."""
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.open_report_button = QPushButton("&Open report")
+        self.open_report_button.clicked.connect(self._open_report)
+        self.report_folder_button = QPushButton("Show in &folder")
+        self.report_folder_button.clicked.connect(self._show_report_folder)
+        self._written_report: Path | None = None
+        self.recheck_button = RematchButton(self.session)
+        self.recheck_button.busy.connect(self.message.setText)
+        message_row = QHBoxLayout()
+        message_row.addWidget(self.message, 1)
+        for button in (self.open_report_button, self.report_folder_button):
+            button.setVisible(False)
+            message_row.addWidget(button)
+        message_row.addWidget(self.recheck_button)
+        return message_row
+
+    def _build_grid_area(self) -> MatchList:
+        """The scrolled grid; results found during a scan are laid out in batches."""
+        self.scroll_area = MatchList(self._make_card)
+        self.scroll_area.scan_button.clicked.connect(self.scan_requested)
+        self.grid = self.scroll_area.grid
+        self.grid.card_dropped.connect(self._on_card_dropped)
+        self._live_timer = QTimer(self)
+        self._live_timer.setSingleShot(True)
+        self._live_timer.setInterval(LIVE_BATCH_MS)
+        self._live_timer.timeout.connect(self._apply_filters)
+        return self.scroll_area
+
+    def _build_detail(self) -> MatchDetail:
+        self.detail = MatchDetail(self.session.store)
+        self.detail.back_requested.connect(self.show_list)
+        self.detail.step_requested.connect(self.step)
+        self.detail.verdict_changed.connect(self._on_verdict_changed)
+        return self.detail
 
     # ---- which scan --------------------------------------------------------------------
 
     def reload(self, scan_id: int | None = None) -> None:
         """Fill the scan chooser and list the chosen scan's matches (latest by default)."""
-        summaries = services.scan_summaries(self.session.store)
-        scans = [summary.scan for summary in summaries]
-        self._threshold_by_scan = {s.id: s.threshold for s in scans}
-        self.scan_box.clear()
-        for summary in summaries:
-            self.scan_box.addItem(scan_label(summary), summary.scan.id)
-        if len(scans) > 1:
-            self.scan_box.addItem("All scans", ALL_SCANS)
-        self.scan_box.setEnabled(bool(scans))
-        if scan_id is None:
-            newest = _with_results(summaries)
-            scan_id = newest if newest is not None else ALL_SCANS
-        index = self.scan_box.findData(scan_id)
-        if index >= 0:
-            self.scan_box.setCurrentIndex(index)
-        self._scan_id = scan_id
+        summaries = scan_summaries(self.session.store)
+        self._threshold_by_scan = {s.scan.id: s.scan.threshold for s in summaries}
+        self._scan_id = self.scan_box.fill(summaries, scan_id)
         self._fill()
-        self._update_recheck()
+        self.recheck_button.offer_if_useful()
 
     @Slot(int)
     def _on_scan_chosen(self, index: int) -> None:
-        data = self.scan_box.itemData(index)
-        self._scan_id = int(data) if isinstance(data, int) else ALL_SCANS
+        self._scan_id = self.scan_box.scan_at(index)
         self.show_list()
         self._fill()
 
@@ -291,46 +227,28 @@ class MatchesPage(QWidget):
     def scan_ended(self, scan_id: int) -> None:
         """Refresh the chooser's counts, keeping the list (and what is revealed) as it is;
         a scan that found nothing gives the page back to the last one that did."""
-        summary = services.scan_summary(self.session.store, scan_id)
+        summary = scan_summary(self.session.store, scan_id)
         self._live_timer.stop()
         found = any(tile.item.scan_id == scan_id for tile in self.tiles)  # possible ones too
         if not summary.counts.matches and not found and self._scan_id == scan_id:
             self.reload()  # nothing found (or it failed): back to the last scan with results
             return
-        current = self.scan_box.findData(scan_id)
-        if current >= 0:
-            self.scan_box.setItemText(current, scan_label(summary))
+        self.scan_box.rename(summary)
         self._apply_filters()
-        self._update_recheck()
+        self.recheck_button.offer_if_useful()
 
     # ---- re-checking with new photos ---------------------------------------------------
-
-    @Slot()
-    def recheck_all(self) -> None:
-        """Compare every scan of this person again with the photos on My photos."""
-        name = self.session.preferences.profile_name
-        if not self.session.recheck.start(name, self.session.models_dir):
-            self.message.setText("A re-check is running already; its result will show here.")
-
-    @Slot()
-    def _update_recheck(self) -> None:
-        """The re-check is offered once the person has photos and a scan to compare."""
-        store = self.session.store
-        profile = store.profile(self.session.preferences.profile_name)
-        offered = profile is not None and profile.reference_count > 0
-        self.recheck_button.setVisible(offered and bool(profile and store.scans(profile.id)))
-        self.recheck_button.setEnabled(not self.session.recheck.is_running())
 
     @Slot(str, bool)
     def _on_rechecked(self, text: str, changed: bool) -> None:
         if changed:  # matches may have come or gone: list them again, on the same scan
             self.reload(self._scan_id)
-        self._update_recheck()
+        self.recheck_button.offer_if_useful()
         if text:
             self.message.setText(text)
 
     def showEvent(self, event: QShowEvent) -> None:
-        self._update_recheck()  # photos may have been added or removed meanwhile
+        self.recheck_button.offer_if_useful()  # photos may have been added or removed
         super().showEvent(event)
 
     def _threshold(self, item: ScanItem) -> float:
@@ -343,12 +261,13 @@ class MatchesPage(QWidget):
 
     def _make_card(self, tile: MatchTile) -> MatchCard:
         """The card of a tile coming near the screen; its preview is asked for now."""
-        card = MatchCard(tile.item, self._threshold(tile.item), side=self.size_slider.value())
+        side = self.filters.size_slider.value()
+        card = MatchCard(tile.item, self._threshold(tile.item), side=side)
         for copy in (*tile.copies[1:], *tile.similar):  # "found 4 times, in 3 versions"
             card.add_copy(copy)
         card.details_requested.connect(self.show_detail)
         card.verdict_requested.connect(self._on_card_verdict)
-        card.set_face_visible(self.show_faces.isChecked())
+        card.set_face_visible(self.filters.show_faces.isChecked())
         card.set_revealed(tile.revealed)
         card.reveal_button.toggled.connect(lambda revealed: setattr(tile, "revealed", revealed))
         self.previews.request(request_for(tile.item, self.preview_side()))
@@ -356,7 +275,7 @@ class MatchesPage(QWidget):
 
     def preview_side(self) -> int:
         """The size the tiles' pictures are decoded at: enough for the tiles on this screen."""
-        return card_preview_side(self.size_slider.value(), self.devicePixelRatioF())
+        return card_preview_side(self.filters.size_slider.value(), self.devicePixelRatioF())
 
     @Slot(object)
     def _on_card_dropped(self, card: object) -> None:
@@ -426,16 +345,7 @@ class MatchesPage(QWidget):
         """Review by keyboard: arrows or J/K move, Enter opens, M/N answer and move on,
         B blurs everything."""
         tiles = self.shown_tiles()
-        focus = self.focusWidget()
-        focused = next(
-            (
-                c
-                for c in self.grid.cards()
-                if c.hasFocus() or (focus is not None and c.isAncestorOf(focus))
-            ),
-            None,
-        )
-        tile = self.tiles.of_item(focused.item.id) if focused is not None else None
+        tile = self.grid.focused_tile(self.focusWidget())
         key = event.key()
         if key == Qt.Key.Key_B:
             self.blur_all()
@@ -449,7 +359,8 @@ class MatchesPage(QWidget):
             target = min(max(index + moves[Qt.Key(key)], 0), len(tiles) - 1)
             self._focus(tiles[target])
         elif key in (Qt.Key.Key_Down, Qt.Key.Key_Up):
-            below = self._tile_below(tile, 1 if key == Qt.Key.Key_Down else -1)
+            step = 1 if key == Qt.Key.Key_Down else -1
+            below = self.grid.tile_below(tile, step) if tile is not None else None
             self._focus(below or tiles[0])
         elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and tile is not None:
             self.show_detail(tile.item.id)
@@ -461,20 +372,6 @@ class MatchesPage(QWidget):
                 self._focus(following)
         else:
             super().keyPressEvent(event)
-
-    def _tile_below(self, tile: MatchTile | None, step: int) -> MatchTile | None:
-        """The tile in the same column one row down (+1) or up (-1), over the heading; the
-        last one of a shorter row; the same tile at the top or bottom."""
-        position = self.grid.position(tile) if tile is not None else None
-        if position is None:
-            return None
-        rows = self.grid.rows
-        number, column = position
-        while 0 <= number + step < len(rows):
-            number += step
-            if not rows[number].is_heading:
-                return rows[number].tiles[min(column, len(rows[number].tiles) - 1)]
-        return tile
 
     def _focus(self, target: MatchTile | MatchCard) -> None:
         tile = self.tiles.of_item(target.item.id) if isinstance(target, MatchCard) else target
@@ -490,7 +387,7 @@ class MatchesPage(QWidget):
         if tile is None or tile.item.sha256 is None or not isinstance(verdict, Verdict):
             return
         chosen = None if tile.item.verdict is verdict else verdict
-        services.set_verdict(self.session.store, tile.item.sha256, chosen)
+        set_verdict(self.session.store, tile.item.sha256, chosen)
         self._on_verdict_changed(item_id, chosen)
 
     def shown_tiles(self) -> list[MatchTile]:
@@ -505,21 +402,9 @@ class MatchesPage(QWidget):
     @Slot()
     def _apply_filters(self) -> None:
         self._live_timer.stop()
-        flagged_only = self.flagged_only.isChecked()
-        hide_rejected = self.hide_rejected.isChecked()
-        shown = 0
-        flagged = 0
-        rejected = 0
-        for tile in self.tiles:
-            is_flagged = tile.item.synthetic is not None and tile.item.synthetic.flagged
-            is_rejected = tile.item.verdict == Verdict.NOT_ME
-            flagged += int(is_flagged)
-            rejected += int(is_rejected)
-            visible = not (flagged_only and not is_flagged) and not (hide_rejected and is_rejected)
-            tile.shown = visible
-            shown += int(visible)
+        counts = self.filters.apply(self.tiles)
         self.grid.relayout()
-        self._update_empty_state(shown, flagged, rejected)
+        self._update_empty_state(counts)
         self._update_actions()
 
     def _update_actions(self) -> None:
@@ -542,40 +427,12 @@ class MatchesPage(QWidget):
             )
             button.setToolTip(reason or tip)
 
-    def _update_empty_state(self, shown: int, flagged: int, rejected: int) -> None:
-        has_scans = self.scan_box.count() > 0
+    def _update_empty_state(self, counts: FilterCounts) -> None:
         total = len(self.tiles)
-        if not has_scans:
-            empty = (
-                "Nothing to show yet. Add photos of yourself on My photos, then drop a folder "
-                "or paste a web address on the Scan page."
-            )
-        elif total == 0:
-            empty = (
-                "No image in this scan looks like you. You can check other folders or web "
-                "pages on the Scan page."
-            )
-        elif shown == 0:
-            empty = "No match fits the filters above. Untick them to see every match."
-        else:
-            empty = ""
-        self.empty_label.setText(empty)
-        self.empty_label.setVisible(bool(empty))
-        self.scan_button.setVisible(bool(empty) and shown == 0 and total == 0)
-        if total:
-            possible = sum(1 for tile in self.tiles if tile.possible)
-            sure = total - possible
-            parts = [f"{counted(sure, 'image')} may show you, most similar first."]
-            if possible:
-                parts.append(f"{counted(possible, 'more image')} might be you: check them below.")
-            parts.append("Previews are blurred; show one only when you are ready.")
-            if flagged:
-                parts.append(f"{flagged} carr{'y' if flagged != 1 else 'ies'} signs of AI.")
-            if rejected and self.hide_rejected.isChecked():
-                parts.append(f"{rejected} marked “Not me” are hidden.")
-            self.summary.setText(" ".join(parts))
-        else:
-            self.summary.setText("")
+        empty = empty_words(has_scans=self.scan_box.count() > 0, total=total, shown=counts.shown)
+        self.scroll_area.show_empty(empty, offer_scan=bool(empty) and total == 0)
+        hiding_rejected = self.filters.hide_rejected.isChecked()
+        self.summary.setText(summary_words(self.tiles, counts, hiding_rejected=hiding_rejected))
 
     @Slot(bool)
     def _on_show_faces(self, visible: bool) -> None:
@@ -616,7 +473,7 @@ class MatchesPage(QWidget):
         tile = self.tiles.of_item(item_id)
         if tile is not None:
             for sha256 in tile.similar_sha256s:
-                services.set_verdict(self.session.store, sha256, answer)
+                set_verdict(self.session.store, sha256, answer)
             tile.set_verdict(answer)
             card = self.grid.card_of(tile)
             if card is not None:
@@ -653,17 +510,30 @@ class MatchesPage(QWidget):
         if request is not None:
             self.start_report(request)
 
-    def start_report(self, request: ReportRequest) -> None:
+    def start_report(self, request: EvidenceRequest) -> None:
         """Write the report in a worker; the outcome appears in the page's message line."""
-        worker = ReportWorker(self.session.data_dir, request)
-        worker.progress.connect(self._on_report_progress)
-        worker.finished.connect(self._on_report_written)
-        worker.failed.connect(self._on_report_failed)
-        self._report_task = BackgroundTask(worker, self)
-        self._writing = "evidence package" if request.package else "evidence report"
+        folder = self.session.data_dir
+
+        def job(task: TaskContext) -> object:
+            with Store(folder) as store:  # SQLite connections belong to one thread
+                return write_evidence(
+                    store,
+                    request,
+                    progress=lambda done, total: task.progress((done, total)),
+                    cancel=task.cancel,
+                )
+
+        self._writing = request.what
         self.export_button.setEnabled(False)
         self.message.setText(f"Writing the {self._writing}…")
-        self._report_task.start()
+        self._report_task = run_task(
+            self,
+            "evidence",
+            job,
+            progress=self._on_report_progress,
+            finished=self._on_report_written,
+            failed=self._on_report_failed,
+        )
 
     @Slot(object)
     def _on_report_progress(self, counts: object) -> None:
@@ -673,8 +543,6 @@ class MatchesPage(QWidget):
 
     @Slot(object)
     def _on_report_written(self, result: object) -> None:
-        from likeness_guard.core.report.package import PackageResult
-
         path: object
         if isinstance(result, PackageResult):
             path = result.path

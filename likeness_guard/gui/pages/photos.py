@@ -4,7 +4,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Signal, Slot
-from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -17,18 +16,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from likeness_guard.core import services
 from likeness_guard.core.domain.thresholds import DEFAULT_PROFILE
 from likeness_guard.core.domain.words import ENROLL_ADVICE, counted
-from likeness_guard.core.imaging.formats import IMAGE_SUFFIXES
-from likeness_guard.core.pipeline.enroll import EnrollResult, reference_notes
-from likeness_guard.gui.recheck import RECHECK_LABEL, RECHECK_TIP
+from likeness_guard.core.services.enrolling import (
+    IMAGE_SUFFIXES,
+    EnrollRequest,
+    EnrollResult,
+    enroll,
+    photo_paths,
+    reference_notes,
+)
+from likeness_guard.core.services.folder import Store
 from likeness_guard.gui.session import AppSession
-from likeness_guard.gui.style import error_color, heading_font, muted_color, set_text_color
+from likeness_guard.gui.style import heading_font, muted_color, set_text_color
+from likeness_guard.gui.tasks import BackgroundTask, TaskContext, run_task
 from likeness_guard.gui.widgets.confirm import confirm_deletion
 from likeness_guard.gui.widgets.drop_zone import DropZone
+from likeness_guard.gui.widgets.labels import StatusLine
 from likeness_guard.gui.widgets.reference_row import ReferenceRow
-from likeness_guard.gui.workers import BackgroundTask, EnrollWorker
+from likeness_guard.gui.widgets.rematch_button import RematchButton
 
 # The file chooser's filter, from the suffixes the scanner takes as images.
 PHOTO_FILTER = "Photos ({})".format(" ".join(f"*{suffix}" for suffix in sorted(IMAGE_SUFFIXES)))
@@ -62,7 +68,29 @@ class PhotosPage(QWidget):
         self._queue: list[tuple[Path, int | None]] = []  # a photo, and the face chosen in it
         self._in_flight: list[ReferenceRow] = []
         self._waiting_rows: list[ReferenceRow] = []
+        self.confirm: Callable[[QWidget, str, str], bool] = confirm_profile_deletion
 
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 24, 24, 24)
+        for label in self._build_intro():
+            layout.addWidget(label)
+        layout.addLayout(self._build_profile_row())
+        layout.addWidget(self._build_drop_zone())
+        layout.addLayout(self._build_status_row())
+        layout.addWidget(self._build_reference_list(), 1)
+
+        session.engine_ready.connect(self._start_next)
+        session.engine_failed.connect(self._on_engine_failed)
+        session.data_changed.connect(self.reload)
+        session.data_changed.connect(self._forget_old_message)
+        session.recheck.progress.connect(self._say)
+        session.recheck.done.connect(self._on_rechecked)
+        self.reload()
+
+    # ---- building the page ---------------------------------------------------------------
+
+    def _build_intro(self) -> tuple[QLabel, ...]:
+        """The title, what makes a good photo, and the advice on which to add."""
         title = QLabel("My photos")
         title.setFont(heading_font(self.font()))
         intro = QLabel(
@@ -74,7 +102,10 @@ class PhotosPage(QWidget):
         intro.setWordWrap(True)
         self.advice = QLabel(ENROLL_ADVICE)
         self.advice.setWordWrap(True)
+        return title, intro, self.advice
 
+    def _build_profile_row(self) -> QHBoxLayout:
+        """Whose face: the person chooser, a new person, deleting this one."""
         self.profile_box = QComboBox()
         self.profile_box.setAccessibleName("Whose face")
         self.profile_box.setMinimumContentsLength(12)
@@ -89,27 +120,40 @@ class PhotosPage(QWidget):
             "Delete this person's face crops, scans and kept evidence from this computer"
         )
         self.delete_profile_button.clicked.connect(self.delete_profile)
-        self.confirm: Callable[[QWidget, str, str], bool] = confirm_profile_deletion
         profile_row = QHBoxLayout()
         profile_row.addWidget(profile_label)
         profile_row.addWidget(self.profile_box)
         profile_row.addWidget(self.new_profile_button)
         profile_row.addWidget(self.delete_profile_button)
         profile_row.addStretch()
+        return profile_row
 
+    def _build_drop_zone(self) -> DropZone:
         self.drop_zone = DropZone(
             "Drop photos of your face here",
             "or press Enter here to choose them. Folders work too.",
         )
         self.drop_zone.dropped.connect(self.add_photos)
         self.drop_zone.activated.connect(self.choose_photos)
+        return self.drop_zone
+
+    def _build_status_row(self) -> QHBoxLayout:
+        """Add photos, what the check says, and the re-check offered after new photos."""
         self.add_button = QPushButton("&Add photos…")
         self.add_button.clicked.connect(self.choose_photos)
+        self.status = StatusLine("Photo check status")
+        # After photos were added: the scans made before can be compared with them too.
+        self.recheck_button = RematchButton(self.session)
+        self.recheck_button.setVisible(False)
+        self.recheck_button.busy.connect(self._say)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.status, 1)
+        buttons.addWidget(self.recheck_button)
+        return buttons
 
-        self.status = QLabel()
-        self.status.setWordWrap(True)
-        self.status.setAccessibleName("Photo check status")
-
+    def _build_reference_list(self) -> QScrollArea:
+        """The rows of the reference photos, with a hint while there are none."""
         self.empty_label = QLabel(
             "No photos yet. Drop a few clear photos of your face above, or choose them with "
             "Add photos…"
@@ -125,36 +169,7 @@ class PhotosPage(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(self._rows_widget)
         scroll.setAccessibleName("Reference photos")
-
-        # After photos were added: the scans made before can be compared with them too.
-        self.recheck_button = QPushButton(RECHECK_LABEL)
-        self.recheck_button.setToolTip(RECHECK_TIP)
-        self.recheck_button.setVisible(False)
-        self.recheck_button.clicked.connect(self.recheck_scans)
-
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.add_button)
-        buttons.addWidget(self.status, 1)
-        buttons.addWidget(self.recheck_button)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 24, 24, 24)
-        layout.addWidget(title)
-        layout.addWidget(intro)
-        layout.addWidget(self.advice)
-        layout.addLayout(profile_row)
-        layout.addWidget(self.drop_zone)
-        layout.addLayout(buttons)
-        layout.addWidget(scroll, 1)
-
-        session.engine_ready.connect(self._start_next)
-        session.engine_failed.connect(self._on_engine_failed)
-        session.data_changed.connect(self.reload)
-        session.data_changed.connect(self._forget_old_message)
-        session.recheck.started.connect(self._on_recheck_started)
-        session.recheck.progress.connect(self._say)
-        session.recheck.done.connect(self._on_rechecked)
-        self.reload()
+        return scroll
 
     # ---- profiles ----------------------------------------------------------------------
 
@@ -270,7 +285,7 @@ class PhotosPage(QWidget):
     @Slot(list)
     def add_photos(self, inputs: list[str]) -> None:
         """Queue photos (or folders of photos) for the quality check."""
-        paths = services.photo_paths(inputs)
+        paths = photo_paths(inputs)
         if not paths:
             self._say("There are no photos in what was dropped. Try JPEG or PNG files.")
             return
@@ -296,18 +311,21 @@ class PhotosPage(QWidget):
         self._in_flight = self._waiting_rows[: len(paths)]
         self._waiting_rows = self._waiting_rows[len(paths) :]
         self._say(f"Checking {len(paths)} photo{'s' if len(paths) != 1 else ''}…")
-        worker = EnrollWorker(
-            self.session.data_dir,
-            engine,
-            self.profile_name,
-            paths,
-            face_numbers=[face for _, face in queued],
+        folder = self.session.data_dir
+        request = EnrollRequest(self.profile_name, tuple(paths), tuple(face for _, face in queued))
+
+        def job(task: TaskContext) -> int:
+            with Store(folder) as store:  # SQLite connections belong to one thread
+                return enroll(store, engine, request, on_result=task.item, cancel=task.cancel)
+
+        self._task = run_task(
+            self,
+            "enroll",
+            job,
+            item=self._on_result,
+            finished=self._on_finished,
+            failed=self._on_failed,
         )
-        worker.item_done.connect(self._on_result)
-        worker.finished.connect(self._on_finished)
-        worker.failed.connect(self._on_failed)
-        self._task = BackgroundTask(worker, self)
-        self._task.start()
 
     @Slot(object)
     def _on_result(self, result: object) -> None:
@@ -439,19 +457,8 @@ class PhotosPage(QWidget):
 
     # ---- re-checking the scans -----------------------------------------------------------
 
-    @Slot()
-    def recheck_scans(self) -> None:
-        """Compare every scan of this person again with the photos above."""
-        if not self.session.recheck.start(self.profile_name, self.session.models_dir):
-            self._say("A re-check is running already; its result will show here.")
-
-    @Slot()
-    def _on_recheck_started(self) -> None:
-        self.recheck_button.setEnabled(False)
-
     @Slot(str, bool)
     def _on_rechecked(self, text: str, changed: bool) -> None:
-        self.recheck_button.setEnabled(True)
         if changed:
             self.recheck_button.setVisible(False)  # done: the scans have seen these photos
         if text:
@@ -464,10 +471,7 @@ class PhotosPage(QWidget):
         self.status.clear()
 
     def _say(self, text: str, *, error: bool = False) -> None:
-        self.status.setText(text)
-        palette = self.palette()
-        color = error_color(palette) if error else palette.color(QPalette.ColorRole.WindowText)
-        set_text_color(self.status, color)
+        self.status.say(text, error=error)
 
     def shutdown(self) -> None:
         """Stop checking photos (after the one in progress) and wait for the thread."""

@@ -3,7 +3,6 @@
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QFileDialog,
     QGridLayout,
@@ -17,22 +16,29 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from likeness_guard.core import services
 from likeness_guard.core.domain.records import ScanItem, ScanOutcome
 from likeness_guard.core.domain.words import outcome_sentence
-from likeness_guard.core.pipeline.scan import ScanOptions, ScanProgress
+from likeness_guard.core.services.folder import Store
+from likeness_guard.core.services.scanning import (
+    ScanOptions,
+    ScanProgress,
+    ScanRequest,
+    is_web_address,
+    scan,
+    scan_options,
+    scan_summary,
+)
 from likeness_guard.gui.session import AppSession
-from likeness_guard.gui.style import error_color, heading_font, muted_color, set_text_color
+from likeness_guard.gui.style import heading_font, muted_color, set_text_color
+from likeness_guard.gui.tasks import BackgroundTask, TaskContext, run_task
 from likeness_guard.gui.widgets.drop_zone import DropZone
-from likeness_guard.gui.workers import BackgroundTask, ScanWorker
+from likeness_guard.gui.widgets.labels import StatusLine
 
 IDLE_HINT = "Drop something above to begin."
 
 
 def web_addresses(text: str) -> list[str]:
     """The http(s) addresses in pasted text: one per line, or separated by spaces."""
-    from likeness_guard.core.sources.web import is_web_address
-
     return [word for word in text.split() if is_web_address(word)]
 
 
@@ -68,9 +74,27 @@ class ScanPage(QWidget):
         self._scan_id: int | None = None
         self._last_progress: ScanProgress | None = None
         self._cancelling = False
+        self._announced = False  # scan_started was emitted for the running scan
         self._closing = False  # after shutdown(), late signals from the worker are ignored
         self.last_worker_thread: int | None = None  # the thread the last scan ran on
 
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 24, 24, 24)
+        self._add_heading(layout)
+        self._add_inputs(layout)
+        self._add_progress(layout)
+        self._add_errors(layout)
+
+        session.engine_ready.connect(self._on_engine_ready)
+        session.engine_failed.connect(self._on_engine_failed)
+        session.data_changed.connect(self.refresh_profile)
+        session.data_changed.connect(self._forget_deleted_result)
+        self.refresh_profile()
+
+    # ---- building the page ---------------------------------------------------------------
+
+    def _add_heading(self, layout: QVBoxLayout) -> None:
+        """The title, what a scan does, and whose face it looks for."""
         title = QLabel("Scan")
         title.setFont(heading_font(self.font()))
         intro = QLabel(
@@ -85,7 +109,12 @@ class ScanPage(QWidget):
         profile_row = QHBoxLayout()
         profile_row.addWidget(self.profile_label, 1)
         profile_row.addWidget(self.photos_button)
+        layout.addWidget(title)
+        layout.addWidget(intro)
+        layout.addLayout(profile_row)
 
+    def _add_inputs(self, layout: QVBoxLayout) -> None:
+        """What to scan: the drop zone, the choosers, pasted addresses; Start and Cancel."""
         self.drop_zone = DropZone(
             "Drop folders, photos or web addresses here",
             "The scan starts as soon as you drop them. Or press Enter here to choose a folder.",
@@ -119,7 +148,12 @@ class ScanPage(QWidget):
         buttons.addStretch()
         buttons.addWidget(self.start_button)
         buttons.addWidget(self.cancel_button)
+        layout.addWidget(self.drop_zone, 1)
+        layout.addLayout(buttons)
+        layout.addWidget(self.urls_edit)
 
+    def _add_progress(self, layout: QVBoxLayout) -> None:
+        """The progress bar, the running counts, the file being read and the status line."""
         self.progress_bar = QProgressBar()
         self.progress_bar.setAccessibleName("Scan progress")
         self.progress_bar.setFormat("%v of %m checked")
@@ -148,43 +182,28 @@ class ScanPage(QWidget):
             self.stat_labels[key] = value
         self.current_label = QLabel()
         set_text_color(self.current_label, muted_color(self.palette()))
-        self.status = QLabel(IDLE_HINT)
-        self.status.setWordWrap(True)
-        self.status.setAccessibleName("Scan status")
+        self.status = StatusLine("Scan status", IDLE_HINT)
         self.matches_button = QPushButton("See &matches")
         self.matches_button.setVisible(False)
         self.matches_button.clicked.connect(self.show_matches_requested)
         status_row = QHBoxLayout()
         status_row.addWidget(self.status, 1)
         status_row.addWidget(self.matches_button)
+        layout.addWidget(self.progress_bar)
+        layout.addLayout(stats)
+        layout.addWidget(self.current_label)
+        layout.addLayout(status_row)
 
+    def _add_errors(self, layout: QVBoxLayout) -> None:
+        """The files that could not be read, shown once there is one."""
         self.errors_title = QLabel("Files that could not be read (the scan went on):")
         self.errors_list = QListWidget()
         self.errors_list.setAccessibleName("Files that could not be read")
         self.errors_list.setMaximumHeight(110)
         self.errors_title.setVisible(False)
         self.errors_list.setVisible(False)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 24, 24, 24)
-        layout.addWidget(title)
-        layout.addWidget(intro)
-        layout.addLayout(profile_row)
-        layout.addWidget(self.drop_zone, 1)
-        layout.addLayout(buttons)
-        layout.addWidget(self.urls_edit)
-        layout.addWidget(self.progress_bar)
-        layout.addLayout(stats)
-        layout.addWidget(self.current_label)
-        layout.addLayout(status_row)
         layout.addWidget(self.errors_title)
         layout.addWidget(self.errors_list)
-
-        session.engine_ready.connect(self._on_engine_ready)
-        session.engine_failed.connect(self._on_engine_failed)
-        session.data_changed.connect(self.refresh_profile)
-        session.data_changed.connect(self._forget_deleted_result)
-        self.refresh_profile()
 
     # ---- state -------------------------------------------------------------------------
 
@@ -306,7 +325,7 @@ class ScanPage(QWidget):
 
     def scan_options(self) -> ScanOptions:
         preferences = self.session.preferences
-        return services.scan_options(
+        return scan_options(
             preset=preferences.preset,
             threshold=preferences.custom_threshold,
             allow_private_addresses=preferences.allow_private_addresses,
@@ -323,33 +342,44 @@ class ScanPage(QWidget):
         shown = ", ".join(Path(i).name or i for i in engine_inputs[:3])
         more = f" and {len(engine_inputs) - 3} more" if len(engine_inputs) > 3 else ""
         self._say(f"Counting the files in {shown}{more}…")
-        worker = ScanWorker(
-            self.session.data_dir, engine, profile_name, engine_inputs, self.scan_options()
-        )
-        worker.scan_started.connect(self._on_scan_started)
-        worker.progress.connect(self._on_progress)
-        worker.item_done.connect(self._on_item)
-        worker.finished.connect(self._on_finished)
-        worker.failed.connect(self._on_failed)
-        self.task = BackgroundTask(worker, self)
+        folder = self.session.data_dir
+        request = ScanRequest(profile_name, tuple(engine_inputs), self.scan_options())
+
+        def job(task: TaskContext) -> int:
+            with Store(folder) as store:  # SQLite connections belong to one thread
+                return scan(
+                    store,
+                    engine,
+                    request,
+                    on_progress=task.progress,
+                    on_item=task.item,
+                    cancel=task.cancel,
+                )
+
+        self._announced = False
         self.start_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
-        self.task.start()
+        self.task = run_task(
+            self,
+            "scan",
+            job,
+            progress=self._on_progress,
+            item=self._on_item,
+            finished=self._on_finished,
+            failed=self._on_failed,
+        )
 
     # ---- while scanning ----------------------------------------------------------------
-
-    @Slot(int)
-    def _on_scan_started(self, scan_id: int) -> None:
-        if self._closing:
-            return
-        self._scan_id = scan_id
-        self.scan_started.emit(scan_id)
 
     @Slot(object)
     def _on_progress(self, progress: object) -> None:
         if self._closing:
             return
         assert isinstance(progress, ScanProgress)
+        if not self._announced:  # the scan is stored: the Matches page can follow it
+            self._announced = True
+            self._scan_id = progress.scan_id
+            self.scan_started.emit(progress.scan_id)
         self._last_progress = progress
         self.progress_bar.setRange(0, max(1, progress.total))
         self.progress_bar.setValue(progress.done)
@@ -388,7 +418,7 @@ class ScanPage(QWidget):
         if self.task is None:
             return
         self._cancelling = True
-        self.task.worker.cancel()
+        self.task.cancel()
         self.cancel_button.setEnabled(False)
         self._say("Stopping after the current image…")
 
@@ -398,7 +428,7 @@ class ScanPage(QWidget):
             return
         assert isinstance(scan_id, int)
         self._scan_id = scan_id
-        summary = services.scan_summary(self.session.store, scan_id)
+        summary = scan_summary(self.session.store, scan_id)
         counts = summary.counts
         matches = counts.matches
         outcome = summary.outcome
@@ -434,10 +464,7 @@ class ScanPage(QWidget):
             self.scan_ended.emit(scan_id)
 
     def _say(self, text: str, *, error: bool = False) -> None:
-        self.status.setText(text)
-        palette = self.palette()
-        color = error_color(palette) if error else palette.color(QPalette.ColorRole.WindowText)
-        set_text_color(self.status, color)
+        self.status.say(text, error=error)
 
     def shutdown(self) -> None:
         """Cancel a running scan and wait for it: every finished item is already stored."""

@@ -4,7 +4,7 @@ deleting it all."""
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl, Signal, Slot
+from PySide6.QtCore import QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from likeness_guard.core import services
 from likeness_guard.core.domain.packs import (
     KNOWN_PACKS,
     PACK_LICENCE,
@@ -37,7 +36,14 @@ from likeness_guard.core.domain.words import (
     counted,
     protection_words,
 )
-from likeness_guard.core.engine.face_engine import available_cores
+from likeness_guard.core.services.folder import Store, stored_data
+from likeness_guard.core.services.packs import available_cores
+from likeness_guard.core.services.protection import (
+    ProtectionChange,
+    change_passphrase,
+    protect_folder,
+    remove_protection,
+)
 from likeness_guard.gui.passphrase_dialog import (
     NOT_PROTECTED_STATE,
     NOTHING_CHANGED,
@@ -48,8 +54,9 @@ from likeness_guard.gui.passphrase_dialog import (
 )
 from likeness_guard.gui.session import AppSession, ProtectionJob
 from likeness_guard.gui.style import heading_font, muted_color, set_text_color
+from likeness_guard.gui.tasks import BackgroundTask, TaskContext, run_task
 from likeness_guard.gui.widgets.confirm import confirm_deletion
-from likeness_guard.gui.workers import BackgroundTask, CallWorker
+from likeness_guard.gui.widgets.labels import StatusLine, selectable_label
 
 PRESET_NAMES = {Preset.STRICT: "Strict", Preset.BALANCED: "Balanced", Preset.LENIENT: "Lenient"}
 SWITCHING_MODELS_NOW = (
@@ -95,7 +102,49 @@ class SettingsPage(QWidget):
 
         title = QLabel("Settings")
         title.setFont(heading_font(self.font()))
+        groups = (
+            self._matching_group(),
+            self._web_group(),
+            self._speed_group(),
+            self._data_group(),
+            self._protection_group(),
+            self._models_group(),
+            self._delete_group(),
+        )
+        content = QWidget()
+        content_layout = QVBoxLayout(content)
+        content_layout.setContentsMargins(24, 24, 24, 24)
+        content_layout.addWidget(title)
+        for group in groups:
+            content_layout.addWidget(group)
+        content_layout.addStretch()
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(content)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
 
+        session.engine_ready.connect(self._show_models)
+        session.engine_failed.connect(self.models_label.setText)
+        session.watch_work(self._pack_work)
+        if session.engine is not None:
+            self._show_models()
+
+    # ---- building the page ---------------------------------------------------------------
+
+    def _meaning_label(self, text: str = "") -> QLabel:
+        """The muted sentence under a choice, indented to its text, saying what it means."""
+        meaning = QLabel(text)
+        meaning.setWordWrap(True)
+        meaning.setContentsMargins(24, 0, 0, 6)
+        set_text_color(meaning, muted_color(self.palette()))
+        return meaning
+
+    def _matching_group(self) -> QGroupBox:
+        """The presets, each with what it means, and a threshold of one's own."""
+        preferences = self.session.preferences
         matching = QGroupBox("How strict matching is")
         matching_layout = QVBoxLayout(matching)
         self.preset_group = QButtonGroup(self)
@@ -105,14 +154,10 @@ class SettingsPage(QWidget):
                 f"{PRESET_NAMES[preset]} (similarity at least {PRESET_THRESHOLDS[preset]:.2f})"
             )
             button.setAccessibleDescription(PRESET_MEANINGS[preset])
-            meaning = QLabel(PRESET_MEANINGS[preset])
-            meaning.setWordWrap(True)
-            meaning.setContentsMargins(24, 0, 0, 6)
-            set_text_color(meaning, muted_color(self.palette()))
             self.preset_group.addButton(button)
             self.preset_buttons[preset] = button
             matching_layout.addWidget(button)
-            matching_layout.addWidget(meaning)
+            matching_layout.addWidget(self._meaning_label(PRESET_MEANINGS[preset]))
         self.custom_button = QRadioButton("My own threshold:")
         self.custom_button.setAccessibleDescription("Match faces at a similarity you choose")
         self.custom_value = QDoubleSpinBox()
@@ -120,10 +165,7 @@ class SettingsPage(QWidget):
         self.custom_value.setSingleStep(0.01)
         self.custom_value.setDecimals(2)
         self.custom_value.setAccessibleName("Custom similarity threshold")
-        self.custom_meaning = QLabel()
-        self.custom_meaning.setWordWrap(True)
-        self.custom_meaning.setContentsMargins(24, 0, 0, 6)
-        set_text_color(self.custom_meaning, muted_color(self.palette()))
+        self.custom_meaning = self._meaning_label()
         self.preset_group.addButton(self.custom_button)
         custom_row = QHBoxLayout()
         custom_row.addWidget(self.custom_button)
@@ -131,28 +173,34 @@ class SettingsPage(QWidget):
         custom_row.addStretch()
         matching_layout.addLayout(custom_row)
         matching_layout.addWidget(self.custom_meaning)
-        custom = session.preferences.custom_threshold
+        custom = preferences.custom_threshold
         self.custom_value.setValue(
-            custom if custom is not None else PRESET_THRESHOLDS[session.preferences.preset]
+            custom if custom is not None else PRESET_THRESHOLDS[preferences.preset]
         )
         if custom is not None:
             self.custom_button.setChecked(True)
         else:
-            self.preset_buttons[session.preferences.preset].setChecked(True)
+            self.preset_buttons[preferences.preset].setChecked(True)
         self._describe_custom()
         self.preset_group.buttonToggled.connect(self._on_preset)
         self.custom_value.valueChanged.connect(self._on_custom_value)
         note = QLabel("A new setting applies to the next scan; earlier results keep theirs.")
         note.setWordWrap(True)
         matching_layout.addWidget(note)
+        return matching
 
+    def _web_group(self) -> QGroupBox:
         web = QGroupBox("Web addresses")
         web_layout = QVBoxLayout(web)
         self.private_box = QCheckBox("Allow addresses on my own network (intranet, home server)")
-        self.private_box.setChecked(session.preferences.allow_private_addresses)
+        self.private_box.setChecked(self.session.preferences.allow_private_addresses)
         self.private_box.toggled.connect(self._on_private)
         web_layout.addWidget(self.private_box)
+        return web
 
+    def _speed_group(self) -> QGroupBox:
+        """How many cores a scan may use, and what using fewer costs and gives."""
+        preferences = self.session.preferences
         speed = QGroupBox("Speed")
         speed_layout = QVBoxLayout(speed)
         cores = available_cores()
@@ -161,11 +209,11 @@ class SettingsPage(QWidget):
         self.workers_choice.addItem(f"All {counted(cores, 'core')} (fastest)", None)
         for count in range(cores - 1, 0, -1):
             self.workers_choice.addItem(counted(count, "core"), count)
-        chosen = session.preferences.scan_workers
+        chosen = preferences.scan_workers
         index = self.workers_choice.findData(chosen) if chosen is not None else 0
         if index < 0:  # more cores than this computer now has: back to every core
             index = 0
-            session.preferences.scan_workers = None
+            preferences.scan_workers = None
         self.workers_choice.setCurrentIndex(index)
         self.workers_choice.currentIndexChanged.connect(self._on_workers)
         workers_row = QHBoxLayout()
@@ -180,27 +228,25 @@ class SettingsPage(QWidget):
         )
         speed_note.setWordWrap(True)
         speed_layout.addWidget(speed_note)
+        return speed
 
+    def _data_group(self) -> QGroupBox:
         data = QGroupBox("Where your data is kept")
         data_layout = QVBoxLayout(data)
-        self.data_label = QLabel(str(session.data_dir))
-        self.data_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.data_label.setAccessibleName("Data folder")
-        self.data_label.setWordWrap(True)
+        self.data_label = selectable_label("Data folder", str(self.session.data_dir))
         open_button = QPushButton("Open data folder")
         open_button.clicked.connect(self._open_data_folder)
         row = QHBoxLayout()
         row.addWidget(self.data_label, 1)
         row.addWidget(open_button)
         data_layout.addLayout(row)
-        protection = self._protection_group()
+        return data
 
+    def _models_group(self) -> QGroupBox:
+        """The pack in use with its fingerprints, the packs to switch to, and their terms."""
         models = QGroupBox("Face models in use")
         models_layout = QVBoxLayout(models)
-        self.models_label = QLabel("Loading…")
-        self.models_label.setWordWrap(True)
-        self.models_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.models_label.setAccessibleName("Face models in use")
+        self.models_label = selectable_label("Face models in use", "Loading…")
         models_layout.addWidget(self.models_label)
         self.pack_choice = QComboBox()
         self.pack_choice.setAccessibleName("Face model pack")
@@ -227,11 +273,12 @@ class SettingsPage(QWidget):
         licence = QLabel(f"{PACK_LICENCE} {THRESHOLD_CAVEAT}")
         licence.setWordWrap(True)
         models_layout.addWidget(licence)
-        self.pack_status = QLabel()
-        self.pack_status.setWordWrap(True)
+        self.pack_status = StatusLine("Face model status")
         models_layout.addWidget(self.pack_status)
         self._reload_packs()
+        return models
 
+    def _delete_group(self) -> QGroupBox:
         delete = QGroupBox("Delete all my data")
         delete_layout = QVBoxLayout(delete)
         explain = QLabel(
@@ -241,34 +288,13 @@ class SettingsPage(QWidget):
         explain.setWordWrap(True)
         self.delete_button = QPushButton("Delete all my data…")
         self.delete_button.clicked.connect(self.delete_all)
-        self.delete_status = QLabel()
-        self.delete_status.setWordWrap(True)
+        self.delete_status = StatusLine("Deletion status")
         delete_layout.addWidget(explain)
         delete_row = QHBoxLayout()
         delete_row.addWidget(self.delete_button)
         delete_row.addWidget(self.delete_status, 1)
         delete_layout.addLayout(delete_row)
-
-        content = QWidget()
-        content_layout = QVBoxLayout(content)
-        content_layout.setContentsMargins(24, 24, 24, 24)
-        content_layout.addWidget(title)
-        for group in (matching, web, speed, data, protection, models, delete):
-            content_layout.addWidget(group)
-        content_layout.addStretch()
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(content)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(scroll)
-
-        session.engine_ready.connect(self._show_models)
-        session.engine_failed.connect(self.models_label.setText)
-        session.watch_work(self._pack_work)
-        if session.engine is not None:
-            self._show_models()
+        return delete
 
     @Slot()
     def _show_models(self) -> None:
@@ -282,7 +308,7 @@ class SettingsPage(QWidget):
 
     def _reload_packs(self) -> None:
         from likeness_guard.core.domain.errors import ModelPackError
-        from likeness_guard.core.pipeline.model_packs import installed_packs
+        from likeness_guard.core.services.packs import installed_packs
 
         self.pack_choice.blockSignals(True)
         self.pack_choice.clear()
@@ -316,9 +342,8 @@ class SettingsPage(QWidget):
             return
         folder = self.session.data_dir
 
-        def switch() -> object:
-            from likeness_guard.core.pipeline.model_packs import use_pack
-            from likeness_guard.core.storage.store import Store
+        def switch(_: TaskContext) -> object:
+            from likeness_guard.core.services.packs import use_pack
 
             with Store(folder) as store:  # SQLite connections belong to one thread
                 return use_pack(store, name)
@@ -333,26 +358,23 @@ class SettingsPage(QWidget):
             return
         folder = self.session.data_dir
 
-        def add() -> object:
-            from likeness_guard.core.pipeline.model_packs import add_pack
-            from likeness_guard.core.storage.store import Store
+        def add(_: TaskContext) -> object:
+            from likeness_guard.core.services.packs import add_pack
 
             with Store(folder) as store:
                 return add_pack(store, chosen)
 
         self._run_pack_job(add, f"Checking the files in {chosen}…")
 
-    def _run_pack_job(self, job: Callable[[], object], message: str) -> None:
+    def _run_pack_job(self, job: Callable[[TaskContext], object], message: str) -> None:
         if self._pack_task is not None:
             return
         self.use_pack_button.setEnabled(False)
         self.add_pack_button.setEnabled(False)
         self.pack_status.setText(message)
-        worker = CallWorker(job)
-        worker.finished.connect(self._on_pack_switched)
-        worker.failed.connect(self._on_pack_failed)
-        self._pack_task = BackgroundTask(worker, self)
-        self._pack_task.start()
+        self._pack_task = run_task(
+            self, "model-pack", job, finished=self._on_pack_switched, failed=self._on_pack_failed
+        )
 
     def _end_pack_job(self) -> None:
         if self._pack_task is not None:
@@ -364,7 +386,7 @@ class SettingsPage(QWidget):
 
     @Slot(object)
     def _on_pack_switched(self, change: object) -> None:
-        from likeness_guard.core.pipeline.model_packs import PackChange
+        from likeness_guard.core.services.packs import PackChange
 
         self._end_pack_job()
         assert isinstance(change, PackChange)
@@ -450,9 +472,7 @@ class SettingsPage(QWidget):
         self.change_button.clicked.connect(self.change_passphrase)
         self.unprotect_button = QPushButton("Remove protection…")
         self.unprotect_button.clicked.connect(self.remove_protection)
-        self.protection_status = QLabel()
-        self.protection_status.setWordWrap(True)
-        self.protection_status.setAccessibleName("Passphrase protection status")
+        self.protection_status = StatusLine("Passphrase protection status")
         buttons = QHBoxLayout()
         for button in (self.protect_button, self.change_button, self.unprotect_button):
             buttons.addWidget(button)
@@ -518,7 +538,7 @@ class SettingsPage(QWidget):
         self._show_protection_state()
         done = (
             protection_words(self._protection_action, change.kept_files, change.damaged_files)
-            if isinstance(change, services.ProtectionChange)
+            if isinstance(change, ProtectionChange)
             else ""
         )
         self.protection_status.setText(" ".join(filter(None, (done, problem))))
@@ -529,7 +549,7 @@ class SettingsPage(QWidget):
 
     def deletion_summary(self) -> str:
         """Exactly what "Delete all my data" removes, counted now."""
-        data = services.stored_data(self.session.store)
+        data = stored_data(self.session.store)
         names = ", ".join(data.profile_names) or "none"
         return (
             f"This deletes, from {data.folder}:\n"
@@ -568,7 +588,7 @@ class SettingsPage(QWidget):
 def protection_job(action: ProtectionAction, answer: PassphraseAnswer) -> ProtectionJob:
     """The core use case for `action`, with the passphrases typed."""
     if action is ProtectionAction.PROTECT:
-        return lambda folder: services.protect_folder(folder, answer.new)
+        return lambda folder: protect_folder(folder, answer.new)
     if action is ProtectionAction.CHANGE:
-        return lambda folder: services.change_passphrase(folder, answer.current, answer.new)
-    return lambda folder: services.remove_protection(folder, answer.current)
+        return lambda folder: change_passphrase(folder, answer.current, answer.new)
+    return lambda folder: remove_protection(folder, answer.current)

@@ -83,9 +83,6 @@ class DropZone(QWidget):
         layout.addWidget(self._hint)
         layout.addStretch()
 
-    def set_hint(self, hint: str) -> None:
-        self._hint.setText(hint)
-
     def _accepts(self, mime: QMimeData) -> bool:
         return bool(dropped_inputs(mime, accept_web=self.accept_web))
 

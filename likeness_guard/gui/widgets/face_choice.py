@@ -4,7 +4,7 @@ from PySide6.QtCore import QSize, Signal
 from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import QGridLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
-from likeness_guard.core.pipeline.enroll import FaceChoice
+from likeness_guard.core.services.enrolling import FaceChoice
 
 COLUMNS = 8
 SIDE = 56

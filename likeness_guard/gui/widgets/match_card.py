@@ -88,13 +88,38 @@ class MatchCard(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Minimum)
+        name = source_name(item)
+        self._build_labels(item, threshold, name)
+        buttons = self._build_buttons(name)
+        name_row = QHBoxLayout()
+        name_row.addWidget(self.face, 0, Qt.AlignmentFlag.AlignVCenter)
+        name_row.addWidget(self.title, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addWidget(self.preview, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addLayout(name_row)
+        layout.addWidget(self.score)
+        layout.addWidget(self.where)
+        self.timeline: TimelineStrip | None = None
+        self._add_video_lines(layout, item)
+        for label in (self.badge, self.verdict, self.found):
+            label.setWordWrap(True)
+            layout.addWidget(label)
+        layout.addLayout(buttons)
+        self.setAccessibleName(f"Match: {name}, {self.score.text()}")
+        self.set_side(side)
+        self._show_found()
+        self.set_verdict(item.verdict)
+
+    def _build_labels(self, item: ScanItem, threshold: float, name: str) -> None:
+        """The picture, the clear face, the name, where, how similar, the AI badge, the
+        answer given and how often it was found."""
         self.preview = BlurredPreview(QSize(96, 72))
         best = item.best_face
         self.preview.set_boxes([(best.bbox, True)] if best and best in item.shown_faces else [])
         self.face = FaceThumbnail(40)
         self.face.set_placeholder("face")
         self.face.setToolTip("The matched face, shown clearly")
-        name = source_name(item)
         self.title = QLabel(name)
         self.title.setFont(heading_font(self.font(), 1.0))
         self.title.setToolTip(item.source)
@@ -102,12 +127,16 @@ class MatchCard(QFrame):
         set_text_color(self.where, muted_color(self.palette()))
         self.score = QLabel(score_text(item, threshold))
         self.score.setAccessibleName("How similar")
+        self.score.setWordWrap(True)
         self.badge = SyntheticBadge()
         self.badge.set_synthetic(item.synthetic)
         self.verdict = QLabel()
         set_text_color(self.verdict, ok_color(self.palette()))
         self.found = QLabel()
         set_text_color(self.found, muted_color(self.palette()))
+
+    def _build_buttons(self, name: str) -> QGridLayout:
+        """Me, Not me, Show and Details, named with the file for screen readers."""
         self.reveal_button = QPushButton("Show")
         self.reveal_button.setCheckable(True)
         self.reveal_button.setAccessibleName(f"Show {name} clearly")
@@ -123,41 +152,26 @@ class MatchCard(QFrame):
         self.details_button = QPushButton("Details")
         self.details_button.setAccessibleName(f"Details of {name}")
         self.details_button.clicked.connect(self._ask_details)
-
-        name_row = QHBoxLayout()
-        name_row.addWidget(self.face, 0, Qt.AlignmentFlag.AlignVCenter)
-        name_row.addWidget(self.title, 1)
-        self.score.setWordWrap(True)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 8, 8, 8)
-        layout.addWidget(self.preview, 0, Qt.AlignmentFlag.AlignHCenter)
-        layout.addLayout(name_row)
-        layout.addWidget(self.score)
-        layout.addWidget(self.where)
-        self.timeline: TimelineStrip | None = None
-        if item.is_video and item.video is not None:
-            # A video: where in it the face was found, as a strip and in words.
-            self.timeline = TimelineStrip()
-            self.timeline.set_video(item.video)
-            self.moments = QLabel(f"Video, {timecode(item.video.duration_s)}: ")
-            self.moments.setText(self.moments.text() + segments_summary(item.video))
-            self.moments.setWordWrap(True)
-            layout.addWidget(self.timeline)
-            layout.addWidget(self.moments)
-        for label in (self.badge, self.verdict, self.found):
-            label.setWordWrap(True)
-            layout.addWidget(label)
         # Two buttons a row: three in a row cut "Not me" short on the narrowest tiles.
         buttons = QGridLayout()
         buttons.addWidget(self.me_button, 0, 0)
         buttons.addWidget(self.not_me_button, 0, 1)
         buttons.addWidget(self.reveal_button, 1, 0)
         buttons.addWidget(self.details_button, 1, 1)
-        layout.addLayout(buttons)
-        self.setAccessibleName(f"Match: {name}, {self.score.text()}")
-        self.set_side(side)
-        self._show_found()
-        self.set_verdict(item.verdict)
+        return buttons
+
+    def _add_video_lines(self, layout: QVBoxLayout, item: ScanItem) -> None:
+        """A video: where in it the face was found, as a strip and in words."""
+        video = item.video
+        if not item.is_video or video is None:
+            return
+        self.timeline = TimelineStrip()
+        self.timeline.set_video(video)
+        self.moments = QLabel(f"Video, {timecode(video.duration_s)}: ")
+        self.moments.setText(self.moments.text() + segments_summary(video))
+        self.moments.setWordWrap(True)
+        layout.addWidget(self.timeline)
+        layout.addWidget(self.moments)
 
     def _fit_height(self) -> None:
         # Wrapped lines need more height than the layout's minimum says; the width is fixed,

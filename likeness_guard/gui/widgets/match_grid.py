@@ -95,6 +95,20 @@ class MatchGrid(QWidget):
         """(row, column) of a shown tile; None when the filters hide it."""
         return self._where.get(tile)
 
+    def tile_below(self, tile: MatchTile, step: int) -> MatchTile | None:
+        """The tile in the same column one row down (+1) or up (-1), over the heading; the
+        last one of a shorter row; `tile` itself at the top or bottom; None when the
+        filters hide `tile`."""
+        position = self._where.get(tile)
+        if position is None:
+            return None
+        number, column = position
+        while 0 <= number + step < len(self._rows):
+            number += step
+            if not self._rows[number].is_heading:
+                return self._rows[number].tiles[min(column, len(self._rows[number].tiles) - 1)]
+        return tile
+
     def cards(self) -> list[MatchCard]:
         """The cards that exist now (rows near the screen), in grid order."""
         placed = [(self._where[t], card) for t, card in self._cards.items() if t in self._where]
@@ -103,8 +117,14 @@ class MatchGrid(QWidget):
     def card_of(self, tile: MatchTile) -> MatchCard | None:
         return self._cards.get(tile)
 
-    def built_rows(self) -> range:
-        return self._built
+    def focused_tile(self, focus: QWidget | None) -> MatchTile | None:
+        """The shown tile whose card is, or holds, `focus` (the keyboard focus)."""
+        for tile, card in self._cards.items():
+            if tile in self._where and (
+                card.hasFocus() or (focus is not None and card.isAncestorOf(focus))
+            ):
+                return tile
+        return None
 
     # ---- layout --------------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from likeness_guard.core.pipeline.enroll import FaceChoice
+from likeness_guard.core.services.enrolling import FaceChoice
 from likeness_guard.gui.style import muted_color, notice_color, ok_color, set_text_color
 from likeness_guard.gui.widgets.face_choice import FaceChoiceStrip
 from likeness_guard.gui.widgets.face_thumbnail import FaceThumbnail

@@ -5,12 +5,15 @@ from html import escape
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QInputDialog, QLabel, QPushButton, QWidget
 
-from likeness_guard.core import services
 from likeness_guard.core.domain.errors import UserFacingError
 from likeness_guard.core.domain.records import ScanItem
 from likeness_guard.core.domain.words import online_words
-from likeness_guard.core.report.platforms import platform_directory
-from likeness_guard.core.storage.store import Store
+from likeness_guard.core.services.folder import Store
+from likeness_guard.core.services.takedown import (
+    platform_directory,
+    record_takedown_request,
+    takedown_state,
+)
 
 
 class TakedownStatus(QLabel):
@@ -47,7 +50,7 @@ class TakedownStatus(QLabel):
         if self.item is None or self.item.web is None:
             return
         url = self.item.web.url
-        state = services.takedown_state(self.store, url)
+        state = takedown_state(self.store, url)
         lines = [escape(f"Online: {online_words(state.latest)}")]
         for request in state.requests:
             lines.append(escape(f"Reported to {request.reported_to} on {request.reported_on[:10]}"))
@@ -92,7 +95,7 @@ class TakedownStatus(QLabel):
         if self.item is None or self.item.sha256 is None:
             return
         try:
-            services.record_takedown_request(self.store, self.item.sha256, reported_to)
+            record_takedown_request(self.store, self.item.sha256, reported_to)
         except UserFacingError as exc:
             self.setText(escape(str(exc)))
             return

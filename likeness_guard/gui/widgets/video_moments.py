@@ -2,14 +2,15 @@
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from likeness_guard.core.domain.records import ScanItem
 from likeness_guard.core.domain.words import segment_words, timecode, video_stop_words
-from likeness_guard.core.storage.evidence import EvidenceFolder
-from likeness_guard.gui.previews import video_source
+from likeness_guard.core.services.folder import EvidenceFolder
+from likeness_guard.core.services.previews import video_source
+from likeness_guard.gui.widgets.labels import selectable_label
 from likeness_guard.gui.widgets.timeline_strip import TimelineStrip
 
 MAX_LISTED = 12  # moments listed one per line; the rest are summed up
@@ -62,10 +63,7 @@ class VideoMoments(QWidget):
         self._evidence = evidence
         self.item: ScanItem | None = None
         self.timeline = TimelineStrip()
-        self.moments = QLabel()
-        self.moments.setWordWrap(True)
-        self.moments.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.moments.setAccessibleName("Moments where your face was found")
+        self.moments = selectable_label("Moments where your face was found")
         self.examined = QLabel()
         self.examined.setWordWrap(True)
         self.play_button = QPushButton("&Play video")

@@ -1,4 +1,4 @@
-"""Drawn renderings of a face (tests/stylise.py) land in the tiers the README states."""
+"""Drawn renderings of a face (tests/stylise.py) land in the tiers docs/matching.md states."""
 
 from pathlib import Path
 

@@ -9,14 +9,12 @@ from PIL import Image
 
 from likeness_guard.core.domain.errors import ImageError
 from likeness_guard.core.domain.records import VideoStop
-from likeness_guard.core.imaging import video
+from likeness_guard.core.imaging import video_ffmpeg
 from likeness_guard.core.imaging.formats import sniff_format, sniff_video_format
-from likeness_guard.core.imaging.video import (
-    SamplingPolicy,
-    grab_frame,
-    open_video,
-    read_container_tags,
-)
+from likeness_guard.core.imaging.video import grab_frame, open_video
+from likeness_guard.core.imaging.video_animation import animation_frame_count
+from likeness_guard.core.imaging.video_clip import SamplingOutcome, SamplingPolicy
+from likeness_guard.core.imaging.video_container import read_container_tags
 from tests.video_maker import Shot, make_video
 
 SIZE = (160, 96)
@@ -79,7 +77,7 @@ def test_video_containers_are_told_from_their_first_bytes(head: bytes, kind: str
 
 def test_two_frames_a_second_and_every_scene_cut(rgb_clip: Path) -> None:
     times, outcome = samples(rgb_clip)
-    assert isinstance(outcome, video.SamplingOutcome)
+    assert isinstance(outcome, SamplingOutcome)
     assert outcome.stopped is None
     assert outcome.interval_s == 0.5
     # Never more than half a second between two examined frames.
@@ -117,7 +115,7 @@ def test_the_frame_shown_at_a_moment(rgb_clip: Path) -> None:
 
 def test_a_long_clip_is_sampled_across_its_whole_length_within_the_cap(rgb_clip: Path) -> None:
     times, outcome = samples(rgb_clip, SamplingPolicy(max_frames=8))
-    assert isinstance(outcome, video.SamplingOutcome)
+    assert isinstance(outcome, SamplingOutcome)
     assert len(times) <= 8
     assert outcome.interval_s > 0.5  # spread out, and the result says how far apart
     assert times[-1] >= 5.0
@@ -125,7 +123,7 @@ def test_a_long_clip_is_sampled_across_its_whole_length_within_the_cap(rgb_clip:
 
 def test_decoding_stops_at_the_hard_limit_of_decoded_frames(rgb_clip: Path) -> None:
     times, outcome = samples(rgb_clip, SamplingPolicy(max_decoded_frames=12, skip_nonref=False))
-    assert isinstance(outcome, video.SamplingOutcome)
+    assert isinstance(outcome, SamplingOutcome)
     assert outcome.stopped is VideoStop.DECODE_LIMIT
     assert outcome.frames_decoded == 12
     assert times[-1] < 1.5
@@ -179,7 +177,7 @@ def test_a_long_animation_is_sampled_in_time(tmp_path: Path, fmt: str, kind: str
     frames = [Image.new("RGB", (40, 30), (10 * i, 200 - 5 * i, 40)) for i in range(30)]
     path = tmp_path / f"anim.{kind}"
     frames[0].save(path, fmt, save_all=True, append_images=frames[1:], duration=100, loop=0)
-    assert video.animation_frame_count(path.read_bytes()) == 30
+    assert animation_frame_count(path.read_bytes()) == 30
     with open_video(path) as reader:
         assert reader.info.container == kind
         assert reader.info.frame_count == 30
@@ -240,7 +238,7 @@ def test_a_cut_off_streamable_video_gives_what_is_there(
     cut = tmp_path / "cut.mp4"
     cut.write_bytes(data[: len(data) // 2])
     times, outcome = samples(cut)
-    assert isinstance(outcome, video.SamplingOutcome)
+    assert isinstance(outcome, SamplingOutcome)
     assert outcome.stopped is VideoStop.ENDS_EARLY
     assert 2.0 < outcome.examined_until_s < 10.0
     assert times[-1] <= outcome.examined_until_s
@@ -249,7 +247,7 @@ def test_a_cut_off_streamable_video_gives_what_is_there(
 def test_absurd_frame_sizes_are_refused(rgb_clip: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # A real header claiming 8K frames is hard to forge here; lowering the limit exercises the
     # same check on a real file.
-    monkeypatch.setattr(video, "MAX_FRAME_PIXELS", 100 * 50)
+    monkeypatch.setattr(video_ffmpeg, "MAX_FRAME_PIXELS", 100 * 50)
     with pytest.raises(ImageError, match="too large to analyse safely"):
         open_video(rgb_clip)
 

@@ -12,13 +12,13 @@ import numpy as np
 import pytest
 from PIL import Image, ImageOps
 
-from likeness_guard.core import services
 from likeness_guard.core.domain.records import MatchTier, Profile, ScanItem, item_tier
 from likeness_guard.core.engine.face_engine import FaceEngine
 from likeness_guard.core.imaging.decode import decode_image
 from likeness_guard.core.imaging.pdq import picture_pdq, same_picture
 from likeness_guard.core.pipeline.enroll import enroll_file
 from likeness_guard.core.pipeline.scan import ScanOptions, run_scan
+from likeness_guard.core.services.reviewing import rematch
 from likeness_guard.core.storage.store import Store
 from likeness_guard.main import main
 
@@ -243,7 +243,7 @@ def test_rematch_uses_the_new_reference_without_reading_the_files(
     shutil.rmtree(folder)  # nothing scanned can be read any more
     enrolled(store, engine, mirrored_yao)
     calls.update(analyze=0, decode=0)
-    outcome = services.rematch(store, scan_id)
+    outcome = rematch(store, scan_id)
     assert calls["decode"] == 0
     assert outcome.rematched == outcome.items == 4
     after = results(store, scan_id)
@@ -253,7 +253,7 @@ def test_rematch_uses_the_new_reference_without_reading_the_files(
     assert after == expected  # exactly what a cold scan with both references finds
 
     assert outcome.matches_after == 2  # the reference photo itself, and the team photo
-    assert services.rematch(store, scan_id, threshold=0.95).matches_after == 1
+    assert rematch(store, scan_id, threshold=0.95).matches_after == 1
     stored = store.scan(scan_id)
     assert stored is not None
     assert (stored.threshold, stored.preset) == (0.95, None)
@@ -341,7 +341,7 @@ def test_rematch_brings_references_made_the_old_way_up_to_date(
     with made_the_old_way(monkeypatch):
         me = enrolled(store, engine, photos["yaoming"])
         scan_id = scan(store, engine, me, folder)
-    result = services.rematch(store, scan_id)
+    result = rematch(store, scan_id)
     assert result.rematched == 0  # its faces were cached the old way: kept as found
     assert result.matches_after == result.matches_before > 0
     assert [r.model_pack for r in store.references(me.id)] == [engine.pack.key]

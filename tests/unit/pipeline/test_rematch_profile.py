@@ -5,12 +5,12 @@ from pathlib import Path
 
 import pytest
 
-from likeness_guard.core import services
 from likeness_guard.core.domain.errors import UserFacingError
 from likeness_guard.core.domain.records import ModelPackInfo, ScanStatus
 from likeness_guard.core.engine.face_engine import FaceEngine
 from likeness_guard.core.pipeline.enroll import enroll_file
 from likeness_guard.core.pipeline.scan import ScanOptions, run_scan
+from likeness_guard.core.services.reviewing import rematch_profile
 from likeness_guard.core.storage.store import Store
 
 
@@ -47,7 +47,7 @@ def test_all_scans_are_compared_again_and_a_scan_that_cannot_be_is_named(
     # A photo the first one does not resemble: the change is unmistakable.
     assert enroll_file(store, engine, me, photos["tom_hanks"]).accepted
     seen: list[tuple[int, int]] = []
-    outcome = services.rematch_profile(store, "me", progress=lambda d, t: seen.append((d, t)))
+    outcome = rematch_profile(store, "me", progress=lambda d, t: seen.append((d, t)))
 
     assert [r.scan_id for r in outcome.results] == [one, two]  # oldest first
     assert [(r.matches_before, r.matches_after) for r in outcome.results] == [(2, 3), (0, 1)]
@@ -64,6 +64,6 @@ def test_all_scans_are_compared_again_and_a_scan_that_cannot_be_is_named(
 def test_a_profile_without_photos_is_refused_in_words(store: Store) -> None:
     store.profile("empty", create=True)
     with pytest.raises(UserFacingError, match="no reference photos"):
-        services.rematch_profile(store, "empty")
+        rematch_profile(store, "empty")
     with pytest.raises(UserFacingError, match="no profile called"):
-        services.rematch_profile(store, "nobody")
+        rematch_profile(store, "nobody")

@@ -5,7 +5,9 @@ photo; Yao Ming (the enrolled person) appears only where a test says so.
 """
 
 import hashlib
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
@@ -121,6 +123,38 @@ def test_a_clip_of_other_people_is_not_a_match(
     assert item.faces  # the closest frame's faces are kept, all marked not matching
     assert not any(face.match for face in item.faces)
     assert not item.evidence_kept
+
+
+def test_a_clip_is_analysed_off_the_thread_that_writes_the_results(
+    store: Store,
+    engine: FaceEngine,
+    me: Profile,
+    clips: dict[str, Path],
+    photos: dict[str, Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The single writer owns the store's connection; the models never run on it, so a long
+    # clip does not hold up the writing of the items before it.
+    analysing: set[str] = set()
+    writing: set[str] = set()
+    analyze, add_item = FaceEngine.analyze, store.add_item
+
+    def recording_analyze(self: FaceEngine, *args: Any, **kwargs: Any) -> Any:
+        analysing.add(threading.current_thread().name)
+        return analyze(self, *args, **kwargs)
+
+    def recording_add_item(record: ScanItem) -> int:
+        writing.add(threading.current_thread().name)
+        return add_item(record)
+
+    monkeypatch.setattr(FaceEngine, "analyze", recording_analyze)
+    monkeypatch.setattr(store, "add_item", recording_add_item)
+    items = scan(store, engine, me, [str(photos["t1"]), str(clips["eight_to_twelve"])])
+    assert [item.media for item in items] == [MediaKind.IMAGE, MediaKind.VIDEO]
+    assert items[1].match
+    assert writing == {threading.current_thread().name}  # the thread that called run_scan
+    assert analysing
+    assert not analysing & writing
 
 
 def test_broken_videos_become_clear_errors_and_the_scan_goes_on(

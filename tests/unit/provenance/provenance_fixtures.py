@@ -2,6 +2,7 @@
 
 import datetime
 import functools
+import gzip
 import io
 import json
 import struct
@@ -214,6 +215,35 @@ def encode_png(pixels: npt.NDArray[np.uint8]) -> bytes:
 
 
 # C2PA -------------------------------------------------------------------------------------
+
+
+def write_stealth(
+    pixels: npt.NDArray[np.uint8], text: str, mode: str = "alpha", compressed: bool = True
+) -> npt.NDArray[np.uint8]:
+    """Return a copy of `pixels` with `text` hidden the way the stealth extension does it.
+
+    `mode` is "alpha" (needs RGBA) or "rgb".
+    """
+    kind = ("png" if mode == "alpha" else "rgb") + ("comp" if compressed else "info")
+    data = text.encode("utf-8")
+    if compressed:
+        data = gzip.compress(data)
+    message = f"stealth_{kind}".encode("ascii") + (len(data) * 8).to_bytes(4, "big") + data
+    bits = np.unpackbits(np.frombuffer(message, dtype=np.uint8))
+    out = pixels.copy()
+    plane = out[:, :, 3] if mode == "alpha" else out[:, :, :3]
+    column_major = np.swapaxes(plane, 0, 1).copy()
+    flat = column_major.reshape(-1)
+    if bits.size > flat.size:
+        raise ValueError("the image is too small for this text")
+    flat[: bits.size] = (flat[: bits.size] & 0xFE) | bits
+    restored = np.swapaxes(flat.reshape(column_major.shape), 0, 1)
+    if mode == "alpha":
+        out[:, :, 3] = restored
+    else:
+        out[:, :, :3] = restored
+    return out
+
 
 DST = "http://cv.iptc.org/newscodes/digitalsourcetype/"
 

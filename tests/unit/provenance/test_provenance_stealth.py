@@ -8,9 +8,9 @@ import pytest
 from PIL import Image
 
 from likeness_guard.core.provenance import Strength, SyntheticStatus, inspect_bytes
-from likeness_guard.core.provenance.stealth import read_stealth, write_stealth
+from likeness_guard.core.provenance.stealth import read_stealth
 
-from .provenance_fixtures import A1111_PARAMETERS, encode_png
+from .provenance_fixtures import A1111_PARAMETERS, encode_png, write_stealth
 
 
 def _rgba(width: int = 96, height: int = 80) -> np.ndarray:

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageFilter
 
-from likeness_guard.core.report.pdq import hamming_distance, pdq_hash
+from likeness_guard.core.imaging.pdq import hamming_distance, pdq_hash
 
 # Computed with Meta's C++ reference implementation (the `pdqhash` 0.2.8 bindings) on the
 # sample photos that ship in pip packages, decoded by Pillow to RGB.

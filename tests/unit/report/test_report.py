@@ -19,13 +19,8 @@ from likeness_guard.core.domain.errors import UserFacingError
 from likeness_guard.core.domain.records import ScanItem, Verdict
 from likeness_guard.core.imaging.decode import decode_stored
 from likeness_guard.core.imaging.pdq import platform_pdq
-from likeness_guard.core.report import (
-    build_report,
-    manifest_path_for,
-    page_size_for_locale,
-    verify_report,
-)
-from likeness_guard.core.report.verify import Status
+from likeness_guard.core.package.verify import Status, verify_report
+from likeness_guard.core.report import build_report, manifest_path_for, page_size_for_locale
 from likeness_guard.core.storage.store import Store
 from tests.unit.report.conftest import ARABIC, CJK, CYRILLIC, GREEK, PSEUDONYM
 

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from likeness_guard.core.engine.face_engine import FaceEngine
 from likeness_guard.core.pipeline.enroll import enroll_file
 from likeness_guard.core.pipeline.scan import ScanOptions, run_scan
-from likeness_guard.core.report.pdf import build_report
+from likeness_guard.core.report.write import build_report
 from likeness_guard.core.storage.store import Store
 from tests.video_maker import Shot, make_video
 

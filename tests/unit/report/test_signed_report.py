@@ -17,11 +17,11 @@ import tzlocal
 from pypdf import PdfReader
 
 from likeness_guard.core.domain.errors import UserFacingError
-from likeness_guard.core.report import ReportPrivacy, build_report, verify_report
+from likeness_guard.core.package.verify import Status, verify_report
+from likeness_guard.core.report import ReportPrivacy, build_report
+from likeness_guard.core.report.flowables import url_lines
 from likeness_guard.core.report.manifest import ATTACHMENT_NAME, manifest_path_for
-from likeness_guard.core.report.pdf import url_lines
 from likeness_guard.core.report.signing import KEY_FILE, KEY_FOLDER, spaced
-from likeness_guard.core.report.verify import Status
 from likeness_guard.core.storage.store import Store
 from tests.unit.report.conftest import EvidenceData
 from tests.unit.report.local_tsa import AUTHORITY_NAME, LocalTimestampAuthority

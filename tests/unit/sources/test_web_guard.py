@@ -14,8 +14,8 @@ import pytest
 from urllib3.connection import HTTPConnection, HTTPSConnection
 
 from likeness_guard.core.sources.web.guard import AddressRefused, connection_rules
+from likeness_guard.core.sources.web.http_client import new_http_session
 from likeness_guard.core.sources.web.options import WebOptions
-from likeness_guard.core.sources.web.session import new_session
 
 from .local_server import LocalServer
 
@@ -33,7 +33,7 @@ def test_a_real_session_to_loopback_is_refused_by_the_guard(
     server: LocalServer, photo_bytes: dict[str, bytes]
 ) -> None:
     url = server.serve("/a.jpg", photo_bytes["gdp"], "image/jpeg")
-    session = new_session(WebOptions())
+    session = new_http_session(WebOptions())
     try:
         # Not wrapped by requests: urllib3 only wraps the errors it knows.
         with pytest.raises(AddressRefused, match=r"127\.0\.0\.1, which is not a public address"):
@@ -53,7 +53,7 @@ def test_every_connection_a_session_opens_or_reuses_is_handed_over(
     def on_socket(sock: socket.socket) -> None:
         handed.append(sock.getsockname())
 
-    session = new_session(WebOptions())
+    session = new_http_session(WebOptions())
     try:
         with connection_rules(allow_private=True, on_socket=on_socket):
             for _ in range(2):

@@ -20,7 +20,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from likeness_guard.core.sources.web import WebOptions, iter_web_items
 from likeness_guard.core.sources.web.guard import AddressRefused, connection_rules
-from likeness_guard.core.sources.web.session import new_session
+from likeness_guard.core.sources.web.http_client import new_http_session
 
 from .helpers import error_of
 from .local_server import LocalServer
@@ -184,7 +184,7 @@ def test_https_connections_pass_through_the_guard(
     def on_socket(sock: socket.socket) -> None:
         handed.append(sock.getsockname())
 
-    session = new_session(WebOptions(ca_bundle=str(ca_file)))
+    session = new_http_session(WebOptions(ca_bundle=str(ca_file)))
     try:
         with pytest.raises(AddressRefused):
             session.get(url, timeout=2)

@@ -98,11 +98,7 @@ class _Crawl:
             yield from self._follow(links.pages, page)
 
     def _images(self, urls: Sequence[str], page: PageSnapshot) -> Iterator[SourceItem]:
-        for url in urls:
-            key = without_fragment(url)
-            if key in self._seen_images:
-                continue
-            self._seen_images.add(key)
+        for url in self._not_seen(urls):
             try:
                 fetched = self._fetcher.get(url)
             except FetchError as error:
@@ -115,17 +111,21 @@ class _Crawl:
 
     def _videos(self, urls: Sequence[str], page: PageSnapshot | None) -> Iterator[SourceItem]:
         """Each video address downloaded to a temporary file (never into memory)."""
-        for url in urls:
-            key = without_fragment(url)
-            if key in self._seen_images:
-                continue
-            self._seen_images.add(key)
+        for url in self._not_seen(urls):
             try:
                 video = download_video(self._fetcher, url, self._options)
             except FetchError as error:
                 yield _error_item(url, error.message, error.exchange, page)
                 continue
             yield _video_item(url, video, page)
+
+    def _not_seen(self, urls: Sequence[str]) -> Iterator[str]:
+        """The image and video addresses not fetched yet, each marked as seen when it comes."""
+        for url in urls:
+            key = without_fragment(url)
+            if key not in self._seen_images:
+                self._seen_images.add(key)
+                yield url
 
     def _follow(self, links: Sequence[str], page: PageSnapshot) -> Iterator[SourceItem]:
         site = _site(page.url)

@@ -1,9 +1,11 @@
 """GET one address: redirects followed by hand, retries, and capped, timed body reads."""
 
+import contextlib
+import functools
 import hashlib
 import socket
 import ssl
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -21,8 +23,8 @@ from likeness_guard.core.sources.web.budget import WebBudget
 from likeness_guard.core.sources.web.capture import ResponseRecorder
 from likeness_guard.core.sources.web.deadline import Deadline
 from likeness_guard.core.sources.web.guard import AddressRefused, connection_rules
+from likeness_guard.core.sources.web.http_client import new_http_session
 from likeness_guard.core.sources.web.options import EVIDENCE_HEADERS, WebOptions
-from likeness_guard.core.sources.web.session import new_session
 
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _CHUNK_BYTES = 64 * 1024
@@ -59,7 +61,7 @@ class Fetcher:
     ) -> None:
         self._options = options
         self._cancel = cancel
-        self._session = new_session(options)
+        self._session = new_http_session(options)
         # Every request's deadline and every wait before a retry is cut to what is left.
         self.budget = budget or WebBudget(options.scan_seconds, options.page_seconds)
 
@@ -184,14 +186,13 @@ class Fetcher:
         self, response: requests.Response, deadline: Deadline, exchange: HttpExchange
     ) -> bytes:
         limit = self._options.max_bytes
-        declared = response.headers.get("Content-Length", "").strip()
-        if declared.isdigit() and int(declared) > limit:
-            raise FetchError(messages.too_large(limit), exchange)
+        refuse_declared_size(response, limit, exchange)
         encoding = response.headers.get("Content-Encoding", "").strip().lower()
         compressed = encoding not in ("", "identity")
         deadline.rearm(min(self._options.read_timeout, max(self.budget.remaining(), 0.001)))
         body = bytearray()
-        try:
+        slow = functools.partial(self._slow_message, deadline)
+        with reading_body(deadline, exchange, self._options, slow):
             # urllib3 decodes gzip/deflate (and br/zstd when installed) incrementally, giving
             # at most one chunk's worth per step, so a bomb is stopped at the cap, never inflated.
             for chunk in response.iter_content(_CHUNK_BYTES):
@@ -203,19 +204,39 @@ class Fetcher:
                     raise FetchError(messages.too_large(limit), exchange)
                 if deadline.expired or deadline.cancelled:
                     break
-        except (requests.RequestException, ValueError, OSError) as error:
-            if deadline.cancelled:
-                raise Cancelled from error
-            if deadline.expired:
-                raise FetchError(self._slow_message(deadline), exchange) from error
-            message = messages.describe_failure(error, exchange.final_url, self._options)
-            raise FetchError(message, exchange) from error
-        # A shut-down socket can look like a normal end of a body without Content-Length.
-        if deadline.cancelled:
-            raise Cancelled
-        if deadline.expired:
-            raise FetchError(self._slow_message(deadline), exchange)
         return bytes(body)
+
+
+def refuse_declared_size(response: requests.Response, limit: int, exchange: HttpExchange) -> None:
+    """Raise FetchError when the response announces a body of more than `limit` bytes."""
+    declared = response.headers.get("Content-Length", "").strip()
+    if declared.isdigit() and int(declared) > limit:
+        raise FetchError(messages.too_large(limit), exchange)
+
+
+@contextlib.contextmanager
+def reading_body(
+    deadline: Deadline,
+    exchange: HttpExchange,
+    options: WebOptions,
+    slow_message: Callable[[], str],
+) -> Iterator[None]:
+    """Read a body inside this block: what fails while reading becomes FetchError (or
+    Cancelled), and a body cut short by the deadline or by cancelling is refused after it."""
+    try:
+        yield
+    except (requests.RequestException, ValueError, OSError) as error:
+        if deadline.cancelled:
+            raise Cancelled from error
+        if deadline.expired:
+            raise FetchError(slow_message(), exchange) from error
+        message = messages.describe_failure(error, exchange.final_url, options)
+        raise FetchError(message, exchange) from error
+    # A shut-down socket can look like a normal end of a body without Content-Length.
+    if deadline.cancelled:
+        raise Cancelled
+    if deadline.expired:
+        raise FetchError(slow_message(), exchange)
 
 
 def retry_after_seconds(value: str | None) -> float | None:

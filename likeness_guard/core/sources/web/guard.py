@@ -81,7 +81,7 @@ class GuardedAdapter(HTTPAdapter):
 
 class _GuardedHTTPConnection(HTTPConnection):
     def _new_conn(self) -> socket.socket:
-        return _open_socket(self, super()._new_conn)
+        return _open_socket(self)
 
     def request(self, *args: Any, **kwargs: Any) -> None:
         # A kept-alive connection makes no new socket, but its reads must be watched too.
@@ -104,9 +104,7 @@ class _GuardedHTTPSPool(HTTPSConnectionPool):
     ConnectionCls = _GuardedHTTPSConnection
 
 
-def _open_socket(
-    conn: HTTPConnection, default_connect: Callable[[], socket.socket]
-) -> socket.socket:
+def _open_socket(conn: HTTPConnection) -> socket.socket:
     """Connect for `conn`, refusing non-public addresses unless the request allows them.
 
     Why here and not before the request: checking a name's addresses and then letting

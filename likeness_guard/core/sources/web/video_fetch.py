@@ -7,6 +7,7 @@ The file is deleted when nothing refers to it any more (the scan is done with th
 """
 
 import contextlib
+import functools
 import hashlib
 import os
 import tempfile
@@ -23,12 +24,13 @@ from likeness_guard.core.sources.web import messages
 from likeness_guard.core.sources.web.deadline import Deadline
 from likeness_guard.core.sources.web.fetch import (
     _REDIRECT_STATUSES,
-    Cancelled,
     Fetcher,
     FetchError,
     _exchange,
     _parse_content_type,
     _redirect_target,
+    reading_body,
+    refuse_declared_size,
 )
 from likeness_guard.core.sources.web.options import WebOptions
 
@@ -120,36 +122,23 @@ def _write_body(
 ) -> tuple[str, bytes]:
     """Stream the body into `path`; returns its SHA-256 and first bytes."""
     limit = options.max_video_bytes
-    declared = response.headers.get("Content-Length", "").strip()
-    if declared.isdigit() and int(declared) > limit:
-        raise FetchError(messages.too_large(limit), exchange)
+    refuse_declared_size(response, limit, exchange)
     deadline.rearm(options.video_read_timeout)
     digest = hashlib.sha256()
     head = b""
     written = 0
-    try:
-        with path.open("wb") as out:
-            for chunk in response.iter_content(_CHUNK_BYTES):
-                written += len(chunk)
-                if written > limit or response.raw.tell() > limit:
-                    raise FetchError(messages.too_large(limit), exchange)
-                if len(head) < _SNIFF_BYTES:
-                    head += chunk[: _SNIFF_BYTES - len(head)]
-                    if len(head) >= _SNIFF_BYTES and sniff_video_format(head) is None:
-                        break  # not a video: stop downloading at once
-                digest.update(chunk)
-                out.write(chunk)
-                if deadline.expired or deadline.cancelled:
-                    break
-    except (requests.RequestException, ValueError, OSError) as error:
-        if deadline.cancelled:
-            raise Cancelled from error
-        if deadline.expired:
-            raise FetchError(messages.too_slow(deadline.period), exchange) from error
-        message = messages.describe_failure(error, exchange.final_url, options)
-        raise FetchError(message, exchange) from error
-    if deadline.cancelled:
-        raise Cancelled
-    if deadline.expired:
-        raise FetchError(messages.too_slow(deadline.period), exchange)
+    slow = functools.partial(messages.too_slow, deadline.period)
+    with reading_body(deadline, exchange, options, slow), path.open("wb") as out:
+        for chunk in response.iter_content(_CHUNK_BYTES):
+            written += len(chunk)
+            if written > limit or response.raw.tell() > limit:
+                raise FetchError(messages.too_large(limit), exchange)
+            if len(head) < _SNIFF_BYTES:
+                head += chunk[: _SNIFF_BYTES - len(head)]
+                if len(head) >= _SNIFF_BYTES and sniff_video_format(head) is None:
+                    break  # not a video: stop downloading at once
+            digest.update(chunk)
+            out.write(chunk)
+            if deadline.expired or deadline.cancelled:
+                break
     return digest.hexdigest(), head

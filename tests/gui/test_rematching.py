@@ -8,7 +8,7 @@ from pytestqt.qtbot import QtBot
 from likeness_guard.core.domain.records import ModelPackInfo, ScanStatus
 from likeness_guard.core.engine.face_engine import FaceEngine
 from likeness_guard.gui.main_window import MainWindow
-from likeness_guard.gui.recheck import RECHECK_LABEL
+from likeness_guard.gui.rematching import REMATCH_LABEL
 from likeness_guard.gui.widgets.match_card import source_name
 from tests.gui.conftest import ScannedWindow, enroll
 
@@ -37,7 +37,7 @@ def test_a_photo_added_after_a_scan_finds_what_it_shows_there(
     _add_photo(qtbot, window, photos["tom_hanks"])
     photos_page = window.photos_page
     assert photos_page.recheck_button.isVisibleTo(photos_page)
-    assert photos_page.recheck_button.text() == RECHECK_LABEL
+    assert photos_page.recheck_button.text() == REMATCH_LABEL
     assert "not been compared with the new photos" in photos_page.status.text()
     assert _shown(window) == ["players.jpg", "yaoming.jpg"]  # nothing changes by itself
 

@@ -10,24 +10,20 @@ import os
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
-from likeness_guard import APP_NAME, __version__
+from likeness_guard import APP_NAME
 from likeness_guard.core.domain.errors import UserFacingError
-from likeness_guard.core.report import texts
+from likeness_guard.core.package.checksums import write_sums
+from likeness_guard.core.package.readme import readme_text
+from likeness_guard.core.package.warc import warc_bytes
 from likeness_guard.core.report.facts import MatchEntry
 from likeness_guard.core.report.manifest import manifest_path_for
-from likeness_guard.core.report.pdf import (
-    ReportResult,
-    prepare_report,
-    write_report,
-)
-from likeness_guard.core.report.privacy import ReportPrivacy
+from likeness_guard.core.report.prepare import PreparedReport, ReportOptions, prepare_report
 from likeness_guard.core.report.signing import installation_identity, spaced
-from likeness_guard.core.report.warc import warc_bytes
+from likeness_guard.core.report.write import ReportResult, write_report
 from likeness_guard.core.storage.fs import atomic_output
 from likeness_guard.core.storage.store import Store
 
@@ -71,17 +67,12 @@ def export_package(
     scan_id: int,
     out: Path | str,
     *,
-    only_confirmed: bool = False,
-    item_ids: list[int] | None = None,
-    unblurred: bool = False,
-    privacy: ReportPrivacy | None = None,
-    page_size: str | None = None,
     timestamp_url: str | None = None,
-    progress: Callable[[int, int], None] | None = None,
-    cancelled: Callable[[], bool] | None = None,
+    **options: Unpack[ReportOptions],
 ) -> PackageResult:
     """Write the evidence package of a scan's matches to the folder `out` (which must be
-    new or empty), or to a .zip when `out` ends in .zip.
+    new or empty), or to a .zip when `out` ends in .zip. `options` choose the matches and
+    how they are shown, as for `build_report`; `timestamp_url` likewise.
 
     Raises UserFacingError for a missing scan, nothing to report, an `out` that is in
     use, or files that cannot be written; ReportCancelled when cancelled.
@@ -89,88 +80,30 @@ def export_package(
     target = Path(out)
     as_zip = target.suffix.lower() == ".zip"
     _check_target(target, as_zip)
-    prepared = prepare_report(
-        store,
-        scan_id,
-        only_confirmed=only_confirmed,
-        item_ids=item_ids,
-        unblurred=unblurred,
-        privacy=privacy,
-        page_size=page_size,
-        progress=progress,
-        cancelled=cancelled,
-    )
+    prepared = prepare_report(store, scan_id, **options)
     fingerprint = installation_identity(store.folder).fingerprint
-    files: dict[str, bytes] = {}
-    warcs: list[dict[str, Any]] = []
-    originals: dict[str, str] = {}
-    missing = 0
-    for entry in prepared.entries:
-        sha = entry.item.sha256 or ""
-        if sha in originals:
-            entry.original_file = originals[sha]
-        else:
-            data = store.evidence.get(sha) if sha else None
-            if data is None or hashlib.sha256(data).hexdigest() != sha:
-                missing += 1
-            else:
-                name = f"originals/{entry.number:03d}-{sha[:12]}{_suffix(entry)}"
-                files[name] = data
-                originals[sha] = name
-                entry.original_file = name
-        kept = store.captures.for_item(entry.item.id)
-        if kept:
-            path = f"web/{entry.number:03d}.warc.gz"
-            data, records = warc_bytes(
-                kept, description=f"{APP_NAME} evidence: match {entry.number}"
-            )
-            files[path] = data
-            warcs.append(
-                {
-                    "path": path,
-                    "item_number": entry.number,
-                    "records": [
-                        {
-                            "type": record.record_type,
-                            "uri": record.uri,
-                            "role": record.role,
-                            "date": record.date,
-                            "block_sha256": record.block_sha256,
-                            "content_sha256": record.content_sha256,
-                        }
-                        for record in records
-                    ],
-                }
-            )
+    contents = _gather(store, prepared)
+    files = contents.files
     files["pdq.txt"] = _pdq_text(prepared.entries).encode()
-    stamp = ""
-    if timestamp_url:
-        stamp = texts.PACKAGE_README_TIMESTAMP.format(authority=timestamp_url)
-    files["README.txt"] = texts.PACKAGE_README.format(
-        app=APP_NAME,
-        version=__version__,
-        generated=prepared.now.strftime("%Y-%m-%d %H:%M:%S"),
+    files["README.txt"] = readme_text(
+        generated=prepared.now,
         name=prepared.presenter.name,
         pdf=REPORT_NAME,
         manifest=manifest_path_for(Path(REPORT_NAME)).name,
         fingerprint=spaced(fingerprint),
-        timestamp=stamp,
+        timestamp_url=timestamp_url,
     ).encode()
     section = {
         "files": [
             {"path": name, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
             for name, data in sorted(files.items())
         ],
-        "warc": warcs,
+        "warc": contents.warcs,
     }
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
         folder = staging / target.stem if as_zip else staging
-        folder.mkdir(exist_ok=True)
-        for name, data in files.items():
-            destination = folder / name
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            destination.write_bytes(data)
+        _write_files(folder, files)
         report = write_report(
             prepared,
             folder / REPORT_NAME,
@@ -178,9 +111,9 @@ def export_package(
             timestamp_url=timestamp_url,
             package=section,
         )
-        _write_sums(folder)
-        total = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
-        count = sum(1 for p in folder.rglob("*") if p.is_file())
+        write_sums(folder)
+        written = [p for p in folder.rglob("*") if p.is_file()]
+        total = sum(p.stat().st_size for p in written)
         if as_zip:
             _zip(folder, target)
         else:
@@ -195,12 +128,66 @@ def export_package(
     return PackageResult(
         path=target,
         report=report,
-        files=count,
+        files=len(written),
         total_bytes=target.stat().st_size if as_zip else total,
-        originals=len(originals),
-        warc_files=len(warcs),
-        missing_originals=missing,
+        originals=contents.originals,
+        warc_files=len(contents.warcs),
+        missing_originals=contents.missing,
     )
+
+
+@dataclass
+class _Contents:
+    """What goes in the package besides the report, by path inside it."""
+
+    files: dict[str, bytes] = field(default_factory=dict)
+    warcs: list[dict[str, Any]] = field(default_factory=list)  # the manifest's `warc` list
+    originals: int = 0
+    missing: int = 0  # matches whose bytes were not kept
+
+
+def _gather(store: Store, prepared: PreparedReport) -> _Contents:
+    """Each match's original (once per SHA-256) and its web captures as a WARC file; sets
+    each entry's `original_file`."""
+    contents = _Contents()
+    originals: dict[str, str] = {}
+    for entry in prepared.entries:
+        sha = entry.item.sha256 or ""
+        if sha in originals:
+            entry.original_file = originals[sha]
+        else:
+            data = store.evidence.get(sha) if sha else None
+            if data is None or hashlib.sha256(data).hexdigest() != sha:
+                contents.missing += 1
+            else:
+                name = f"originals/{entry.number:03d}-{sha[:12]}{_suffix(entry)}"
+                contents.files[name] = data
+                originals[sha] = name
+                entry.original_file = name
+        kept = store.captures.for_item(entry.item.id)
+        if kept:
+            path = f"web/{entry.number:03d}.warc.gz"
+            data, records = warc_bytes(
+                kept, description=f"{APP_NAME} evidence: match {entry.number}"
+            )
+            contents.files[path] = data
+            contents.warcs.append(
+                {
+                    "path": path,
+                    "item_number": entry.number,
+                    "records": [record.facts() for record in records],
+                }
+            )
+    contents.originals = len(originals)
+    return contents
+
+
+def _write_files(folder: Path, files: dict[str, bytes]) -> None:
+    folder.mkdir(exist_ok=True)
+    for name, data in files.items():
+        destination = folder / name
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        destination.write_bytes(data)
 
 
 def _check_target(target: Path, as_zip: bool) -> None:
@@ -224,8 +211,6 @@ def _check_target(target: Path, as_zip: bool) -> None:
 
 
 def _moved(report: ReportResult, staging: Path, target: Path) -> ReportResult:
-    from dataclasses import replace
-
     return replace(
         report,
         pdf_path=target / report.pdf_path.relative_to(staging),
@@ -255,21 +240,6 @@ def _pdq_text(entries: list[MatchEntry]) -> str:
                 f"displayed (EXIF orientation {entry.orientation})"
             )
     return "\n".join(lines) + "\n"
-
-
-def _write_sums(folder: Path) -> None:
-    """SHA256SUMS and MD5SUMS in `sha256sum -c` format, of every file but themselves."""
-    names = sorted(
-        p.relative_to(folder).as_posix()
-        for p in folder.rglob("*")
-        if p.is_file() and p.name not in ("SHA256SUMS", "MD5SUMS")
-    )
-    for sums, algorithm in (("SHA256SUMS", "sha256"), ("MD5SUMS", "md5")):
-        text = "".join(
-            f"{hashlib.new(algorithm, (folder / name).read_bytes()).hexdigest()}  {name}\n"
-            for name in names
-        )
-        (folder / sums).write_text(text, encoding="utf-8")
 
 
 def _zip(folder: Path, target: Path) -> None:

@@ -17,8 +17,8 @@ from warcio.archiveiterator import ArchiveIterator
 from likeness_guard.core.domain.errors import UserFacingError
 from likeness_guard.core.imaging.decode import decode_stored
 from likeness_guard.core.imaging.pdq import hamming_distance
+from likeness_guard.core.package.package import REPORT_NAME, PackageResult, export_package
 from likeness_guard.core.report import ReportPrivacy
-from likeness_guard.core.report.package import REPORT_NAME, PackageResult, export_package
 from likeness_guard.core.report.signing import spaced
 from likeness_guard.core.storage.store import Store
 from likeness_guard.main import main

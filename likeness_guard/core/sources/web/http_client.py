@@ -1,4 +1,4 @@
-"""The requests session a scan fetches through: no cookies, no proxy, nothing about the user."""
+"""The HTTP client a scan fetches through: no cookies, no proxy, nothing about the user."""
 
 import http.cookiejar
 import urllib.request
@@ -14,7 +14,7 @@ from likeness_guard.core.sources.web.options import (
 )
 
 
-def new_session(options: WebOptions) -> requests.Session:
+def new_http_session(options: WebOptions) -> requests.Session:
     """A session whose connections go through the address guard and that never retries or
     follows redirects by itself (the fetcher does both, checking each step)."""
     session = requests.Session()

@@ -10,12 +10,14 @@ written anywhere: a package is read where it lies, a .zip in memory.
 import enum
 import hashlib
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, TypeVar
 
 from likeness_guard.core.domain.errors import ImageError, UserFacingError
+from likeness_guard.core.package.checksums import SUMS, SUMS_FILES, parse_sums
+from likeness_guard.core.package.warc import read_warc
 from likeness_guard.core.report.manifest import (
     ATTACHMENT_NAME,
     manifest_path_for,
@@ -27,10 +29,9 @@ from likeness_guard.core.report.signing import (
     read_signature,
     spaced,
 )
-from likeness_guard.core.report.warc import read_warc
 from likeness_guard.core.storage.evidence import EvidenceFolder
 
-SUMS_FILES = ("SHA256SUMS", "MD5SUMS")
+_Found = TypeVar("_Found")
 
 
 class Status(enum.StrEnum):
@@ -202,21 +203,30 @@ class _Check:
     def add(self, status: Status, subject: str, detail: str) -> None:
         self.findings.append(Finding(status, subject, detail))
 
+    def _from_pdf(
+        self, subject: str, read: Callable[[], _Found | None], absent: str
+    ) -> _Found | None:
+        """What `read()` finds in the PDF; None, with a finding about `subject`, when the
+        PDF is damaged (`read` raised ValueError) or has nothing to find."""
+        try:
+            found = read()
+        except ValueError as exc:
+            self.add(Status.CHANGED, subject, f"The PDF is damaged: {exc}.")
+            return None
+        if found is None:
+            self.add(Status.CHANGED, subject, absent)
+        return found
+
     # ---- the PDF ---------------------------------------------------------------------------
 
     def signature(self, pdf: bytes, data_folder: Path | None) -> str | None:
-        try:
-            facts = read_signature(pdf)
-        except ValueError as exc:
-            self.add(Status.CHANGED, "signature", f"The PDF is damaged: {exc}.")
-            return None
+        facts = self._from_pdf(
+            "signature",
+            lambda: read_signature(pdf),
+            "The PDF carries no signature: it was not made by this version of Likeness "
+            "Guard, or its signature was removed. Nothing in it can be verified.",
+        )
         if facts is None:
-            self.add(
-                Status.CHANGED,
-                "signature",
-                "The PDF carries no signature: it was not made by this version of Likeness "
-                "Guard, or its signature was removed. Nothing in it can be verified.",
-            )
             return None
         if not facts.intact:
             self.add(
@@ -266,17 +276,12 @@ class _Check:
         return facts.fingerprint
 
     def signed_manifest(self, pdf: bytes, fingerprint: str | None) -> dict[str, Any] | None:
-        try:
-            data = attached_file(pdf, ATTACHMENT_NAME)
-        except ValueError as exc:
-            self.add(Status.CHANGED, "signed manifest", f"The PDF is damaged: {exc}.")
-            return None
+        data = self._from_pdf(
+            "signed manifest",
+            lambda: attached_file(pdf, ATTACHMENT_NAME),
+            f"The PDF has no {ATTACHMENT_NAME} attached, so its facts cannot be checked.",
+        )
         if data is None:
-            self.add(
-                Status.CHANGED,
-                "signed manifest",
-                f"The PDF has no {ATTACHMENT_NAME} attached, so its facts cannot be checked.",
-            )
             return None
         try:
             document = parse_manifest(data, f"The {ATTACHMENT_NAME} attached to the PDF")
@@ -463,13 +468,13 @@ class _Check:
             )
 
     def _sums(self, expected: set[str]) -> None:
-        for sums, algorithm in zip(SUMS_FILES, ("sha256", "md5"), strict=True):
+        for sums, algorithm in SUMS:
             data = self.files.read(sums)
             if data is None:
                 self.add(Status.NOTE, sums, "Not in the package (it only helps other tools).")
                 continue
             wrong = []
-            for name, digest in _parse_sums(data):
+            for name, digest in parse_sums(data):
                 content = self.files.read(name)
                 if content is None or hashlib.new(algorithm, content).hexdigest() != digest:
                     wrong.append(name)
@@ -481,15 +486,6 @@ class _Check:
                 )
             else:
                 self.add(Status.OK, sums, "Every file listed matches.")
-
-
-def _parse_sums(data: bytes) -> Iterator[tuple[str, str]]:
-    """(file, digest) pairs of `sha256sum` output: "<hex>  <name>" or "<hex> *<name>"."""
-    for line in data.decode("utf-8", "replace").splitlines():
-        digest, _, name = line.strip().partition(" ")
-        name = name.lstrip(" *")
-        if digest and name:
-            yield name, digest.lower()
 
 
 def _differences(mine: Any, theirs: Any, path: str = "") -> Iterator[tuple[str, Any, Any]]:

@@ -1,27 +1,29 @@
-"""Re-checking every scan of a person with their photos of today, off the GUI thread.
+"""Re-matching every scan of a person with their photos of today, off the GUI thread.
 
-No scanned file is read again: `services.rematch_profile` compares the faces each scan
-kept with the reference photos, so thousands of images take seconds.
+No scanned file is read again: `rematch_profile` compares the faces each scan
+kept with the reference photos, so thousands of images take seconds. (Not to be confused
+with a takedown re-check, which fetches a web address again.) The window calls it
+"Re-check all scans with my new photos".
 """
 
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from likeness_guard.core import services
 from likeness_guard.core.domain.words import counted, not_rematched_words, without_copy_words
-from likeness_guard.core.storage.store import Store
-from likeness_guard.gui.workers import BackgroundTask, CallWorker
+from likeness_guard.core.services.folder import Store
+from likeness_guard.core.services.reviewing import ProfileRematch, rematch_profile
+from likeness_guard.gui.tasks import BackgroundTask, TaskContext, run_task
 
-RECHECK_LABEL = "Re-check all scans with my new photos"
-RECHECK_TIP = (
+REMATCH_LABEL = "Re-check all scans with my new photos"
+REMATCH_TIP = (
     "Compare the faces every scan of this person found again with the photos on My photos. "
     "It takes seconds: no file or web page is read again."
 )
 
 
-def recheck_words(outcome: services.ProfileRematch) -> str:
-    """What a re-check did, in plain words: how many scans, what changed, what could not be
+def rematch_words(outcome: ProfileRematch) -> str:
+    """What a re-match did, in plain words: how many scans, what changed, what could not be
     compared again and why."""
     parts: list[str] = []
     compared = len(outcome.results)
@@ -60,8 +62,8 @@ def recheck_words(outcome: services.ProfileRematch) -> str:
     return " ".join(parts)
 
 
-class Recheck(QObject):
-    """Runs one re-check at a time on a worker thread.
+class RematchRunner(QObject):
+    """Runs one re-match of a person's scans at a time on a worker thread.
 
     Signals: `started()`, `progress(str)` while it runs, then `done(str, bool)`: what
     happened in words, and whether any scan was compared again (pages showing matches
@@ -81,30 +83,32 @@ class Recheck(QObject):
         return self._task is not None
 
     def start(self, profile_name: str, models_dir: Path | None = None) -> bool:
-        """Re-check every scan of `profile_name` with the models in `models_dir` (None: the
-        bundled ones); False when a re-check is running already."""
+        """Re-match every scan of `profile_name` with the models in `models_dir` (None: the
+        bundled ones); False when a re-match is running already."""
         if self._task is not None:
             return False
         folder = self.data_dir
 
-        def job() -> object:
+        def job(task: TaskContext) -> ProfileRematch:
             with Store(folder) as store:  # SQLite connections belong to one thread
-                return services.rematch_profile(
+                return rematch_profile(
                     store,
                     profile_name,
                     models_dir=models_dir,
-                    progress=lambda done, total: worker.progress.emit((done, total)),
-                    cancel=worker.cancel_token,
+                    progress=lambda done, total: task.progress((done, total)),
+                    cancel=task.cancel,
                 )
 
-        worker = CallWorker(job)
-        worker.progress.connect(self._on_progress)
-        worker.finished.connect(self._on_finished)
-        worker.failed.connect(self._on_failed)
-        self._task = BackgroundTask(worker, self)
-        self.started.emit()
+        self._task = run_task(
+            self,
+            "rematch",
+            job,
+            progress=self._on_progress,
+            finished=self._on_finished,
+            failed=self._on_failed,
+        )
+        self.started.emit()  # the job's own signals arrive later, through the event loop
         self.progress.emit("Comparing your photos again with your scans…")
-        self._task.start()
         return True
 
     @Slot(object)
@@ -118,8 +122,8 @@ class Recheck(QObject):
     @Slot(object)
     def _on_finished(self, outcome: object) -> None:
         self._end()
-        assert isinstance(outcome, services.ProfileRematch)
-        self.done.emit(recheck_words(outcome), bool(outcome.results))
+        assert isinstance(outcome, ProfileRematch)
+        self.done.emit(rematch_words(outcome), bool(outcome.results))
 
     @Slot(str)
     def _on_failed(self, message: str) -> None:

@@ -32,6 +32,17 @@ class WarcRecordFacts:
     block_sha256: str  # hex, of the record's whole block
     content_sha256: str | None  # hex, of a response's body once decoded; None otherwise
 
+    def facts(self) -> dict[str, Any]:
+        """The record as the manifest's `package.warc[].records` lists it."""
+        return {
+            "type": self.record_type,
+            "uri": self.uri,
+            "role": self.role,
+            "date": self.date,
+            "block_sha256": self.block_sha256,
+            "content_sha256": self.content_sha256,
+        }
+
 
 @dataclass(frozen=True)
 class WarcRecordCheck:
@@ -61,83 +72,85 @@ def warc_bytes(
 
     Returns the file's bytes and the facts of each record, in order.
     """
-    from warcio.recordloader import ArcWarcRecord
-    from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter
 
     out = io.BytesIO()
     writer = WARCWriter(out, gzip=True, warc_version="1.1")
-    facts: list[WarcRecordFacts] = []
-
-    def write(
-        record_type: str, uri: str, date: str, block: bytes, content_type: str, extra: list[Any]
-    ) -> str:
-        record_id = f"<urn:uuid:{uuid.uuid4()}>"
-        headers: list[tuple[str, str]] = [
-            ("WARC-Type", record_type),
-            ("WARC-Record-ID", record_id),
-            ("WARC-Date", date),
-        ]
-        if uri:
-            headers.append(("WARC-Target-URI", uri))
-        headers += extra
-        headers.append(("WARC-Block-Digest", _digest(block)))
-        if record_type in ("request", "response"):
-            _, _, payload = block.partition(b"\r\n\r\n")
-            headers.append(("WARC-Payload-Digest", _digest(payload)))
-        record = ArcWarcRecord(
-            "warc",
-            record_type,
-            StatusAndHeaders("", headers, protocol=WARC_VERSION),
-            io.BytesIO(block),
-            None,
-            content_type,
-            len(block),
-        )
-        writer.write_record(record)
-        return record_id
-
     first_date = _warc_date(kept[0].exchange.retrieved_at) if kept else ""
     info = (
         f"software: {APP_NAME} {__version__}\r\n"
         "format: WARC File Format 1.1\r\n"
         f"description: {description}\r\n"
     ).encode()
-    write("warcinfo", "", first_date, info, "application/warc-fields", [])
-    facts.append(
+    _write_record(writer, "warcinfo", "", first_date, info, "application/warc-fields", [])
+    facts = [
         WarcRecordFacts("warcinfo", "", "", first_date, hashlib.sha256(info).hexdigest(), None)
-    )
+    ]
     for entry in kept:
         raw = entry.exchange
         date = _warc_date(raw.retrieved_at)
-        request_id = write(
-            "request", raw.url, date, raw.request, "application/http; msgtype=request", []
+        request_id = _write_record(
+            writer, "request", raw.url, date, raw.request, "application/http; msgtype=request", []
         )
-        facts.append(
-            WarcRecordFacts(
-                "request",
-                raw.url,
-                str(entry.role),
-                date,
-                hashlib.sha256(raw.request).hexdigest(),
-                None,
-            )
-        )
-        extra: list[Any] = [("WARC-Concurrent-To", request_id)]
+        extra: list[tuple[str, str]] = [("WARC-Concurrent-To", request_id)]
         if not raw.complete:
             extra.append(("WARC-Truncated", "unspecified"))
-        write("response", raw.url, date, raw.response, "application/http; msgtype=response", extra)
-        facts.append(
-            WarcRecordFacts(
-                "response",
-                raw.url,
-                str(entry.role),
-                date,
-                hashlib.sha256(raw.response).hexdigest(),
-                _decoded_sha256(raw.response, raw.url) if raw.complete else None,
-            )
+        _write_record(
+            writer,
+            "response",
+            raw.url,
+            date,
+            raw.response,
+            "application/http; msgtype=response",
+            extra,
         )
+        content = _decoded_sha256(raw.response, raw.url) if raw.complete else None
+        for record_type, block, decoded in (
+            ("request", raw.request, None),
+            ("response", raw.response, content),
+        ):
+            sha = hashlib.sha256(block).hexdigest()
+            facts.append(WarcRecordFacts(record_type, raw.url, str(entry.role), date, sha, decoded))
     return out.getvalue(), facts
+
+
+def _write_record(
+    writer: Any,
+    record_type: str,
+    uri: str,
+    date: str,
+    block: bytes,
+    content_type: str,
+    extra: list[tuple[str, str]],
+) -> str:
+    """Write one record with its block (and, for HTTP, payload) digest; returns its ID."""
+    from warcio.recordloader import ArcWarcRecord
+    from warcio.statusandheaders import StatusAndHeaders
+
+    record_id = f"<urn:uuid:{uuid.uuid4()}>"
+    headers: list[tuple[str, str]] = [
+        ("WARC-Type", record_type),
+        ("WARC-Record-ID", record_id),
+        ("WARC-Date", date),
+    ]
+    if uri:
+        headers.append(("WARC-Target-URI", uri))
+    headers += extra
+    headers.append(("WARC-Block-Digest", _digest(block)))
+    if record_type in ("request", "response"):
+        _, _, payload = block.partition(b"\r\n\r\n")
+        headers.append(("WARC-Payload-Digest", _digest(payload)))
+    record = ArcWarcRecord(
+        "warc",
+        record_type,
+        StatusAndHeaders("", headers, protocol=WARC_VERSION),
+        io.BytesIO(block),
+        None,
+        content_type,
+        len(block),
+    )
+    writer.write_record(record)
+    return record_id
 
 
 def _decoded_sha256(response: bytes, uri: str) -> str | None:

@@ -17,6 +17,9 @@ PLATFORMS_FILE = RESOURCES / "takedown" / "platforms.json"
 
 @dataclass(frozen=True)
 class Platform:
+    """A platform's own page (or address) for reporting intimate images shared without
+    consent, and how to use it."""
+
     name: str
     hosts: tuple[str, ...]
     how: str
@@ -38,12 +41,16 @@ class HashBlockingService:
 
 @dataclass(frozen=True)
 class HelpLink:
+    """A helpline or guide for people whose images were shared."""
+
     name: str
     url: str
 
 
 @dataclass(frozen=True)
 class PlatformDirectory:
+    """The whole directory: platforms, hash-blocking services and help."""
+
     platforms: tuple[Platform, ...]
     hash_blocking: tuple[HashBlockingService, ...]
     help: tuple[HelpLink, ...]

@@ -8,27 +8,17 @@ its exact URLs, the name and email of the sender, a good-faith statement). It is
 advice, and the notices say nothing that claims it is.
 """
 
-import email.message
-import email.policy
-import email.utils
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
-from likeness_guard.core.domain.errors import ImageError, UserFacingError
+from likeness_guard.core.domain.errors import ImageError
 from likeness_guard.core.domain.records import ScanItem, Verdict
 from likeness_guard.core.domain.takedown import Jurisdiction, Recheck, TakedownRequest
 from likeness_guard.core.domain.words import counted, describe_synthetic
-from likeness_guard.core.report.platforms import Platform, host_of, platform_directory
-from likeness_guard.core.storage.fs import atomic_output, write_atomic
 from likeness_guard.core.storage.store import Store
-
-NOT_LEGAL_ADVICE = (
-    "Likeness Guard prepared these notices from what you found and what you entered. They "
-    "are not legal advice; for that, a lawyer or a helpline can help (see the last page)."
-)
+from likeness_guard.core.takedown.platforms import Platform, host_of, platform_directory
 
 _LAW = {
     Jurisdiction.US: (
@@ -113,14 +103,6 @@ class Notice:
             f"{self.platform.name}: {where}\n{self.platform.how} "
             f"(entry last checked {self.platform.checked})"
         )
-
-
-@dataclass(frozen=True)
-class NoticeFiles:
-    pdf: Path
-    text: Path
-    emails: tuple[Path, ...]
-    notices: tuple[Notice, ...]
 
 
 def collect_entries(store: Store, scan_id: int, *, only_confirmed: bool) -> list[NoticeEntry]:
@@ -233,19 +215,30 @@ def notice_text(
         ),
     ]
     for number, entry in enumerate(entries, start=1):
-        lines += ["", f"{number}. Address: {entry.url}"]
-        lines.append(f"   Found on page: {entry.page_url or '(the address itself)'}")
-        lines.append(f"   SHA-256: {entry.sha256}")
-        if entry.md5:
-            lines.append(f"   MD5: {entry.md5}")
-        if entry.pdq:
-            lines.append(f"   PDQ: {entry.pdq}")
-        if entry.retrieved_at:
-            lines.append(f"   Retrieved: {entry.retrieved_at}")
-        if entry.ai_marker:
-            lines.append(f"   The file itself carries a marker of AI generation: {entry.ai_marker}")
-        lines += [f"   {line}" for line in _history_lines(entry)]
-    lines += [
+        lines += ["", *_entry_lines(number, entry)]
+    return "\n".join([*lines, *_request_lines(person, sender, now)])
+
+
+def _entry_lines(number: int, entry: NoticeEntry) -> list[str]:
+    """One item to remove: where it is, its hashes, and what became of it so far."""
+    lines = [f"{number}. Address: {entry.url}"]
+    lines.append(f"   Found on page: {entry.page_url or '(the address itself)'}")
+    lines.append(f"   SHA-256: {entry.sha256}")
+    if entry.md5:
+        lines.append(f"   MD5: {entry.md5}")
+    if entry.pdq:
+        lines.append(f"   PDQ: {entry.pdq}")
+    if entry.retrieved_at:
+        lines.append(f"   Retrieved: {entry.retrieved_at}")
+    if entry.ai_marker:
+        lines.append(f"   The file itself carries a marker of AI generation: {entry.ai_marker}")
+    return lines + [f"   {line}" for line in _history_lines(entry)]
+
+
+def _request_lines(person: str, sender: NoticeSender, now: datetime) -> list[str]:
+    """Why the content is unlawful, the statement of good faith, what is asked, and the
+    signature."""
+    return [
         "",
         "WHY THIS CONTENT IS UNLAWFUL",
         (
@@ -289,7 +282,6 @@ def notice_text(
         f"Date: {now.astimezone(UTC).date().isoformat()}",
         f"Contact: {sender.contact_email}",
     ]
-    return "\n".join(lines)
 
 
 def _history_lines(entry: NoticeEntry) -> list[str]:
@@ -307,144 +299,3 @@ def _history_lines(entry: NoticeEntry) -> list[str]:
         state = "still online" if last.online else str(last.status)
         lines.append(f"Checked again on {last.checked_at}: {state}")
     return lines
-
-
-def write_notices(
-    notices: list[Notice], sender: NoticeSender, out_pdf: Path, now: datetime | None = None
-) -> NoticeFiles:
-    """Write the PDF, the same text as one .txt, and one .eml per site beside it.
-
-    Raises UserFacingError when there is nothing to write or a file cannot be written.
-    """
-    if not notices:
-        raise UserFacingError(
-            "There is no web address to report in this scan: notices are for images found "
-            "on web pages (scan the addresses where you found them), and matches marked "
-            "“Not me” are left out."
-        )
-    now = now or datetime.now(UTC)
-    stem = out_pdf.name[:-4] if out_pdf.name.lower().endswith(".pdf") else out_pdf.name
-    text_path = out_pdf.with_name(stem + ".txt")
-    try:
-        with atomic_output(out_pdf) as tmp:
-            _write_pdf(notices, sender, tmp, now)
-        write_atomic(text_path, _all_text(notices).encode("utf-8"))
-        emails = []
-        for number, notice in enumerate(notices, start=1):
-            path = out_pdf.with_name(f"{stem}.{number}-{_safe(notice.host)}.eml")
-            write_atomic(path, _email(notice, sender, now))
-            emails.append(path)
-    except OSError as exc:
-        raise UserFacingError(
-            f"The notices could not be written to {out_pdf.parent} ({exc.strerror or exc}). "
-            "Choose another folder."
-        ) from exc
-    return NoticeFiles(out_pdf, text_path, tuple(emails), tuple(notices))
-
-
-def _all_text(notices: list[Notice]) -> str:
-    parts = [f"{NOT_LEGAL_ADVICE}\n"]
-    for notice in notices:
-        parts.append(
-            f"{'=' * 72}\nSend to: {notice.send_to}\nSubject: {notice.subject}\n{'=' * 72}\n\n"
-            f"{notice.text}\n"
-        )
-    return "\n".join(parts)
-
-
-def _email(notice: Notice, sender: NoticeSender, now: datetime) -> bytes:
-    """An .eml draft: open it in a mail program, check it, send it."""
-    message = email.message.EmailMessage(policy=email.policy.SMTP)
-    message["From"] = f"{sender.name} <{sender.contact_email}>"
-    if notice.platform is not None and notice.platform.report_email:
-        message["To"] = notice.platform.report_email
-    message["Subject"] = notice.subject
-    message["Date"] = email.utils.format_datetime(now.astimezone(UTC))
-    message["X-Unsent"] = "1"  # opens as a draft in mail programs that know the header
-    message.set_content(notice.text)
-    return message.as_bytes()
-
-
-def _safe(host: str) -> str:
-    return "".join(c if c.isalnum() or c in ".-" else "_" for c in host)[:80] or "site"
-
-
-def _write_pdf(notices: list[Notice], sender: NoticeSender, path: Path, now: datetime) -> None:
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer
-
-    from likeness_guard.core.report.fonts import load_fonts, markup
-
-    fonts = load_fonts()
-    body = ParagraphStyle("body", fontName=fonts.sans, fontSize=10, leading=14)
-    small = ParagraphStyle("small", parent=body, fontSize=8.5, leading=11.5)
-    heading = ParagraphStyle("heading", parent=body, fontSize=14, leading=19, spaceAfter=6)
-    section = ParagraphStyle(
-        "section", parent=body, fontSize=10.5, textColor="#1d4ed8", spaceBefore=4
-    )
-    margin = 56
-    width = A4[0] - 2 * margin
-
-    def para(text: str, style: ParagraphStyle = body) -> Paragraph:
-        return Paragraph("<br/>".join(markup(line, fonts) for line in text.split("\n")), style)
-
-    def url_line(label: str, url: str) -> Paragraph:
-        # Addresses are never broken across lines, so they can be copied whole: a long one
-        # is set smaller instead, and each is a link.
-        size = 9.0
-        room = width - stringWidth(label, fonts.sans, size)
-        while size > 5 and stringWidth(url, fonts.sans, size) > room:
-            size -= 0.5
-        style = ParagraphStyle("url", parent=body, fontSize=size, splitLongWords=False)
-        link = f'<a href="{_attr(url)}" color="#1d4ed8">{markup(url, fonts)}</a>'
-        return Paragraph(f"{markup(label, fonts)}{link}", style)
-
-    story: list[object] = [
-        para("Takedown notices", heading),
-        para(
-            f"Prepared on {now.astimezone(UTC).date().isoformat()} (UTC) for {sender.name}: "
-            f"{counted(len(notices), 'notice')}, one for each site. Send each one to the "
-            "address shown above it, or paste its text into the site's report form."
-        ),
-        Spacer(1, 8),
-        para(NOT_LEGAL_ADVICE, small),
-    ]
-    for notice in notices:
-        story += [PageBreak(), para(f"Notice to {notice.host}", heading)]
-        story += [para("Where to send it: " + notice.send_to, small), Spacer(1, 8)]
-        story.append(para("Subject: " + notice.subject))
-        story.append(Spacer(1, 6))
-        for line in notice.text.split("\n"):
-            label, colon, rest = line.partition(": ")
-            if colon and rest.startswith(("http://", "https://")) and " " not in rest:
-                story.append(url_line(label.strip() + ": ", rest))
-            elif line.isupper():
-                story.append(para(line, section))
-            else:
-                story.append(para(line) if line else Spacer(1, 6))
-    story += [PageBreak(), para("Hash-blocking and help", heading)]
-    directory = platform_directory()
-    for service in directory.hash_blocking:
-        story.append(para(f"{service.name} ({service.url}), for {service.audience}: {service.how}"))
-        story.append(Spacer(1, 6))
-    for link in directory.help:
-        story.append(para(f"{link.name}: {link.url}", small))
-    document = SimpleDocTemplate(
-        str(path),
-        pagesize=A4,
-        leftMargin=margin,
-        rightMargin=margin,
-        topMargin=margin,
-        bottomMargin=margin,
-        title="Takedown notices",
-        author="",
-        subject="",
-        creator="Likeness Guard",
-    )
-    document.build(story)
-
-
-def _attr(value: str) -> str:
-    return value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")

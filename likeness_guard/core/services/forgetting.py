@@ -1,0 +1,40 @@
+"""Deleting: one person's data, or everything, with the database compacted after."""
+
+from pathlib import Path
+
+from likeness_guard.core.storage.store import Store
+
+
+def forget_profile(store: Store, name: str) -> bool:
+    """Delete one person's references, scans and the evidence no one else needs.
+
+    Returns False when there is no such profile.
+    """
+    return store.forget_profile(name)
+
+
+def forget_everything(store: Store) -> None:
+    """Delete every profile, scan and evidence file, and compact the database.
+
+    In a protected folder, the database files and the protection itself go once every
+    store on the folder is closed: call `finish_forgetting` then.
+    """
+    store.forget_all()
+
+
+def finish_forgetting(folder: Path, wait: float = 10.0) -> bool:
+    """After `forget_everything`, with every store of this process closed: wipe the
+    database files and the protection of a protected folder, waiting up to `wait` seconds
+    for other windows and commands to close it. True when nothing is left to do now; False
+    when another one keeps it open (the next start finishes it)."""
+    from likeness_guard.core.storage.forgetting import finish_wipe
+    from likeness_guard.core.storage.journal import DeletionJournal
+
+    return finish_wipe(folder, wait) or not DeletionJournal(folder).read().wipe_files
+
+
+def compaction_pending(folder: Path) -> bool:
+    """Whether a deletion still waits for the database to be compacted."""
+    from likeness_guard.core.storage.journal import DeletionJournal
+
+    return DeletionJournal(folder).read().compact

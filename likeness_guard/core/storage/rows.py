@@ -1,0 +1,50 @@
+"""Rows and records, both ways, where several tables do the same: columns copied by name, JSON
+columns, and the rows of an item's faces."""
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
+
+from likeness_guard.core.domain.records import FaceHit
+
+_Record = TypeVar("_Record")
+
+
+def same_named(row: sqlite3.Row, names: str) -> dict[str, Any]:
+    """The columns `names` (separated by spaces) of `row` as they are, keyed by name: for
+    the fields of a record that are named and stored exactly like their columns."""
+    return {name: row[name] for name in names.split()}
+
+
+def json_text(value: _Record | None, to_json: Callable[[_Record], Any]) -> str | None:
+    """A JSON column's text for `value` (None stays NULL)."""
+    return None if value is None else json.dumps(to_json(value), ensure_ascii=False)
+
+
+def from_json_text(
+    text: str | None, from_json: Callable[[Mapping[str, Any]], _Record]
+) -> _Record | None:
+    """The record a JSON column holds (NULL gives None)."""
+    return None if text is None else from_json(json.loads(text))
+
+
+def insert_faces(db: sqlite3.Connection, item_id: int, faces: Iterable[FaceHit]) -> None:
+    """Add the rows of an item's faces (inside the caller's transaction)."""
+    db.executemany(
+        "INSERT INTO faces (item_id, frame, x1, y1, x2, y2, det_score, similarity, "
+        "reference_id, match, frame_s) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                item_id,
+                f.frame,
+                *f.bbox,
+                f.det_score,
+                f.similarity,
+                f.reference_id,
+                f.match,
+                f.frame_s,
+            )
+            for f in faces
+        ],
+    )

@@ -1,0 +1,34 @@
+"""Labels the pages share: a status line that says what just happened, and a selectable fact."""
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QLabel, QWidget
+
+from likeness_guard.gui.style import error_color, set_text_color
+
+
+class StatusLine(QLabel):
+    """A wrapping label named for screen readers; `say` sets its sentence and colour."""
+
+    def __init__(self, accessible_name: str, text: str = "", parent: QWidget | None = None):
+        super().__init__(text, parent)
+        self.setWordWrap(True)
+        self.setAccessibleName(accessible_name)
+
+    def say(self, text: str, *, error: bool = False) -> None:
+        """Show `text`, in the error colour or in the page's own text colour."""
+        self.setText(text)
+        # The page's palette, not this label's: after an error the label's own says red.
+        palette = (self.parentWidget() or self).palette()
+        color = error_color(palette) if error else palette.color(QPalette.ColorRole.WindowText)
+        set_text_color(self, color)
+
+
+def selectable_label(accessible_name: str, text: str = "") -> QLabel:
+    """A wrapping label whose text (a path, an address, what a file says) can be selected
+    and copied, named for screen readers."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setAccessibleName(accessible_name)
+    return label

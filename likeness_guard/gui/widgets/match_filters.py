@@ -1,0 +1,107 @@
+"""The Matches page's filter row (which images show, how large, "Blur all"), what the
+filters leave shown, and the sentences that say so above and in place of the grid."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
+
+from likeness_guard.core.domain.records import Verdict
+from likeness_guard.core.domain.words import counted
+from likeness_guard.gui.match_tiles import MatchTile
+from likeness_guard.gui.widgets.match_card import TILE_SIDES
+
+
+@dataclass(frozen=True)
+class FilterCounts:
+    """Of all tiles: how many the filters show, carry signs of AI, were marked "Not me"."""
+
+    shown: int
+    flagged: int
+    rejected: int
+
+
+class MatchFilters(QWidget):
+    """The check boxes that filter the grid, the picture size and "Blur all"; the page
+    connects to the widgets themselves."""
+
+    def __init__(self, *, show_faces: bool, tile_side: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.flagged_only = QCheckBox("Only images with signs of &AI")
+        self.hide_rejected = QCheckBox("&Hide images I marked “Not me”")
+        self.hide_rejected.setChecked(True)
+        self.show_faces = QCheckBox("Show the matched &face clearly")
+        self.show_faces.setChecked(show_faces)
+        self.size_slider = QSlider(Qt.Orientation.Horizontal)
+        self.size_slider.setRange(*TILE_SIDES)
+        self.size_slider.setSingleStep(20)
+        self.size_slider.setValue(tile_side)
+        self.size_slider.setMaximumWidth(160)
+        self.size_slider.setAccessibleName("Picture size")
+        size_label = QLabel("Si&ze:")
+        size_label.setBuddy(self.size_slider)
+        self.blur_all_button = QPushButton("&Blur all")
+        self.blur_all_button.setToolTip("Blur every picture again (B)")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.flagged_only)
+        layout.addWidget(self.hide_rejected)
+        layout.addWidget(self.show_faces)
+        layout.addStretch()
+        layout.addWidget(size_label)
+        layout.addWidget(self.size_slider)
+        layout.addWidget(self.blur_all_button)
+
+    def apply(self, tiles: Iterable[MatchTile]) -> FilterCounts:
+        """Mark each tile shown or hidden as the check boxes say; returns the counts."""
+        flagged_only = self.flagged_only.isChecked()
+        hide_rejected = self.hide_rejected.isChecked()
+        shown = flagged = rejected = 0
+        for tile in tiles:
+            is_flagged = tile.item.synthetic is not None and tile.item.synthetic.flagged
+            is_rejected = tile.item.verdict == Verdict.NOT_ME
+            flagged += int(is_flagged)
+            rejected += int(is_rejected)
+            visible = not (flagged_only and not is_flagged) and not (hide_rejected and is_rejected)
+            tile.shown = visible
+            shown += int(visible)
+        return FilterCounts(shown, flagged, rejected)
+
+
+def empty_words(*, has_scans: bool, total: int, shown: int) -> str:
+    """What stands in place of an empty grid, and what to do; "" when tiles show."""
+    if not has_scans:
+        return (
+            "Nothing to show yet. Add photos of yourself on My photos, then drop a folder "
+            "or paste a web address on the Scan page."
+        )
+    if total == 0:
+        return (
+            "No image in this scan looks like you. You can check other folders or web "
+            "pages on the Scan page."
+        )
+    if shown == 0:
+        return "No match fits the filters above. Untick them to see every match."
+    return ""
+
+
+def summary_words(
+    tiles: Iterable[MatchTile], counts: FilterCounts, *, hiding_rejected: bool
+) -> str:
+    """The line above the grid: how many may show the person, how many might, that they
+    are blurred, and what the filters hide; "" when there are no tiles."""
+    possibles = [tile.possible for tile in tiles]
+    if not possibles:
+        return ""
+    possible = sum(possibles)
+    parts = [f"{counted(len(possibles) - possible, 'image')} may show you, most similar first."]
+    if possible:
+        parts.append(f"{counted(possible, 'more image')} might be you: check them below.")
+    parts.append("Previews are blurred; show one only when you are ready.")
+    if counts.flagged:
+        flagged = counts.flagged
+        parts.append(f"{flagged} carr{'y' if flagged != 1 else 'ies'} signs of AI.")
+    if counts.rejected and hiding_rejected:
+        parts.append(f"{counts.rejected} marked “Not me” are hidden.")
+    return " ".join(parts)

@@ -1,0 +1,66 @@
+"""The Matches page's scan chooser: each scan named by what it scanned, what it found, how
+it ended and when, and "All scans" once there are several."""
+
+from PySide6.QtWidgets import QComboBox, QWidget
+
+from likeness_guard.core.domain.records import ScanOutcome
+from likeness_guard.core.domain.words import OUTCOME_WORDS, counted, inputs_words
+from likeness_guard.core.services.scanning import ScanSummary
+
+ALL_SCANS = -1  # the chooser's entry for every scan at once
+
+
+def scan_label(summary: ScanSummary) -> str:
+    """How a scan is named in the chooser: what was scanned, how much, how it ended, when."""
+    scan, counts = summary.scan, summary.counts
+    started = scan.started_at.replace("T", " ").rstrip("Z")[:16]
+    outcome = summary.outcome
+    status = "" if outcome is ScanOutcome.FINISHED else f", {OUTCOME_WORDS[outcome]}"
+    return (
+        f"{inputs_words(scan.inputs)} — {counted(counts.items, 'image')}, "
+        f"{counted(counts.matches, 'match', 'matches')}{status} ({started} UTC)"
+    )
+
+
+def newest_with_results(summaries: list[ScanSummary]) -> int | None:
+    """The newest scan that found something: where Matches opens, never an empty one."""
+    for summary in summaries:
+        if summary.counts.matches:
+            return summary.scan.id
+    return summaries[0].scan.id if summaries else None
+
+
+class ScanChooser(QComboBox):
+    """Holds a scan id (or ALL_SCANS) as each entry's data."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Which scan")
+
+    def fill(self, summaries: list[ScanSummary], scan_id: int | None = None) -> int:
+        """List `summaries` (newest first) and choose `scan_id`; None chooses the newest
+        scan that found something. Returns the id chosen."""
+        self.clear()
+        for summary in summaries:
+            self.addItem(scan_label(summary), summary.scan.id)
+        if len(summaries) > 1:
+            self.addItem("All scans", ALL_SCANS)
+        self.setEnabled(bool(summaries))
+        if scan_id is None:
+            newest = newest_with_results(summaries)
+            scan_id = newest if newest is not None else ALL_SCANS
+        index = self.findData(scan_id)
+        if index >= 0:
+            self.setCurrentIndex(index)
+        return scan_id
+
+    def scan_at(self, index: int) -> int:
+        """The scan id of an entry (ALL_SCANS for "All scans")."""
+        data = self.itemData(index)
+        return int(data) if isinstance(data, int) else ALL_SCANS
+
+    def rename(self, summary: ScanSummary) -> None:
+        """Name a listed scan again, with its counts as they are now."""
+        index = self.findData(summary.scan.id)
+        if index >= 0:
+            self.setItemText(index, scan_label(summary))
