@@ -1,0 +1,56 @@
+"""The translation layer: catalogs found by language, plural forms, context, English fallback."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+
+from likeness_guard import locale as translation
+from likeness_guard.locale import _, ngettext, pgettext
+
+
+def write_catalog(folder: Path, language: str, catalog: Catalog) -> None:
+    target = folder / language / "LC_MESSAGES"
+    target.mkdir(parents=True)
+    with (target / f"{translation.DOMAIN}.mo").open("wb") as out:
+        write_mo(out, catalog)
+
+
+@pytest.fixture
+def catalogs(tmp_path: Path) -> Iterator[Path]:
+    german = Catalog(locale="de")
+    german.add("Scan finished.", "Suche beendet.")
+    german.add(("{count} match", "{count} matches"), ("{count} Treffer", "{count} Treffer"))
+    polish = Catalog(locale="pl")  # three plural forms: 1, 2-4, 5+
+    polish.add(("{count} match", "{count} matches"), ("{count} A", "{count} B", "{count} C"))
+    polish.add("Match", "Dopasowanie", context="verdict")
+    for language, catalog in (("de", german), ("pl", polish)):
+        write_catalog(tmp_path, language, catalog)
+    yield tmp_path
+    translation.use_language("en")
+
+
+def test_a_catalog_translates_whole_sentences_and_falls_back_to_english(catalogs: Path) -> None:
+    assert translation.use_language("de_DE.UTF-8", catalogs) == "de"
+    assert _("Scan finished.") == "Suche beendet."
+    assert _("Not in the catalog.") == "Not in the catalog."
+    assert translation.use_language("ko", catalogs) == "en"
+    assert _("Scan finished.") == "Scan finished."
+
+
+def test_plural_forms_follow_the_language_not_english(catalogs: Path) -> None:
+    translation.use_language("pl", catalogs)
+    forms = [ngettext("{count} match", "{count} matches", n).format(count=n) for n in (1, 3, 5)]
+    assert forms == ["1 A", "3 B", "5 C"]
+    assert pgettext("verdict", "Match") == "Dopasowanie"
+
+
+def test_the_system_language_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "pt_BR.UTF-8")
+    assert translation.system_language() == "pt_BR"
+    monkeypatch.setenv("LANGUAGE", "ar:en")
+    assert translation.system_language() == "ar"
