@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint types contracts pytest screenshots gui-smoke bench torture package clean fuzz audit
+.PHONY: run test lint types contracts pytest screenshots gui-smoke bench torture package clean fuzz audit wheels-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +68,10 @@ torture: $(STAMP)
 	$(BIN)/python -m benchmarks.torture --protected $(TORTURE_ARGS)
 
 # The Linux bundle: dist/likeness-guard-VERSION/ and its .tar.gz (see packaging/README.md).
+# Whether every runtime dependency has wheels for Windows, macOS and Linux (asks the index).
+wheels-check: $(STAMP)
+	$(BIN)/python packaging/check_wheels.py
+
 package: $(STAMP)
 	PYTHON=$(BIN)/python packaging/build.sh
 
