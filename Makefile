@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint types contracts pytest screenshots gui-smoke bench torture package clean fuzz audit wheels-check
+.PHONY: run test lint types contracts pytest screenshots gui-smoke bench torture package clean fuzz audit wheels-check catalogs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +68,13 @@ torture: $(STAMP)
 	$(BIN)/python -m benchmarks.torture --protected $(TORTURE_ARGS)
 
 # The Linux bundle: dist/likeness-guard-VERSION/ and its .tar.gz (see packaging/README.md).
+# The translation catalogs: extract the marked sentences, merge them into each language's
+# .po, compile the .mo files the app reads (packaging/catalogs.py).
+catalogs: $(STAMP)
+	$(BIN)/python packaging/catalogs.py extract
+	$(BIN)/python packaging/catalogs.py update
+	$(BIN)/python packaging/catalogs.py compile
+
 # Whether every runtime dependency has wheels for Windows, macOS and Linux (asks the index).
 wheels-check: $(STAMP)
 	$(BIN)/python packaging/check_wheels.py

@@ -81,6 +81,12 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     return _active.ngettext(singular, plural, count)
 
 
+def N_(message: str) -> str:  # the name gettext tools look for
+    """Marks a sentence kept in a constant for the catalogs; translate it where it is shown,
+    with `_(CONSTANT)` (a constant is made before the language is chosen)."""
+    return message
+
+
 def pgettext(context: str, message: str) -> str:
     """`message` as meant in `context` (e.g. "verdict" for "Match")."""
     return _active.pgettext(context, message)

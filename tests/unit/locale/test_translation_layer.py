@@ -1,7 +1,9 @@
 """The translation layer: catalogs found by language, plural forms, context, English fallback."""
 
+import importlib.util
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from babel.messages.catalog import Catalog
@@ -54,3 +56,58 @@ def test_the_system_language_comes_from_the_environment(monkeypatch: pytest.Monk
     assert translation.system_language() == "pt_BR"
     monkeypatch.setenv("LANGUAGE", "ar:en")
     assert translation.system_language() == "ar"
+
+
+def test_the_pseudo_language_keeps_placeholders_and_changes_every_word() -> None:
+    catalogs = load_catalogs_tool()
+    shown = catalogs.pseudo("Scan {count} files in <b>{folder}</b> &amp; more")
+    assert shown.startswith("⟦")
+    assert shown.endswith("⟧")
+    assert "{count}" in shown
+    assert "{folder}" in shown
+    assert "<b>" in shown
+    assert "&amp;" in shown
+    assert "Scan" not in shown
+    assert "files" not in shown
+
+
+def test_every_marked_sentence_reaches_the_template_and_a_pseudo_catalog(tmp_path: Path) -> None:
+    catalogs = load_catalogs_tool()
+    source = tmp_path / "package"
+    source.mkdir()
+    (source / "page.py").write_text(
+        "from likeness_guard.locale import N_, _, ngettext, pgettext\n"
+        "KEPT = N_('Kept for later.')\n"
+        "def words(n):\n"
+        "    # Translators: a verdict button\n"
+        "    return _('Scan finished.'), pgettext('verdict', 'Match'), "
+        "ngettext('{count} file', '{count} files', n)\n"
+    )
+    template = catalogs.extract(source)
+    ids = {(m.context, m.id) for m in template if m.id}
+    assert ids == {
+        (None, "Kept for later."),
+        (None, "Scan finished."),
+        ("verdict", "Match"),
+        (None, ("{count} file", "{count} files")),
+    }
+    catalogs.compile_catalog(
+        catalogs.pseudo_catalog(template), tmp_path / "xx" / "LC_MESSAGES" / "likeness_guard.mo"
+    )
+    try:
+        assert translation.use_language("xx", tmp_path) == "xx"
+        assert _("Scan finished.") == catalogs.pseudo("Scan finished.")
+        assert pgettext("verdict", "Match") == catalogs.pseudo("Match")
+        assert ngettext("{count} file", "{count} files", 2) == catalogs.pseudo("{count} files")
+    finally:
+        translation.use_language("en")
+
+
+def load_catalogs_tool() -> ModuleType:
+    path = Path(__file__).resolve().parents[3] / "packaging" / "catalogs.py"
+    spec = importlib.util.spec_from_file_location("catalogs", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
