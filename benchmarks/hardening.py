@@ -1,7 +1,9 @@
 """Hardening measurements (issue 17), each against its limit, on this machine.
 
   hostile  the whole hostile corpus (tests/hostile/corpus.py, giants included) scanned by
-           the CLI: wall time, peak RSS, items and skipped entries, tracebacks on stderr
+           the CLI: wall time, peak RSS, items and skipped entries, tracebacks on stderr;
+           then every file scanned on its own in one process (models loaded once): the
+           worst per-item time, the slowest files, and that process's peak RSS
   forget   `forget --all` and `forget --profile` after a 20 000-item scan (rows inserted
            directly, as tests/unit/storage/fill.py does)
   resume   a cold scan, then a scan killed with SIGKILL and the same scan started again:
@@ -66,6 +68,56 @@ def hostile(work: Path) -> None:
         f"  items {len(document['items'])}, skipped {len(document['skipped'])}, "
         f"tracebacks on stderr: {done.stderr.count('Traceback')}"
     )
+    # Regular files only: an oddity given on its own is another case (a link to / given as
+    # the folder to scan is a scan of everything); inside the folder it is timed above.
+    per_item(work, data, [str(path) for path in corpus.regular])
+
+
+# Scans each entry of the corpus as a scan of its own, in one process, and prints JSON:
+# seconds per entry and the process's peak RSS (models loaded once, before the clock).
+_PER_ITEM = """
+import json, resource, sys, time
+from pathlib import Path
+from likeness_guard.core.services.folder import open_store, data_folder, open_folder
+from likeness_guard.core.services.packs import open_engine
+from likeness_guard.core.services.scanning import ScanRequest, scan, scan_options
+data, entries = Path(sys.argv[1]), json.loads(Path(sys.argv[2]).read_text())
+folder = data_folder(data)
+open_folder(folder)
+store, _ = open_store(folder)
+engine = open_engine(None, folder)
+options = scan_options(workers=1)
+times = {}
+for entry in entries:
+    started = time.monotonic()
+    scan(store, engine, ScanRequest("me", (entry,), options))
+    times[entry] = time.monotonic() - started
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"times": times, "peak_mb": peak}))
+"""
+
+
+def per_item(work: Path, data: Path, entries: list[str]) -> None:
+    """Each file scanned on its own: the worst per-item time and the peak memory."""
+    listing = work / "entries.json"
+    listing.write_text(json.dumps(entries))
+    done = subprocess.run(
+        [sys.executable, "-c", _PER_ITEM, str(data), str(listing)],
+        env=ENV,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        print(f"  per item: failed ({done.stderr.strip()[-300:]})")
+        return
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    times = sorted(result["times"].items(), key=lambda pair: -pair[1])
+    print(
+        f"  per item ({len(times)} files, each a scan of its own, models loaded once): "
+        f"worst {times[0][1]:.2f} s, peak RSS {result['peak_mb']:.0f} MB"
+    )
+    for path, seconds in times[:5]:
+        print(f"    {seconds:6.2f} s  {ascii(Path(path).name)[:70]}")
 
 
 def forget(work: Path) -> None:

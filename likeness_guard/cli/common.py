@@ -21,14 +21,20 @@ from likeness_guard.core.services.packs import FaceEngine
 from likeness_guard.core.services.packs import open_engine as load_engine
 
 
-def open_store(args: argparse.Namespace) -> Store:
+def open_store(args: argparse.Namespace, *, deleting: bool | None = None) -> Store:
     """Open the data folder (asking for its passphrase when it is protected), finish what a
-    crash interrupted, and say so on standard error."""
+    crash interrupted, and say so on standard error.
+
+    `deleting` (everything: True, one profile: False) makes room first on a full disk."""
     from likeness_guard.cli.passphrase import unlock_folder
 
     folder = data_folder(args.data_dir)
     notes = open_folder(folder)  # before the passphrase: it needs none
     unlock_folder(folder, args)
+    if deleting is not None:
+        from likeness_guard.core.services.forgetting import make_room
+
+        make_room(folder, everything=deleting)
     store, more_notes = open_unlocked(folder)
     for note in notes + more_notes:
         print(f"likeness-guard: {note}", file=sys.stderr, flush=True)
@@ -70,7 +76,10 @@ def add_scan_option(parser: argparse.ArgumentParser) -> None:
 
 def write_json(document: dict[str, Any], target: str) -> None:
     """Write JSON to a file (atomically) or, for "-", to standard output."""
-    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    from likeness_guard.core.domain.text_safety import storable_json
+
+    # Names that are not valid UTF-8 are written escaped, as in the store (never a crash).
+    text = json.dumps(storable_json(document), indent=2, ensure_ascii=False) + "\n"
     if target == "-":
         sys.stdout.write(text)
         sys.stdout.flush()

@@ -51,7 +51,7 @@ def run_profiles(args: argparse.Namespace) -> int:
 
 def run_forget(args: argparse.Namespace) -> int:
     if args.all:
-        with open_store(args) as store:
+        with open_store(args, deleting=True) as store:
             forget_everything(store)
         print(f"Deleted every profile, scan and evidence file in {store.folder}.")
         if not finish_forgetting(store.folder):
@@ -61,7 +61,7 @@ def run_forget(args: argparse.Namespace) -> int:
             )
         _compaction_note(store)
         return 0
-    with open_store(args) as store:
+    with open_store(args, deleting=False) as store:
         if forget_profile(store, args.profile):
             print(f"Deleted profile '{args.profile}' with its photos' data and scans.")
             _compaction_note(store)

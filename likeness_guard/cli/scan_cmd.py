@@ -22,6 +22,7 @@ from likeness_guard.core.domain.words import (
     similarity_words,
     video_stop_words,
 )
+from likeness_guard.core.services.folder import Store
 from likeness_guard.core.services.scanning import (
     DEFAULT_MAX_FILE_BYTES,
     ScanProgress,
@@ -206,6 +207,7 @@ def run(args: argparse.Namespace) -> int:
         if last:
             summary += f" {last[0].images_per_second:.1f} images/s."
         say(args, summary)
+        _name_skipped(args, store, scan_id, request.inputs)
         if possible:  # after the matches: these are to check, not matches
             say(args, f"{counted(len(possible), 'more image')} might be you — check them:")
             for item in sorted(possible, key=lambda i: -(i.best_similarity or 0.0)):
@@ -217,3 +219,36 @@ def run(args: argparse.Namespace) -> int:
         if args.json:
             write_json(scan_document(store, scan_id), args.json)
     return 0
+
+
+def _name_skipped(
+    args: argparse.Namespace, store: Store, scan_id: int, inputs: tuple[str, ...]
+) -> None:
+    """Name each input that was skipped (a FIFO, a device given on the command line), and
+    count what was skipped inside folders, so that "0 images" is never left unexplained."""
+    from likeness_guard.core.domain.text_safety import storable
+    from likeness_guard.core.services.scanning import skipped_entries
+    from likeness_guard.locale import _, ngettext
+
+    entries = skipped_entries(store, scan_id)
+    given = {storable(text) for text in inputs}
+    for entry in entries:
+        if entry.path in given:
+            say(
+                args,
+                _("skipped  {path}: {reason}").format(
+                    path=printable(entry.path), reason=printable(entry.reason)
+                ),
+            )
+    inside = sum(1 for entry in entries if entry.path not in given)
+    if inside:
+        say(
+            args,
+            ngettext(
+                "{count} entry inside the folders was skipped (a link out of the folder, a "
+                "pipe or a device): the scan's JSON (--json) lists it with the reason.",
+                "{count} entries inside the folders were skipped (links out of the folder, "
+                "pipes or devices): the scan's JSON (--json) lists them with the reasons.",
+                inside,
+            ).format(count=inside),
+        )

@@ -131,3 +131,44 @@ def reserve_space(fd: int, size: int) -> None:
         while written < size:
             written += os.write(fd, chunk[: min(len(chunk), size - written)])
         os.fsync(fd)
+
+
+def free_bytes(folder: Path) -> int | None:
+    """Bytes free for this user on the file system of `folder`; None when it cannot be told."""
+    import shutil
+
+    try:
+        return shutil.disk_usage(folder).free
+    except OSError:
+        return None
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process with this id runs now (True when that cannot be told: callers only
+    delete what a process that is surely gone left behind)."""
+    if pid <= 0:
+        return False
+    if pid == os.getpid():
+        return True
+    if os.name == "nt":  # pragma: no cover - Windows: no cheap, safe check; keep its files
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # PermissionError: it exists, under another user
+        return True
+    return True
+
+
+def private_temp_file(folder: Path, prefix: str, suffix: str) -> Path:
+    """A new empty file readable by this user only in `folder` (made 0700 when missing),
+    named `PREFIX-PID-RANDOM SUFFIX` so that a sweep can tell when its process is gone.
+    Raises OSError when it cannot be made."""
+    import tempfile
+
+    with contextlib.suppress(FileExistsError):
+        folder.mkdir(mode=0o700)
+    fd, name = tempfile.mkstemp(prefix=f"{prefix}-{os.getpid()}-", suffix=suffix, dir=folder)
+    os.close(fd)  # mkstemp made it readable by this user only
+    return Path(name)

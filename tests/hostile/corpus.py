@@ -25,6 +25,7 @@ SOCKET = "not a regular file: a socket"
 BROKEN = "a link to something that does not exist"
 LOOP = "a link that loops back on itself"
 FOLDER_LOOP = "a link to a folder that is already being scanned"
+OUTSIDE = "a link to a place outside the folder you chose, not followed"
 
 
 @dataclass
@@ -145,6 +146,34 @@ def _tiff_ifd_loop() -> bytes:
 def _gif_many_frames() -> bytes:
     frames = [Image.new("P", (16, 16), n % 200) for n in range(300)]
     return _encode(frames[0], "GIF", save_all=True, append_images=frames[1:], duration=10)
+
+
+def progressive_jpeg_repeating_its_last_scan(side: int, repeats: int) -> bytes:
+    """A progressive JPEG whose last scan is repeated `repeats` times: each repeat costs a
+    pass over every pixel (7000 px and 20,000 repeats: 2.1 MB that decoded for 18 min)."""
+    data = _encode(Image.new("RGB", (side, side), (128, 128, 128)), "JPEG", progressive=True)
+    last, end = data.rindex(b"\xff\xda"), data.rindex(b"\xff\xd9")
+    return data[:end] + data[last:end] * repeats + data[end:]
+
+
+def gif_of_many_frames(count: int, side: int) -> bytes:
+    """An animated GIF of `count` different frames of `side` pixels (10,000 frames held a
+    scan for 50 s when every one was decoded)."""
+    frames = []
+    for number in range(count):
+        frame = Image.new("P", (side, side), number % 7)
+        frame.putpixel((number % side, (number // side) % side), 7 + number % 200)
+        frames.append(frame)
+    return _encode(frames[0], "GIF", save_all=True, append_images=frames[1:], duration=20)
+
+
+def jpeg_with_text_orientation() -> bytes:
+    """EXIF Orientation written as text ("1"), as some cameras and editors do."""
+    exif = bytearray(_orientation_exif(1))  # big-endian ("MM"), as Pillow writes it
+    # Turn the entry's type from SHORT (3) to ASCII (2): count 2, value "1\0".
+    at = exif.index(b"\x01\x12\x00\x03")
+    exif[at + 2 : at + 12] = b"\x00\x02\x00\x00\x00\x021\x00\x00\x00"
+    return _jpeg(exif=bytes(exif))
 
 
 def _gif_giant_canvas() -> bytes:
@@ -362,6 +391,12 @@ def _file_cases() -> dict[str, Callable[[], bytes]]:
         ("n" * 240) + ".jpg": jpeg,
         "same_bytes_1.jpg": lambda: _jpeg(quality=40),
         "same_bytes_2.jpg": lambda: _jpeg(quality=40),
+        # issue 31: decoding work that grows without bound, unless capped before decoding
+        "progressive_scan_repeated_20000.jpg": lambda: progressive_jpeg_repeating_its_last_scan(
+            1024, 20_000
+        ),
+        "gif_10000_frames.gif": lambda: gif_of_many_frames(10_000, 48),
+        "orientation_as_text.jpg": jpeg_with_text_orientation,
     }
 
 
@@ -395,11 +430,15 @@ def build_corpus(root: Path, *, giant: bool = True) -> Corpus:
     # A hard link: the same file under two names.
     os.link(root / "ok.jpg", root / "hard_link_to_ok.jpg")
     corpus.regular.append(root / "hard_link_to_ok.jpg")
-    # A link to a regular file elsewhere: read as that file.
+    # Links out of the chosen folder, to a file and to the root of everything: never
+    # followed (a link to / once gave 8,493 items, /proc/<pid>/cwd and other data folders'
+    # kept images among them).
     outside = root.parent / f"{root.name}-outside.jpg"
     outside.write_bytes(_jpeg())
     (root / "link_to_outside.jpg").symlink_to(outside)
-    corpus.regular.append(root / "link_to_outside.jpg")
+    corpus.skipped[root / "link_to_outside.jpg"] = OUTSIDE
+    (root / "link_to_root").symlink_to("/")
+    corpus.skipped[root / "link_to_root"] = OUTSIDE
     # Deep folders.
     deep = root.joinpath(*[f"d{n}" for n in range(60)])
     deep.mkdir(parents=True)

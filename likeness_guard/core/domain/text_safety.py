@@ -8,6 +8,7 @@ makes a name safe to print on one line, showing every hidden character as an esc
 """
 
 import unicodedata
+from typing import Any
 
 # Characters that reorder or hide text around them (Unicode bidirectional controls).
 _BIDI_CONTROLS = frozenset(
@@ -26,6 +27,18 @@ def storable(text: str) -> str:
         raw = text.encode("utf-8", "surrogateescape")
         return raw.decode("utf-8", "backslashreplace")
     return text
+
+
+def storable_json(value: Any) -> Any:
+    """A JSON-ready value with every string in it (keys too) made `storable`: the edge
+    where documents become JSON, PDF or WARC text, which refuse lone surrogates."""
+    if isinstance(value, str):
+        return storable(value)
+    if isinstance(value, dict):
+        return {storable_json(key): storable_json(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [storable_json(item) for item in value]
+    return value
 
 
 def printable(text: str) -> str:

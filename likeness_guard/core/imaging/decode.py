@@ -33,6 +33,12 @@ MAX_FRAMES = 8
 # MAX_DECODED_PIXELS: an 8-page 9400x9400 TIFF of 1 MB would otherwise take gigabytes.
 REDUCE_TO_PIXELS = DRAFT_ABOVE_PIXELS
 MAX_DECODED_PIXELS = 60_000_000
+# Scans of a progressive JPEG that are decoded; those after are left out. Encoders write
+# about 10 (libjpeg) to 20 (mozjpeg); each scan costs a pass over every pixel, so a 2 MB
+# file whose last scan is repeated 20,000 times held a scan for 18 minutes.
+MAX_JPEG_SCANS = 100
+_START_OF_SCAN = b"\xff\xda"  # never inside entropy-coded data, where 0xFF is stuffed
+_END_OF_IMAGE = b"\xff\xd9"
 _ORIENTATION = 0x0112  # the EXIF tag that says how to turn the stored pixels for display
 
 
@@ -97,6 +103,7 @@ def decode_image(data: bytes, *, max_frames: int = MAX_FRAMES) -> DecodedImage:
 
     Raises ImageError with a message for the user when the bytes are not a readable image.
     """
+    data = bounded_jpeg(data)
     with _opened(data) as (kind, image):
         quick = _by_opencv(data, kind, image) if kind in ("jpeg", "png", "webp") else None
         if quick is not None:
@@ -148,7 +155,7 @@ def _by_opencv(data: bytes, kind: str, image: Image.Image) -> DecodedImage | Non
     bgr = cv2.imdecode(np.frombuffer(data, np.uint8), flags)
     if bgr is None or bgr.shape != (image.height, image.width, 3) or bgr.dtype != np.uint8:
         return None
-    orientation = int(image.getexif().get(_ORIENTATION, 1) or 1)
+    orientation = _orientation_of(image)
     rgb = np.ascontiguousarray(_oriented(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), orientation))
     return DecodedImage(
         format=kind,
@@ -211,11 +218,37 @@ def decode_stored(data: bytes, frame_index: int = 0) -> tuple[np.ndarray, int]:
     Raises ImageError with a message for the user when the bytes are not a readable image.
     """
     with _opened(data) as (_, image):
-        orientation = int(image.getexif().get(_ORIENTATION, 1) or 1)
+        orientation = _orientation_of(image)
         frame_count = int(getattr(image, "n_frames", 1))
         frame = _frame(image, min(max(frame_index, 0), frame_count - 1), orient=False)
         rgb = _to_rgb(frame)
-    return rgb, orientation if 1 <= orientation <= 8 else 1
+    return rgb, orientation
+
+
+def bounded_jpeg(data: bytes) -> bytes:
+    """A JPEG with more than MAX_JPEG_SCANS scans cut after that many (and ended properly),
+    so that decoding it costs a bounded number of passes; anything else as it is.
+
+    A progressive JPEG's first scans already hold the whole picture; what a hostile file
+    repeats after them only costs time.
+    """
+    if not data.startswith(b"\xff\xd8\xff") or data.count(_START_OF_SCAN) <= MAX_JPEG_SCANS:
+        return data
+    cut = -1
+    for _scan in range(MAX_JPEG_SCANS + 1):
+        cut = data.find(_START_OF_SCAN, cut + 1)
+    return data[:cut] + _END_OF_IMAGE
+
+
+def _orientation_of(image: Image.Image) -> int:
+    """The EXIF orientation, 1-8; 1 when none is set or it is not a number (a camera that
+    wrote it as text: the picture is shown as stored, not called damaged)."""
+    value = image.getexif().get(_ORIENTATION, 1)
+    try:
+        orientation = int(value or 1)
+    except (TypeError, ValueError):
+        return 1
+    return orientation if 1 <= orientation <= 8 else 1
 
 
 def decode_scaled(data: bytes, max_side: int) -> ScaledImage:
@@ -258,6 +291,7 @@ def _opened(data: bytes) -> Iterator[tuple[str, Image.Image]]:
     Decoding errors raised inside the `with` block become ImageError as well.
     """
     kind = _readable_format(data)
+    data = bounded_jpeg(data)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -340,7 +374,7 @@ def _frame(image: Image.Image, index: int, *, orient: bool = True) -> Image.Imag
                 f"{image.height} pixels)"
             )
     image.load()
-    if not orient or image.getexif().get(_ORIENTATION, 1) in (None, 1):
+    if not orient or _orientation_of(image) == 1:
         return image  # exif_transpose would return a copy: 18 ms for a 3 MP photo
     frame = ImageOps.exif_transpose(image)
     return frame if frame is not None else image

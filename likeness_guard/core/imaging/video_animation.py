@@ -3,7 +3,7 @@
 
 import io
 from collections.abc import Callable, Generator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -28,6 +28,12 @@ if TYPE_CHECKING:
 # Browsers show GIF frames that declare less than 20 ms for 100 ms; so do we.
 _MIN_ANIMATION_FRAME_MS = 20
 _DEFAULT_ANIMATION_FRAME_MS = 100
+# Pillow decodes animation frames one after another (about 5 ns a pixel here): a 10,000-frame
+# GIF held a scan for 50 s. The frames decoded are capped so that one animation costs at
+# most about this many pixels (1000 frames of 1000x1000; more of smaller ones); the rest
+# is left out, and the clip says it stopped early.
+ANIMATION_DECODED_PIXELS = 1_000_000_000
+_MIN_CAPPED_FRAMES = 50
 
 
 def animation_frame_count(data: bytes) -> int:
@@ -54,9 +60,12 @@ class AnimationReader(ReaderBase):
     def __post_init__(self) -> None:
         with self._opened() as image:
             count = int(getattr(image, "n_frames", 1))
+            self._cap = max(
+                _MIN_CAPPED_FRAMES, ANIMATION_DECODED_PIXELS // max(1, image.width * image.height)
+            )
             durations = []
             total_ms = 0
-            for index in range(count):
+            for index in range(min(count, self._cap)):
                 image.seek(index)
                 ms = _frame_ms(image)
                 durations.append(ms)
@@ -81,7 +90,8 @@ class AnimationReader(ReaderBase):
     def frames(
         self, policy: SamplingPolicy, cancel: CancelToken | None = None
     ) -> Generator[SampledFrame, None, None]:
-        sampler = FrameSampler(policy, self.info.duration_s)
+        capped = min(policy.max_decoded_frames, self._cap)
+        sampler = FrameSampler(replace(policy, max_decoded_frames=capped), self.info.duration_s)
         start_ms = 0
         try:
             with self._opened() as image:
@@ -101,6 +111,9 @@ class AnimationReader(ReaderBase):
                     )
                     if sampler.full():
                         break
+                else:
+                    if len(self._durations) < (self.info.frame_count or 0):
+                        sampler.stopped = VideoStop.DECODE_LIMIT  # the frames left are capped
         except ImageError:
             sampler.stopped = VideoStop.DAMAGED
         finally:

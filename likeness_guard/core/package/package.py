@@ -25,6 +25,7 @@ from likeness_guard.core.report.prepare import PreparedReport, ReportOptions, pr
 from likeness_guard.core.report.signing import installation_identity, spaced
 from likeness_guard.core.report.write import ReportResult, write_report
 from likeness_guard.core.storage.fs import atomic_output
+from likeness_guard.core.storage.spool import noted_export, staging_prefix
 from likeness_guard.core.storage.store import Store
 
 REPORT_NAME = "evidence-report.pdf"
@@ -100,7 +101,28 @@ def export_package(
         ],
         "warc": contents.warcs,
     }
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    # Staged beside the target (to be renamed into place), with a note in the data folder
+    # naming it: when this process is killed, the next start wipes the unblurred originals
+    # left there (storage/spool.py).
+    with noted_export(store.folder, target):
+        return _write_package(
+            store, prepared, target, files, section, contents, timestamp_url=timestamp_url
+        )
+
+
+def _write_package(
+    store: Store,
+    prepared: PreparedReport,
+    target: Path,
+    files: dict[str, bytes],
+    section: dict[str, Any],
+    contents: "_Contents",
+    *,
+    timestamp_url: str | None,
+) -> PackageResult:
+    """Stage the package beside `target`, then rename (folder) or zip it into place."""
+    as_zip = target.suffix.lower() == ".zip"
+    staging = Path(tempfile.mkdtemp(prefix=staging_prefix(target), dir=target.parent))
     try:
         folder = staging / target.stem if as_zip else staging
         _write_files(folder, files)

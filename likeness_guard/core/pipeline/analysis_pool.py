@@ -8,11 +8,14 @@ by a pure-Python thread's slowdown beside it), so threads stop scaling after two
 cores. A small scan is not worth starting processes for (about 2 s each, mostly imports):
 it runs on threads in this process, where decoding overlaps the shared engine's models.
 
-A worker that dies (a decoder crash on a hostile file, the out-of-memory killer) breaks the
-pool: it is started again, and each image that was in flight is analysed once more on its
-own, so only the image that kills a worker again is listed as an error. When no worker can
-run on this computer at all (processes cannot be started, or cannot load the models), the
-scan goes on in this process instead, slower but whole.
+Each image's whole analysis, decoding included, has a time limit (the job's `item_seconds`
+plus a margin): a worker still busy with one image when it runs out is stopped, that image
+is listed as an error naming the limit, and the other images its pool held are analysed
+again. A worker that dies (a decoder crash on a hostile file, the out-of-memory killer)
+breaks the pool: it is started again, and each image that was in flight is analysed once
+more on its own, so only the image that kills a worker again is listed as an error. When no
+worker can run on this computer at all (processes cannot be started, or cannot load the
+models), the scan goes on in this process instead, slower but whole.
 """
 
 import logging
@@ -24,10 +27,12 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from concurrent.futures import (
     CancelledError,
-    Executor,
     Future,
     ProcessPoolExecutor,
     ThreadPoolExecutor,
+)
+from concurrent.futures import (
+    TimeoutError as FutureTimeout,
 )
 from concurrent.futures.process import BrokenProcessPool
 
@@ -49,7 +54,21 @@ WORKER_DIED = (
     "the scan went on"
 )
 
+# Added to an item's time limit before its worker is stopped: the face checks stop by
+# themselves at the limit, and a result on its way back should not be cut off.
+STOP_GRACE_SECONDS = 10.0
+
 _worker_engine: FaceEngine | None = None
+
+
+def over_time(seconds: float) -> str:
+    """The error of an image whose analysis was stopped at the time limit."""
+    from likeness_guard.locale import _
+
+    return _(
+        "its analysis (decoding included) took longer than the time limit of {seconds} s per "
+        "item, so it was stopped; the scan went on. The file may be built to stall decoders."
+    ).format(seconds=f"{seconds:.0f}")
 
 
 class AnalysisPool(ABC):
@@ -105,7 +124,7 @@ class ProcessAnalysisPool(AnalysisPool):
         self._work = work or analyse_in_worker  # a module-level function: sent by name
         self._fallback = fallback
         self._executor = self._start(workers)
-        self._alone: Executor | None = None  # for images in flight when a worker died
+        self._alone: ProcessPoolExecutor | None = None  # images in flight when a worker died
         self._in_process: ThreadAnalysisPool | None = None  # once workers proved impossible
         self._worked = False  # a worker analysed an image: workers can run here
 
@@ -128,10 +147,16 @@ class ProcessAnalysisPool(AnalysisPool):
 
     def result(self, future: "Future[ImageAnalysis]", job: ImageJob) -> ImageAnalysis:
         try:
-            analysis = future.result()
-        except CancelledError:  # dropped when the scan went on in this process
+            analysis = future.result(timeout=job.item_seconds + STOP_GRACE_SECONDS)
+        except FutureTimeout:
+            if self._in_process is not None:  # a thread cannot be stopped: wait for it
+                return self._in_process.result(future, job)
+            log.warning("stopping the scan workers: %s is over its time limit", job.source)
+            self._executor = self._stopped(self._executor, self.workers)
+            return ImageAnalysis(error=over_time(job.item_seconds))
+        except CancelledError:  # dropped when workers were stopped, or none could run
             if self._in_process is None:
-                raise
+                return self._on_its_own(job)
             return self._in_this_process(job, None)
         except BrokenProcessPool:
             if self._in_process is None:
@@ -157,6 +182,17 @@ class ProcessAnalysisPool(AnalysisPool):
             initargs=(self._pack, os.getpid()),
         )
 
+    def _stopped(self, executor: ProcessPoolExecutor, workers: int) -> ProcessPoolExecutor:
+        """Kill `executor`'s workers (one is stuck on an image) and start new ones: the
+        other images it held fail with BrokenProcessPool and are analysed again."""
+        processes = list(getattr(executor, "_processes", {}).values())
+        for process in processes:
+            process.kill()
+        for process in processes:
+            process.join(5.0)
+        executor.shutdown(wait=True, cancel_futures=True)
+        return self._start(workers)
+
     def _restart(self) -> None:
         if getattr(self._executor, "_broken", False):
             self._executor.shutdown(wait=False, cancel_futures=True)
@@ -170,7 +206,12 @@ class ProcessAnalysisPool(AnalysisPool):
         if self._alone is None:
             self._alone = self._start(1)
         try:
-            analysis = self._alone.submit(self._work, job).result()
+            analysis = self._alone.submit(self._work, job).result(
+                timeout=job.item_seconds + STOP_GRACE_SECONDS
+            )
+        except FutureTimeout:
+            self._alone = self._stopped(self._alone, 1)
+            return ImageAnalysis(error=over_time(job.item_seconds))
         except BrokenProcessPool:
             self._alone.shutdown(wait=False, cancel_futures=True)
             self._alone = None

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from likeness_guard.core.domain.errors import UserFacingError
 from likeness_guard.core.domain.records import ModelPackInfo, Profile, ScanStatus
+from likeness_guard.core.domain.text_safety import storable
 from likeness_guard.core.sources.base import SourceItem
 from likeness_guard.core.storage.locks import FolderLocks
 from likeness_guard.core.storage.resumption import (
@@ -93,7 +94,7 @@ def resume_interrupted(
     latest = scans[0]
     if (
         latest.status is not ScanStatus.INTERRUPTED
-        or tuple(latest.inputs) != tuple(inputs)
+        or tuple(latest.inputs) != tuple(storable(text) for text in inputs)
         or abs(latest.threshold - threshold) > 1e-9
         or dict(latest.model_pack.files) != dict(model_pack.files)
     ):

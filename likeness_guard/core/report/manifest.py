@@ -32,7 +32,11 @@ def canonical(document: dict[str, Any]) -> bytes:
     """The document as RFC 8785 canonical JSON: one byte sequence for the same facts."""
     import rfc8785
 
-    data: bytes = rfc8785.dumps(document)
+    from likeness_guard.core.domain.text_safety import storable_json
+
+    # A name that is not valid UTF-8 (stored by an older version) is shown escaped, as
+    # everywhere else, instead of stopping the report.
+    data: bytes = rfc8785.dumps(storable_json(document))
     return data
 
 

@@ -33,6 +33,16 @@ def finish_forgetting(folder: Path, wait: float = 10.0) -> bool:
     return finish_wipe(folder, wait) or not DeletionJournal(folder).read().wipe_files
 
 
+def make_room(folder: Path, *, everything: bool) -> bool:
+    """Before a deletion opens the store: on a disk so full that the database cannot even
+    be opened, delete what needs no database (every kept image and download, when
+    everything goes) and give back the space set aside for deleting. True when the disk
+    was that full."""
+    from likeness_guard.core.storage.forgetting import make_room as room
+
+    return room(folder, everything=everything)
+
+
 def compaction_pending(folder: Path) -> bool:
     """Whether a deletion still waits for the database to be compacted."""
     from likeness_guard.core.storage.journal import DeletionJournal

@@ -6,7 +6,14 @@ from pathlib import Path
 
 from likeness_guard.core.domain.cancel import CancelToken
 from likeness_guard.core.domain.errors import SourceError, UserFacingError
-from likeness_guard.core.domain.records import Profile, Scan, ScanCounts, ScanItem, ScanOutcome
+from likeness_guard.core.domain.records import (
+    Profile,
+    Scan,
+    ScanCounts,
+    ScanItem,
+    ScanOutcome,
+    SkippedEntry,
+)
 from likeness_guard.core.domain.records import scan_outcome as outcome_of
 from likeness_guard.core.domain.serialize import JsonDict, item_json, scan_json, skipped_json
 from likeness_guard.core.domain.thresholds import resolve_threshold
@@ -164,6 +171,12 @@ def scan_summaries(store: Store, profile_id: int | None = None) -> list[ScanSumm
     scans = store.scans(profile_id)
     counts = store.scan_counts(scan.id for scan in scans)
     return [ScanSummary(scan, counts[scan.id]) for scan in scans]
+
+
+def skipped_entries(store: Store, scan_id: int) -> "list[SkippedEntry]":
+    """What the scan met and did not read (pipes, devices, links out of the folder), each
+    with its reason."""
+    return list(store.skipped.of_scan(scan_id))
 
 
 def scan_summary(store: Store, scan_id: int) -> ScanSummary:

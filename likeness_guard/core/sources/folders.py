@@ -4,6 +4,7 @@ import errno
 import os
 import stat
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,12 +20,41 @@ from likeness_guard.core.imaging.formats import (
 )
 from likeness_guard.core.sources.base import SourceItem
 from likeness_guard.core.sources.file_checks import kind_of, read_regular_file
+from likeness_guard.locale import _
 
 DEFAULT_MAX_FILE_BYTES = 100 * 1024 * 1024
 # Videos are read from disk in pieces, never whole, so they may be much larger.
 DEFAULT_MAX_VIDEO_BYTES = 16 * 1024 * 1024 * 1024
 # Longest a single file may take to read (a slow network share, a file that keeps growing).
 DEFAULT_READ_SECONDS = 60.0
+
+
+# Never entered, whatever the folder chosen: what is there is the system's, not pictures,
+# and reading it can hang (/dev) or lead anywhere (/proc/<pid>/cwd, /proc/<pid>/root).
+SYSTEM_FOLDERS = ("/proc", "/sys", "/dev")
+
+
+@dataclass(frozen=True)
+class _Walk:
+    """What one given folder's walk keeps to: its own real path, and the folders it never
+    enters (the data folder, /proc, /sys, /dev)."""
+
+    root: str
+    never: tuple[str, ...]
+    include_hidden: bool
+    limits: tuple[int, float]
+
+    def refuses(self, path: Path, *, link: bool) -> str | None:
+        """Why `path` (a link, or a folder) is not followed, or None."""
+        real = os.path.realpath(path)
+        if link and not _inside(real, self.root):
+            return _("a link to a place outside the folder you chose, not followed")
+        for folder in self.never:
+            if _inside(real, folder):
+                if folder in SYSTEM_FOLDERS:
+                    return _("a system folder ({folder}), never scanned").format(folder=folder)
+                return _("Likeness Guard's own data folder, never scanned")
+        return None
 
 
 def iter_path_items(
@@ -34,17 +64,21 @@ def iter_path_items(
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
     cancel: CancelToken | None = None,
     read_seconds: float = DEFAULT_READ_SECONDS,
+    never_enter: Sequence[Path] = (),
 ) -> Iterator[SourceItem]:
     """Yield one item per image file under `paths` (files or folders), in a stable order.
 
-    Folders are walked recursively; symlinked folders are followed once (loops are cut);
-    hidden files and folders are skipped unless asked. In folders, files with an image
-    extension are yielded, and so are extension-less or oddly named files whose first bytes
-    say they are images. A file named on the command line is always yielded. What is not a
-    regular file (FIFOs, devices, sockets, broken or looping links) gives an item with
-    `skip` set to the reason, and is never opened for reading.
+    Folders are walked recursively and never left: a link (to a file or a folder) that
+    leads outside the folder given, into a folder of `never_enter` (the data folder) or
+    into /proc, /sys or /dev gives an item with `skip` set to the reason, and so do folder
+    loops. Hidden files and folders are skipped unless asked. In folders, files with an
+    image extension are yielded, and so are extension-less or oddly named files whose first
+    bytes say they are images. A file named on the command line is always yielded. What is
+    not a regular file (FIFOs, devices, sockets, broken or looping links) gives an item
+    with `skip` set to the reason, and is never opened for reading.
     """
     visited: set[tuple[int, int]] = set()
+    never = (*(os.path.realpath(folder) for folder in never_enter), *SYSTEM_FOLDERS)
     limits = (max_file_bytes, read_seconds)
     for given in paths:
         path = Path(given).expanduser()
@@ -59,7 +93,11 @@ def iter_path_items(
             yield _error_item(path, _os_message(exc))
             continue
         if stat.S_ISDIR(info.st_mode):
-            yield from _walk(path, visited, include_hidden, limits, cancel)
+            walk = _Walk(os.path.realpath(path), never, include_hidden, limits)
+            if (reason := walk.refuses(path, link=False)) is not None:
+                yield _skipped_item(path, reason)
+            else:
+                yield from _walk(path, visited, walk, cancel)
         elif (reason := kind_of(info.st_mode)) is not None:
             yield _skipped_item(path, reason)
         else:
@@ -80,8 +118,7 @@ def count_path_items(paths: Sequence[str | Path], *, include_hidden: bool = Fals
 def _walk(
     root: Path,
     visited: set[tuple[int, int]],
-    include_hidden: bool,
-    limits: tuple[int, float],
+    walk: _Walk,
     cancel: CancelToken | None,
 ) -> Iterator[SourceItem]:
     try:
@@ -105,7 +142,7 @@ def _walk(
     for entry in entries:
         if cancel is not None and cancel.cancelled:
             return
-        if not include_hidden and entry.name.startswith("."):
+        if not walk.include_hidden and entry.name.startswith("."):
             continue
         path = Path(entry.path)
         try:
@@ -113,16 +150,25 @@ def _walk(
         except OSError as exc:
             yield _unstatable_item(path, exc)
             continue
-        if stat.S_ISDIR(entry_info.st_mode):
+        is_folder = stat.S_ISDIR(entry_info.st_mode)
+        reason = None if is_folder else kind_of(entry_info.st_mode)
+        if reason is None and (is_folder or entry.is_symlink()):
+            reason = walk.refuses(path, link=entry.is_symlink())
+        if reason is None and is_folder:
             folders.append(path)
-            continue
-        reason = kind_of(entry_info.st_mode)
-        if reason is not None:  # FIFOs, devices, sockets: never opened
+        elif reason is not None:  # FIFOs, devices, sockets, links out: never opened
             yield _skipped_item(path, reason)
         elif path.suffix.lower() in IMAGE_SUFFIXES | VIDEO_SUFFIXES or _looks_like_image(path):
-            yield _file_item(path, entry_info, limits)
+            yield _file_item(path, entry_info, walk.limits)
     for folder in folders:
-        yield from _walk(folder, visited, include_hidden, limits, cancel)
+        yield from _walk(folder, visited, walk, cancel)
+
+
+def _inside(path: str, folder: str) -> bool:
+    """Whether the real path `path` is `folder` or lies under it."""
+    if folder == os.sep:
+        return True
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 def _unstatable_item(path: Path, exc: OSError) -> SourceItem:

@@ -7,7 +7,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from likeness_guard.core.domain.errors import StoreError
+from likeness_guard.core.platform import free_bytes
 from likeness_guard.core.storage.crypto import WrongPassphrase
+from likeness_guard.locale import _
 
 
 class DatabaseBug(Exception):
@@ -118,8 +120,23 @@ def marks(values: list[int]) -> str:
     return ",".join("?" * len(values))
 
 
+# Below this much free space an I/O error while opening is taken as a full disk: SQLite
+# reports failing to make its shared-memory file (ENOSPC) as "disk I/O error".
+_ALMOST_FULL_BYTES = 256 * 1024
+
+
 def _as_store_error(exc: sqlite3.Error, path: Path) -> StoreError:
     """Opening a file fails for the environment's reasons only (a folder, a foreign file)."""
+    code = getattr(exc, "sqlite_errorname", "") or ""
+    free = free_bytes(path.parent) if code.startswith("SQLITE_IOERR") else None
+    if free is not None and free < _ALMOST_FULL_BYTES:
+        return StoreError(
+            _(
+                "The disk is full, so the database cannot be opened. Free some space and try "
+                "again; nothing saved was lost. To delete your data anyway, run forget: it "
+                "makes room first."
+            )
+        )
     found = store_error(exc, path)
     if isinstance(found, StoreError):
         return found

@@ -17,11 +17,12 @@ from pathlib import Path
 from typing import Protocol
 
 from likeness_guard.core.domain.errors import StoreError
+from likeness_guard.core.platform import free_bytes
 from likeness_guard.core.storage.db import store_error, transaction
 from likeness_guard.core.storage.evidence import EvidenceFolder
 from likeness_guard.core.storage.face_cache import FaceCache
 from likeness_guard.core.storage.fs import wipe_file, wipe_tree
-from likeness_guard.core.storage.journal import DeletionJournal, PendingDeletion
+from likeness_guard.core.storage.journal import RESERVE_BYTES, DeletionJournal, PendingDeletion
 from likeness_guard.core.storage.kept_files import referenced_evidence
 from likeness_guard.core.storage.layout import (
     DATABASE_FILES,
@@ -32,6 +33,7 @@ from likeness_guard.core.storage.layout import (
     SWITCH_NAME,
 )
 from likeness_guard.core.storage.locks import FolderLocks
+from likeness_guard.core.storage.spool import sweep_spool
 from likeness_guard.core.storage.takedowns import TakedownLog
 
 log = logging.getLogger(__name__)
@@ -51,12 +53,17 @@ FULL_DISK_EVERYTHING = (
 _FRESH_SECONDS = 120.0
 # Every table, children first (foreign keys).
 _ALL_TABLES = (
+    "watch_runs",
+    "watch_seen",
+    "watch_pages",
+    "watched_places",
     "cached_faces",
     "cached_analyses",
     "cached_files",
     "verdicts",
     "http_captures",
     "takedown_requests",
+    "recheck_captures",
     "rechecks",
     "faces",
     "items",
@@ -99,6 +106,7 @@ def forget_profile(store: OpenStore, profile_id: int) -> bool:
     journal = DeletionJournal(store.folder)
     with FolderLocks(store.folder).forgetting(profile_id):
         journal.add(profiles={profile_id}, sweep_evidence=True, compact=True)
+        sweep_spool(store.folder)
         for sha256 in _kept_only_for(store.db, profile_id):
             store.evidence.remove(sha256)
         try:
@@ -129,6 +137,7 @@ def forget_everything(store: OpenStore, *, wipe_files: bool) -> None:
     with FolderLocks(store.folder).forgetting(None):
         journal.add(everything=True, compact=True, wipe_files=wipe_files)
         wipe_tree(store.evidence.root)  # delete first: it also frees space
+        sweep_spool(store.folder)  # downloads and export staging of processes that are gone
         try:
             with transaction(store.db) as db:
                 for table in _ALL_TABLES:
@@ -145,6 +154,25 @@ def forget_everything(store: OpenStore, *, wipe_files: bool) -> None:
         pending = journal.read()
         journal.write(PendingDeletion(wipe_files=pending.wipe_files))
         _settle(store, journal)
+
+
+def make_room(folder: Path, *, everything: bool) -> bool:
+    """Before a deletion opens the database on a disk with (almost) no room left, which
+    SQLite needs even to open it (its shared-memory file): delete what can go without the
+    database (every kept image and download, when everything goes; the journal says so
+    first, so the next start finishes it) and give the reserve back. True when the disk was
+    that full."""
+    free = free_bytes(folder)
+    if free is None or free >= RESERVE_BYTES:
+        return False
+    journal = DeletionJournal(folder)
+    if everything:
+        with FolderLocks(folder).forgetting(None):
+            journal.add(everything=True, compact=True)
+            wipe_tree(folder / EVIDENCE_FOLDER)
+            sweep_spool(folder)
+    journal.give_back_reserve()
+    return True
 
 
 def finish_wipe(folder: Path, wait: float = 0.0) -> bool:
@@ -175,6 +203,7 @@ def wipe_folder_files(folder: Path) -> None:
         wipe_file(folder / name)
     wipe_tree(folder / EVIDENCE_FOLDER)
     wipe_tree(folder / (EVIDENCE_FOLDER + STAGED_SUFFIX))
+    sweep_spool(folder, everything=True)
     for name in (*DATABASE_FILES, *(str(path) for path in SECRET_FILES)):
         wipe_file(folder / (name + STAGED_SUFFIX))
     if protected:
@@ -256,7 +285,7 @@ def _delete_profile_rows(store: OpenStore, profile_id: int) -> bool:
     with transaction(store.db) as db:
         deleted = db.execute("DELETE FROM profiles WHERE id = ?", (profile_id,)).rowcount
     if deleted:
-        TakedownLog(store.db).drop_orphans()
+        TakedownLog(store.db, store.evidence).drop_orphans()
         FaceCache(store.db).drop_orphans()
         with transaction(store.db) as db:  # verdicts on bytes no scan holds any more
             db.execute(

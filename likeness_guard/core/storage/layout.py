@@ -28,6 +28,9 @@ SIGNING_FOLDER = "signing"
 SIGNING_KEY_FILE = "report-signing-key.pem"
 SECRET_FILES = (Path(SIGNING_FOLDER) / SIGNING_KEY_FILE,)
 MODELS_FOLDER = "models"  # face model packs the person added (pipeline/model_packs.py)
+# Temporary files that may hold a person's material (downloaded videos, notes of exports in
+# progress): here, never in the system's temp folder; swept at every start (storage/spool.py).
+SPOOL_FOLDER = "spool"
 # The window's one-instance lock and wake-up file, beside the folder's other locks.
 WINDOW_LOCK = Path(LOCKS_FOLDER) / "window.lock"
 WINDOW_WAKE = Path(LOCKS_FOLDER) / "window.wake"
@@ -35,21 +38,26 @@ WINDOW_WAKE = Path(LOCKS_FOLDER) / "window.wake"
 STAGED_SUFFIX = ".staged"
 REPLACED_SUFFIX = ".replaced"
 
+_KEPT_NAMES = (
+    *DATABASE_FILES,
+    EVIDENCE_FOLDER,
+    LOCKS_FOLDER,
+    JOURNAL_NAME,
+    RESERVE_NAME,
+    PROTECTION_NAME,
+    SWITCH_NAME,
+    SIGNING_FOLDER,
+    MODELS_FOLDER,
+    SPOOL_FOLDER,
+    # What the window kept beside the database before version 0.1 moved it to locks/.
+    "window.lock",
+    "window.wake",
+)
+# With the copies a protection change leaves while it runs: a folder that a kill left
+# between two renames (no database file, its staged copy beside it) is still ours, so the
+# next start finishes the change there instead of starting afresh in a subfolder.
 OUR_NAMES = frozenset(
-    {
-        *DATABASE_FILES,
-        EVIDENCE_FOLDER,
-        LOCKS_FOLDER,
-        JOURNAL_NAME,
-        RESERVE_NAME,
-        PROTECTION_NAME,
-        SWITCH_NAME,
-        SIGNING_FOLDER,
-        MODELS_FOLDER,
-        # What the window kept beside the database before version 0.1 moved it to locks/.
-        "window.lock",
-        "window.wake",
-    }
+    name + suffix for name in _KEPT_NAMES for suffix in ("", STAGED_SUFFIX, REPLACED_SUFFIX)
 )
 DATA_SUBFOLDER = "likeness-guard-data"
 

@@ -14,13 +14,15 @@ from likeness_guard.core.domain.words import (
 from likeness_guard.core.storage import forgetting, protection
 from likeness_guard.core.storage.journal import DeletionJournal
 from likeness_guard.core.storage.locks import FolderLocks
+from likeness_guard.core.storage.spool import sweep_spool
 from likeness_guard.core.storage.store import Store
 
 
 def prepare_folder(folder: Path) -> list[str]:
     """Before any store opens (and before the passphrase is asked): finish or undo a
-    protection change a crash interrupted, and wipe the files of a deletion of everything
-    that could not wipe them. Needs no key. Does nothing while another window or command
+    protection change a crash interrupted, wipe the files of a deletion of everything
+    that could not wipe them, and the temporary files (downloads, export staging) that a
+    killed scan or export left. Needs no key. Does nothing while another window or command
     has the folder open (it did this when it started). Returns what to tell the user."""
     notes: list[str] = []
     with contextlib.suppress(StoreError), FolderLocks(folder).alone():
@@ -32,6 +34,7 @@ def prepare_folder(folder: Path) -> list[str]:
             forgetting.wipe_folder_files(folder)
             journal.clear()
             notes.append(FINISHED_DELETION_NOTICE)
+        sweep_spool(folder, everything=True)  # no store is open anywhere: none is in use
     return notes
 
 

@@ -13,6 +13,7 @@ from likeness_guard.core.domain.records import (
     utc_now,
 )
 from likeness_guard.core.domain.serialize import model_pack_from_json, model_pack_json
+from likeness_guard.core.domain.text_safety import storable
 from likeness_guard.core.storage.db import marks, transaction
 from likeness_guard.core.storage.rows import same_named
 
@@ -48,7 +49,7 @@ class ScanRecords:
                     threshold,
                     preset,
                     json.dumps(model_pack_json(model_pack)),
-                    json.dumps(list(inputs)),
+                    json.dumps([storable(text) for text in inputs]),
                     ScanStatus.RUNNING,
                     utc_now(),
                 ),

@@ -38,6 +38,13 @@ def crash_on_request(job: ImageJob) -> ImageAnalysis:
     return analyse_in_worker(job)
 
 
+def stall_on_request(job: ImageJob) -> ImageAnalysis:
+    """A worker's work that never ends, as a decoder fed a hostile file did for 18 minutes."""
+    if job.source == "stalls its worker":
+        time.sleep(3600)
+    return analyse_in_worker(job)
+
+
 def job(data: bytes, source: str = "photo") -> ImageJob:
     return ImageJob(data, source, max_frames=8, check_provenance=False, item_seconds=60)
 
@@ -236,3 +243,29 @@ def test_when_no_process_can_be_started_the_scan_goes_on_in_this_process(
     results = analysed_by(pool, jobs)
     assert pool.in_process
     assert [len(result.faces) for result in results] == [1, 22, 1]
+
+
+def test_a_worker_stuck_on_one_image_is_stopped_at_the_time_limit(
+    engine: FaceEngine, photos: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(analysis_pool, "STOP_GRACE_SECONDS", 0.5)
+    pool = ProcessAnalysisPool(engine.pack, 2, work=stall_on_request)
+    stuck = ImageJob(
+        photos["t1"].read_bytes(), "stalls its worker", 8, check_provenance=False, item_seconds=1
+    )
+    jobs = [job(photos["yaoming"].read_bytes()), stuck, job(photos["gdp"].read_bytes())]
+    try:
+        futures = [pool.submit(each) for each in jobs]
+        started = time.monotonic()
+        results = [pool.result(future, each) for future, each in zip(futures, jobs, strict=True)]
+        took = time.monotonic() - started
+        later = pool.result(pool.submit(jobs[0]), jobs[0])  # new workers, at work again
+    finally:
+        pool.close()
+    assert results[1].error is not None
+    assert "longer than the time limit of 1 s per item" in results[1].error
+    assert results[0].error is None
+    assert results[2].error is None  # held by the stopped pool: analysed again
+    assert len(results[2].faces) > 0
+    assert len(later.faces) == 1
+    assert took < 60  # not the hour the stuck worker would have taken

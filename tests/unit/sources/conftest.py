@@ -24,9 +24,13 @@ def server() -> Iterator[LocalServer]:
 
 
 @pytest.fixture
-def options() -> WebOptions:
-    """Options for talking to 127.0.0.1, with timeouts short enough that nothing hangs."""
+def options(tmp_path: Path) -> WebOptions:
+    """Options for talking to 127.0.0.1, with timeouts short enough that nothing hangs, and
+    a spool folder for videos, as the data folder gives a scan."""
+    spool = tmp_path / "spool"
+    spool.mkdir(mode=0o700)
     return WebOptions(
+        spool_folder=str(spool),
         allow_private_addresses=True,
         connect_timeout=2.0,
         read_timeout=2.0,

@@ -144,7 +144,14 @@ def test_at_most_max_images_per_page(
 
     items = scan([page_url], replace(options, max_images_per_page=2))
 
-    assert [item.source for item in items] == [server.url("/0.jpg"), server.url("/1.jpg")]
+    assert [item.source for item in items] == [
+        server.url("/0.jpg"),
+        server.url("/1.jpg"),
+        page_url,  # the images beyond the cap are not passed over in silence
+    ]
+    assert items[2].skip is not None
+    assert items[2].skip.startswith("3 more images on this page were not checked")
+    assert "at most 2 are checked per page" in items[2].skip
     assert server.requests_to("/2.jpg") == []
 
 

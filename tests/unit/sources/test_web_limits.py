@@ -1,6 +1,10 @@
 """Web scans are bounded in time as a whole, and never reach cloud metadata addresses."""
 
+import os
+import tempfile
+import time
 from dataclasses import replace
+from pathlib import Path
 
 from likeness_guard.core.domain.errors import SourceError
 from likeness_guard.core.sources.base import SourceItem
@@ -97,3 +101,74 @@ def test_the_scan_time_limit_covers_every_address(
     assert messages[0] == ""
     assert any("scan's time limit" in message for message in messages[2:])
     assert len(server.seen) <= 3
+
+
+# --- issue 31: videos within the time budgets, odd spellings, header bombs ---------------
+
+
+def trickling_video(request: RequestHandler) -> None:
+    """An MP4 that starts at once and then trickles a few bytes a second, for ever."""
+    request.send_response(200)
+    request.send_header("Content-Type", "video/mp4")
+    request.send_header("Content-Length", str(50 * 1024 * 1024))
+    request.end_headers()
+    request.wfile.write(b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 40)
+    while not request.pause(0.2):
+        try:
+            request.wfile.write(b"\x00" * 16)
+            request.wfile.flush()
+        except OSError:
+            return
+
+
+def test_a_trickling_video_stops_at_the_page_time_limit(
+    server: LocalServer, options: WebOptions
+) -> None:
+    videos = "".join(f'<video src="/v{n}.mp4"></video>' for n in range(3))
+    page = server.serve("/page.html", f"<html><body>{videos}</body></html>".encode(), "text/html")
+    for n in range(3):
+        server.route(f"/v{n}.mp4", trickling_video)
+    limited = replace(options, page_seconds=1.5, read_timeout=30.0, video_read_timeout=600.0)
+    started = time.monotonic()
+    items = list(iter_web_items([page], limited))
+    took = time.monotonic() - started
+    assert len(items) == 3  # every video is listed, none vanishes without a word
+    assert all("time limit for one page" in error_of(item) for item in items)
+    assert took < 1.5 + 2.0  # the page's limit and a small margin, not 600 s per video
+    assert options.spool_folder is not None
+    assert os.listdir(options.spool_folder) == []  # the partial downloads are gone
+
+
+def test_a_video_is_downloaded_into_the_spool_never_the_system_temp_folder(
+    server: LocalServer, options: WebOptions
+) -> None:
+    body = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 4000
+    url = server.serve("/clip.mp4", body, "video/mp4")
+    before = set(os.listdir(tempfile.gettempdir()))
+    (item,) = iter_web_items([url], options)
+    assert item.path is not None
+    assert options.spool_folder is not None
+    assert item.path.parent == Path(options.spool_folder)
+    assert item.path.name.startswith(f"video-{os.getpid()}-")  # a sweep can tell its owner
+    assert set(os.listdir(tempfile.gettempdir())) == before
+    # Without a data folder (inspect, re-check), a video is not downloaded at all.
+    (refused,) = iter_web_items([url], replace(options, spool_folder=None))
+    assert "checked by a scan" in error_of(refused)
+
+
+def test_every_spelling_of_the_metadata_address_is_refused() -> None:
+    allow_private = _Rules(True, lambda sock: None)
+    for address in ("::a9fe:a9fe", "::169.254.169.254", "::ffff:a9fe:a9fe", "2002:a9fe:a9fe::"):
+        assert _refused(address, allow_private), address
+    assert not is_metadata_address("::1")
+
+
+def test_a_header_bomb_is_called_what_it_is(server: LocalServer, options: WebOptions) -> None:
+    def bomb(request: RequestHandler) -> None:
+        request.send_response(200)
+        for n in range(200):
+            request.send_header(f"X-Bomb-{n}", "x" * 100)
+        request.end_headers()
+
+    (item,) = iter_web_items([server.route("/bomb.jpg", bomb)], options)
+    assert "headers that are too long or too many" in error_of(item)

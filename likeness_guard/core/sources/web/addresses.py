@@ -104,9 +104,12 @@ def is_forbidden_address(address: str) -> bool:
 
 
 def _translated_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
-    """The IPv4 address that an IPv4-mapped or NAT64 IPv6 address connects to."""
+    """The IPv4 address that an IPv4-mapped, IPv4-compatible (`::a9fe:a9fe`, deprecated but
+    still routed by some systems) or NAT64 IPv6 address connects to."""
     if ip.ipv4_mapped is not None:
         return ip.ipv4_mapped
+    if int(ip) >> 32 == 0 and int(ip) > 1:  # ::/96 except :: and ::1
+        return ipaddress.IPv4Address(int(ip))
     if any(ip in prefix for prefix in _NAT64_PREFIXES):
         return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
     return None

@@ -19,6 +19,7 @@ from likeness_guard.core.sources.web.video_fetch import (
     is_video_file_url,
     is_video_media_type,
 )
+from likeness_guard.locale import ngettext
 
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 
@@ -94,6 +95,8 @@ class _Crawl:
         page, links = self._read_page(fetched)
         yield from self._images(links.images, page)
         yield from self._videos(links.videos, page)
+        if links.images_left_out and self._options.max_images_per_page > 0:
+            yield _left_out_item(page, links.images_left_out, self._options.max_images_per_page)
         if self._options.follow_links:
             yield from self._follow(links.pages, page)
 
@@ -195,6 +198,22 @@ def _video_item(url: str, video: DownloadedVideo, page: PageSnapshot | None) -> 
         web=WebFetch(url=url, http=video.exchange, page=page),
         path=spooled.path,
     )
+
+
+def _left_out_item(page: PageSnapshot, count: int, limit: int) -> SourceItem:
+    """A "skipped" line saying how many images of a page were beyond the cap."""
+    reason = ngettext(
+        "{count} more image on this page was not checked: at most {limit} are checked per "
+        "page. Scan again with --max-images-per-page to check more.",
+        "{count} more images on this page were not checked: at most {limit} are checked per "
+        "page. Scan again with --max-images-per-page to check more.",
+        count,
+    ).format(count=count, limit=limit)
+
+    def read() -> bytes:
+        raise SourceError(reason)
+
+    return SourceItem(source=page.url, read=read, skip=reason, page_url=page.url)
 
 
 def _error_item(

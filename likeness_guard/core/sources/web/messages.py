@@ -3,7 +3,7 @@
 import socket
 import ssl
 from collections.abc import Iterator
-from http.client import RemoteDisconnected
+from http.client import HTTPException, LineTooLong, RemoteDisconnected
 from urllib.parse import urlsplit
 
 import requests
@@ -19,6 +19,7 @@ from urllib3.exceptions import (
 from likeness_guard.core.domain.words import PRIVATE_ADDRESS_REFUSED
 from likeness_guard.core.sources.web.guard import AddressRefused
 from likeness_guard.core.sources.web.options import WebOptions
+from likeness_guard.locale import _
 
 NOT_A_WEB_ADDRESS = "only http and https addresses can be scanned"
 EMPTY_RESPONSE = "the server sent an empty response"
@@ -131,6 +132,11 @@ def describe_failure(error: BaseException, url: str, options: WebOptions) -> str
         return "not a valid web address"
     if found(requests.exceptions.ContentDecodingError, DecodeError):
         return "the server sent a damaged compressed body"
+    if found(LineTooLong) or _too_many_headers(chain):
+        return _(
+            "the server sent headers that are too long or too many, so its answer was not "
+            "read; the address may be hostile or broken"
+        )
     if found(
         ConnectionResetError,
         RemoteDisconnected,
@@ -144,6 +150,27 @@ def describe_failure(error: BaseException, url: str, options: WebOptions) -> str
         detail = f" ({reason.strerror.lower()})" if reason and reason.strerror else ""
         return f"could not connect to the server{detail}"
     return f"the download failed ({type(error).__name__})"
+
+
+def video_needs_scan() -> str:
+    """Why a video address is not fetched outside a scan (no data folder to keep it in)."""
+    return _(
+        "this is a video: videos on the web are checked by a scan, which keeps the download "
+        "in the data folder; scan the address with: likeness-guard scan URL"
+    )
+
+
+def spool_failed(error: OSError) -> str:
+    """Why a video could not be downloaded: its file in the data folder could not be made."""
+    return _(
+        "the video could not be downloaded: no file could be made for it in the data folder "
+        "({reason}); free some space or check the folder's permissions, then scan again"
+    ).format(reason=error.strerror or type(error).__name__)
+
+
+def _too_many_headers(chain: list[BaseException]) -> bool:
+    """http.client's "got more than 100 headers" (it has no class of its own)."""
+    return any(type(inner) is HTTPException and "more than" in str(inner) for inner in chain)
 
 
 def causes(error: BaseException) -> Iterator[BaseException]:

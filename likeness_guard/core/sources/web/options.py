@@ -53,6 +53,9 @@ class WebOptions:
     max_video_bytes: int = 1024 * 1024 * 1024
     video_read_timeout: float = 600.0
     max_videos_per_page: int = 20
+    # Where videos are downloaded: the data folder's spool (storage/spool.py), never the
+    # system's temp folder. None (a command without a data folder): videos are not fetched.
+    spool_folder: str | None = None
     # Time budgets (core/sources/web/budget.py): every web address of one scan together,
     # and one given page with its images. What is left when one runs out is listed as not
     # fetched, with the reason, and the scan goes on with the next input.

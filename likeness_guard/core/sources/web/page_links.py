@@ -64,6 +64,7 @@ class PageLinks:
     # <video src>, <source src> inside <video>, og:video and twitter:player:stream; unique,
     # capped, never repeating an image.
     videos: tuple[str, ...] = ()
+    images_left_out: int = 0  # distinct images beyond the cap, not in `images`
 
 
 def find_page_links(
@@ -92,7 +93,8 @@ def find_page_links(
         if candidate is not None:
             base = candidate
 
-    images = _resolve_unique(base, collector.image_refs, limit=max(0, max_images))
+    every_image = _resolve_unique(base, collector.image_refs)
+    images = every_image[: max(0, max_images)]
     image_set = set(images)
     pages = [url for url in _resolve_unique(base, collector.page_refs) if url not in image_set]
     videos = [
@@ -100,7 +102,12 @@ def find_page_links(
         for url in _resolve_unique(base, collector.video_refs, limit=max(0, max_videos))
         if url not in image_set
     ]
-    return PageLinks(images=tuple(images), pages=tuple(pages), videos=tuple(videos))
+    return PageLinks(
+        images=tuple(images),
+        pages=tuple(pages),
+        videos=tuple(videos),
+        images_left_out=len(every_image) - len(images),
+    )
 
 
 def largest_srcset_candidate(srcset: str) -> str | None:

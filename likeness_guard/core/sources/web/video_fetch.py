@@ -2,15 +2,16 @@
 
 The request goes through the fetcher's session, address guard, retries and deadline; the
 redirects are followed one at a time and checked, as for pictures. The body is written to
-a private temporary file as it arrives, capped in bytes and in time, and hashed on the way.
-The file is deleted when nothing refers to it any more (the scan is done with the item).
+a private file in the data folder's spool (never the system's temp folder) as it arrives,
+capped in bytes and in time (the scan's and the page's time budgets included), and hashed
+on the way. The file is deleted when nothing refers to it any more (the scan is done with
+the item); one a killed scan left is wiped at the next start.
 """
 
 import contextlib
 import functools
 import hashlib
 import os
-import tempfile
 import weakref
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -19,6 +20,7 @@ from urllib.parse import urlsplit
 import requests
 
 from likeness_guard.core.imaging.formats import VIDEO_SUFFIXES, sniff_video_format
+from likeness_guard.core.platform import private_temp_file
 from likeness_guard.core.sources.base import HttpExchange
 from likeness_guard.core.sources.web import messages
 from likeness_guard.core.sources.web.deadline import Deadline
@@ -39,13 +41,11 @@ _SNIFF_BYTES = 64
 
 
 class SpooledFile:
-    """A private temporary file, deleted once no object refers to it (or at exit)."""
+    """A private file in `folder`, deleted once no object refers to it (or at exit)."""
 
-    def __init__(self) -> None:
-        fd, name = tempfile.mkstemp(prefix="likeness-guard-video-", suffix=".part")
-        os.close(fd)  # mkstemp made it readable by this user only
-        self.path = Path(name)
-        self._finalizer = weakref.finalize(self, _unlink, name)
+    def __init__(self, folder: Path) -> None:
+        self.path = private_temp_file(folder, "video", ".part")
+        self._finalizer = weakref.finalize(self, _unlink, str(self.path))
 
     def delete(self) -> None:
         self._finalizer()
@@ -82,6 +82,8 @@ def is_video_media_type(media_type: str) -> bool:
 def download_video(fetcher: Fetcher, url: str, options: WebOptions) -> DownloadedVideo:
     """GET `url` into a temporary file. Raises FetchError with the user's message (also
     when the body is not a video), or Cancelled."""
+    if options.spool_folder is None:
+        raise FetchError(messages.video_needs_scan())
     redirects: list[str] = []
     current = url
     while True:
@@ -97,9 +99,12 @@ def download_video(fetcher: Fetcher, url: str, options: WebOptions) -> Downloade
             if not 200 <= response.status_code < 300:
                 raise FetchError(messages.status_message(response.status_code), exchange)
             media_type, _charset = _parse_content_type(response.headers.get("Content-Type", ""))
-            spooled = SpooledFile()
             try:
-                digest, head = _write_body(response, deadline, exchange, spooled.path, options)
+                spooled = SpooledFile(Path(options.spool_folder))
+            except OSError as exc:
+                raise FetchError(messages.spool_failed(exc), exchange) from exc
+            try:
+                digest, head = _write_body(fetcher, response, deadline, exchange, spooled.path)
             except BaseException:
                 spooled.delete()
                 raise
@@ -114,20 +119,26 @@ def download_video(fetcher: Fetcher, url: str, options: WebOptions) -> Downloade
 
 
 def _write_body(
+    fetcher: Fetcher,
     response: requests.Response,
     deadline: Deadline,
     exchange: HttpExchange,
     path: Path,
-    options: WebOptions,
 ) -> tuple[str, bytes]:
-    """Stream the body into `path`; returns its SHA-256 and first bytes."""
+    """Stream the body into `path`; returns its SHA-256 and first bytes.
+
+    The download gets its own time limit, cut to what is left of the scan's and the page's
+    time budgets: a trickling video stops when the page's time is up, with the budget's
+    message."""
+    options = fetcher._options
     limit = options.max_video_bytes
     refuse_declared_size(response, limit, exchange)
-    deadline.rearm(options.video_read_timeout)
+    left = max(fetcher.budget.remaining(), 0.001)
+    deadline.rearm(min(options.video_read_timeout, left))
     digest = hashlib.sha256()
     head = b""
     written = 0
-    slow = functools.partial(messages.too_slow, deadline.period)
+    slow = functools.partial(fetcher._slow_message, deadline)
     with reading_body(deadline, exchange, options, slow), path.open("wb") as out:
         for chunk in response.iter_content(_CHUNK_BYTES):
             written += len(chunk)
