@@ -19,8 +19,8 @@ from PIL import Image
 
 from likeness_guard.core.domain.takedown import Jurisdiction
 from likeness_guard.core.services import takedown
+from likeness_guard.core.services.takedown import NoticeSender
 from likeness_guard.core.storage.store import Store
-from likeness_guard.core.takedown.notices import NoticeSender
 from likeness_guard.main import main as cli
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the tests' local server
@@ -56,8 +56,11 @@ def run(count: int, photo: Path, root: Path) -> tuple[float, float, float, int]:
         with Store.open(data_dir) as store:
             scan_id = store.last_scan_id()
             assert scan_id is not None
+            choices = takedown.NoticeChoices(include_unreviewed=True, intimate=("all",))
             start = time.perf_counter()
-            files = takedown.write_takedown_notices(store, scan_id, sender, root / f"n{count}.pdf")
+            files = takedown.write_takedown_notices(
+                store, scan_id, sender, root / f"n{count}.pdf", choices
+            )
             notices = time.perf_counter() - start
             start = time.perf_counter()
             results = takedown.recheck(store, scan_id, allow_private_addresses=True)

@@ -6,6 +6,8 @@ the window instead.
 """
 
 import argparse
+import contextlib
+import os
 import sys
 
 from likeness_guard import APP_NAME, __version__
@@ -22,6 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     from likeness_guard.cli import (
         enroll_cmd,
         export_cmd,
+        hash_list_cmd,
         inspect_cmd,
         models_cmd,
         notice_cmd,
@@ -33,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
         review_cmd,
         scan_cmd,
         scans_cmd,
+        watch_cmd,
     )
 
     parser = argparse.ArgumentParser(
@@ -61,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
         report_cmd,
         export_cmd,
         notice_cmd,
+        hash_list_cmd,
         recheck_cmd,
         rematch_cmd,
         inspect_cmd,
@@ -68,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
         scans_cmd,
         protect_cmd,
         models_cmd,
+        watch_cmd,
     ):
         module.register(subparsers)
     return parser
@@ -94,11 +100,22 @@ def add_global_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
 
 
+# The exit code of a command whose reader went away (`| head`), as if killed by SIGPIPE.
+BROKEN_PIPE_EXIT = 141
+
+
 def run_command(args: argparse.Namespace) -> int:
     """Run the parsed subcommand; return the process exit code."""
+    for stream in (sys.stdout, sys.stderr):
+        # A name that is not valid UTF-8 is printed escaped, never a UnicodeEncodeError.
+        with contextlib.suppress(AttributeError, ValueError, OSError):
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
     try:
         result: int = args.func(args)
         return result
+    except BrokenPipeError:
+        _quiet_stdout()
+        return BROKEN_PIPE_EXIT
     except (PassphraseNeeded, WrongPassphrase) as exc:
         print(f"likeness-guard: {exc}", file=sys.stderr)
         return LOCKED_EXIT
@@ -108,3 +125,12 @@ def run_command(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("likeness-guard: stopped.", file=sys.stderr)
         return 130
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at the null device, so that the interpreter's last flush does
+    not print a BrokenPipeError traceback after the reader (`head`) went away."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)

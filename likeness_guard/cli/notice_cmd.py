@@ -8,7 +8,9 @@ from likeness_guard.core.domain.errors import UserFacingError
 from likeness_guard.core.domain.takedown import Jurisdiction
 from likeness_guard.core.domain.words import counted
 from likeness_guard.core.services.scanning import chosen_scan
-from likeness_guard.core.services.takedown import write_takedown_notices
+from likeness_guard.core.services.takedown import NoticeChoices, write_takedown_notices
+
+_ITEMS = "SHA256_PREFIX|all"
 
 
 def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -16,15 +18,20 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         "notice",
         help="write takedown notices for the web addresses where you were found",
         description=(
-            "Write one takedown notice per site for the scan's matches found on the web: "
-            "every address, the page it is on, the hashes of the exact files, a statement "
-            "that you did not consent and a good-faith statement, signed with your name. "
-            "Writes FILE.pdf, the same text as FILE.txt, and one .eml draft per site. "
-            "Nothing is sent: you choose where and when. This is not legal advice."
+            "Write one takedown notice per site for the scan's confirmed matches found on the "
+            "web (the images you marked 'This is me'): every address and the site that "
+            "serves it after redirects, the page it is on, the hashes of the exact files, a "
+            "statement that you did not consent to their publication and a good-faith "
+            "statement, signed with your name. It says only what you state: whether an item "
+            "is intimate or sexual, made or altered, or made without your consent is yours to "
+            "say, item by item. A notice that would lack what the chosen law asks is not "
+            "written, and the reason is given. Writes FILE.pdf, the same text as FILE.txt, "
+            "and one .eml draft per site. Nothing is sent: you choose where and when. This "
+            "is not legal advice."
         ),
         epilog=(
             "Example: likeness-guard notice --name 'Ana P.' --contact-email ana@example.org "
-            "--jurisdiction us --out ~/notices.pdf"
+            "--jurisdiction us --intimate all --out ~/notices.pdf"
         ),
     )
     add_scan_option(parser)
@@ -41,16 +48,57 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         "--jurisdiction",
         choices=[j.value for j in Jurisdiction],
         default=Jurisdiction.OTHER.value,
-        help="whose law the notices cite: us (TAKE IT DOWN Act), eu (Digital Services Act), "
-        "uk (Online Safety Act) or other (default)",
+        help="whose law the notices cite: us (TAKE IT DOWN Act, for covered platforms), eu "
+        "(Digital Services Act, Article 16), uk (England and Wales) or other (the site's own "
+        "rules, the default); us, eu and uk concern intimate images only",
+    )
+    _add_statement_options(parser)
+    parser.add_argument(
+        "--include-unreviewed",
+        action="store_true",
+        help="also include matches you have not marked 'This is me' (marked as unconfirmed)",
     )
     parser.add_argument(
         "--only-confirmed",
         action="store_true",
-        help="include only matches you marked 'This is me'",
+        help="include only matches you marked 'This is me' (the default; kept for scripts)",
+    )
+    parser.add_argument(
+        "--only", action="append", default=[], metavar="SHA256_PREFIX", help="only these items"
+    )
+    parser.add_argument(
+        "--mention-reports",
+        action="store_true",
+        help="list where else you reported each item (left out by default)",
     )
     parser.add_argument("--out", required=True, metavar="FILE.pdf", help="where to write them")
     parser.set_defaults(func=run)
+
+
+def _add_statement_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--intimate",
+        action="append",
+        default=[],
+        metavar=_ITEMS,
+        help="you state that these items are intimate or sexual (repeat for several)",
+    )
+    parser.add_argument(
+        "--altered",
+        action="append",
+        default=[],
+        metavar=_ITEMS,
+        help="you state that these items were made or altered (with AI or otherwise) to show "
+        "you; AI markers found in a file are listed as evidence either way",
+    )
+    parser.add_argument(
+        "--no-consent-to-creation",
+        action="append",
+        default=[],
+        metavar=_ITEMS,
+        help="you state that you did not consent to these items being made (without it, the "
+        "notice speaks only of their publication)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -58,19 +106,25 @@ def run(args: argparse.Namespace) -> int:
 
     if "@" not in args.contact_email:
         raise UserFacingError(f"{args.contact_email!r} does not look like an email address.")
+    if args.only_confirmed and args.include_unreviewed:
+        raise UserFacingError("Give either --only-confirmed or --include-unreviewed, not both.")
     sender = NoticeSender(
         name=args.name,
         contact_email=args.contact_email,
         jurisdiction=Jurisdiction(args.jurisdiction),
         on_behalf_of=args.on_behalf_of,
+        mention_reports=args.mention_reports,
+    )
+    choices = NoticeChoices(
+        include_unreviewed=args.include_unreviewed,
+        intimate=tuple(args.intimate),
+        altered=tuple(args.altered),
+        no_consent_to_creation=tuple(args.no_consent_to_creation),
+        only=tuple(args.only),
     )
     with open_store(args) as store:
         files = write_takedown_notices(
-            store,
-            chosen_scan(store, args.scan),
-            sender,
-            Path(args.out),
-            only_confirmed=args.only_confirmed,
+            store, chosen_scan(store, args.scan), sender, Path(args.out), choices
         )
     print(f"Wrote {counted(len(files.notices), 'notice')} to {files.pdf}")
     print(f"The same text: {files.text}")
@@ -80,6 +134,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"    email draft: {draft}")
     print(
         "Nothing was sent. After you report an image, note it with: "
-        "likeness-guard review SHA256 --reported-to WHERE"
+        "likeness-guard review SHA256 --reported-to WHERE [--deadline 48h|dsa|DATE]"
     )
     return 0

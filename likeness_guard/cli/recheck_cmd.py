@@ -2,14 +2,16 @@
 
 import argparse
 import sys
+from pathlib import Path
 
 from likeness_guard.cli.common import add_scan_option, open_store, write_json
 from likeness_guard.core.domain.records import utc_now
 from likeness_guard.core.domain.serialize import recheck_json
 from likeness_guard.core.domain.takedown import Recheck
 from likeness_guard.core.domain.words import recheck_words
+from likeness_guard.core.services.folder import save_file
 from likeness_guard.core.services.scanning import chosen_scan
-from likeness_guard.core.services.takedown import recheck
+from likeness_guard.core.services.takedown import recheck, recheck_warc
 
 
 def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -18,9 +20,13 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         help="check whether the web images you were found in are still online",
         description=(
             "Fetch again, with the same safety rules as a scan, only the web addresses of "
-            "the scan's matches (and the pages they were on), and record for each whether "
-            "the same image is still there, something else is, it is gone, or the site "
-            "cannot be reached. Nothing else is requested. Every check is kept."
+            "the scan's matches (and the pages they were on), and record for each image "
+            "address whether the same file is still there (online-same), the same picture "
+            "saved again (online-same-picture), something else (online-changed), it is gone "
+            "(404, 410 or 451: the only answer that counts as removed) or the site cannot be "
+            "reached; and for its page whether it still shows the image (still-links), no "
+            "longer does (no-longer-links), is gone, or cannot be reached. Nothing else is "
+            "requested. Every check is kept, with the HTTP exchanges it made."
         ),
         epilog="Example: likeness-guard recheck --json -",
     )
@@ -31,6 +37,11 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         help="allow addresses on this computer or the local network (as in scan)",
     )
     parser.add_argument("--json", metavar="FILE", help="write the results as JSON (- for stdout)")
+    parser.add_argument(
+        "--warc",
+        metavar="FILE.warc.gz",
+        help="also write what this re-check fetched (every request and response) as a WARC file",
+    )
     parser.set_defaults(func=run)
 
 
@@ -49,6 +60,9 @@ def run(args: argparse.Namespace) -> int:
             allow_private_addresses=args.allow_private_addresses,
             on_result=show,
         )
+        if args.warc and any(result.kept_records for result in results):
+            save_file(Path(args.warc), recheck_warc(store, results))
+            print(f"What was fetched, as WARC: {args.warc}", file=human)
     if not results:
         print("No web address to check in this scan.", file=human)
     if args.json:

@@ -22,7 +22,12 @@ from likeness_guard.core.domain.words import verdict_label
 from likeness_guard.core.services.folder import Store
 from likeness_guard.core.services.reviewing import review_list, set_verdict
 from likeness_guard.core.services.scanning import chosen_scan
-from likeness_guard.core.services.takedown import record_takedown_request, takedown_state
+from likeness_guard.core.services.takedown import (
+    DeadlineRule,
+    record_takedown_request,
+    takedown_state,
+)
+from likeness_guard.locale import _
 
 SHORT_SHA = 12  # digits of a SHA-256 that --list shows (and that are plenty to name it)
 
@@ -54,13 +59,23 @@ def _apply_verdict(store: Store, sha256: str, args: argparse.Namespace) -> str:
     return f"{sha256[:SHORT_SHA]}  {verdict_label(verdict)} (recorded {when})"
 
 
+_DEADLINES = {"48h": DeadlineRule.US_48H, "dsa": DeadlineRule.DSA, "none": DeadlineRule.NONE}
+
+
 def _apply_reported(store: Store, sha256: str, args: argparse.Namespace) -> str:
-    records = record_takedown_request(store, sha256, args.reported_to, args.reported_on)
+    chosen = args.deadline
+    rule = None if chosen is None else _DEADLINES.get(chosen.lower(), DeadlineRule.DATE)
+    due = chosen if rule is DeadlineRule.DATE else None
+    records = record_takedown_request(
+        store, sha256, args.reported_to, args.reported_on, rule=rule, due=due
+    )
     lines = [f"{sha256[:SHORT_SHA]}  reported to {args.reported_to} on {records[0].reported_on}"]
     for record in records:
-        due = record.deadline
-        when = f"; removal due by {due:%Y-%m-%d %H:%M} UTC" if due else ""
+        due_at = record.deadline
+        when = f"; removal due by {due_at:%Y-%m-%d %H:%M} UTC" if due_at else ""
+        checks = ", ".join(f"{moment:%Y-%m-%d %H:%M}" for moment in record.rechecks_due())
         lines.append(f"    {record.url}{when}")
+        lines.append("    " + _("check again on {moments} (UTC)").format(moments=checks))
     return "\n".join(lines)
 
 
@@ -113,7 +128,16 @@ def _add_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--reported-on",
         metavar="DATE",
-        help="when you reported them, as 2026-05-20 or 2026-05-20T14:30 (UTC; default now)",
+        help="when you reported them, as 2026-05-20 or 2026-05-20T14:30 (UTC; default now); "
+        "a date in the future is refused",
+    )
+    parser.add_argument(
+        "--deadline",
+        metavar="RULE",
+        help="the removal deadline to track: 48h (TAKE IT DOWN Act, a US covered platform, "
+        "requests from 19 May 2026), dsa (EU Digital Services Act: no fixed time), a date "
+        "such as 2026-06-01, or none (default: 48h for a platform the built-in directory "
+        "lists as covered, else none); re-checks are due at the deadline and a week after",
     )
     parser.add_argument(
         "--list", action="store_true", help="list a scan's matches with their verdicts"

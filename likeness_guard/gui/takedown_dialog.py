@@ -4,7 +4,7 @@ and how hash-blocking services help. The work runs off the GUI thread."""
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QUrl, Signal, Slot
+from PySide6.QtCore import Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -18,15 +18,17 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QListWidgetItem,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from likeness_guard.core.domain.takedown import Jurisdiction, Recheck, RecheckStatus
+from likeness_guard.core.domain.takedown import Jurisdiction, Recheck
 from likeness_guard.core.domain.words import counted, online_words
 from likeness_guard.core.services.folder import Store
 from likeness_guard.core.services.takedown import (
+    NoticeChoices,
     NoticeSender,
     platform_directory,
     recheck,
@@ -36,11 +38,12 @@ from likeness_guard.core.services.takedown import (
 from likeness_guard.gui.session import AppSession
 from likeness_guard.gui.style import error_color, set_text_color
 from likeness_guard.gui.tasks import BackgroundTask, TaskContext, run_task
+from likeness_guard.locale import _
 
 JURISDICTIONS = {
-    Jurisdiction.US: "United States (TAKE IT DOWN Act: removal within 48 hours)",
+    Jurisdiction.US: "United States (TAKE IT DOWN Act, for covered platforms)",
     Jurisdiction.EU: "European Union (Digital Services Act, Article 16)",
-    Jurisdiction.UK: "United Kingdom (Online Safety Act)",
+    Jurisdiction.UK: "England and Wales (Sexual Offences Act, section 66B)",
     Jurisdiction.OTHER: "Elsewhere (the site's own rules)",
 }
 
@@ -89,7 +92,12 @@ class TakedownDialog(QDialog):
         self.jurisdiction = QComboBox()
         for value, text in JURISDICTIONS.items():
             self.jurisdiction.addItem(text, value)
-        self.only_confirmed = QCheckBox("Only images I marked “This is me”")
+        self.jurisdiction.setCurrentIndex(self.jurisdiction.findData(Jurisdiction.OTHER))
+        self.include_unreviewed = QCheckBox(_("Also include matches I have not confirmed"))
+        self.intimate = QListWidget()
+        self.intimate.setAccessibleName(_("Which items are intimate or sexual"))
+        self.altered = QCheckBox(_("I state that these were made or altered to show me"))
+        self.no_consent_to_creation = QCheckBox(_("I did not consent to these being made"))
         self.write_button = QPushButton("&Write notices…")
         self.write_button.clicked.connect(self.choose_and_write)
         self.open_button = QPushButton("Open notices")
@@ -104,22 +112,17 @@ class TakedownDialog(QDialog):
         form.addRow("Email:", self.email_edit)
         form.addRow("On behalf of:", self.behalf_edit)
         form.addRow("Law:", self.jurisdiction)
-        form.addRow("", self.only_confirmed)
+        form.addRow("", self.include_unreviewed)
+        form.addRow(_("Intimate or sexual (tick each one that is):"), self.intimate)
+        form.addRow("", self.altered)
+        form.addRow("", self.no_consent_to_creation)
         buttons_row = QHBoxLayout()
         for button in (self.write_button, self.open_button, self.folder_button):
             buttons_row.addWidget(button)
         buttons_row.addStretch()
         form.addRow("", buttons_row)
 
-        blocking = QGroupBox("Block copies everywhere")
-        blocking_layout = QVBoxLayout(blocking)
-        for service in platform_directory().hash_blocking:
-            label = QLabel(
-                f'<a href="{service.url}">{service.name}</a>, for {service.audience}: {service.how}'
-            )
-            label.setWordWrap(True)
-            label.setOpenExternalLinks(True)
-            blocking_layout.addWidget(label)
+        blocking = self._blocking_group()
 
         self.status = QLabel()
         self.status.setWordWrap(True)
@@ -130,6 +133,30 @@ class TakedownDialog(QDialog):
             layout.addWidget(widget)
         self._written: Path | None = None
         self._fill_addresses()
+
+    def _blocking_group(self) -> QGroupBox:
+        """StopNCII and Take It Down, and which files to select there (nothing is uploaded)."""
+        blocking = QGroupBox("Block copies everywhere")
+        blocking_layout = QVBoxLayout(blocking)
+        for service in platform_directory().hash_blocking:
+            label = QLabel(
+                f'<a href="{service.url}">{service.name}</a>, for {service.audience}: {service.how}'
+            )
+            label.setWordWrap(True)
+            label.setOpenExternalLinks(True)
+            blocking_layout.addWidget(label)
+        self.hashing_steps = QLabel(
+            _(
+                "How: make an evidence package (Matches → Export evidence report…) with only "
+                "the images you confirmed. On the service's own page, start a case; when it "
+                "asks for images or videos, select the files in the package's originals/ "
+                "folder. Your browser makes the hashes there (PDQ for images, MD5 for videos) "
+                "and sends only those. Likeness Guard uploads nothing."
+            )
+        )
+        self.hashing_steps.setWordWrap(True)
+        blocking_layout.addWidget(self.hashing_steps)
+        return blocking
 
     def showEvent(self, event: QShowEvent) -> None:
         # Wrapped labels need more height than a layout's minimum says: ask for the height
@@ -146,8 +173,14 @@ class TakedownDialog(QDialog):
         targets = recheck_targets(store, self.scan_id)
         latest = store.takedowns.latest_rechecks(t.url for t in targets)
         self.addresses.clear()
+        self.intimate.clear()
         for target in targets:
             self.addresses.addItem(f"{online_words(latest.get(target.url))} — {target.url}")
+            statement = QListWidgetItem(target.url)
+            statement.setFlags(statement.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            statement.setCheckState(Qt.CheckState.Unchecked)
+            statement.setData(Qt.ItemDataRole.UserRole, target.sha256)
+            self.intimate.addItem(statement)
         self.check_button.setEnabled(bool(targets))
         self.write_button.setEnabled(bool(targets))
         if not targets:
@@ -163,7 +196,7 @@ class TakedownDialog(QDialog):
         allow = self.session.preferences.allow_private_addresses
         scan_id = self.scan_id
 
-        def work(_: TaskContext) -> list[Recheck]:
+        def work(_context: TaskContext) -> list[Recheck]:
             with Store(folder) as store:  # SQLite connections belong to one thread
                 return recheck(store, scan_id, allow_private_addresses=allow)
 
@@ -174,7 +207,7 @@ class TakedownDialog(QDialog):
     def _on_rechecked(self, results: object) -> None:
         assert isinstance(results, list)
         self._fill_addresses()
-        gone = sum(1 for r in results if r.status is RecheckStatus.GONE)
+        gone = sum(1 for r in results if r.removed)
         self.status.setText(
             f"Checked {counted(len(results), 'address', 'addresses')}: "
             f"{gone} gone, {sum(1 for r in results if r.online)} still online."
@@ -206,16 +239,29 @@ class TakedownDialog(QDialog):
             on_behalf_of=self.behalf_edit.text().strip() or None,
         )
         folder, scan_id = self.session.data_dir, self.scan_id
-        only_confirmed = self.only_confirmed.isChecked()
+        choices = self.notice_choices()
 
-        def work(_: TaskContext) -> object:
+        def work(_context: TaskContext) -> object:
             with Store(folder) as store:
-                return write_takedown_notices(
-                    store, scan_id, sender, path, only_confirmed=only_confirmed
-                )
+                return write_takedown_notices(store, scan_id, sender, path, choices)
 
         self.status.setText("Writing the notices…")
         self._run(work, self._on_written)
+
+    def notice_choices(self) -> NoticeChoices:
+        """What the person ticked: which items are intimate, and what they state of all."""
+        intimate = tuple(
+            str(item.data(Qt.ItemDataRole.UserRole))
+            for item in (self.intimate.item(row) for row in range(self.intimate.count()))
+            if item.checkState() == Qt.CheckState.Checked
+        )
+        every = ("all",) if self.intimate.count() else ()
+        return NoticeChoices(
+            include_unreviewed=self.include_unreviewed.isChecked(),
+            intimate=intimate,
+            altered=every if self.altered.isChecked() else (),
+            no_consent_to_creation=every if self.no_consent_to_creation.isChecked() else (),
+        )
 
     @Slot(object)
     def _on_written(self, files: object) -> None:

@@ -66,11 +66,24 @@ def test_check_again_and_write_notices_from_the_window(
     assert "Enter your name" in dialog.status.text()
     dialog.name_edit.setText("Ana Example")
     dialog.email_edit.setText("ana@example.org")
+    # Not confirmed yet: left out by default, so there is nothing to write, and it says why.
+    with qtbot.waitSignal(dialog.failed, timeout=TIMEOUT_MS) as refused:
+        dialog.write_notices(tmp_path / "notices.pdf")
+    assert "not confirmed" in refused.args[0]
+    qtbot.waitUntil(dialog.write_button.isEnabled, timeout=TIMEOUT_MS)
+    dialog.include_unreviewed.setChecked(True)
+    assert dialog.intimate.count() == 1  # the person ticks what is intimate, item by item
+    assert dialog.intimate.accessibleName()
+    # The site's own rules by default: the laws that concern intimate images need it said.
+    assert dialog.jurisdiction.currentData() == "other"
     with qtbot.waitSignal(dialog.notices_written, timeout=TIMEOUT_MS):
         dialog.write_notices(tmp_path / "notices.pdf")
     text = "".join(p.extract_text() for p in PdfReader(tmp_path / "notices.pdf").pages)
     assert site.url("/me.jpg") in text
     assert "Ana Example" in text
+    assert "Not yet confirmed one by one" in text
+    assert "intimate" not in text.split("Hash-blocking")[0].lower()  # not ticked: not said
+    assert "originals/" in dialog.hashing_steps.text()  # which files to select, uploads none
     assert dialog.open_button.isVisibleTo(dialog)
     dialog.close()
 

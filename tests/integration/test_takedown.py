@@ -12,8 +12,14 @@ from PIL import Image
 from pypdf import PdfReader
 
 from likeness_guard.core.domain.errors import UserFacingError
-from likeness_guard.core.domain.takedown import Recheck, RecheckStatus, TakedownRequest
-from likeness_guard.core.services.takedown import record_takedown_request
+from likeness_guard.core.domain.takedown import (
+    DeadlineRule,
+    Recheck,
+    RecheckStatus,
+    TakedownRequest,
+)
+from likeness_guard.core.domain.words import online_words
+from likeness_guard.core.services.takedown import record_takedown_request, takedown_state
 from likeness_guard.core.storage.store import Store
 from likeness_guard.main import main
 from tests.unit.sources.local_server import LocalServer
@@ -56,7 +62,13 @@ def _scan(data: Path, site: LocalServer, photos: dict[str, Path]) -> dict[str, A
     return document
 
 
-def test_notices_name_every_matched_address_one_per_site(
+def _confirm_all(data: Path, document: dict[str, Any]) -> None:
+    """Mark every match "This is me", as the person would after looking at them."""
+    shas = sorted({item["sha256"][:12] for item in document["items"] if item["match"]})
+    assert main(["--data-dir", str(data), "review", *shas, "--this-is-me"]) == 0
+
+
+def test_notices_name_every_confirmed_address_one_per_site(
     tmp_path: Path, photos: dict[str, Path], site: LocalServer
 ) -> None:
     data = tmp_path / "data"
@@ -66,18 +78,26 @@ def test_notices_name_every_matched_address_one_per_site(
     out = tmp_path / "notices.pdf"
     argv = ["--data-dir", str(data), "notice", "--name", "Ana Example"]
     argv += ["--contact-email", "ana@example.org", "--jurisdiction", "us", "--out", str(out)]
-    assert main(argv) == 0
+    # Nothing reviewed yet: unreviewed matches are left out by default, so nothing to write.
+    assert main(argv) == 2
+    assert not out.exists()
+    _confirm_all(data, document)
+    # The TAKE IT DOWN Act concerns intimate images: not said, so not written, and why.
+    assert main(argv) == 2
+    assert not out.exists()
+    assert main([*argv, "--intimate", "all"]) == 0
     text = "\n".join(page.extract_text() for page in PdfReader(out).pages)
     for url in matched:
         assert url in text, url  # unbroken, so it can be copied whole
     assert site.url("/img/gdp.jpg") not in text
     assert "Ana Example" in text
     assert "ana@example.org" in text
-    assert "did not consent" in text
+    assert "did not consent to the publication" in text
+    assert "creation" not in text  # not stated, so not claimed
     assert "good-faith belief" in text
     assert "TAKE IT DOWN Act" in text
     assert "not legal advice" in text
-    assert text.count("PDQ: ") == 6  # a perceptual hash per image, to cross-check
+    assert text.count("PDQ of the picture: ") == 6  # a perceptual hash per image
     links = {
         annotation.get_object()["/A"]["/URI"]
         for page in PdfReader(out).pages
@@ -94,40 +114,98 @@ def test_notices_name_every_matched_address_one_per_site(
     assert "/img/a.jpg" not in localhost_draft
 
 
-def test_recheck_tells_gone_changed_and_still_online(
+def test_unreviewed_matches_only_on_request_and_marked(
+    tmp_path: Path, photos: dict[str, Path], site: LocalServer
+) -> None:
+    data = tmp_path / "data"
+    document = _scan(data, site, photos)
+    sha_c = next(i["sha256"] for i in document["items"] if i["url"].endswith("/c.jpg"))
+    assert main(["--data-dir", str(data), "review", sha_c[:12], "--this-is-me"]) == 0
+    out = tmp_path / "n.pdf"
+    argv = ["--data-dir", str(data), "notice", "--name", "Ana", "--contact-email", "a@x.org"]
+    assert main([*argv, "--out", str(out)]) == 0
+    plain = (tmp_path / "n.txt").read_text()
+    assert site.url("/img/c.jpg") in plain
+    assert site.url("/img/a.jpg") not in plain  # not confirmed: left out
+    assert main([*argv, "--include-unreviewed", "--out", str(out)]) == 0
+    plain = (tmp_path / "n.txt").read_text()
+    assert site.url("/img/a.jpg") in plain
+    assert plain.count("Not yet confirmed one by one") == 5
+
+
+def _recheck(data: Path, out: Path) -> dict[str, dict[str, Any]]:
+    argv = ["--data-dir", str(data), "recheck", "--allow-private-addresses"]
+    assert main([*argv, "--json", str(out), "--warc", str(out.with_suffix(".warc.gz"))]) == 0
+    document = json.loads(out.read_text())
+    assert set(document) == {"scan_id", "checked_at", "urls"}
+    return {entry["url"].rsplit("/", 1)[-1]: entry for entry in document["urls"]}
+
+
+def _warc_responses(path: Path) -> dict[str, list[int]]:
+    """Each WARC response record's target URI and HTTP status, read back with warcio."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    found: dict[str, list[int]] = {}
+    with path.open("rb") as stream:
+        for record in ArchiveIterator(stream):
+            if record.rec_type == "response":
+                uri = record.rec_headers.get_header("WARC-Target-URI")
+                found.setdefault(uri, []).append(int(record.http_headers.get_statuscode()))
+    return found
+
+
+def test_recheck_judges_the_image_address_and_its_page_apart(
     tmp_path: Path, photos: dict[str, Path], site: LocalServer
 ) -> None:
     data = tmp_path / "data"
     _scan(data, site, photos)
     site.serve("/img/a.jpg", b"", "text/plain", status=404)  # removed
-    site.serve("/img/b.jpg", _variant(photos["yaoming"], 30), "image/jpeg")  # replaced
+    site.serve("/img/b.jpg", photos["gdp"].read_bytes(), "image/jpeg")  # something else
+    site.serve("/img/c.jpg", _variant(photos["yaoming"], 72), "image/jpeg")  # saved again
     page = '<html><body><img src="/img/a.jpg"><img src="/img/b.jpg"><img src="/img/c.jpg">'
     page += f'<img src="/img/{LONG_NAME}"><img src="http://localhost:{site.port}/img/e.jpg">'
-    page += "</body></html>"  # d.jpg is no longer shown
+    page += "</body></html>"  # d.jpg is no longer shown, though its address still serves it
     site.serve("/page.html", page.encode(), "text/html")
     before = len(site.seen)
-    out = tmp_path / "recheck.json"
-    argv = ["--data-dir", str(data), "recheck", "--allow-private-addresses", "--json", str(out)]
-    assert main(argv) == 0
-    document = json.loads(out.read_text())
-    status = {entry["url"].rsplit("/", 1)[-1]: entry for entry in document["urls"]}
+    status = _recheck(data, tmp_path / "recheck.json")
     assert status["a.jpg"]["status"] == "gone"
     assert status["a.jpg"]["http_status"] == 404
+    assert status["a.jpg"]["removed"] is True
     assert status["b.jpg"]["status"] == "online-changed"
-    assert status["c.jpg"]["status"] == "online-same"
-    assert status["d.jpg"]["status"] == "gone"  # its page no longer shows it
+    assert status["c.jpg"]["status"] == "online-same-picture"
+    assert status["c.jpg"]["pdq_distance"] <= 31
+    assert status["d.jpg"]["status"] == "online-same"  # the same bytes: not removed
+    assert status["d.jpg"]["removed"] is False
+    assert status["d.jpg"]["page_status"] == "no-longer-links"
     assert status["d.jpg"]["page_links_it"] is False
     assert status["e.jpg"]["status"] == "online-same"
-    assert set(document) == {"scan_id", "checked_at", "urls"}
-    for entry in document["urls"]:
-        assert {"url", "status", "http_status", "sha256", "checked_at"} <= set(entry)
+    assert status["e.jpg"]["page_status"] == "still-links"
     # Only the matched addresses and their one page were asked for: not gdp.jpg, nothing else.
     asked = sorted(seen.path for seen in site.seen[before:])
     assert "/img/gdp.jpg" not in asked
     assert len(asked) == 6 + 1
+    # Each re-check kept what it fetched: the page and the image, as WARC records.
+    assert all(entry["kept_records"] == 2 for entry in status.values())
+    responses = _warc_responses(tmp_path / "recheck.warc.gz")
+    assert responses[site.url("/img/a.jpg")] == [404]
+    assert responses[site.url("/img/d.jpg")] == [200]
+    assert responses[site.url("/page.html")] == [200] * 6  # kept with each image's check
+
+    site.serve("/page.html", b"gone", "text/plain", status=410)  # the page itself removed
+    status = _recheck(data, tmp_path / "again.json")
+    assert status["d.jpg"]["status"] == "online-same"
+    assert status["d.jpg"]["page_status"] == "gone"
+    assert status["d.jpg"]["removed"] is False
+    assert status["a.jpg"]["status"] == "gone"
+    assert _warc_responses(tmp_path / "again.warc.gz")[site.url("/page.html")] == [410] * 6
     with Store.open(data) as store:
         history = store.takedowns.rechecks()
-    assert len(history) == 6
+        assert len(history) == 12
+        d_url = site.url("/img/d.jpg")
+        state = takedown_state(store, d_url)
+        assert state.latest is not None
+        assert not state.latest.removed
+        assert "its page no longer shows it" in online_words(state.latest)
 
 
 def test_recheck_refuses_a_local_site_unless_allowed(
@@ -157,7 +235,36 @@ def test_reports_are_recorded_per_address_with_the_us_deadline(
         assert request.deadline is None  # 127.0.0.1 is no known US platform
         with pytest.raises(UserFacingError, match="takes a date"):
             record_takedown_request(store, sha[:8], "x", "yesterday")
+        now = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+        with pytest.raises(UserFacingError, match="in the future"):
+            record_takedown_request(store, sha[:8], "x", "2026-06-02", now=now)
         assert [r.url for r in store.takedowns.requests()] == [request.url]
+        # Any site, any rule the person sets: 48 hours, or a date; re-checks due at the
+        # deadline and a week after. A time without a zone is UTC, and written so.
+        [us] = record_takedown_request(
+            store, sha[:8], "x", "2026-05-30T10:00", rule=DeadlineRule.US_48H, now=now
+        )
+        assert us.reported_on == "2026-05-30T10:00:00Z"
+        assert us.deadline == datetime(2026, 6, 1, 10, 0, tzinfo=UTC)
+        assert us.rechecks_due()[1] == datetime(2026, 6, 8, 10, 0, tzinfo=UTC)
+        [dated] = record_takedown_request(
+            store, sha[:8], "x", "2026-05-30", rule=DeadlineRule.DATE, due="2026-06-15", now=now
+        )
+        assert dated.deadline == datetime(2026, 6, 15, tzinfo=UTC)
+        [dsa] = record_takedown_request(
+            store, sha[:8], "x", "2026-05-30", rule=DeadlineRule.DSA, now=now
+        )
+        assert dsa.deadline is None
+        assert dsa.rechecks_due() == (datetime(2026, 6, 6, tzinfo=UTC),)
+        with pytest.raises(UserFacingError, match="19 May 2026"):
+            record_takedown_request(store, sha[:8], "x", "2026-05-01", rule=DeadlineRule.US_48H)
+        reopened = {r.deadline_rule for r in store.takedowns.requests()}
+        assert reopened == {
+            DeadlineRule.NONE,
+            DeadlineRule.US_48H,
+            DeadlineRule.DATE,
+            DeadlineRule.DSA,
+        }
 
 
 def test_overdue_means_past_the_deadline_and_not_found_gone() -> None:

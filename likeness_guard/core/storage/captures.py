@@ -4,9 +4,10 @@ import logging
 import sqlite3
 from collections.abc import Iterable
 
-from likeness_guard.core.domain.records import ExchangeRole, KeptExchange, RawHttpExchange
+from likeness_guard.core.domain.records import KeptExchange
 from likeness_guard.core.storage.db import transaction
 from likeness_guard.core.storage.evidence import EvidenceFolder
+from likeness_guard.core.storage.rows import kept_exchange
 
 log = logging.getLogger(__name__)
 
@@ -49,17 +50,9 @@ class CaptureLog:
         for row in self._db.execute(
             "SELECT * FROM http_captures WHERE item_id = ? ORDER BY id", (item_id,)
         ):
-            request = self._evidence.get(row["request_sha256"])
-            response = self._evidence.get(row["response_sha256"])
-            if request is None or response is None:
+            entry = kept_exchange(row, self._evidence.get)
+            if entry is None:
                 log.warning("the kept HTTP exchange %s of item %s is missing", row["id"], item_id)
                 continue
-            exchange = RawHttpExchange(
-                url=row["url"],
-                retrieved_at=row["retrieved_at"],
-                request=request,
-                response=response,
-                complete=bool(row["complete"]),
-            )
-            kept.append(KeptExchange(ExchangeRole(row["role"]), exchange))
+            kept.append(entry)
         return kept

@@ -9,8 +9,8 @@ def referenced_evidence(
     db: sqlite3.Connection, profile_id: int | None = None, *, others: bool = False
 ) -> set[str]:
     """SHA-256s of kept files that items refer to: the images, their pages and their HTTP
-    captures. Of every scan (None), of `profile_id`'s scans, or with `others` of every
-    other profile's scans."""
+    captures, and what re-checks fetched. Of every scan (None), of `profile_id`'s scans,
+    or with `others` of every other profile's scans."""
     where = ""
     params: tuple[int, ...] = ()
     if profile_id is not None:
@@ -31,6 +31,12 @@ def referenced_evidence(
     for row in db.execute(
         "SELECT request_sha256, response_sha256 FROM http_captures WHERE item_id IN "
         f"(SELECT id FROM items WHERE 1{where})",
+        params,
+    ):
+        found.update(value for value in row if value)
+    for row in db.execute(  # what re-checks of those scans fetched
+        "SELECT request_sha256, response_sha256 FROM recheck_captures WHERE recheck_id IN "
+        f"(SELECT id FROM rechecks WHERE 1{where})",
         params,
     ):
         found.update(value for value in row if value)

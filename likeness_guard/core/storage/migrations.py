@@ -195,6 +195,82 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE items ADD COLUMN picture_pdq TEXT;
     CREATE INDEX items_picture_by_sha ON items (sha256) WHERE picture_pdq IS NOT NULL;
     """,
+    # Takedown: the deadline rule the person chose per request; a re-check says what it saw
+    # at the image's address and on its page separately, how far the picture moved (PDQ
+    # bits), and keeps every HTTP exchange it made (bytes in the evidence folder).
+    """
+    ALTER TABLE takedown_requests ADD COLUMN deadline_rule TEXT;
+    ALTER TABLE takedown_requests ADD COLUMN due_at TEXT;
+    ALTER TABLE rechecks ADD COLUMN page_status TEXT;
+    ALTER TABLE rechecks ADD COLUMN pdq_distance INTEGER;
+    CREATE TABLE recheck_captures (
+        id INTEGER PRIMARY KEY,
+        recheck_id INTEGER NOT NULL REFERENCES rechecks(id) ON DELETE CASCADE,
+        role TEXT NOT NULL,
+        url TEXT NOT NULL,
+        retrieved_at TEXT NOT NULL,
+        request_sha256 TEXT NOT NULL,
+        response_sha256 TEXT NOT NULL,
+        complete INTEGER NOT NULL DEFAULT 1
+    );
+    CREATE INDEX recheck_captures_by_recheck ON recheck_captures (recheck_id);
+    """,
+    # Watching: the places kept under watch, what each page looked like at the last visit
+    # (validators for conditional requests, its pictures, its next page), every address and
+    # file already seen there, and each run's cost and findings. A chat export's item keeps
+    # the message that carried it (channel, message, time, sender).
+    """
+    CREATE TABLE watched_places (
+        id INTEGER PRIMARY KEY,
+        profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,
+        place TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        every_seconds INTEGER NOT NULL,
+        max_pages INTEGER NOT NULL,
+        added_at TEXT NOT NULL,
+        last_run_at TEXT,
+        UNIQUE (profile_id, place)
+    );
+    CREATE TABLE watch_pages (
+        place_id INTEGER NOT NULL REFERENCES watched_places(id) ON DELETE CASCADE,
+        url TEXT NOT NULL,
+        etag TEXT,
+        last_modified TEXT,
+        images_json TEXT NOT NULL,
+        next_url TEXT,
+        checked_at TEXT NOT NULL,
+        PRIMARY KEY (place_id, url)
+    );
+    CREATE TABLE watch_seen (
+        place_id INTEGER NOT NULL REFERENCES watched_places(id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        sha256 TEXT,
+        stamp TEXT,
+        first_seen TEXT NOT NULL,
+        gone_at TEXT,
+        PRIMARY KEY (place_id, key)
+    );
+    CREATE INDEX watch_seen_by_sha ON watch_seen (place_id, sha256);
+    CREATE TABLE watch_runs (
+        id INTEGER PRIMARY KEY,
+        place_id INTEGER NOT NULL REFERENCES watched_places(id) ON DELETE CASCADE,
+        started_at TEXT NOT NULL,
+        finished_at TEXT NOT NULL,
+        scan_id INTEGER REFERENCES scans(id) ON DELETE SET NULL,
+        requests INTEGER NOT NULL,
+        not_modified INTEGER NOT NULL,
+        bytes_fetched INTEGER NOT NULL,
+        pages INTEGER NOT NULL,
+        new_items INTEGER NOT NULL,
+        analysed INTEGER NOT NULL,
+        new_matches INTEGER NOT NULL,
+        new_possible INTEGER NOT NULL,
+        gone INTEGER NOT NULL,
+        error TEXT
+    );
+    CREATE INDEX watch_runs_by_place ON watch_runs (place_id, id);
+    ALTER TABLE items ADD COLUMN chat_json TEXT;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

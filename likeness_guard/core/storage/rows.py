@@ -6,7 +6,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
-from likeness_guard.core.domain.records import FaceHit
+from likeness_guard.core.domain.records import ExchangeRole, FaceHit, KeptExchange, RawHttpExchange
 
 _Record = TypeVar("_Record")
 
@@ -48,3 +48,20 @@ def insert_faces(db: sqlite3.Connection, item_id: int, faces: Iterable[FaceHit])
             for f in faces
         ],
     )
+
+
+def kept_exchange(row: sqlite3.Row, read: Callable[[str], bytes | None]) -> KeptExchange | None:
+    """A kept HTTP exchange from its row (http_captures, recheck_captures), its bytes read
+    by SHA-256 with `read`; None when they are gone."""
+    request = read(row["request_sha256"])
+    response = read(row["response_sha256"])
+    if request is None or response is None:
+        return None
+    exchange = RawHttpExchange(
+        url=row["url"],
+        retrieved_at=row["retrieved_at"],
+        request=request,
+        response=response,
+        complete=bool(row["complete"]),
+    )
+    return KeptExchange(ExchangeRole(row["role"]), exchange)

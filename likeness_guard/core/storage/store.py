@@ -28,6 +28,7 @@ from likeness_guard.core.storage.profiles import ProfileRecords
 from likeness_guard.core.storage.scans import ScanRecords
 from likeness_guard.core.storage.skipped import SkippedLog
 from likeness_guard.core.storage.takedowns import TakedownLog
+from likeness_guard.core.storage.watches import WatchLog
 
 __all__ = ["DB_NAME", "Store"]
 
@@ -67,10 +68,11 @@ class Store(ProfileRecords, ScanRecords, ItemRecords):
         except BaseException:
             self._release()
             raise
-        self.takedowns = TakedownLog(self._db)
+        self.takedowns = TakedownLog(self._db, self.evidence)
         self.captures = CaptureLog(self._db, self.evidence)
         self.skipped = SkippedLog(self._db)
         self.face_cache = FaceCache(self._db)
+        self.watches = WatchLog(self._db)
         DeletionJournal(self.folder).prepare()  # room set aside so that deleting never fails
 
     @classmethod

@@ -1,11 +1,14 @@
-"""Takedown notices: one per site, with what the laws ask a valid request to contain.
+"""Takedown notices: one per site, claiming only what the person confirmed.
 
-The wording was checked against what the TAKE IT DOWN Act (Pub. L. 119-12, section 3) asks
-of a valid removal request (a signature, the depictions and where to find them, a
-good-faith statement that they are not consensual, contact information) and what Article
-16(2) of the EU Digital Services Act asks of a notice (the reasons the content is illegal,
-its exact URLs, the name and email of the sender, a good-faith statement). It is not legal
-advice, and the notices say nothing that claims it is.
+By default a notice lists only the matches the person marked "This is me". Whether an item is
+intimate or sexual, whether it was made or altered, and whether the person consented to its
+creation are the person's own statements, item by item; the app states none of them for
+them (an AI marker found in the file is given as evidence, not as a statement). The
+statements speak of non-consent to *publication*, and of creation only where the person
+says so. A notice goes to the site that serves the image after redirects and lists the whole
+chain; it says nothing about other reports the person made unless they ask. The laws'
+wording and conditions are in `laws.py`; a notice that would lack what the chosen law asks
+of it is refused with the reason (`missing_elements`). Not legal advice.
 """
 
 import hashlib
@@ -13,69 +16,29 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from likeness_guard.core.domain.errors import ImageError
 from likeness_guard.core.domain.records import ScanItem, Verdict
-from likeness_guard.core.domain.takedown import Jurisdiction, Recheck, TakedownRequest
-from likeness_guard.core.domain.words import counted, describe_synthetic
+from likeness_guard.core.domain.takedown import Recheck, TakedownRequest
+from likeness_guard.core.domain.words import describe_synthetic
+from likeness_guard.core.imaging.pdq import PdqHash
 from likeness_guard.core.storage.store import Store
+from likeness_guard.core.takedown.entries import (
+    ItemStatements,
+    NoticeEntry,
+    NoticeSender,
+    VideoMoment,
+)
+from likeness_guard.core.takedown.file_hashes import stored_pdq
+from likeness_guard.core.takedown.laws import law_text
+from likeness_guard.core.takedown.notice_wording import (
+    entry_lines,
+    opening_lines,
+    request_lines,
+    subject_line,
+)
 from likeness_guard.core.takedown.platforms import Platform, host_of, platform_directory
+from likeness_guard.locale import _
 
-_LAW = {
-    Jurisdiction.US: (
-        "Under the TAKE IT DOWN Act (Public Law 119-12), a covered platform must remove a "
-        "non-consensual intimate visual depiction, including one made or altered by "
-        "computer (a digital forgery), and make reasonable efforts to remove known "
-        "identical copies, within 48 hours of a valid request. This notice is such a "
-        "request: it identifies each depiction and where to find it, states my good-faith "
-        "belief that it is not consensual, and carries my signature and contact details."
-    ),
-    Jurisdiction.EU: (
-        "This is a notice under Article 16 of the Digital Services Act (Regulation (EU) "
-        "2022/2065). The content is illegal: sharing intimate or sexual images of a person "
-        "without consent, including manipulated or AI-generated ones, is an offence in the "
-        "Member States (Directive (EU) 2024/1385, Article 5) and violates my rights to "
-        "privacy and to the protection of my personal data. Below are the reasons (Art. "
-        "16(2)(a)), the exact address of each item (Art. 16(2)(b)), my name and email "
-        "address (Art. 16(2)(c)) and my statement of good faith (Art. 16(2)(d))."
-    ),
-    Jurisdiction.UK: (
-        "In the United Kingdom, sharing or threatening to share an intimate photograph or "
-        "film of a person without consent, including one that was digitally made or "
-        "altered, is a criminal offence (section 66B of the Sexual Offences Act 2003, "
-        "inserted by the Online Safety Act 2023), and services must take such illegal "
-        "content down swiftly once they are aware of it (Online Safety Act 2023)."
-    ),
-    Jurisdiction.OTHER: (
-        "Publishing intimate or sexual images of a person without consent, whether real or "
-        "made with AI, breaks your terms of service and is unlawful in many countries. It "
-        "causes serious and lasting harm to the person shown."
-    ),
-}
-
-
-@dataclass(frozen=True)
-class NoticeSender:
-    """Who signs the notices, and on whose behalf."""
-
-    name: str
-    contact_email: str
-    jurisdiction: Jurisdiction = Jurisdiction.OTHER
-    on_behalf_of: str | None = None  # the person shown, when an authorised representative signs
-
-
-@dataclass(frozen=True)
-class NoticeEntry:
-    """One image or video to remove."""
-
-    url: str
-    page_url: str | None
-    sha256: str
-    md5: str | None  # from the kept copy; None when the bytes were not kept
-    pdq: str | None  # of the stored pixels (the best frame of a video), as platforms hash
-    retrieved_at: str | None
-    ai_marker: str | None  # the badge, when the file itself declares or betrays AI
-    rechecks: tuple[Recheck, ...] = ()
-    requests: tuple[TakedownRequest, ...] = ()
+__all__ = ["ItemStatements", "Notice", "NoticeEntry", "NoticeSender", "build_notices"]
 
 
 @dataclass(frozen=True)
@@ -105,79 +68,120 @@ class Notice:
         )
 
 
-def collect_entries(store: Store, scan_id: int, *, only_confirmed: bool) -> list[NoticeEntry]:
+def collect_entries(
+    store: Store,
+    scan_id: int,
+    statements: ItemStatements,
+    *,
+    include_unreviewed: bool = False,
+) -> list[NoticeEntry]:
     """The scan's web matches to ask removal of, each address once, most similar first.
 
-    "Not me" matches are always left out; with `only_confirmed`, only "This is me" ones
-    are kept. Local files have no address to report and are not included.
+    Only "This is me" matches unless `include_unreviewed`; "Not me" ones never. Local files
+    have no address to report and are not included.
     """
-    found: dict[str, tuple[str, ScanItem]] = {}
+    found: dict[str, ScanItem] = {}
     for item in store.reportable_matches(scan_id):
-        if item.web is None or item.sha256 is None:
+        if item.web is None or item.sha256 is None or item.verdict is Verdict.NOT_ME:
             continue
-        if only_confirmed and item.verdict is not Verdict.ME:
+        if item.verdict is not Verdict.ME and not include_unreviewed:
             continue
-        found.setdefault(item.web.url, (item.sha256, item))
+        found.setdefault(item.web.url, item)
     history = store.takedowns.rechecks(found)
     requests = store.takedowns.requests(found)
-    entries = []
-    for url, (sha256, item) in found.items():
-        data = store.evidence.get(sha256)
-        words = describe_synthetic(item.synthetic)
-        entries.append(
-            NoticeEntry(
-                url=url,
-                page_url=item.web.page_url if item.web else None,
-                sha256=sha256,
-                md5=item.md5 or (hashlib.md5(data).hexdigest() if data is not None else None),
-                pdq=_pdq(item, data),
-                retrieved_at=item.web.retrieved_at if item.web else None,
-                ai_marker=words.badge if words.flagged else None,
-                rechecks=tuple(r for r in history if r.url == url),
-                requests=tuple(r for r in requests if r.url == url),
-            )
+    return [
+        _entry(
+            store,
+            item,
+            statements,
+            tuple(r for r in history if r.url == url),
+            tuple(r for r in requests if r.url == url),
         )
-    return entries
+        for url, item in found.items()
+    ]
 
 
-def _pdq(item: ScanItem, data: bytes | None) -> str | None:
-    """The PDQ hash hash-sharing programmes compare: stored pixels, or a video's best frame."""
-    if item.video is not None:
-        return item.video.frame_pdq
-    if data is None:
-        return None
-    from likeness_guard.core.imaging.decode import decode_stored
-    from likeness_guard.core.imaging.pdq import platform_pdq
+def _entry(
+    store: Store,
+    item: ScanItem,
+    statements: ItemStatements,
+    rechecks: tuple[Recheck, ...],
+    requests: tuple[TakedownRequest, ...],
+) -> NoticeEntry:
+    assert item.web is not None
+    assert item.sha256 is not None
+    sha256 = item.sha256
+    data = store.evidence.get(sha256)
+    words = describe_synthetic(item.synthetic)
+    video = item.video
+    http = item.web.http
+    return NoticeEntry(
+        url=item.web.url,
+        page_url=item.web.page_url,
+        sha256=sha256,
+        md5=item.md5 or (hashlib.md5(data).hexdigest() if data is not None else None),
+        pdq=video.frame_pdq if video is not None else _hex(stored_pdq(data)),
+        retrieved_at=item.web.retrieved_at,
+        ai_marker=words.badge if words.flagged else None,
+        rechecks=rechecks,
+        requests=requests,
+        final_url=item.web.final_url,
+        redirects=http.redirects if http is not None else (),
+        confirmed=item.verdict is Verdict.ME,
+        intimate=sha256 in statements.intimate,
+        altered=sha256 in statements.altered,
+        no_consent_to_creation=sha256 in statements.no_consent_to_creation,
+        video_duration_s=video.duration_s if video is not None else None,
+        moments=tuple(VideoMoment(s.start_s, s.end_s) for s in video.segments) if video else (),
+        frame_s=video.best_frame_s if video is not None else None,
+    )
 
-    try:
-        stored, orientation = decode_stored(data)
-    except ImageError:
-        return None
-    return platform_pdq(stored, orientation).stored.hex
+
+def _hex(pdq: PdqHash | None) -> str | None:
+    return None if pdq is None else pdq.hex
+
+
+def missing_elements(entries: Iterable[NoticeEntry], sender: NoticeSender) -> list[str]:
+    """What a notice to these entries under the sender's law would lack, in sentences; empty
+    when nothing is missing."""
+    law = law_text(sender.jurisdiction)
+    missing = []
+    if not sender.name.strip():
+        missing.append(_("A name to sign with is missing."))
+    if "@" not in sender.contact_email:
+        missing.append(_("An email address where the site can answer is missing."))
+    if law.needs_intimate:
+        unstated = [e.url for e in entries if not e.intimate]
+        if unstated:
+            missing.append(
+                _(
+                    "A notice under {law} concerns intimate or sexual images, and you have not "
+                    "said that these are: {addresses}. Say so for each one that is, or choose "
+                    "the site's own rules instead."
+                ).format(law=law.name, addresses=", ".join(unstated))
+            )
+    return missing
 
 
 def build_notices(
     entries: Iterable[NoticeEntry], sender: NoticeSender, now: datetime | None = None
 ) -> list[Notice]:
-    """One notice per site (host), sites in the order their first entry comes."""
+    """One notice per site (the host that serves each file after redirects), sites in the
+    order their first entry comes."""
     now = now or datetime.now(UTC)
     by_host: dict[str, list[NoticeEntry]] = {}
     for entry in entries:
-        by_host.setdefault(host_of(entry.url), []).append(entry)
+        by_host.setdefault(host_of(entry.served_from), []).append(entry)
     directory = platform_directory()
     notices = []
     for host, group in by_host.items():
-        platform = directory.platform_for(group[0].url)
-        subject = (
-            "Removal request: intimate images shared without consent "
-            f"({counted(len(group), 'address', 'addresses')} on {host})"
-        )
+        platform = directory.platform_for(group[0].served_from)
         notices.append(
             Notice(
                 host,
                 platform,
                 tuple(group),
-                subject,
+                subject_line(host, group),
                 notice_text(host, platform, group, sender, now),
             )
         )
@@ -192,110 +196,7 @@ def notice_text(
     now: datetime,
 ) -> str:
     """The notice itself, plain text, ready to paste into a form or an email."""
-    who = platform.name if platform else f"the operator of {host}"
-    person = sender.on_behalf_of or sender.name
-    lines = [
-        f"To the trust and safety team of {who},",
-        "",
-        (
-            f"I am writing on behalf of {person}, who has authorised me to act for them, to "
-            "request the removal of intimate images of them that were published on your "
-            "service without their consent."
-            if sender.on_behalf_of
-            else "I am writing to request the removal of intimate images of me that were "
-            "published on your service without my consent."
-        ),
-        "",
-        "CONTENT TO REMOVE",
-        (
-            f"The following {counted(len(entries), 'item')} "
-            f"{'shows' if len(entries) == 1 else 'show'} {person}. Each is listed "
-            "with the page where it appears, the SHA-256 and MD5 hashes of the exact file and "
-            "its PDQ perceptual hash, so that you can find it and any copies."
-        ),
-    ]
+    lines = opening_lines(host, platform, entries, sender)
     for number, entry in enumerate(entries, start=1):
-        lines += ["", *_entry_lines(number, entry)]
-    return "\n".join([*lines, *_request_lines(person, sender, now)])
-
-
-def _entry_lines(number: int, entry: NoticeEntry) -> list[str]:
-    """One item to remove: where it is, its hashes, and what became of it so far."""
-    lines = [f"{number}. Address: {entry.url}"]
-    lines.append(f"   Found on page: {entry.page_url or '(the address itself)'}")
-    lines.append(f"   SHA-256: {entry.sha256}")
-    if entry.md5:
-        lines.append(f"   MD5: {entry.md5}")
-    if entry.pdq:
-        lines.append(f"   PDQ: {entry.pdq}")
-    if entry.retrieved_at:
-        lines.append(f"   Retrieved: {entry.retrieved_at}")
-    if entry.ai_marker:
-        lines.append(f"   The file itself carries a marker of AI generation: {entry.ai_marker}")
-    return lines + [f"   {line}" for line in _history_lines(entry)]
-
-
-def _request_lines(person: str, sender: NoticeSender, now: datetime) -> list[str]:
-    """Why the content is unlawful, the statement of good faith, what is asked, and the
-    signature."""
-    return [
-        "",
-        "WHY THIS CONTENT IS UNLAWFUL",
-        (
-            f"These are intimate or sexual images of {person}, whether real or made or altered "
-            "with AI, published without their consent."
-        ),
-        _LAW[sender.jurisdiction],
-        "",
-        "STATEMENT",
-        (
-            f"I am authorised to act on behalf of {person}, the person shown in this content. "
-            if sender.on_behalf_of
-            else "I am the person shown in this content. "
-        )
-        + (
-            "The person shown did not consent to its creation or to its publication. I have "
-            "a good-faith belief that this content is intimate imagery published without "
-            "consent, and that the information in this notice is accurate and complete."
-        ),
-        "",
-        "WHAT I ASK",
-        (
-            "Please remove the content listed above and any identical copies on your "
-            "service, and confirm to me by email when this is done."
-            + (
-                " Under the TAKE IT DOWN Act this must happen within 48 hours of this request."
-                if sender.jurisdiction is Jurisdiction.US
-                else ""
-            )
-        ),
-        "",
-        "EVIDENCE",
-        (
-            "I keep an evidence package with the exact files, their hashes and the pages as "
-            "they were retrieved; I can provide it on request. The SHA-256 of each file is "
-            "listed above."
-        ),
-        "",
-        "Signed electronically,",
-        f"/s/ {sender.name}",
-        f"Date: {now.astimezone(UTC).date().isoformat()}",
-        f"Contact: {sender.contact_email}",
-    ]
-
-
-def _history_lines(entry: NoticeEntry) -> list[str]:
-    lines = [
-        f"Reported to {r.reported_to} on {r.reported_on}"
-        + (
-            f"; removal was due by {deadline.isoformat().replace('+00:00', 'Z')}"
-            if (deadline := r.deadline) is not None
-            else ""
-        )
-        for r in entry.requests
-    ]
-    if entry.rechecks:
-        last = entry.rechecks[-1]
-        state = "still online" if last.online else str(last.status)
-        lines.append(f"Checked again on {last.checked_at}: {state}")
-    return lines
+        lines += ["", *entry_lines(number, entry, sender)]
+    return "\n".join([*lines, *request_lines(entries, sender, now)])

@@ -14,6 +14,7 @@ from likeness_guard.core.services.takedown import (
     record_takedown_request,
     takedown_state,
 )
+from likeness_guard.locale import _
 
 
 class TakedownStatus(QLabel):
@@ -57,10 +58,15 @@ class TakedownStatus(QLabel):
         if state.deadline is not None:
             due = state.deadline.strftime("%Y-%m-%d %H:%M UTC")
             lines.append(
-                f"<b>Overdue:</b> a US platform had to remove it by {due} (TAKE IT DOWN Act)"
+                escape(
+                    _("Overdue: removal was due by {due}, the deadline you set.").format(due=due)
+                )
                 if state.overdue
-                else f"Removal due by {due} (48 hours under the TAKE IT DOWN Act)"
+                else escape(_("Removal due by {due}, the deadline you set.").format(due=due))
             )
+        if state.requests and state.next_recheck is not None:
+            when = state.next_recheck.strftime("%Y-%m-%d %H:%M UTC")
+            lines.append(escape(_("Check again on {when}.").format(when=when)))
         platform = platform_directory().platform_for(url)
         if platform is not None:
             where = platform.report_url or platform.report_email or ""

@@ -5,7 +5,7 @@ import functools
 import hashlib
 import socket
 import ssl
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -68,25 +68,36 @@ class Fetcher:
     def close(self) -> None:
         self._session.close()
 
-    def get(self, url: str) -> Fetched:
+    def get(self, url: str, headers: Mapping[str, str] | None = None) -> Fetched:
         """GET `url` with its whole body. Raises `FetchError` with the user's message, or
-        `Cancelled`."""
-        fetched = self._get(url, wanted=None)
+        `Cancelled`. `headers`: extra request headers (a watch's If-None-Match and
+        If-Modified-Since; its 304 answer is a FetchError whose exchange says 304)."""
+        fetched = self._get(url, wanted=None, headers=headers)
         assert fetched is not None, "only a `wanted` filter skips a body"
         return fetched
 
-    def get_if(self, url: str, wanted: Callable[[str], bool]) -> Fetched | None:
+    def get_if(
+        self,
+        url: str,
+        wanted: Callable[[str], bool],
+        headers: Mapping[str, str] | None = None,
+    ) -> Fetched | None:
         """Like `get`, but returns None without downloading the body when `wanted` rejects
         the response's media type."""
-        return self._get(url, wanted)
+        return self._get(url, wanted, headers)
 
-    def _get(self, url: str, wanted: Callable[[str], bool] | None) -> Fetched | None:
+    def _get(
+        self,
+        url: str,
+        wanted: Callable[[str], bool] | None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Fetched | None:
         # Redirects are followed here, not by requests, so that every hop is checked.
         redirects: list[str] = []
         hops: list[RawHttpExchange] = []  # each redirect's request and response, as evidence
         current = url
         while True:
-            response, deadline = self._send(current)
+            response, deadline = self._send(current, headers)
             recorder = ResponseRecorder(response)
             try:
                 location = response.headers.get("Location")
@@ -98,6 +109,9 @@ class Fetcher:
                     continue
                 exchange = _exchange(url, current, response, redirects)
                 if not 200 <= response.status_code < 300:
+                    # The refusal itself is evidence (a re-check keeps it): its head, unread body.
+                    refusal = recorder.finish(complete=False, retrieved_at=exchange.retrieved_at)
+                    exchange = replace(exchange, captures=(*hops, refusal))
                     raise FetchError(messages.status_message(response.status_code), exchange)
                 content_type = response.headers.get("Content-Type", "")
                 media_type, charset = _parse_content_type(content_type)
@@ -113,7 +127,9 @@ class Fetcher:
             )
             return Fetched(exchange=exchange, body=body, media_type=media_type, charset=charset)
 
-    def _send(self, url: str) -> tuple[requests.Response, Deadline]:
+    def _send(
+        self, url: str, headers: Mapping[str, str] | None = None
+    ) -> tuple[requests.Response, Deadline]:
         """Send one GET (headers read, body not), retrying connection errors, 429 and 5xx.
 
         The returned deadline is still running and must be stopped by the caller.
@@ -137,6 +153,7 @@ class Fetcher:
                 ):
                     response = self._session.get(
                         url,
+                        headers=dict(headers) if headers else None,
                         stream=True,
                         allow_redirects=False,
                         timeout=(options.connect_timeout, options.read_timeout),
