@@ -1,8 +1,9 @@
 """The main window: a page list on the left and the pages, remembering where the user was."""
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import QEvent, Qt, Slot
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
@@ -16,11 +17,13 @@ from likeness_guard.gui.pages.matches import MatchesPage
 from likeness_guard.gui.pages.photos import PhotosPage
 from likeness_guard.gui.pages.scan import ScanPage
 from likeness_guard.gui.pages.settings import SettingsPage
+from likeness_guard.gui.pages.watching import WatchingPage
 from likeness_guard.gui.pages.welcome import WelcomePage
 from likeness_guard.gui.previews import PreviewService
 from likeness_guard.gui.session import AppSession
+from likeness_guard.gui.style import follow_theme, theme_sheet
 
-PAGES = ("welcome", "photos", "scan", "matches", "settings")
+PAGES = ("welcome", "photos", "scan", "matches", "watching", "settings")
 SCANNING_NOW = "A scan is running. Wait until it has finished (or stop it), then try again."
 ADDING_PHOTOS_NOW = (
     "Your photos are being checked and added. Wait until that has finished, then try again."
@@ -33,6 +36,7 @@ PAGE_TITLES = {
     "photos": "My photos",
     "scan": "Scan",
     "matches": "Matches",
+    "watching": "Watching",
     "settings": "Settings",
 }
 
@@ -46,18 +50,21 @@ class MainWindow(QMainWindow):
         self._closed = False
         self.setWindowTitle(APP_NAME)
         self.setMinimumSize(760, 560)
+        self.setStyleSheet(theme_sheet(QApplication.palette()))  # started in high contrast
         self.previews = PreviewService(session.store.evidence.root, self)
 
         self.welcome_page = WelcomePage()
         self.photos_page = PhotosPage(session)
         self.scan_page = ScanPage(session)
         self.matches_page = MatchesPage(session, self.previews)
+        self.watching_page = WatchingPage(session)
         self.settings_page = SettingsPage(session)
         self.pages: dict[str, QWidget] = {
             "welcome": self.welcome_page,
             "photos": self.photos_page,
             "scan": self.scan_page,
             "matches": self.matches_page,
+            "watching": self.watching_page,
             "settings": self.settings_page,
         }
 
@@ -224,6 +231,14 @@ class MainWindow(QMainWindow):
 
     # ---- closing -----------------------------------------------------------------------
 
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:  # the theme: light, dark, contrast
+            follow_theme(self, QApplication.palette())
+            sheet = theme_sheet(QApplication.palette())
+            if sheet != self.styleSheet():
+                self.setStyleSheet(sheet)
+        super().changeEvent(event)
+
     def closeEvent(self, event: QCloseEvent) -> None:
         self.shutdown()
         super().closeEvent(event)
@@ -244,6 +259,7 @@ class MainWindow(QMainWindow):
         self.scan_page.shutdown()
         self.photos_page.shutdown()
         self.matches_page.shutdown()
+        self.watching_page.shutdown()
         self.settings_page.wait_for_pack_job()
         self.previews.shutdown()
         self.session.close()

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from likeness_guard.core.domain.records import MatchTier, ScanItem, Verdict, item_tier
-from likeness_guard.core.services.reviewing import SAME_PICTURE_DISTANCE
+from likeness_guard.core.services.reviewing import SAME_PICTURE_DISTANCE, PictureAnswer
 
 
 @dataclass(eq=False)
@@ -27,6 +27,9 @@ class MatchTile:
     similar: list[ScanItem] = field(default_factory=list)
     shown: bool = True
     revealed: bool = False
+    # An answer given to another version of this picture (other bytes, found elsewhere),
+    # shown as such until the person confirms it for these bytes.
+    other_version: PictureAnswer | None = None
 
     def __post_init__(self) -> None:
         if not self.copies:
@@ -69,6 +72,17 @@ class MatchTile:
         self.item = replace(self.item, verdict=verdict)
         self.copies = [replace(copy, verdict=verdict) for copy in self.copies]
         self.similar = [replace(other, verdict=verdict) for other in self.similar]
+
+    def take_answer(self, answer: PictureAnswer | None) -> bool:
+        """Show the answer that holds for this picture now (its own, or another version's);
+        returns whether what the tile says changed."""
+        own = answer.verdict if answer is not None and answer.own else None
+        other = answer if answer is not None and not answer.own else None
+        changed = own is not self.item.verdict or other != self.other_version
+        if own is not self.item.verdict:
+            self.set_verdict(own)
+        self.other_version = other
+        return changed
 
 
 class TileList:

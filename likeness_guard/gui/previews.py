@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 # 0.15 MB for a small tile and 0.6 MB for the largest, so 32 MB keeps a few screens to scroll
 # back through without decoding again, whatever the size of the scan.
 PREVIEW_CACHE_BYTES = 32 * 1024 * 1024
+CANNOT_SHOW = "This image cannot be shown."
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,13 @@ class _Decoder(QObject):
     @Slot(object)
     def decode(self, request: object) -> None:
         assert isinstance(request, PreviewRequest)
-        self.decoded.emit(decode_preview(request, self._evidence))
+        try:
+            images = decode_preview(request, self._evidence)
+        except Exception:  # our bug: logged, and the queue still gets its answer
+            log.exception("preview %s could not be made", request.key)
+            images = PreviewImages(request.key, None, None, 1.0, error=CANNOT_SHOW)
+        # Every request is answered: the service sends the next one only after this.
+        self.decoded.emit(images)
 
 
 class PreviewService(QObject):
@@ -131,6 +138,16 @@ class PreviewService(QObject):
             if first:
                 self._queue.move_to_end(request.key, last=False)
         self._send_next()
+
+    def cached(self, key: str) -> PreviewImages | None:
+        """The decoded preview of `key` when the cache holds it (now most recently used).
+
+        A widget being built takes its pixels from here: `ready` emitted while it is made
+        would reach a page that does not know it yet."""
+        images = self._cache.get(key)
+        if images is not None:
+            self._cache.move_to_end(key)
+        return images
 
     def cancel(self, key: str) -> None:
         """Withdraw a request that is still waiting (one being decoded finishes)."""

@@ -9,17 +9,29 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSlider,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QLineEdit,
+    QStyle,
+    QWidget,
+)
 
 if TYPE_CHECKING:
     from likeness_guard.gui.main_window import MainWindow
 
 WINDOW_SIZE = (1100, 760)
+# What a person operates: checked for being squeezed below the size its style needs.
+_CONTROLS = (QAbstractButton, QAbstractSlider, QAbstractSpinBox, QComboBox, QLineEdit)
 
 
 def _sample(package: str, *parts: str) -> Path:
@@ -69,9 +81,44 @@ def make_sample_video(path: Path, size: tuple[int, int] = (640, 360)) -> Path:
     return path
 
 
-def take_screenshots(out_dir: Path) -> list[Path]:
-    """Write welcome, photos, scan, matches, detail, video and settings PNGs, and matches and
-    scan in a dark theme; returns their paths."""
+@dataclass
+class Screenshots:
+    """The PNGs written, and for each one the controls found squeezed below their size."""
+
+    paths: list[Path] = field(default_factory=list)
+    collapsed: dict[str, list[str]] = field(default_factory=dict)
+
+
+def collapsed_controls(root: QWidget) -> list[str]:
+    """The visible controls under `root` smaller than the least their style needs (a
+    slider squeezed to its handle, a button whose words are cut), each named for the reader."""
+    found = []
+    for widget in root.findChildren(QWidget):
+        inner = isinstance(widget.parentWidget(), QAbstractSpinBox)  # checked with its box
+        if not isinstance(widget, _CONTROLS) or inner or not widget.isVisible():
+            continue
+        if _squeezed(widget):
+            name = widget.accessibleName() or getattr(widget, "text", lambda: "")()
+            found.append(f"{type(widget).__name__} {name!r} {widget.width()}x{widget.height()}")
+    return found
+
+
+def _squeezed(widget: QWidget) -> bool:
+    least = widget.minimumSizeHint().expandedTo(widget.minimumSize())
+    if isinstance(widget, QAbstractSlider):  # its minimum is the bare handle: a square
+        least = least.expandedTo(widget.sizeHint())
+    if isinstance(widget, QAbstractButton) and widget.text():
+        # Styles ask buttons for a few spare pixels; what matters is that the words fit.
+        margin = 2 * widget.style().pixelMetric(QStyle.PixelMetric.PM_ButtonMargin)
+        words = widget.fontMetrics().horizontalAdvance(widget.text().replace("&", "")) + margin
+        least.setWidth(min(least.width(), words))
+    return widget.width() < least.width() or widget.height() < least.height()
+
+
+def take_screenshots(out_dir: Path) -> Screenshots:
+    """Write welcome, photos, scan, matches, detail, video and settings PNGs in the light
+    theme, then every page again in a dark and a high-contrast theme; returns them with the
+    controls each one found collapsed."""
     from likeness_guard.core.services.packs import FaceEngine
     from likeness_guard.gui.main_window import MainWindow
     from likeness_guard.gui.preferences import Preferences
@@ -80,7 +127,7 @@ def take_screenshots(out_dir: Path) -> list[Path]:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     out_dir.mkdir(parents=True, exist_ok=True)
-    saved: list[Path] = []
+    taken = Screenshots()
     with tempfile.TemporaryDirectory(prefix="likeness-guard-shots-") as temp:
         root = Path(temp)
         folder = _sample_folder(root / "Downloads")
@@ -94,13 +141,16 @@ def take_screenshots(out_dir: Path) -> list[Path]:
             app.processEvents()
             path = out_dir / f"{name}.png"
             window.grab().save(str(path))
-            saved.append(path)
+            taken.paths.append(path)
+            collapsed = collapsed_controls(window)
+            if collapsed:
+                taken.collapsed[name] = collapsed
 
-        _shoot_pages(app, window, folder, shot)
-        _shoot_dark_theme(app, window, shot)
+        _scan_and_shoot(app, window, folder, shot)
+        _shoot_themes(app, window, shot)
         window.close()
         window.shutdown()
-    return saved
+    return taken
 
 
 def _sample_folder(folder: Path) -> Path:
@@ -122,7 +172,7 @@ def _sample_folder(folder: Path) -> Path:
     return folder
 
 
-def _shoot_pages(
+def _scan_and_shoot(
     app: QApplication, window: "MainWindow", folder: Path, shot: Callable[[str], None]
 ) -> None:
     """Enroll two sample photos, scan `folder`, and take each page on the way."""
@@ -141,35 +191,41 @@ def _shoot_pages(
     scan.start_scan([str(folder)])
     _wait_until(app, lambda: not scan.is_scanning())
     shot("scan")
+    _shoot_results(app, window, shot, "")
 
+
+def _shoot_results(
+    app: QApplication, window: "MainWindow", shot: Callable[[str], None], theme: str
+) -> None:
+    """Matches, one picture and one video in detail, and Settings (`theme`: "" or "-dark")."""
     window.show_page("matches")
     matches = window.matches_page
     _wait_until(app, lambda: all(c.preview.has_image() for c in matches.visible_cards()))
-    shot("matches")
+    shot("matches" + theme)
     images = [tile for tile in matches.tiles if not tile.item.is_video]
     videos = [tile for tile in matches.tiles if tile.item.is_video]
     for name, tiles in (("detail", images), ("video", videos)):
         if tiles:
             matches.show_detail(tiles[0].item.id)
             _wait_until(app, matches.detail.preview.has_image)
-            shot(name)
+            shot(name + theme)
             matches.show_list()
-
     window.show_page("settings")
-    shot("settings")
+    shot("settings" + theme)
 
 
-def _shoot_dark_theme(app: QApplication, window: "MainWindow", shot: Callable[[str], None]) -> None:
-    """The same window in a dark theme: the grid and the drop zone must stay readable."""
-    from likeness_guard.gui.style import dark_palette
+def _shoot_themes(app: QApplication, window: "MainWindow", shot: Callable[[str], None]) -> None:
+    """Every page again in a dark and a high-contrast theme: readable, nothing squeezed."""
+    from likeness_guard.gui.style import dark_palette, high_contrast_palette
 
     light_style, light_palette = app.style().name(), app.palette()
     app.setStyle("Fusion")
-    app.setPalette(dark_palette())
-    window.show_page("matches")
-    shot("matches-dark")
-    window.show_page("scan")
-    shot("scan-dark")
+    for theme, palette in (("-dark", dark_palette()), ("-high-contrast", high_contrast_palette())):
+        app.setPalette(palette)
+        for page in ("welcome", "photos", "scan"):
+            window.show_page(page)
+            shot(page + theme)
+        _shoot_results(app, window, shot, theme)
     app.setStyle(light_style)
     app.setPalette(light_palette)
 
@@ -177,9 +233,12 @@ def _shoot_dark_theme(app: QApplication, window: "MainWindow", shot: Callable[[s
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     out = Path(args[0]) if args else Path("docs/screenshots")
-    for path in take_screenshots(out):
+    taken = take_screenshots(out)
+    for path in taken.paths:
         print(path)
-    return 0
+    for name, controls in taken.collapsed.items():
+        print(f"{name}: squeezed: {', '.join(controls)}", file=sys.stderr)
+    return 1 if taken.collapsed else 0
 
 
 if __name__ == "__main__":

@@ -102,11 +102,88 @@ def visible_against(
     return QColor(toward)
 
 
+def high_contrast_palette() -> QPalette:
+    """A high-contrast palette (white on black, yellow selection) as systems offer for low
+    vision: every control must keep its size and stay readable in it."""
+    palette = QPalette()
+    for role, value in (
+        (QPalette.ColorRole.Window, "#000000"),
+        (QPalette.ColorRole.WindowText, "#ffffff"),
+        (QPalette.ColorRole.Base, "#000000"),
+        (QPalette.ColorRole.AlternateBase, "#1a1a1a"),
+        (QPalette.ColorRole.Text, "#ffffff"),
+        (QPalette.ColorRole.Button, "#000000"),
+        (QPalette.ColorRole.ButtonText, "#ffffff"),
+        (QPalette.ColorRole.Light, "#ffffff"),
+        (QPalette.ColorRole.Mid, "#ffffff"),
+        (QPalette.ColorRole.Dark, "#ffffff"),
+        (QPalette.ColorRole.Highlight, "#ffff00"),
+        (QPalette.ColorRole.HighlightedText, "#000000"),
+        (QPalette.ColorRole.Link, "#00ffff"),
+        (QPalette.ColorRole.ToolTipBase, "#000000"),
+        (QPalette.ColorRole.ToolTipText, "#ffffff"),
+        (QPalette.ColorRole.PlaceholderText, "#c0c0c0"),
+    ):
+        palette.setColor(role, QColor(value))
+    return palette
+
+
+def is_high_contrast(palette: QPalette) -> bool:
+    """Whether the theme is a high-contrast one (text on background at 15:1 or more)."""
+    text = palette.color(QPalette.ColorRole.WindowText)
+    return contrast_ratio(text, palette.color(QPalette.ColorRole.Window)) >= 15 and is_dark(palette)
+
+
+# Styles draw slider grooves and check box edges a little darker than the background: on
+# the black of a high-contrast theme they vanish, and a slider seems shrunk to its handle.
+HIGH_CONTRAST_SHEET = """
+QSlider::groove:horizontal { height: 6px; border: 1px solid palette(window-text);
+    background: palette(window); }
+QSlider::sub-page:horizontal { background: palette(highlight); }
+QSlider::handle:horizontal { width: 14px; margin: -6px 0; border: 2px solid palette(window-text);
+    background: palette(window); }
+QCheckBox::indicator { width: 13px; height: 13px; border: 2px solid palette(window-text);
+    background: palette(base); }
+QCheckBox::indicator:checked { background: palette(highlight); }
+"""
+
+
+def theme_sheet(palette: QPalette) -> str:
+    """The style sheet the window needs in this theme: "" except in high contrast."""
+    return HIGH_CONTRAST_SHEET if is_high_contrast(palette) else ""
+
+
+# The kinds of coloured text, so that a change of theme can colour them again.
+_TEXT_KINDS = {
+    "muted": muted_color,
+    "ok": ok_color,
+    "notice": notice_color,
+    "error": error_color,
+}
+
+
 def set_text_color(widget: QWidget, color: QColor) -> None:
+    """Colour a widget's text; a colour made by muted_color, ok_color, notice_color or
+    error_color follows the theme when it changes (`follow_theme`)."""
+    kind = next((k for k, of in _TEXT_KINDS.items() if of(widget.palette()) == color), None)
+    widget.setProperty("text_kind", kind)
+    _paint_text(widget, color)
+
+
+def _paint_text(widget: QWidget, color: QColor) -> None:
     palette = widget.palette()
     palette.setColor(QPalette.ColorRole.WindowText, color)
     palette.setColor(QPalette.ColorRole.Text, color)
     widget.setPalette(palette)
+
+
+def follow_theme(root: QWidget, theme: QPalette) -> None:
+    """Colour the text set by `set_text_color` under `root` again for the palette `theme`
+    (the system switched between light, dark or high contrast while the window was open)."""
+    for widget in (root, *root.findChildren(QWidget)):
+        of = _TEXT_KINDS.get(str(widget.property("text_kind")))
+        if of is not None:
+            _paint_text(widget, of(theme))
 
 
 def heading_font(base: QFont, scale: float = 1.5) -> QFont:

@@ -47,7 +47,7 @@ def test_a_video_match_shows_its_moments_blurred_until_revealed(
     width = card.timeline.width()
     assert 0.25 * width <= left <= 0.42 * width  # 2 s of 6
     assert 0.58 * width <= right <= 0.75 * width
-    assert "00:00:02 to 00:00:03" in card.moments.text()
+    assert "00:00:02.0 to 00:00:03.6" in card.moments.text()  # to the tenth of a second
     qtbot.waitUntil(card.preview.has_image, timeout=10_000)
     assert not card.preview.revealed
     images = card.preview._images
@@ -70,7 +70,7 @@ def test_a_video_match_shows_its_moments_blurred_until_revealed(
     assert matches.stack.currentWidget() is view
     qtbot.waitUntil(view.preview.has_image, timeout=10_000)
     assert view.video.isVisible()
-    assert view.video.moments.text().startswith("00:00:02 to 00:00:03: best ")
+    assert view.video.moments.text().startswith("00:00:02.0 to 00:00:03.6: best ")
     assert "frames examined" in view.video.examined.text()
     assert "mp4 video (h264), 480 \u00d7 270 pixels, 00:00:06 long" in view.size_label.text()
     assert "in the frame shown (00:00:0" in view.faces.text()

@@ -19,8 +19,9 @@ from likeness_guard.core.domain.records import (
     VideoStop,
 )
 from likeness_guard.core.domain.synthetic import SyntheticReport, SyntheticStatus
-from likeness_guard.core.domain.takedown import Recheck, RecheckStatus
+from likeness_guard.core.domain.takedown import PageStatus, Recheck, RecheckStatus
 from likeness_guard.core.domain.thresholds import VERY_LIKELY, Preset
+from likeness_guard.locale import _
 
 NO_MARKER_CAVEAT = (
     "No sign of AI was found in this file, but that does not mean the image is real: "
@@ -60,6 +61,9 @@ EVIDENCE_WORDS = {
 # The refusal of an address on this computer or the local network (web sources say it; the
 # scan's closing sentence recognises it to name the setting that allows such addresses).
 PRIVATE_ADDRESS_REFUSED = "refused: address is on a private network"
+# The name of the Settings check box that allows such addresses: every sentence that tells
+# a person to use it names it exactly so (a test compares them with the Settings page).
+ALLOW_PRIVATE_SETTING = "Allow addresses on this computer or my own network (intranet, home server)"
 
 OUTCOME_WORDS = {
     ScanOutcome.RUNNING: "running",
@@ -175,16 +179,28 @@ def _flagged_badge(report: SyntheticReport) -> str:
 
 
 def recheck_words(recheck: Recheck) -> str:
-    """What a re-check found, in a few words."""
+    """What a re-check found at the image's address, and on its page, in a few words."""
     if recheck.status is RecheckStatus.ONLINE_SAME:
-        return "still online (the same image)"
-    if recheck.status is RecheckStatus.ONLINE_CHANGED:
-        return "online, but something else is there now"
-    if recheck.status is RecheckStatus.GONE:
-        if recheck.http_status is not None and recheck.http_status < 400:
-            return "gone from its page (its direct address still answers)"
-        return "gone"
-    return f"could not be checked: {recheck.error or 'no answer'}"
+        image = "still online (the same image)"
+    elif recheck.status is RecheckStatus.ONLINE_SAME_PICTURE:
+        image = _("still online (the same picture, saved again: {bits} PDQ bits apart)").format(
+            bits=recheck.pdq_distance
+        )
+    elif recheck.status is RecheckStatus.ONLINE_CHANGED:
+        image = "online, but something else is there now"
+    elif recheck.status is RecheckStatus.GONE:
+        image = _("gone (the address answers {status})").format(status=recheck.http_status)
+    else:
+        image = f"could not be checked: {recheck.error or 'no answer'}"
+    if recheck.page_status is PageStatus.STILL_LINKS:
+        return _("{image}; its page still shows it").format(image=image)
+    if recheck.page_status is PageStatus.NO_LONGER_LINKS:
+        return _("{image}; its page no longer shows it").format(image=image)
+    if recheck.page_status is PageStatus.GONE:
+        return _("{image}; its page is gone").format(image=image)
+    if recheck.page_status is PageStatus.UNREACHABLE:
+        return _("{image}; its page could not be checked").format(image=image)
+    return image
 
 
 def online_words(latest: Recheck | None) -> str:
@@ -192,8 +208,12 @@ def online_words(latest: Recheck | None) -> str:
     if latest is None:
         return "not checked again yet"
     day = latest.checked_at[:10]
-    if latest.status is RecheckStatus.GONE:
+    if latest.removed:
         return f"removed (found gone on {day})"
+    if latest.online and latest.page_status in (PageStatus.GONE, PageStatus.NO_LONGER_LINKS):
+        return _(
+            "still online on {day} at its own address, though its page no longer shows it"
+        ).format(day=day)
     if latest.online:
         return f"still online on {day}"
     return f"could not be checked on {day}"
@@ -207,10 +227,19 @@ def timecode(seconds: float | None) -> str:
     return f"{whole // 3600:02d}:{whole // 60 % 60:02d}:{whole % 60:02d}"
 
 
+def moment(seconds: float | None) -> str:
+    """A moment in a video as hh:mm:ss.d, to the tenth of a second ("--:--:--.-" when
+    unknown): a face seen from 4.2 to 5.8 s is not "00:00:04 to 00:00:05"."""
+    if seconds is None or seconds != seconds or seconds < 0:
+        return "--:--:--.-"
+    whole, tenth = divmod(round(seconds * 10), 10)
+    return f"{whole // 3600:02d}:{whole // 60 % 60:02d}:{whole % 60:02d}.{tenth}"
+
+
 def segment_words(segment: VideoSegment) -> str:
-    """One stretch of a video where the face was found: "00:00:08 to 00:00:12", or
-    "00:00:08" when it lasts less than a second."""
-    start, end = timecode(segment.start_s), timecode(segment.end_s)
+    """One stretch of a video where the face was found: "00:00:08.0 to 00:00:12.4", or
+    "00:00:08.0" when it lasts less than a tenth of a second."""
+    start, end = moment(segment.start_s), moment(segment.end_s)
     return start if start == end else f"{start} to {end}"
 
 
@@ -313,8 +342,8 @@ def outcome_sentence(outcome: ScanOutcome, counts: ScanCounts, first_error: str 
         if first_error == PRIVATE_ADDRESS_REFUSED:
             return (
                 "0 images checked: the address was refused because it is on this computer or "
-                "your local network. To scan such addresses, allow them in Settings (“Allow "
-                "addresses on this computer or the local network”)."
+                "your local network. To scan such addresses, allow them in Settings "
+                f"(“{ALLOW_PRIVATE_SETTING}”)."
             )
         if counts.items:
             reason = f": {first_error}" if first_error else ""

@@ -15,7 +15,7 @@ from likeness_guard.core.domain.words import (
     counted,
     describe_synthetic,
     incomplete_scan_warning,
-    timecode,
+    moment,
 )
 from likeness_guard.core.report import texts
 from likeness_guard.core.report.document import PageFrame, PdfInfo, lay_out, numbered_canvas
@@ -348,7 +348,7 @@ def video_section(t: ReportTypesetter, entry: MatchEntry, unblurred: bool) -> li
     if entry.video_frames:
         width = t.width / max(1, len(entry.video_frames)) - 6
         pictures = [t.image(jpeg, width, 110) for _when, jpeg in entry.video_frames]
-        captions = [t.p(timecode(when), s.caption) for when, _jpeg in entry.video_frames]
+        captions = [t.p(moment(when), s.caption) for when, _jpeg in entry.video_frames]
         strip = Table([pictures, captions])
         strip.setStyle(TableStyle([("ALIGN", (0, 0), (-1, -1), "CENTER")]))
         how = "not blurred, at the user's request" if unblurred else "blurred"

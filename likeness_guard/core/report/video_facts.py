@@ -7,7 +7,7 @@ of the first few segments), then blurred by the one policy like any picture in t
 
 from likeness_guard.core.domain.errors import ImageError
 from likeness_guard.core.domain.records import Scan, ScanItem
-from likeness_guard.core.domain.words import segment_words, timecode, video_stop_words
+from likeness_guard.core.domain.words import moment, segment_words, timecode, video_stop_words
 from likeness_guard.core.imaging import blur
 from likeness_guard.core.imaging.pdq import pdq_hash
 from likeness_guard.core.imaging.resize import fit_within
@@ -71,7 +71,7 @@ def video_rows(entry: MatchEntry) -> list[tuple[str, str]]:
     ]
     if video is not None:
         pdq = video.frame_pdq or (entry.pdq.hex if entry.pdq else None)
-        when = timecode(video.best_frame_s)
+        when = moment(video.best_frame_s)
         rows.append(("PDQ of the best frame", f"{pdq} (frame at {when})" if pdq else "—"))
         every = video.sample_interval_s or 0.5
         examined = f"{video.frames_examined} frames, one every {every:g} s and at each scene change"
@@ -90,7 +90,7 @@ def segment_rows(entry: MatchEntry) -> list[list[str]]:
             str(number),
             segment_words(segment),
             f"{segment.best_similarity:.4f}",
-            timecode(segment.best_frame_s),
+            moment(segment.best_frame_s),
         ]
         for number, segment in enumerate(video.segments, start=1)
     ]

@@ -2,14 +2,17 @@
 stored faces again with today's reference photos (re-matching, which reads no scanned file).
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import sqlite3
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from likeness_guard.core.domain.cancel import CancelToken
 from likeness_guard.core.domain.errors import UserFacingError
-from likeness_guard.core.domain.records import ScanItem, ScanStatus, Verdict
+from likeness_guard.core.domain.records import ScanItem, ScanStatus, Verdict, VerdictRecord
 from likeness_guard.core.domain.thresholds import resolve_threshold
 from likeness_guard.core.imaging.pdq import SAME_PICTURE_DISTANCE
 from likeness_guard.core.services.scanning import find_profile, scan_summaries, scan_summary
@@ -27,6 +30,72 @@ def set_verdict(store: Store, sha256: str, verdict: Verdict | None) -> str | Non
     scan that saw the same SHA-256. Returns when it was given (UTC), or None when cleared.
     The window's buttons and `likeness-guard review` both come here."""
     return store.set_sha256_verdict(sha256, verdict)
+
+
+@dataclass(frozen=True)
+class PictureAnswer:
+    """The answer that holds for an item: given to its very bytes (`own`), or to another
+    version of the same picture (resized, re-encoded: `answered_sha256` names those bytes),
+    which the window shows as such until the person confirms it."""
+
+    verdict: Verdict
+    at: str
+    own: bool
+    answered_sha256: str
+
+
+@dataclass(frozen=True)
+class Answers:
+    """Every answer given in a data folder, looked up by bytes or by picture (the same PDQ
+    rule that groups versions on the grid: at most SAME_PICTURE_DISTANCE bits apart)."""
+
+    by_sha256: Mapping[str, VerdictRecord] = field(default_factory=dict)
+    _hashes: np.ndarray = field(default_factory=lambda: np.zeros((0, 32), np.uint8))
+    _answered: tuple[VerdictRecord, ...] = ()
+
+    def same_as(self, other: "Answers") -> bool:
+        """Whether both hold the same answers for the same pictures."""
+        return self.by_sha256 == other.by_sha256 and np.array_equal(self._hashes, other._hashes)
+
+    def for_item(self, item: ScanItem) -> PictureAnswer | None:
+        """The answer for `item`'s bytes, else the latest one given to another version of
+        its picture; None when neither was answered."""
+        own = self.by_sha256.get(item.sha256 or "")
+        if own is not None:
+            return PictureAnswer(own.verdict, own.verdict_at, True, own.sha256)
+        if not item.picture_pdq or not self._answered:
+            return None
+        wanted = np.frombuffer(bytes.fromhex(item.picture_pdq), np.uint8)
+        close = np.bitwise_count(self._hashes ^ wanted).sum(axis=1) <= SAME_PICTURE_DISTANCE
+        found = [record for record, near in zip(self._answered, close, strict=True) if near]
+        if not found:
+            return None
+        latest = max(found, key=lambda record: record.verdict_at)
+        return PictureAnswer(latest.verdict, latest.verdict_at, False, latest.sha256)
+
+
+def answers(store: Store) -> Answers:
+    """Every answer given so far, by bytes and by picture."""
+    given = store.answered_pictures()
+    pictured = [(record, pdq) for record, pdq in given if pdq]
+    hashes = np.array(
+        [np.frombuffer(bytes.fromhex(pdq), np.uint8) for _, pdq in pictured], np.uint8
+    ).reshape(-1, 32)
+    return Answers(
+        {record.sha256: record for record, _ in given},
+        hashes,
+        tuple(record for record, _ in pictured),
+    )
+
+
+def answers_stamp(store: Store) -> int | None:
+    """A number that changes when another process or thread may have given an answer (any
+    commit by another connection): cheap enough to ask every second. None while the store
+    is closed (its data being deleted or its protection changed)."""
+    try:
+        return store.commits_by_others()
+    except sqlite3.Error:
+        return None
 
 
 def review_list(store: Store, scan_id: int) -> list[ScanItem]:

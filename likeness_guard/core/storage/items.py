@@ -7,6 +7,7 @@ import sqlite3
 from collections.abc import Iterator
 from typing import Any
 
+from likeness_guard.core.domain.chat import chat_from_json, chat_json
 from likeness_guard.core.domain.errors import UserFacingError
 from likeness_guard.core.domain.records import (
     FaceHit,
@@ -89,6 +90,11 @@ class ItemRecords:
                         json_text(item.video, video_json),
                         item_id,
                     ),
+                )
+            if item.chat is not None:  # a chat export's message (domain/chat.py)
+                db.execute(
+                    "UPDATE items SET chat_json = ? WHERE id = ?",
+                    (json_text(item.chat, chat_json), item_id),
                 )
             insert_faces(db, item_id, item.faces)
             return item_id
@@ -235,6 +241,24 @@ class ItemRecords:
             )
         return when
 
+    def answered_pictures(self) -> list[tuple[VerdictRecord, str | None]]:
+        """Every verdict given, each with the picture hash (PDQ) of its bytes when one is
+        known: other versions of an answered picture are found by it."""
+        rows = self._db.execute(
+            "SELECT v.sha256, v.verdict, v.verdict_at, (SELECT picture_pdq FROM items "
+            "WHERE items.sha256 = v.sha256 AND picture_pdq IS NOT NULL LIMIT 1) AS pdq "
+            "FROM verdicts v ORDER BY v.verdict_at, v.sha256"
+        ).fetchall()
+        return [
+            (VerdictRecord(row["sha256"], Verdict(row["verdict"]), row["verdict_at"]), row["pdq"])
+            for row in rows
+        ]
+
+    def commits_by_others(self) -> int:
+        """A number that changes when another connection (another thread's store, a command
+        in a terminal) commits to the database: SQLite's data_version."""
+        return int(self._db.execute("PRAGMA data_version").fetchone()[0])
+
     def verdict(self, sha256: str) -> VerdictRecord | None:
         """What the user said about these bytes, or None."""
         row = self._db.execute("SELECT * FROM verdicts WHERE sha256 = ?", (sha256,)).fetchone()
@@ -294,4 +318,5 @@ def _item(row: sqlite3.Row, faces: tuple[FaceHit, ...]) -> ScanItem:
         faces=faces,
         media=MediaKind(row["media"]),
         video=from_json_text(row["video_json"], video_from_json),
+        chat=from_json_text(row["chat_json"], chat_from_json) if "chat_json" in columns else None,
     )

@@ -23,8 +23,8 @@ from likeness_guard.core.domain.synthetic import SyntheticReport, SyntheticStatu
 from likeness_guard.core.domain.words import (
     POSSIBLE_WORDS,
     describe_synthetic,
+    moment,
     similarity_words,
-    timecode,
     verdict_words,
 )
 from likeness_guard.core.services.folder import Store
@@ -355,7 +355,7 @@ def faces_summary(item: ScanItem, threshold: float) -> str:
     others = [f for f in faces if face_tier(f) is MatchTier.NONE]
     lines = [f"{len(faces)} face{'s' if len(faces) != 1 else ''} in the image (outlined)."]
     if item.is_video and item.video is not None:
-        when = timecode(item.video.best_frame_s)
+        when = moment(item.video.best_frame_s)
         lines[0] = f"{len(faces)} face{'s' if len(faces) != 1 else ''} in the frame shown ({when})."
     for face in matched:
         words = similarity_words(face.similarity, threshold)

@@ -1,7 +1,6 @@
 """Matches: found images, most similar first, blurred until revealed one at a time."""
 
 import logging
-from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices, QKeyEvent, QShowEvent
@@ -15,11 +14,11 @@ from PySide6.QtWidgets import (
 )
 
 from likeness_guard.core.domain.records import MatchTier, ScanItem, Verdict, item_tier
-from likeness_guard.core.domain.words import counted
-from likeness_guard.core.services.folder import Store
-from likeness_guard.core.services.reporting import EvidenceRequest, PackageResult, write_evidence
-from likeness_guard.core.services.reviewing import set_verdict
+from likeness_guard.core.services.reporting import EvidenceRequest
+from likeness_guard.core.services.reviewing import Answers, set_verdict
 from likeness_guard.core.services.scanning import scan_summaries, scan_summary
+from likeness_guard.gui.answers import AnswerWatch
+from likeness_guard.gui.evidence_task import EvidenceTask
 from likeness_guard.gui.match_tiles import MatchTile, TileList, shown_in_grid_order
 from likeness_guard.gui.pages.match_detail import DETAIL_PREVIEW_SIDE, MatchDetail
 from likeness_guard.gui.previews import PreviewImages, PreviewService, request_for
@@ -27,7 +26,6 @@ from likeness_guard.gui.report_dialog import ReportDialog
 from likeness_guard.gui.session import AppSession
 from likeness_guard.gui.style import heading_font
 from likeness_guard.gui.takedown_dialog import TakedownDialog
-from likeness_guard.gui.tasks import BackgroundTask, TaskContext, run_task
 from likeness_guard.gui.widgets.match_card import CARD_PREVIEW_SIDES, MatchCard, card_preview_side
 from likeness_guard.gui.widgets.match_filters import (
     FilterCounts,
@@ -62,8 +60,6 @@ class MatchesPage(QWidget):
         self._decoded_side = card_preview_side(session.preferences.tile_side)
         self._scan_id: int = ALL_SCANS
         self._threshold_by_scan: dict[int, float] = {}
-        self._report_task: BackgroundTask | None = None
-        self._writing = "evidence report"  # or "evidence package": what the message names
 
         top = self._build_top()
         self.stack = QStackedWidget()
@@ -75,6 +71,9 @@ class MatchesPage(QWidget):
         layout.addWidget(self.stack, 1)
 
         previews.ready.connect(self._on_preview)
+        # Answers given anywhere (another tile, the detail, a command in a terminal).
+        self.answer_watch = AnswerWatch(lambda: self.session.store, self)
+        self.answer_watch.changed.connect(self._on_answers_changed)
         session.data_changed.connect(self.reload)
         session.store_reopened.connect(self._use_reopened_store)
         session.recheck.progress.connect(self.message.setText)
@@ -139,7 +138,10 @@ class MatchesPage(QWidget):
         self.open_report_button.clicked.connect(self._open_report)
         self.report_folder_button = QPushButton("Show in &folder")
         self.report_folder_button.clicked.connect(self._show_report_folder)
-        self._written_report: Path | None = None
+        self.evidence = EvidenceTask(self.session.data_dir, self)
+        self.evidence.said.connect(self.message.setText)
+        self.evidence.written.connect(self._on_report_written)
+        self.evidence.ended.connect(self._update_actions)
         self.recheck_button = RematchButton(self.session)
         self.recheck_button.busy.connect(self.message.setText)
         message_row = QHBoxLayout()
@@ -191,6 +193,7 @@ class MatchesPage(QWidget):
         scan = None if self._scan_id == ALL_SCANS else self._scan_id
         for item in self.session.store.matches(scan) + self.session.store.possible_matches(scan):
             self.tiles.add(item)
+        self._show_answers(self.answer_watch.read())
         self.grid.set_tiles(self.tiles)
         shown = self.detail.item
         if shown is not None and self.session.store.item(shown.id) is None:
@@ -214,7 +217,10 @@ class MatchesPage(QWidget):
         assert isinstance(item, ScanItem)
         if item_tier(item) is MatchTier.NONE or self._scan_id not in (item.scan_id, ALL_SCANS):
             return
-        if self.tiles.add(item) is None:  # a copy, or another version of a picture shown
+        added = self.tiles.add(item)
+        if added is not None:  # answered before, in an earlier scan or for another version
+            added.take_answer(self.answer_watch.current.for_item(item))
+        else:  # a copy, or another version of a picture shown
             tile = self.tiles.of_item(item.id)
             card = self.grid.card_of(tile) if tile is not None else None
             if card is not None:  # "found N times" on the card on screen
@@ -268,9 +274,15 @@ class MatchesPage(QWidget):
         card.details_requested.connect(self.show_detail)
         card.verdict_requested.connect(self._on_card_verdict)
         card.set_face_visible(self.filters.show_faces.isChecked())
+        card.set_verdict(tile.item.verdict, self._other_version(tile))
         card.set_revealed(tile.revealed)
         card.reveal_button.toggled.connect(lambda revealed: setattr(tile, "revealed", revealed))
-        self.previews.request(request_for(tile.item, self.preview_side()))
+        request = request_for(tile.item, self.preview_side())
+        cached = self.previews.cached(request.key)
+        if cached is not None:  # the grid does not hold this card yet: `ready` would miss it
+            card.set_images(cached)
+        else:
+            self.previews.request(request)
         return card
 
     def preview_side(self) -> int:
@@ -342,29 +354,21 @@ class MatchesPage(QWidget):
         self.detail.set_revealed(False)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        """Review by keyboard: arrows or J/K move, Enter opens, M/N answer and move on,
-        B blurs everything."""
+        """Review by keyboard: arrows (or J/K), Home/End and Page Up/Down move, Enter opens,
+        M/N answer and move on, B blurs everything."""
         tiles = self.shown_tiles()
         tile = self.grid.focused_tile(self.focusWidget())
-        key = event.key()
+        key = Qt.Key(event.key())
+        key = {Qt.Key.Key_J: Qt.Key.Key_Right, Qt.Key.Key_K: Qt.Key.Key_Left}.get(key, key)
+        target = self.grid.moved(tile, key)
         if key == Qt.Key.Key_B:
             self.blur_all()
-            return
-        if not tiles:
-            super().keyPressEvent(event)
-            return
-        index = tiles.index(tile) if tile in tiles else -1
-        moves = {Qt.Key.Key_Right: 1, Qt.Key.Key_J: 1, Qt.Key.Key_Left: -1, Qt.Key.Key_K: -1}
-        if key in moves:
-            target = min(max(index + moves[Qt.Key(key)], 0), len(tiles) - 1)
-            self._focus(tiles[target])
-        elif key in (Qt.Key.Key_Down, Qt.Key.Key_Up):
-            step = 1 if key == Qt.Key.Key_Down else -1
-            below = self.grid.tile_below(tile, step) if tile is not None else None
-            self._focus(below or tiles[0])
+        elif target is not None:
+            self._focus(target)
         elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and tile is not None:
             self.show_detail(tile.item.id)
-        elif key in (Qt.Key.Key_M, Qt.Key.Key_N) and tile is not None:
+        elif key in (Qt.Key.Key_M, Qt.Key.Key_N) and tile in tiles:
+            index = tiles.index(tile)
             verdict = Verdict.ME if key == Qt.Key.Key_M else Verdict.NOT_ME
             following = tiles[index + 1] if index + 1 < len(tiles) else None
             self._on_card_verdict(tile.item.id, verdict)
@@ -423,7 +427,7 @@ class MatchesPage(QWidget):
             (self.takedown_button, "Check whether the images are still online; write notices"),
         ):
             button.setEnabled(
-                not reason and (button is not self.export_button or self._report_task is None)
+                not reason and (button is not self.export_button or not self.evidence.is_running())
             )
             button.setToolTip(reason or tip)
 
@@ -478,7 +482,31 @@ class MatchesPage(QWidget):
             card = self.grid.card_of(tile)
             if card is not None:
                 card.set_verdict(answer)
+        self._show_answers(self.answer_watch.read())  # other pictures' versions too
         self._apply_filters()
+
+    @Slot(object)
+    def _on_answers_changed(self, answers: object) -> None:
+        """Answers given elsewhere (a command in a terminal, another thread): shown now."""
+        assert isinstance(answers, Answers)
+        if self._show_answers(answers):
+            self._apply_filters()
+
+    def _show_answers(self, answers: Answers) -> bool:
+        """Each tile says the answer that holds for its picture; True when one changed."""
+        changed = False
+        for tile in self.tiles:
+            if not tile.take_answer(answers.for_item(tile.item)):
+                continue
+            changed = True
+            card = self.grid.card_of(tile)
+            if card is not None:
+                card.set_verdict(tile.item.verdict, self._other_version(tile))
+        return changed
+
+    @staticmethod
+    def _other_version(tile: MatchTile) -> Verdict | None:
+        return tile.other_version.verdict if tile.other_version is not None else None
 
     # ---- takedown -----------------------------------------------------------------------
 
@@ -498,7 +526,7 @@ class MatchesPage(QWidget):
         if self._scan_id == ALL_SCANS:
             self.message.setText("Choose one scan above to export its report.")
             return
-        if self._report_task is not None:
+        if self.evidence.is_running():
             return
         matches = [tile.item for tile in self.tiles if tile.item.scan_id == self._scan_id]
         own = frozenset(
@@ -512,86 +540,30 @@ class MatchesPage(QWidget):
 
     def start_report(self, request: EvidenceRequest) -> None:
         """Write the report in a worker; the outcome appears in the page's message line."""
-        folder = self.session.data_dir
-
-        def job(task: TaskContext) -> object:
-            with Store(folder) as store:  # SQLite connections belong to one thread
-                return write_evidence(
-                    store,
-                    request,
-                    progress=lambda done, total: task.progress((done, total)),
-                    cancel=task.cancel,
-                )
-
-        self._writing = request.what
         self.export_button.setEnabled(False)
-        self.message.setText(f"Writing the {self._writing}…")
-        self._report_task = run_task(
-            self,
-            "evidence",
-            job,
-            progress=self._on_report_progress,
-            finished=self._on_report_written,
-            failed=self._on_report_failed,
-        )
-
-    @Slot(object)
-    def _on_report_progress(self, counts: object) -> None:
-        if isinstance(counts, tuple):
-            done, total = counts
-            self.message.setText(f"Writing the {self._writing}… {done} of {total} images")
+        self.evidence.start(request)
 
     @Slot(object)
     def _on_report_written(self, result: object) -> None:
-        path: object
-        if isinstance(result, PackageResult):
-            path = result.path
-            files = counted(result.originals, "original file")
-            captures = counted(result.warc_files, "web capture file")
-            text = (
-                f"The evidence package was saved as {path} ({files}, {captures}). Anyone can "
-                "check it with “likeness-guard verify-report”"
-            )
-        else:
-            path = getattr(result, "pdf_path", result)
-            manifest = getattr(result, "manifest_path", None)
-            text = f"The evidence report was saved as {path}"
-            if manifest is not None:
-                text += f", with its fingerprints in {Path(manifest).name}"
-        self.message.setText(text + ".")
-        self._written_report = Path(str(path))
         for button in (self.open_report_button, self.report_folder_button):
             button.setVisible(True)
         self.report_written.emit(result)
-        self._end_report()
-
-    @Slot(str)
-    def _on_report_failed(self, message: str) -> None:
-        self.message.setText(message)
-        self._end_report()
 
     def _open_report(self) -> None:
-        if self._written_report is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._written_report)))
+        if self.evidence.written_path is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.evidence.written_path)))
 
     def _show_report_folder(self) -> None:
-        if self._written_report is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._written_report.parent)))
-
-    def _end_report(self) -> None:
-        if self._report_task is not None:
-            self._report_task.wait()
-            self._report_task.deleteLater()
-            self._report_task = None
-        self._update_actions()
+        if self.evidence.written_path is not None:
+            folder = self.evidence.written_path.parent
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
     @Slot()
     def _use_reopened_store(self) -> None:
         self.detail.use_store(self.session.store)
 
     def is_writing_report(self) -> bool:
-        return self._report_task is not None
+        return self.evidence.is_running()
 
     def shutdown(self) -> None:
-        if self._report_task is not None:
-            self._report_task.wait()
+        self.evidence.wait()

@@ -3,8 +3,9 @@
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import QEvent, Signal, Slot
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
@@ -35,6 +36,7 @@ from likeness_guard.gui.widgets.drop_zone import DropZone
 from likeness_guard.gui.widgets.labels import StatusLine
 from likeness_guard.gui.widgets.reference_row import ReferenceRow
 from likeness_guard.gui.widgets.rematch_button import RematchButton
+from likeness_guard.locale import _
 
 # The file chooser's filter, from the suffixes the scanner takes as images.
 PHOTO_FILTER = "Photos ({})".format(" ".join(f"*{suffix}" for suffix in sorted(IMAGE_SUFFIXES)))
@@ -68,6 +70,8 @@ class PhotosPage(QWidget):
         self._queue: list[tuple[Path, int | None]] = []  # a photo, and the face chosen in it
         self._in_flight: list[ReferenceRow] = []
         self._waiting_rows: list[ReferenceRow] = []
+        self._picked: dict[ReferenceRow, int] = {}  # rows whose face the person clicked
+        self._added_face: tuple[ReferenceRow, int] | None = None
         self.confirm: Callable[[QWidget, str, str], bool] = confirm_profile_deletion
 
         layout = QVBoxLayout(self)
@@ -165,11 +169,11 @@ class PhotosPage(QWidget):
         self._rows.setContentsMargins(0, 0, 0, 0)
         self._rows.addWidget(self.empty_label)
         self._rows.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self._rows_widget)
-        scroll.setAccessibleName("Reference photos")
-        return scroll
+        self.reference_list = QScrollArea()
+        self.reference_list.setWidgetResizable(True)
+        self.reference_list.setWidget(self._rows_widget)
+        self.reference_list.setAccessibleName("Reference photos")
+        return self.reference_list
 
     # ---- profiles ----------------------------------------------------------------------
 
@@ -333,8 +337,11 @@ class PhotosPage(QWidget):
         if not self._in_flight:
             return
         row = self._in_flight.pop(0)
+        picked = self._picked.pop(row, None)
         if result.accepted and result.reference_id is not None:
             row.show_accepted(result.reference_id, result.thumbnail_png)
+            if picked is not None:
+                self._added_face = (row, picked)
         elif result.accepted:  # the same photo was added before: its row is already here
             row.deleteLater()
             self._rows.removeWidget(row)
@@ -351,6 +358,7 @@ class PhotosPage(QWidget):
         if not isinstance(row, ReferenceRow) or row.path is None:
             return
         row.show_checking()
+        self._picked[row] = face_number
         self._waiting_rows.append(row)
         self._queue.append((row.path, face_number))
         self._start_next()
@@ -370,6 +378,12 @@ class PhotosPage(QWidget):
             )
         else:
             next_step = " Next: go to Scan and drop a folder to check." if total else ""
+        if self._added_face is not None:  # said, and shown, where the person can see it
+            row, number = self._added_face
+            self._added_face = None
+            added = _("Added: face {number} of {name}").format(number=number, name=row.name)
+            QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest.value)
+            self.reference_list.ensureWidgetVisible(row)
         self._say(f"{added}. You have {total} in all." + next_step)
         self.recheck_button.setVisible(scanned or self.recheck_button.isVisible())
         self.recheck_button.setEnabled(not self.session.recheck.is_running())

@@ -31,6 +31,7 @@ from likeness_guard.core.domain.packs import (
 )
 from likeness_guard.core.domain.thresholds import PRESET_THRESHOLDS, Preset
 from likeness_guard.core.domain.words import (
+    ALLOW_PRIVATE_SETTING,
     PRESET_MEANINGS,
     ProtectionAction,
     counted,
@@ -192,7 +193,7 @@ class SettingsPage(QWidget):
     def _web_group(self) -> QGroupBox:
         web = QGroupBox("Web addresses")
         web_layout = QVBoxLayout(web)
-        self.private_box = QCheckBox("Allow addresses on my own network (intranet, home server)")
+        self.private_box = QCheckBox(ALLOW_PRIVATE_SETTING)
         self.private_box.setChecked(self.session.preferences.allow_private_addresses)
         self.private_box.toggled.connect(self._on_private)
         web_layout.addWidget(self.private_box)

@@ -18,6 +18,7 @@ class StatusLine(QLabel):
     def say(self, text: str, *, error: bool = False) -> None:
         """Show `text`, in the error colour or in the page's own text colour."""
         self.setText(text)
+        self.setAccessibleDescription(text)  # screen readers hear what changed
         # The page's palette, not this label's: after an error the label's own says red.
         palette = (self.parentWidget() or self).palette()
         color = error_color(palette) if error else palette.color(QPalette.ColorRole.WindowText)

@@ -30,6 +30,7 @@ from likeness_guard.gui.widgets.blurred_preview import BlurredPreview, sync_reve
 from likeness_guard.gui.widgets.face_thumbnail import FaceThumbnail
 from likeness_guard.gui.widgets.synthetic_badge import SyntheticBadge
 from likeness_guard.gui.widgets.timeline_strip import TimelineStrip
+from likeness_guard.locale import _
 
 CARD_PREVIEW_SIDE = 360  # decoded pixels; enough for the largest tile on a 2x screen
 # A tile's picture is decoded at the smallest of these sizes that covers it on this screen:
@@ -59,6 +60,16 @@ def breakable(text: str) -> str:
 def score_text(item: ScanItem, threshold: float) -> str:
     similarity = item.best_similarity or 0.0
     return f"{score_words(similarity, threshold, item_tier(item))} ({similarity:.2f})"
+
+
+def other_version_words(verdict: Verdict | None) -> str:
+    """An answer given to another version of a picture (resized, re-encoded), and how to
+    confirm it for this one; "" for none."""
+    if verdict is Verdict.ME:
+        return _("Answered for another version: this is me. Press “Me” to confirm.")
+    if verdict is Verdict.NOT_ME:
+        return _("Answered for another version: not me. Press “Not me” to confirm.")
+    return ""
 
 
 class MatchCard(QFrame):
@@ -230,12 +241,16 @@ class MatchCard(QFrame):
         # Short words: a tile's buttons share its width ("Show image" was cut to "how imag").
         sync_reveal_button(self.reveal_button, revealed, ("Show", "Blur"))
 
-    def set_verdict(self, verdict: Verdict | None) -> None:
+    def set_verdict(self, verdict: Verdict | None, other_version: Verdict | None = None) -> None:
+        """The answer given to these bytes; without one, `other_version` is the answer given
+        to another version of the picture, said as such until the person confirms it."""
         self.item = replace(self.item, verdict=verdict)
         self.copies = [replace(copy, verdict=verdict) for copy in self.copies]
         self.similar = [replace(other, verdict=verdict) for other in self.similar]
-        self.verdict.setText(verdict_words(verdict))
-        self.verdict.setVisible(bool(verdict))
+        said = verdict_words(verdict) or other_version_words(other_version)
+        self.verdict.setText(said)
+        self.verdict.setVisible(bool(said))
+        self.setAccessibleDescription(said)
         self.me_button.setText("Me ✓" if verdict is Verdict.ME else "Me")
         self.not_me_button.setText("Not me ✓" if verdict is Verdict.NOT_ME else "Not me")
         self._fit_height()

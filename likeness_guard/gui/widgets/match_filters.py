@@ -5,12 +5,23 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QWidget,
+)
 
 from likeness_guard.core.domain.records import Verdict
 from likeness_guard.core.domain.words import counted
 from likeness_guard.gui.match_tiles import MatchTile
 from likeness_guard.gui.widgets.match_card import TILE_SIDES
+
+SLIDER_MIN_WIDTH = 120
 
 
 @dataclass(frozen=True)
@@ -37,21 +48,62 @@ class MatchFilters(QWidget):
         self.size_slider.setRange(*TILE_SIDES)
         self.size_slider.setSingleStep(20)
         self.size_slider.setValue(tile_side)
+        # Never squeezed to its handle (styles give a slider a 15 px minimum): when the row
+        # is too narrow, the size and "Blur all" go to a line of their own instead.
+        self.size_slider.setMinimumWidth(SLIDER_MIN_WIDTH)
         self.size_slider.setMaximumWidth(160)
         self.size_slider.setAccessibleName("Picture size")
         size_label = QLabel("Si&ze:")
         size_label.setBuddy(self.size_slider)
         self.blur_all_button = QPushButton("&Blur all")
         self.blur_all_button.setToolTip("Blur every picture again (B)")
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.flagged_only)
-        layout.addWidget(self.hide_rejected)
-        layout.addWidget(self.show_faces)
-        layout.addStretch()
-        layout.addWidget(size_label)
-        layout.addWidget(self.size_slider)
-        layout.addWidget(self.blur_all_button)
+        self.size_row = QWidget()
+        size_layout = QHBoxLayout(self.size_row)
+        size_layout.setContentsMargins(0, 0, 0, 0)
+        size_layout.addWidget(size_label)
+        size_layout.addWidget(self.size_slider)
+        size_layout.addWidget(self.blur_all_button)
+        self._layout = QGridLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._boxes = (self.flagged_only, self.hide_rejected, self.show_faces)
+        self._arranged: int | None = None
+        self._arrange()
+
+    def _columns_that_fit(self) -> int:
+        """How many items of the row fit side by side: the three check boxes and the size
+        controls (4), the check boxes only (3, the size on a line of its own), fewer."""
+        spacing = self._layout.horizontalSpacing()
+        widths = [box.sizeHint().width() for box in self._boxes]
+        widths.append(self.size_row.sizeHint().width())
+        for count in (4, 3, 2):
+            if sum(widths[:count]) + spacing * count <= self.width():
+                return count
+        return 1
+
+    def _arrange(self) -> None:
+        """Lay the filters out in as many lines as the width needs: nothing squeezed."""
+        columns = self._columns_that_fit()
+        if columns == self._arranged:
+            return
+        self._arranged = columns
+        for widget in (*self._boxes, self.size_row):
+            self._layout.removeWidget(widget)
+        per_line = min(columns, 3)
+        for number, box in enumerate(self._boxes):
+            self._layout.addWidget(box, number // per_line, number % per_line)
+        if columns == 4:
+            self._layout.addWidget(self.size_row, 0, 4)
+        else:
+            line = (len(self._boxes) - 1) // per_line + 1
+            self._layout.addWidget(self.size_row, line, 0, 1, 5, Qt.AlignmentFlag.AlignRight)
+        for column in range(5):
+            self._layout.setColumnStretch(column, 0)
+        self._layout.setColumnStretch(3 if columns == 4 else per_line, 1)
+        self.updateGeometry()  # more lines: the page gives the row more height
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._arrange()
+        super().resizeEvent(event)
 
     def apply(self, tiles: Iterable[MatchTile]) -> FilterCounts:
         """Mark each tile shown or hidden as the check boxes say; returns the counts."""

@@ -3,7 +3,7 @@
 from collections import Counter
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QEvent, QObject, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 
 from likeness_guard.gui.match_tiles import (
@@ -27,6 +27,19 @@ KEEP_SCREENS = 0.25
 # list whose page has not been laid out yet (its scroll area has no size).
 MIN_LIVE_TILES = 48
 TILE_PADDING = 18  # a tile is this much wider than its picture, for its words
+# The keys that move the keyboard between tiles (`MatchGrid.moved`).
+NAVIGATION_KEYS = frozenset(
+    {
+        Qt.Key.Key_Left,
+        Qt.Key.Key_Right,
+        Qt.Key.Key_Up,
+        Qt.Key.Key_Down,
+        Qt.Key.Key_Home,
+        Qt.Key.Key_End,
+        Qt.Key.Key_PageUp,
+        Qt.Key.Key_PageDown,
+    }
+)
 
 
 class MatchGrid(QWidget):
@@ -96,18 +109,42 @@ class MatchGrid(QWidget):
         return self._where.get(tile)
 
     def tile_below(self, tile: MatchTile, step: int) -> MatchTile | None:
-        """The tile in the same column one row down (+1) or up (-1), over the heading; the
-        last one of a shorter row; `tile` itself at the top or bottom; None when the
-        filters hide `tile`."""
+        """The tile in the same column `step` rows down (up when negative), over the heading;
+        the last one of a shorter row; the top or bottom row's when there are fewer rows;
+        `tile` itself when it is already there; None when the filters hide `tile`."""
         position = self._where.get(tile)
         if position is None:
             return None
         number, column = position
-        while 0 <= number + step < len(self._rows):
-            number += step
-            if not self._rows[number].is_heading:
-                return self._rows[number].tiles[min(column, len(self._rows[number].tiles) - 1)]
-        return tile
+        rows = [n for n, row in enumerate(self._rows) if not row.is_heading]
+        at = rows.index(number) + step
+        row = self._rows[rows[min(max(at, 0), len(rows) - 1)]]
+        return row.tiles[min(column, len(row.tiles) - 1)]
+
+    def rows_on_screen(self) -> int:
+        """How many rows of tiles the visible part holds (at least one): a page of them."""
+        heights = [h for h, row in zip(self._heights, self._rows, strict=True) if row.tiles]
+        tallest = max(heights, default=self._estimate())
+        return max(1, self.scroll_area.viewport().height() // (tallest + GRID_SPACING))
+
+    def moved(self, tile: MatchTile | None, key: Qt.Key) -> MatchTile | None:
+        """Where a navigation key takes the keyboard from `tile` (None: no tile yet):
+        arrows to the neighbour, Page Up/Down by a screen of rows, Home/End to the ends;
+        None for any other key or when nothing is shown."""
+        shown = [t for row in self._rows for t in row.tiles]
+        if not shown or key not in NAVIGATION_KEYS:
+            return None
+        if key is Qt.Key.Key_Home or tile not in self._where:
+            return shown[-1] if key is Qt.Key.Key_End else shown[0]
+        assert tile is not None
+        if key is Qt.Key.Key_End:
+            return shown[-1]
+        if key in (Qt.Key.Key_Left, Qt.Key.Key_Right):
+            index = shown.index(tile) + (1 if key is Qt.Key.Key_Right else -1)
+            return shown[min(max(index, 0), len(shown) - 1)]
+        rows = self.rows_on_screen() if key in (Qt.Key.Key_PageUp, Qt.Key.Key_PageDown) else 1
+        down = key in (Qt.Key.Key_Down, Qt.Key.Key_PageDown)
+        return self.tile_below(tile, rows if down else -rows)
 
     def cards(self) -> list[MatchCard]:
         """The cards that exist now (rows near the screen), in grid order."""

@@ -3,12 +3,13 @@ matches, and in their place, when nothing shows, what to do instead."""
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from likeness_guard.gui.match_tiles import MatchTile
 from likeness_guard.gui.style import heading_font, muted_color, set_text_color
 from likeness_guard.gui.widgets.match_card import MatchCard
-from likeness_guard.gui.widgets.match_grid import MatchGrid
+from likeness_guard.gui.widgets.match_grid import NAVIGATION_KEYS, MatchGrid
 
 POSSIBLE_HEADING = (
     "Might be you — check these. They are less like your photos than a match, but more than "
@@ -49,3 +50,12 @@ class MatchList(QScrollArea):
         self.empty_label.setText(text)
         self.empty_label.setVisible(bool(text))
         self.scan_button.setVisible(offer_scan)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Arrows, Home/End and Page Up/Down move between tiles once a tile has the keyboard:
+        they go on to the page instead of scrolling the view under the focused tile."""
+        in_grid = self.grid.focused_tile(QApplication.focusWidget()) is not None
+        if in_grid and event.key() in NAVIGATION_KEYS:
+            event.ignore()
+            return
+        super().keyPressEvent(event)

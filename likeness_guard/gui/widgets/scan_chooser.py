@@ -36,6 +36,10 @@ class ScanChooser(QComboBox):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Which scan")
+        # A scan's name can be long: shown cut in the middle of a narrow window rather than
+        # pushing the page wider than the screen (the list opens as wide as it needs).
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.setMinimumContentsLength(16)
 
     def fill(self, summaries: list[ScanSummary], scan_id: int | None = None) -> int:
         """List `summaries` (newest first) and choose `scan_id`; None chooses the newest

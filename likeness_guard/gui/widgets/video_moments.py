@@ -7,7 +7,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from likeness_guard.core.domain.records import ScanItem
-from likeness_guard.core.domain.words import segment_words, timecode, video_stop_words
+from likeness_guard.core.domain.words import moment, segment_words, timecode, video_stop_words
 from likeness_guard.core.services.folder import EvidenceFolder
 from likeness_guard.core.services.previews import video_source
 from likeness_guard.gui.widgets.labels import selectable_label
@@ -24,7 +24,7 @@ def moments_text(item: ScanItem) -> str:
     if not video.segments:
         return "Your face was not found in any of the frames examined."
     lines = [
-        f"{segment_words(s)}: best {s.best_similarity:.2f} at {timecode(s.best_frame_s)}"
+        f"{segment_words(s)}: best {s.best_similarity:.2f} at {moment(s.best_frame_s)}"
         for s in video.segments[:MAX_LISTED]
     ]
     if len(video.segments) > MAX_LISTED:

@@ -42,7 +42,7 @@ def test_a_video_match_page_has_its_moments_hashes_and_blurred_frames(
     assert hashlib.sha256(data).hexdigest() in flat.replace(" ", "")
     assert "mp4 video, h264, 480 \u00d7 270 pixels, 10 frames/s" in flat
     assert "Duration 00:00:06" in flat
-    assert "00:00:02 to 00:00:03" in flat
+    assert "00:00:02.0 to 00:00:03.6" in flat
     assert item.video.frame_pdq is not None
     assert item.video.frame_pdq in flat.replace(" ", "")
     # The best frames are in the PDF, blurred: no detail survives in the segment frames.
