@@ -46,10 +46,11 @@ class KnownPack:
 BUILTIN_PACK = "buffalo_s"
 
 # How faces are found and prepared beyond the pack's files: the softened second search for
-# faces and the softening of flat faces (engine/face_engine.py, engine/flat_faces.py). Part of
-# what makes two embeddings comparable: references and cached faces made with another recipe
-# are made again.
-FACE_RECIPE = "softened-1"
+# faces, the softening of flat faces and the search of turned pictures (engine/face_engine.py,
+# engine/flat_faces.py, engine/turned.py). Part of what makes two embeddings comparable:
+# references and cached faces made with another recipe are made again (a picture cached
+# before turned pictures were searched may hold a face it did not find).
+FACE_RECIPE = "softened-1+turned-1"
 
 KNOWN_PACKS: dict[str, KnownPack] = {
     pack.name: pack

@@ -9,8 +9,19 @@ from typing import Any
 import numpy as np
 
 from likeness_guard.core.domain.errors import ModelPackError
-from likeness_guard.core.engine.flat_faces import SMOOTHING_SIGMA, for_recognizer
+from likeness_guard.core.engine.flat_faces import (
+    FLAT_SHARE,
+    SMOOTHING_SIGMA,
+    flat_share,
+    for_recognizer,
+)
 from likeness_guard.core.engine.model_pack import ModelPack, load_model_pack
+from likeness_guard.core.engine.turned import (
+    confident_upright,
+    overlaps_any,
+    shrunk,
+    turned_back,
+)
 
 # insightface's alignment calls a scikit-image method deprecated in 0.26; harmless for us.
 warnings.filterwarnings("ignore", message=r"`estimate` is deprecated", category=FutureWarning)
@@ -45,6 +56,20 @@ SOFTENED_DETECTION_SIZE = 640
 # at most 0.0025). No face appeared in 22 faceless photos that ship with scikit-image, searched
 # softened whatever their edges (0 to 0.33).
 DRAWN_EDGE_SHARE = 0.02
+# A picture with a flat-shaded face at least this wide is drawn: it is searched softened too,
+# for drawn faces beside it that the detector missed. Small photographed faces enlarged to
+# 112 px look flat as well (flat_faces.py), so they do not count.
+DRAWN_FACE_PIXELS = 64
+# Turned pictures (sideways or upside down) are searched when no face in them is a confident,
+# upright one (engine/turned.py): the turned copies are probed shrunk to this size, and one
+# wins when its best face scores TURNED_MIN_SCORE or more and TURN_LEAD above the upright
+# picture's best. Measured by benchmarks/turned_faces.py: upright faces in the sample photos
+# score 0.76-0.90; upside down, the detector finds faces at 0.56-0.66 whose landmarks are
+# wrong (none matches), and the probe finds the same faces at 0.79-0.90.
+TURN_PROBE_SIZE = 320
+TURN_PROBE_SIZES = [(128, 128), (TURN_PROBE_SIZE, TURN_PROBE_SIZE)]
+TURNED_MIN_SCORE = 0.7
+TURN_LEAD = 0.1
 # Longer sides above this many times the shorter one are searched in windows half as long:
 # shrunk whole to 128 px, a 100x13000 strip would be less than one pixel wide (an OpenCV
 # error), and shrunk to 640 px its faces would be too small to find.
@@ -60,6 +85,9 @@ class DetectedFace:
     landmarks: np.ndarray  # 5x2: eyes, nose, mouth corners
     embedding: np.ndarray  # 512 float32, unit length
     aligned: np.ndarray  # 112x112x3 RGB uint8, the crop the recognizer saw
+    # 0, 90, 180 or 270: how far the face is turned in the picture, clockwise; it was found
+    # in a copy turned back by that much (bbox and landmarks are in the picture's pixels).
+    turned: int = 0
 
     @property
     def width(self) -> float:
@@ -126,11 +154,16 @@ class FaceEngine:
         self._detector.prepare(-1, det_thresh=DETECTION_THRESHOLD, nms_thresh=NMS_IOU)
         self._lock = threading.Lock()
 
-    def analyze(self, rgb: np.ndarray, *, soften: bool = True) -> list[DetectedFace]:
+    def analyze(
+        self, rgb: np.ndarray, *, soften: bool = True, turns: bool = True
+    ) -> list[DetectedFace]:
         """Return every face in an RGB image, largest first, each embedded.
 
-        `soften=False` leaves out what helps with drawn faces (flat_faces.py and the softened
-        second search) so that benchmarks can compare.
+        A picture without a confident upright face is also searched turned by 90, 180 and
+        270 degrees (engine/turned.py); faces found so come back in the picture's own pixels,
+        with `turned` set. `soften=False` leaves out what helps with drawn faces
+        (flat_faces.py and the softened second search) and `turns=False` the turned search,
+        so that benchmarks can compare.
         """
         import cv2
 
@@ -141,21 +174,83 @@ class FaceEngine:
             boxes, landmarks = self._detect(bgr)
             if not len(boxes) and soften:
                 boxes, landmarks = self._detect_softened(bgr)
-            if not len(boxes):
-                return []
-            aligned, embeddings = self._embed(bgr, landmarks, soften)
-        faces = [
+            turn = 0
+            if turns and not confident_upright(boxes, landmarks):
+                turn = self._best_turn(bgr, float(boxes[:, 4].max()) if len(boxes) else 0.0)
+            faces = self._embedded(bgr, boxes, landmarks, soften) if len(boxes) else []
+            if soften and any(looks_drawn(face) for face in faces):
+                faces += self._more_drawn_faces(bgr, faces)
+            if turn:
+                turned = self._found_turned(bgr, turn, soften)
+                turned_boxes = [face.bbox for face in turned]
+                faces = turned + [f for f in faces if not overlaps_any(f.bbox, turned_boxes)]
+        faces.sort(key=lambda f: f.width * f.height, reverse=True)
+        return faces
+
+    def _embedded(
+        self,
+        bgr: np.ndarray,
+        boxes: np.ndarray,
+        landmarks: np.ndarray,
+        soften: bool,
+        turned: tuple[int, int, int] = (0, 0, 0),
+    ) -> list[DetectedFace]:
+        """The faces at `boxes` embedded. `turned` (quarter turns, width, height of the
+        picture) says that `bgr` is the picture turned back: boxes are then mapped to it."""
+        aligned, embeddings = self._embed(bgr, landmarks, soften)
+        quarters, width, height = turned
+        if quarters:
+            boxes, landmarks = turned_back(boxes, landmarks, quarters, width, height)
+        return [
             DetectedFace(
                 bbox=(float(b[0]), float(b[1]), float(b[2]), float(b[3])),
                 det_score=float(b[4]),
                 landmarks=kps.astype(np.float32),
                 embedding=emb,
                 aligned=np.ascontiguousarray(crop[:, :, ::-1]),
+                turned=90 * quarters,
             )
             for b, kps, crop, emb in zip(boxes, landmarks, aligned, embeddings, strict=True)
         ]
-        faces.sort(key=lambda f: f.width * f.height, reverse=True)
-        return faces
+
+    def _more_drawn_faces(self, bgr: np.ndarray, found: list[DetectedFace]) -> list[DetectedFace]:
+        """Faces the softened search finds in a drawn picture besides those `found`: the
+        detector misses some drawn faces for their outlines even beside one it finds."""
+        boxes, landmarks = self._detect_softened(bgr)
+        known = [face.bbox for face in found]
+        new = [
+            i
+            for i, b in enumerate(boxes)
+            if not overlaps_any((float(b[0]), float(b[1]), float(b[2]), float(b[3])), known)
+        ]
+        return self._embedded(bgr, boxes[new], landmarks[new], True) if new else []
+
+    def _best_turn(self, bgr: np.ndarray, upright_best: float) -> int:
+        """Quarter turns (counter-clockwise) that show the picture's faces upright, or 0.
+
+        Probed on a copy shrunk to TURN_PROBE_SIZE, whole-image passes only: a turned copy
+        wins when its best face scores TURN_LEAD above the upright picture's best and at
+        least TURNED_MIN_SCORE.
+        """
+        small = shrunk(bgr, TURN_PROBE_SIZE)
+        if small is None:
+            return 0
+        best_turn, best_score = 0, max(upright_best + TURN_LEAD, TURNED_MIN_SCORE)
+        for quarters in (1, 2, 3):
+            probe = np.ascontiguousarray(np.rot90(small, quarters))
+            boxes, _ = self._detector.detect(probe, input_size=TURN_PROBE_SIZES)
+            if len(boxes) and float(boxes[:, 4].max()) >= best_score:
+                best_turn, best_score = quarters, float(boxes[:, 4].max())
+        return best_turn
+
+    def _found_turned(self, bgr: np.ndarray, quarters: int, soften: bool) -> list[DetectedFace]:
+        """Every face of the picture turned back by `quarters`, at full size."""
+        height, width = bgr.shape[:2]
+        turned = np.ascontiguousarray(np.rot90(bgr, quarters))
+        boxes, landmarks = self._detect(turned)
+        if not len(boxes):
+            return []
+        return self._embedded(turned, boxes, landmarks, soften, (quarters, width, height))
 
     def _detect(self, bgr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         height, width = bgr.shape[:2]
@@ -269,6 +364,12 @@ class FaceEngine:
             crops = [for_recognizer(crop) for crop in crops]
         with self._lock:
             return self._features(crops)
+
+
+def looks_drawn(face: DetectedFace) -> bool:
+    """A face large enough to judge (DRAWN_FACE_PIXELS) that is flat-shaded, as drawn faces
+    are (flat_faces.py)."""
+    return face.width >= DRAWN_FACE_PIXELS and flat_share(face.aligned[:, :, ::-1]) > FLAT_SHARE
 
 
 def edge_share(bgr: np.ndarray) -> float:

@@ -126,3 +126,30 @@ def test_a_picture_without_outlines_is_not_searched_again(
     monkeypatch.setattr(face_engine, "DRAWN_EDGE_SHARE", 0.0)
     assert len(engine.analyze(picture)) == 1
     assert engine.analyze(picture, soften=False) == []
+
+
+def test_a_drawn_face_missed_beside_a_found_one_is_found_by_the_softened_search(
+    engine: FaceEngine, photos: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A drawing of two people: the detector finds one and misses the other, which the
+    softened search finds because the found face looks drawn."""
+    image = decode_image(photos["t1"].read_bytes()).frames[0]
+    person = engine.analyze(image)[1]
+    crop, points = portrait(image, person.bbox, person.landmarks, size=384)
+    missed = STYLES["anime, strong"](crop, points)
+    assert engine.analyze(missed, soften=False) == []
+    yao = decode_image(photos["yaoming"].read_bytes()).frames[0]
+    face = engine.analyze(yao)[0]
+    crop, points = portrait(yao, face.bbox, face.landmarks, size=384)
+    drawing = np.vstack([STYLES["cartoon"](crop, points), missed])
+
+    monkeypatch.setattr(face_engine, "DRAWN_FACE_PIXELS", 10_000)  # the extra search off
+    (only,) = engine.analyze(drawing)
+    assert only.bbox[3] < 384  # the cartoon on top
+    monkeypatch.undo()
+    assert face_engine.looks_drawn(only)
+    faces = engine.analyze(drawing)
+    assert len(faces) == 2
+    below = max(faces, key=lambda f: f.bbox[1])
+    assert below.bbox[1] > 384
+    assert float(below.embedding @ person.embedding) >= 0.25  # the same person
