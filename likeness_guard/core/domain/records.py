@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 
+from likeness_guard.core.domain.chat import ChatOrigin
 from likeness_guard.core.domain.synthetic import SyntheticReport
 from likeness_guard.core.domain.thresholds import POSSIBLE_FLOOR, POSSIBLE_MIN_FACE
 
@@ -212,6 +213,7 @@ class ScanItem:
     # PDQ of the picture as shown (imaging/pdq.py picture_pdq), for matches and possible
     # matches: the review grid shows copies of one picture, re-encoded or captioned, as one.
     picture_pdq: str | None = None
+    chat: ChatOrigin | None = None  # the chat export's message that carried it
 
     @property
     def best_face(self) -> FaceHit | None:

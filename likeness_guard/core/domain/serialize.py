@@ -9,6 +9,7 @@ the same shapes, so one function per record serves both.
 from collections.abc import Mapping
 from typing import Any
 
+from likeness_guard.core.domain.chat import chat_json
 from likeness_guard.core.domain.records import (
     FileFacts,
     HttpFacts,
@@ -83,6 +84,8 @@ def item_json(item: ScanItem) -> JsonDict:
             result["page"] = page_json(web.page)
     if item.synthetic is not None:
         result["synthetic"] = synthetic_json(item.synthetic)
+    if item.chat is not None:  # only for chat exports: other documents keep their keys
+        result["chat"] = chat_json(item.chat)
     return result
 
 
@@ -331,4 +334,8 @@ def recheck_json(recheck: Recheck) -> JsonDict:
         "page_url": recheck.page_url,
         "page_http_status": recheck.page_http_status,
         "page_links_it": recheck.page_links_it,
+        "page_status": None if recheck.page_status is None else str(recheck.page_status),
+        "pdq_distance": recheck.pdq_distance,
+        "removed": recheck.removed,
+        "kept_records": recheck.kept_records,
     }

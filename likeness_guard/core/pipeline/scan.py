@@ -17,6 +17,7 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, assert_never
 
 import numpy as np
@@ -61,6 +62,7 @@ from likeness_guard.core.pipeline.video_analysis import analyse_video
 from likeness_guard.core.pipeline.video_loader import VideoSettings
 from likeness_guard.core.pipeline.writing import remember_analysis, store_item
 from likeness_guard.core.sources.base import SourceItem
+from likeness_guard.core.sources.chat_exports import export_file, iter_chat_items
 from likeness_guard.core.sources.folders import (
     DEFAULT_MAX_FILE_BYTES,
     count_path_items,
@@ -198,14 +200,21 @@ def usable_references(store: Store, engine: FaceEngine, profile: Profile) -> lis
 
 
 def iter_sources(
-    inputs: Sequence[str], options: ScanOptions, cancel: CancelToken
+    inputs: Sequence[str], options: ScanOptions, cancel: CancelToken, data: Path | None = None
 ) -> Iterator[SourceItem]:
-    """Every item to scan, from paths and web addresses, in the order given."""
+    """Every item to scan, from paths and web addresses, in the order given. `data`: the
+    data folder, never scanned itself, whose spool keeps downloaded videos."""
     from likeness_guard.core.sources.web import WebOptions, is_web_address, iter_web_items
+    from likeness_guard.core.storage.spool import spool_folder
 
+    web = options.web or WebOptions()
+    if data is not None:
+        web = replace(web, spool_folder=str(spool_folder(data)))
     for text in inputs:
         if is_web_address(text):
-            yield from iter_web_items([text], options.web or WebOptions(), cancel)
+            yield from iter_web_items([text], web, cancel)
+        elif export_file(text) is not None:  # a chat export: each picture with its message
+            yield from iter_chat_items(text, max_file_bytes=options.max_file_bytes, cancel=cancel)
         else:
             yield from iter_path_items(
                 [text],
@@ -213,6 +222,7 @@ def iter_sources(
                 max_file_bytes=options.max_file_bytes,
                 cancel=cancel,
                 read_seconds=options.item_seconds,
+                never_enter=() if data is None else (data,),
             )
 
 
@@ -265,7 +275,7 @@ def run_scan(
     except BaseException:
         guard.close()
         raise
-    items = sources if sources is not None else iter_sources(inputs, options, cancel)
+    items = sources if sources is not None else iter_sources(inputs, options, cancel, store.folder)
     totals = _totals_before(store, scan_id, resumed)
     context = _context(store, engine, scan_id, options, references, total)
     loader = _loader(context, items, resumed, cancel)
@@ -483,6 +493,7 @@ def _base(context: _Context, loaded: ItemFacts) -> ScanItem:
         synthetic=loaded.synthetic,
         media=loaded.media,
         md5=loaded.md5,
+        chat=loaded.item.chat,
     )
 
 

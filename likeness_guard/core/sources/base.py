@@ -4,6 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from likeness_guard.core.domain.chat import ChatOrigin
 from likeness_guard.core.domain.records import (
     ExchangeRole,
     FileFacts,
@@ -89,6 +90,8 @@ class SourceItem:
     # A file on disk holding the exact bytes (the local file, or a downloaded video). Videos
     # are read from it in pieces, so that a long clip never sits in memory whole.
     path: Path | None = None
+    # For a picture in a chat export: the message that carried it (channel, time, sender).
+    chat: ChatOrigin | None = None
 
     def kept_exchanges(self) -> list[KeptExchange]:
         """The HTTP exchanges that fetched this item and its page, as sent and received."""
