@@ -5,6 +5,7 @@ This module sits above both the CLI and the window, so that neither imports the 
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,6 +17,7 @@ from likeness_guard.core.services.folder import LaunchOptions
 
 def main(argv: Sequence[str] | None = None) -> int:
     """`likeness-guard`: run a command, the self-test, or the window; returns the exit code."""
+    _choose_language(sys.argv[1:] if argv is None else argv)  # the help text is translated too
     args = build_parser().parse_args(argv)
     _configure_logging(args)
     if args.self_test:
@@ -31,9 +33,21 @@ def gui_main(argv: Sequence[str] | None = None) -> int:
     """`likeness-guard-gui`: the window, with the same global options as the command line."""
     parser = argparse.ArgumentParser(prog="likeness-guard-gui", description=APP_NAME)
     add_global_options(parser)
+    _choose_language(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
     _configure_logging(args)
     return _open_window(args)
+
+
+def _choose_language(argv: Sequence[str]) -> None:
+    """--language, else $LIKENESS_GUARD_LANGUAGE, else the system's; the window may still
+    use the one chosen in its Settings (when neither was given)."""
+    from likeness_guard.locale import use_language
+
+    early = argparse.ArgumentParser(add_help=False)
+    early.add_argument("--language")
+    known, _rest = early.parse_known_args(list(argv))
+    use_language(known.language or os.environ.get("LIKENESS_GUARD_LANGUAGE") or None)
 
 
 def _open_window(args: argparse.Namespace) -> int:
@@ -43,6 +57,7 @@ def _open_window(args: argparse.Namespace) -> int:
         LaunchOptions(
             data_dir=Path(args.data_dir) if args.data_dir else None,
             models_dir=Path(args.models) if args.models else None,
+            language=args.language,
         )
     )
 

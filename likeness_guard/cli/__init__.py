@@ -97,6 +97,12 @@ def add_global_options(parser: argparse.ArgumentParser) -> None:
         help="for a data folder protected with 'protect': a file holding its passphrase "
         "(without it, the passphrase is asked on a terminal)",
     )
+    parser.add_argument(
+        "--language",
+        metavar="CODE",
+        help="the language to speak, e.g. ko, es, pt_BR, ar (default: the system's, or the "
+        "one chosen in the window's Settings)",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
 
 

@@ -2,9 +2,15 @@
 
 import logging
 import sys
+from typing import TYPE_CHECKING
 
 from likeness_guard import APP_NAME, RESOURCES, __version__
 from likeness_guard.core.services.folder import LaunchOptions
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+    from likeness_guard.gui.preferences import Preferences
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +45,7 @@ def run_app(options: LaunchOptions) -> int:
     app.setApplicationDisplayName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("likeness-guard")
+    _apply_language(app, options, Preferences())
     icon = RESOURCES / "icons" / "likeness-guard.svg"
     if icon.is_file():
         app.setWindowIcon(QIcon(str(icon)))
@@ -78,3 +85,22 @@ def run_app(options: LaunchOptions) -> int:
     window.shutdown()
     instance.release()
     return int(code)
+
+
+def _apply_language(
+    app: "QApplication", options: LaunchOptions, preferences: "Preferences"
+) -> None:
+    """The language chosen in Settings, unless --language or $LIKENESS_GUARD_LANGUAGE chose
+    one; a right-to-left language mirrors the whole window."""
+    import os
+
+    from PySide6.QtCore import Qt
+
+    from likeness_guard.locale import is_right_to_left, use_language
+
+    chosen_elsewhere = options.language or os.environ.get("LIKENESS_GUARD_LANGUAGE")
+    if preferences.language and not chosen_elsewhere:
+        use_language(preferences.language)
+    app.setLayoutDirection(
+        Qt.LayoutDirection.RightToLeft if is_right_to_left() else Qt.LayoutDirection.LeftToRight
+    )

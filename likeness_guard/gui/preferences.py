@@ -31,6 +31,15 @@ class Preferences:
         return bool(value)
 
     @property
+    def language(self) -> str:
+        """The language chosen in Settings ("" = the system's)."""
+        return self._text("window/language", "")
+
+    @language.setter
+    def language(self, value: str) -> None:
+        self.settings.setValue("window/language", value)
+
+    @property
     def preset(self) -> Preset:
         try:
             return Preset(self._text("matching/preset", DEFAULT_PRESET.value))

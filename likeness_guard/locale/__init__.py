@@ -22,6 +22,21 @@ DOMAIN = "likeness_guard"
 CATALOGS = Path(__file__).parent
 ENGLISH = "en"
 
+# The languages the app is being translated into, each named in its own language (what a
+# person looks for in a list). Right-to-left scripts lay the window out mirrored.
+LANGUAGE_NAMES = {
+    "en": "English",
+    "ar": "العربية",
+    "de": "Deutsch",
+    "es": "Español",
+    "fr": "Français",
+    "hi": "हिन्दी",
+    "ja": "日本語",
+    "ko": "한국어",
+    "pt_BR": "Português (Brasil)",
+}
+RIGHT_TO_LEFT = frozenset({"ar", "fa", "he", "ur"})
+
 _lock = threading.Lock()
 _active: gettext.NullTranslations = gettext.NullTranslations()
 _language = ENGLISH
@@ -49,13 +64,14 @@ def available_languages() -> list[str]:
     return sorted(found | {ENGLISH})
 
 
-def use_language(code: str | None = None, catalogs: Path = CATALOGS) -> str:
+def use_language(code: str | None = None, catalogs: Path | None = None) -> str:
     """Translate into `code` (None: the system's language) from now on, in every thread.
 
     "pt_BR" falls back to "pt" when only that exists, and anything missing to English.
     Returns the language now in use.
     """
     global _active, _language
+    catalogs = catalogs or CATALOGS
     wanted = _code(code) if code else system_language()
     candidates = [wanted, wanted.split("_")[0]]
     translations = gettext.translation(DOMAIN, catalogs, languages=candidates, fallback=True)
@@ -69,6 +85,11 @@ def use_language(code: str | None = None, catalogs: Path = CATALOGS) -> str:
 
 def current_language() -> str:
     return _language
+
+
+def is_right_to_left(code: str | None = None) -> bool:
+    """Whether `code` (default: the language in use) is written right to left."""
+    return _code(code or _language).split("_")[0] in RIGHT_TO_LEFT
 
 
 def _(message: str) -> str:

@@ -16,10 +16,12 @@ __all__ = ["EvidenceFolder", "Store"]
 
 @dataclass(frozen=True)
 class LaunchOptions:
-    """What the window is started with: the data folder and model pack (None: defaults)."""
+    """What the window is started with: the data folder, model pack and language (None:
+    defaults; the language then comes from Settings, else the system)."""
 
     data_dir: Path | None = None
     models_dir: Path | None = None
+    language: str | None = None
 
 
 def data_folder(override: str | Path | None = None) -> Path:

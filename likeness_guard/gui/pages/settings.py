@@ -58,6 +58,7 @@ from likeness_guard.gui.style import heading_font, muted_color, set_text_color
 from likeness_guard.gui.tasks import BackgroundTask, TaskContext, run_task
 from likeness_guard.gui.widgets.confirm import confirm_deletion
 from likeness_guard.gui.widgets.labels import StatusLine, selectable_label
+from likeness_guard.gui.widgets.language_choice import LanguageChoice
 
 PRESET_NAMES = {Preset.STRICT: "Strict", Preset.BALANCED: "Balanced", Preset.LENIENT: "Lenient"}
 SWITCHING_MODELS_NOW = (
@@ -107,6 +108,7 @@ class SettingsPage(QWidget):
             self._matching_group(),
             self._web_group(),
             self._speed_group(),
+            LanguageChoice(self.session.preferences),
             self._data_group(),
             self._protection_group(),
             self._models_group(),

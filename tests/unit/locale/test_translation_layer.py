@@ -111,3 +111,18 @@ def load_catalogs_tool() -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def test_the_command_line_speaks_the_language_asked_for(
+    catalogs: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from likeness_guard.main import main
+
+    monkeypatch.setattr(translation, "CATALOGS", catalogs)
+    monkeypatch.delenv("LIKENESS_GUARD_LANGUAGE", raising=False)
+    assert main(["--language", "de", "--data-dir", str(tmp_path / "data"), "profiles"]) == 0
+    assert translation.current_language() == "de"
+    assert translation.available_languages() == ["de", "en", "pl"]
+    monkeypatch.setenv("LIKENESS_GUARD_LANGUAGE", "pl")
+    assert main(["--data-dir", str(tmp_path / "data"), "profiles"]) == 0
+    assert translation.current_language() == "pl"
