@@ -150,6 +150,7 @@ class MatchDetail(QWidget):
         right.addWidget(self.message)
         right.addStretch()
         scroll = QScrollArea()
+        scroll.setAccessibleName("Facts about this image")
         scroll.setWidgetResizable(True)
         scroll.setWidget(right_widget)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)

@@ -122,6 +122,7 @@ class SettingsPage(QWidget):
             content_layout.addWidget(group)
         content_layout.addStretch()
         scroll = QScrollArea()
+        scroll.setAccessibleName("Settings")
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(content)
