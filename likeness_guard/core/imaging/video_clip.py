@@ -3,19 +3,19 @@ sampling got, and the reader every kind of clip is read through."""
 
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Protocol, Self
 
 import numpy as np
 
 from likeness_guard.core.domain.cancel import CancelToken
 from likeness_guard.core.domain.records import VideoStop
+from likeness_guard.core.imaging.video_sealed import ClipFile
 
 # Animated images with more frames than this are clips, sampled in time like a video.
 ANIMATION_AS_VIDEO_FRAMES = 8
 
-# A clip on disk, or the bytes of one.
-Source = Path | bytes
+# A clip on disk (as it is, or a download sealed in the spool), or the bytes of one.
+Source = ClipFile | bytes
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,12 @@ import io
 from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
-from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from likeness_guard.core.domain.errors import ImageError
 from likeness_guard.core.imaging.formats import sniff_format, sniff_video_format
 from likeness_guard.core.imaging.video_clip import Source
+from likeness_guard.core.imaging.video_sealed import ClipFile, SealedFile
 
 if TYPE_CHECKING:
     from av.container import InputContainer
@@ -158,7 +158,7 @@ def sniff_clip(source: Source) -> str:
     return kind
 
 
-def _read_head(path: Path, size: int = 4096) -> bytes:
+def _read_head(path: ClipFile, size: int = 4096) -> bytes:
     try:
         with path.open("rb") as stream:
             return stream.read(size)
@@ -166,7 +166,7 @@ def _read_head(path: Path, size: int = 4096) -> bytes:
         raise ImageError(f"the video cannot be read ({exc.strerror or exc})") from exc
 
 
-def read_all(path: Path) -> bytes:
+def read_all(path: ClipFile) -> bytes:
     """The whole file. Raises ImageError."""
     try:
         return path.read_bytes()
@@ -174,9 +174,9 @@ def read_all(path: Path) -> bytes:
         raise ImageError(f"the file cannot be read ({exc.strerror or exc})") from exc
 
 
-def file_size(path: Path) -> int:
-    """The file's size in bytes; 0 when it cannot be told."""
+def file_size(path: ClipFile) -> int:
+    """The file's size in bytes (its plain bytes, when sealed); 0 when it cannot be told."""
     try:
-        return path.stat().st_size
+        return path.size() if isinstance(path, SealedFile) else path.stat().st_size
     except OSError:
         return 0

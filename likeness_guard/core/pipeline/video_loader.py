@@ -11,9 +11,9 @@ import os
 import queue
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import closing
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
-from pathlib import Path
+from typing import BinaryIO
 
 from likeness_guard.core.domain.cancel import CancelToken
 from likeness_guard.core.domain.errors import ImageError
@@ -25,7 +25,9 @@ from likeness_guard.core.imaging.video_clip import (
     SampledFrame,
     SamplingOutcome,
     SamplingPolicy,
+    Source,
 )
+from likeness_guard.core.imaging.video_sealed import ClipFile, SealedFile
 from likeness_guard.core.pipeline.handoff import drain, put_unless_stopped
 
 log = logging.getLogger(__name__)
@@ -63,14 +65,26 @@ class FileHashes:
     md5: str
 
 
-def hash_file(path: Path) -> FileHashes:
-    """SHA-256 and MD5 of a file in one pass, read in pieces. Raises OSError."""
-    sha256, md5 = hashlib.sha256(), hashlib.md5(usedforsecurity=False)
+@contextmanager
+def _reading(path: ClipFile) -> Iterator[BinaryIO]:
+    """The file opened for reading: a sealed download through its key, a file on disk only
+    when it is a regular file. Raises OSError."""
+    if isinstance(path, SealedFile):
+        with path.open() as sealed:
+            yield sealed
+        return
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     fd = os.open(path, flags)  # non-blocking: a FIFO swapped in for the file cannot hang us
     with os.fdopen(fd, "rb") as stream:
         if not _is_regular(stream.fileno()):
             raise OSError("not a regular file")
+        yield stream
+
+
+def hash_file(path: ClipFile) -> FileHashes:
+    """SHA-256 and MD5 of a file in one pass, read in pieces. Raises OSError."""
+    sha256, md5 = hashlib.sha256(), hashlib.md5(usedforsecurity=False)
+    with _reading(path) as stream:
         while chunk := stream.read(_HASH_CHUNK):
             sha256.update(chunk)
             md5.update(chunk)
@@ -81,21 +95,17 @@ def md5_of(data: bytes) -> str:
     return hashlib.md5(data, usedforsecurity=False).hexdigest()
 
 
-def video_kind_of_file(path: Path) -> tuple[str | None, bool]:
+def video_kind_of_file(path: ClipFile) -> tuple[str | None, bool]:
     """(the video container, whether the bytes are an image instead). Raises OSError."""
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-    fd = os.open(path, flags)
-    with os.fdopen(fd, "rb") as stream:
-        if not _is_regular(stream.fileno()):
-            raise OSError("not a regular file")
+    with _reading(path) as stream:
         head = stream.read(_HEAD)
     kind = sniff_video_format(head)
     return kind, kind is None and sniff_format(head) is not None
 
 
-def _not_a_video(path: Path) -> str:
+def _not_a_video(path: ClipFile) -> str:
     try:
-        empty = path.stat().st_size == 0
+        empty = (path.size() if isinstance(path, SealedFile) else path.stat().st_size) == 0
     except OSError:
         empty = False
     return "the file is empty" if empty else NOT_A_VIDEO
@@ -107,7 +117,7 @@ def _is_regular(fd: int) -> bool:
     return stat.S_ISREG(os.fstat(fd).st_mode)
 
 
-def inspect_clip(source: Path | bytes, kind: str) -> SyntheticReport:
+def inspect_clip(source: Source, kind: str) -> SyntheticReport:
     """The AI-marker report of a clip: container metadata for videos, the image checks for
     animated images (their markers sit where a still image's do)."""
     if kind in ("gif", "webp", "png"):
@@ -181,9 +191,7 @@ class VideoJob:
         return self._finished.wait(timeout)
 
 
-def open_clip(
-    source: Path | bytes, kind: str, settings: VideoSettings, cancel: CancelToken
-) -> VideoJob:
+def open_clip(source: Source, kind: str, settings: VideoSettings, cancel: CancelToken) -> VideoJob:
     """Open a clip for sampling. Raises ImageError with the user's message."""
     return VideoJob(open_video(source, kind), settings, cancel)
 
@@ -205,17 +213,20 @@ class ClipLoad:
     error: str | None = None
     synthetic: SyntheticReport | None = None
     duplicate: bool = False  # the same bytes were loaded earlier in this scan
+    known: bool = False  # analysed in an earlier scan: neither opened nor inspected
 
 
 def load_clip_file(
-    path: Path,
+    path: ClipFile,
     seen: set[str],
     settings: VideoSettings,
     cancel: CancelToken,
     *,
     check_provenance: bool,
+    known: Callable[[str], bool] | None = None,
 ) -> ClipLoad | None:
-    """Hash, inspect and open a video file without reading it whole into memory.
+    """Hash, inspect and open a video file without reading it whole into memory; bytes
+    that `known` knows (the face cache) are only hashed.
 
     Returns None when the file turns out to be an image (load it as one); otherwise a
     ClipLoad whose `error` says what went wrong, if anything.
@@ -237,6 +248,9 @@ def load_clip_file(
         load.duplicate = True
         return load
     seen.add(hashes.sha256)
+    if known is not None and known(hashes.sha256):
+        load.known = True
+        return load
     return _opened(load, path, kind, settings, cancel, check_provenance)
 
 
@@ -255,7 +269,7 @@ def load_clip_bytes(
 
 def _opened(
     load: ClipLoad,
-    source: Path | bytes,
+    source: Source,
     kind: str,
     settings: VideoSettings,
     cancel: CancelToken,

@@ -11,12 +11,12 @@ import json
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import IO
 
 from likeness_guard.core.domain.errors import ImageError
 from likeness_guard.core.domain.synthetic import SyntheticReport
 from likeness_guard.core.imaging.formats import VIDEO_MIME_TYPES
+from likeness_guard.core.imaging.video_clip import Source
 from likeness_guard.core.imaging.video_container import iso_top_boxes, read_container_tags
 from likeness_guard.core.provenance.c2pa_reader import c2pa_stream_findings
 from likeness_guard.core.provenance.generators import TextSource, detect_generators
@@ -66,7 +66,7 @@ class _Boxes:
     problems: list[str] = field(default_factory=list)
 
 
-def inspect_video(source: Path | bytes, kind: str) -> SyntheticReport:
+def inspect_video(source: Source, kind: str) -> SyntheticReport:
     """The synthetic-media report of a video (`kind` from formats.sniff_video_format).
 
     Never raises and never opens a network connection; damaged metadata becomes an
@@ -79,7 +79,7 @@ def inspect_video(source: Path | bytes, kind: str) -> SyntheticReport:
         return failed_check_report(exc, "this video", kind)
 
 
-def _inspect(source: Path | bytes, kind: str) -> SyntheticReport:
+def _inspect(source: Source, kind: str) -> SyntheticReport:
     findings: list[Finding] = []
     readable = True
     sources: list[TextSource] = []
@@ -127,7 +127,7 @@ def _tag_sources(where: str, key: str, value: str) -> Iterator[TextSource]:
     yield TextSource(name, value, place)
 
 
-def _walk_boxes(source: Path | bytes) -> _Boxes:
+def _walk_boxes(source: Source) -> _Boxes:
     """Read the top-level boxes of an MP4/MOV file: XMP packets and whether C2PA is there."""
     found = _Boxes()
     try:
@@ -150,11 +150,11 @@ def _walk_boxes(source: Path | bytes) -> _Boxes:
     return found
 
 
-def _opened(source: Path | bytes) -> IO[bytes]:
+def _opened(source: Source) -> IO[bytes]:
     return io.BytesIO(source) if isinstance(source, bytes) else source.open("rb")
 
 
-def _c2pa(source: Path | bytes, mime: str) -> list[Finding]:
+def _c2pa(source: Source, mime: str) -> list[Finding]:
     try:
         with _opened(source) as stream:
             return c2pa_stream_findings(stream, mime)

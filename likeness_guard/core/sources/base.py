@@ -2,7 +2,6 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from likeness_guard.core.domain.chat import ChatOrigin
 from likeness_guard.core.domain.records import (
@@ -14,6 +13,7 @@ from likeness_guard.core.domain.records import (
     RawHttpExchange,
     WebOrigin,
 )
+from likeness_guard.core.imaging.video_sealed import ClipFile
 
 
 @dataclass(frozen=True)
@@ -87,9 +87,9 @@ class SourceItem:
     # Set for an entry that is not scanned at all (a FIFO, a device, a looping link): why.
     # The scan lists it in its "skipped" list instead of making an item of it.
     skip: str | None = None
-    # A file on disk holding the exact bytes (the local file, or a downloaded video). Videos
-    # are read from it in pieces, so that a long clip never sits in memory whole.
-    path: Path | None = None
+    # A file on disk holding the exact bytes (the local file, or a downloaded video sealed in
+    # the spool). Videos are read from it in pieces, so a long clip never sits in memory.
+    path: ClipFile | None = None
     # For a picture in a chat export: the message that carried it (channel, time, sender).
     chat: ChatOrigin | None = None
 

@@ -7,12 +7,23 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
-from likeness_guard.core.storage.crypto import FolderKey, seal_stream, unseal_stream
+from likeness_guard.core.storage.crypto import (
+    KEPT_ROLE,
+    FolderKey,
+    bound_to,
+    seal_stream,
+    unseal_stream,
+)
 from likeness_guard.core.storage.fs import atomic_output, file_sha256, wipe_file, write_atomic
 
+if TYPE_CHECKING:
+    from likeness_guard.core.imaging.video_sealed import ClipFile
+
 _COPY_CHUNK = 1024 * 1024
+# How often a write tries again when a deletion removed the folder it writes into.
+_ATTEMPTS = (1, 2, 3)
 
 
 class EvidenceFolder:
@@ -35,17 +46,42 @@ class EvidenceFolder:
         """Keep `data` (once) and return its SHA-256."""
         digest = hashlib.sha256(data).hexdigest()
         path = self.path_for(digest)
-        if not path.exists():
-            self._private_folder(path.parent)
-            if self._key is None:
-                write_atomic(path, data)
-            else:
-                self._write_sealed(path, io.BytesIO(data))
+        for attempt in _ATTEMPTS:
+            if path.exists():
+                break
+            try:
+                self._private_folder(path.parent)
+                if self._key is None:
+                    write_atomic(path, data)
+                else:
+                    self._write_sealed(path, io.BytesIO(data))
+            except FileNotFoundError:
+                if attempt == _ATTEMPTS[-1]:
+                    raise
+                continue  # a deletion just removed its folder, found empty: make it again
+            break
         return digest
 
     def remove(self, sha256: str) -> None:
-        """Delete a kept file, overwriting it first where it lies."""
-        wipe_file(self.path_for(sha256))
+        """Delete a kept file, overwriting it first where it lies (and its folder, when that
+        is left empty)."""
+        self.wipe_kept(self.path_for(sha256))
+
+    def wipe_kept(self, path: Path) -> None:
+        """Overwrite and delete the kept file at `path`, and its folder when left empty
+        (a copy being written there at the same moment makes its folder again)."""
+        wipe_file(path)
+        with contextlib.suppress(OSError):  # not empty (another kept file), or gone
+            path.parent.rmdir()
+
+    def drop_empty_folders(self) -> int:
+        """Remove the two-letter folders left empty (by earlier versions); returns how many."""
+        removed = 0
+        for folder in self.root.glob("??") if self.root.is_dir() else []:
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+                removed += 1
+        return removed
 
     def names_for(self, sha256s: set[str]) -> set[str]:
         """The file names under which these SHA-256s are (or would be) kept."""
@@ -59,20 +95,25 @@ class EvidenceFolder:
     def _write_sealed(self, path: Path, reader: BinaryIO) -> str:
         assert self._key is not None
         with atomic_output(path) as tmp, tmp.open("wb") as writer:
-            return seal_stream(self._key.evidence, reader, writer)
+            return seal_stream(self._key.evidence, reader, writer, self._key.kept_binding)
 
     def _plain_pieces(self, sha256: str) -> Iterator[bytes]:
-        """The kept bytes in pieces (decrypted when sealed). Raises OSError, ValueError."""
-        with self.path_for(sha256).open("rb") as reader:
+        """The kept bytes in pieces (decrypted when sealed; a sealed file must be bound to
+        its own name, so that one put in another's place does not open). Raises OSError,
+        ValueError."""
+        path = self.path_for(sha256)
+        with path.open("rb") as reader:
             if self._key is None:
                 while chunk := reader.read(_COPY_CHUNK):
                     yield chunk
             else:
-                yield from unseal_stream(self._key.evidence, reader)
+                binding = bound_to(KEPT_ROLE, path.name)
+                yield from unseal_stream(self._key.evidence, reader, binding)
 
-    def put_file(self, source: Path, sha256: str) -> str:
-        """Keep a copy of the file at `source` (once), read in pieces so that a long video
-        never sits in memory; returns the SHA-256 of what was copied.
+    def put_file(self, source: "ClipFile", sha256: str) -> str:
+        """Keep a copy of the file at `source` (once; a download sealed in the spool is
+        copied opened), read in pieces so that a long video never sits in memory; returns
+        the SHA-256 of what was copied.
 
         `sha256` is the hash measured when the file was scanned; when the file changed
         since, the copy is kept under the hash it has now, which is returned. Raises OSError.
@@ -82,8 +123,10 @@ class EvidenceFolder:
         self._private_folder(self.root)
         with source.open("rb") as reader:
             if self._key is not None:
-                key = self._key.evidence
-                return self._put_incoming(lambda writer: seal_stream(key, reader, writer))
+                key = self._key
+                return self._put_incoming(
+                    lambda writer: seal_stream(key.evidence, reader, writer, key.kept_binding)
+                )
             return self._put_incoming(lambda writer: _copy_hashing(reader, writer))
 
     def _put_incoming(self, write: Callable[[BinaryIO], str]) -> str:
@@ -96,8 +139,15 @@ class EvidenceFolder:
                 writer.flush()
                 os.fsync(writer.fileno())
             target = self.path_for(digest)
-            self._private_folder(target.parent)
-            os.replace(tmp, target)
+            for attempt in _ATTEMPTS:
+                self._private_folder(target.parent)
+                try:
+                    os.replace(tmp, target)
+                except FileNotFoundError:
+                    if attempt == _ATTEMPTS[-1] or not os.path.exists(tmp):
+                        raise
+                    continue  # a deletion just removed the folder, found empty
+                break
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
@@ -115,11 +165,16 @@ class EvidenceFolder:
         return path if path.is_file() else None
 
     def get(self, sha256: str) -> bytes | None:
-        """Return the kept bytes, or None when they are not here (or, sealed, were changed)."""
+        """Return the kept bytes, or None when they are not here (or, sealed, were changed
+        or put in another's place: one sealed by an earlier version, not bound to its name,
+        is found out by its hash)."""
         try:
-            return b"".join(self._plain_pieces(sha256))
+            data = b"".join(self._plain_pieces(sha256))
         except (OSError, ValueError):
             return None
+        if self._key is not None and hashlib.sha256(data).hexdigest() != sha256:
+            return None
+        return data
 
     def verify(self, sha256: str) -> bool:
         """True when the kept file exists and still hashes to its name (read in pieces)."""

@@ -21,6 +21,8 @@ LOCKS_FOLDER = "locks"
 JOURNAL_NAME = "deletions.journal"
 RESERVE_NAME = "deletions.reserve"
 PROTECTION_NAME = "protection.json"
+# The same bytes again: a change to one of the two is found out (storage/protection_file.py).
+PROTECTION_COPY_NAME = "protection.copy.json"
 # A protection change (protect, change, remove) that reached its switch: see protection.py.
 SWITCH_NAME = "protection.switch"
 # The installation's report-signing key (report/signing.py), sealed when protected.
@@ -45,6 +47,7 @@ _KEPT_NAMES = (
     JOURNAL_NAME,
     RESERVE_NAME,
     PROTECTION_NAME,
+    PROTECTION_COPY_NAME,
     SWITCH_NAME,
     SIGNING_FOLDER,
     MODELS_FOLDER,

@@ -25,6 +25,8 @@ from likeness_guard.core.storage.layout import LOCKS_FOLDER
 
 _ALL = "all"
 _OPEN = "open"
+_PROFILE = "profile"
+_SCAN = "scan"
 WAIT_SECONDS = 120.0
 # A Store opened while a protection change or a full wipe runs waits this long for it.
 OPEN_WAIT_SECONDS = 30.0
@@ -124,6 +126,24 @@ class FolderLocks:
         finally:
             lock.release()
 
+    def tidy(self) -> int:
+        """Delete the lock and stop files of profiles and scans; returns how many went.
+
+        Only while the caller holds the folder alone: no store is open anywhere, so no one
+        holds one of them or waits for it, and whoever wants one next makes it anew.
+        Deleting one that someone holds would let a second process take "the" same lock.
+        Numbers are used again after a deletion, so a stop file a killed deletion left
+        would otherwise stop the scans of the next person given that number. The folder's
+        own locks and the window's stay.
+        """
+        removed = 0
+        for pattern in (f"{_PROFILE}-*.lock", f"{_PROFILE}-*.stop", f"{_SCAN}-*.lock"):
+            for path in self.root.glob(pattern):
+                with contextlib.suppress(OSError):
+                    path.unlink()
+                    removed += 1
+        return removed
+
     def _take(
         self,
         name: str,
@@ -187,8 +207,8 @@ def _busy_message(exclusive: bool) -> str:
 
 
 def _profile(profile_id: int) -> str:
-    return f"profile-{int(profile_id)}"
+    return f"{_PROFILE}-{int(profile_id)}"
 
 
 def _scan(scan_id: int) -> str:
-    return f"scan-{int(scan_id)}"
+    return f"{_SCAN}-{int(scan_id)}"

@@ -4,8 +4,9 @@ and the keys this process was given.
 With protection on, the database is encrypted page by page with SQLCipher (its journal and
 WAL too), every kept image is sealed (crypto.py) and stored under a keyed name (an HMAC of
 its SHA-256, so the name does not tell which image it is), and so is the report-signing
-key. `protection.json` holds only the Argon2id settings, the salt and a check value to tell
-a wrong passphrase at once.
+key; each sealed file is bound to its role and name (crypto.py), so two cannot be swapped.
+`protection.json` (and its copy, protection_file.py) holds only the Argon2id settings, the
+salt and a check value covering every setting, to tell a wrong passphrase at once.
 
 Every change is staged and crash-safe, and runs only while no store is open anywhere (the
 folder's exclusive lock): new copies are written beside the old ones (`*.staged`), then the
@@ -33,11 +34,13 @@ from pathlib import Path
 
 from likeness_guard.core.domain.errors import StoreError, UserFacingError
 from likeness_guard.core.storage.crypto import (
+    KEPT_ROLE,
     FolderKey,
     PassphraseNeeded,
+    SettingsChanged,
     WrongPassphrase,
+    bound_to,
     is_sealed,
-    key_from,
     new_protection,
     open_bytes,
     seal_bytes,
@@ -49,7 +52,6 @@ from likeness_guard.core.storage.fs import atomic_output, wipe_file, wipe_tree, 
 from likeness_guard.core.storage.layout import (
     DB_NAME,
     EVIDENCE_FOLDER,
-    PROTECTION_NAME,
     REPLACED_SUFFIX,
     SECRET_FILES,
     STAGED_SUFFIX,
@@ -57,14 +59,23 @@ from likeness_guard.core.storage.layout import (
 )
 from likeness_guard.core.storage.locks import FolderLocks
 from likeness_guard.core.storage.migrations import migrate
+from likeness_guard.core.storage.protection_file import (
+    SETTINGS_FILES,
+    is_protected,
+    open_settings,
+    settings_files,
+)
 
-__all__ = ["PassphraseNeeded", "WrongPassphrase"]
+__all__ = ["PassphraseNeeded", "SettingsChanged", "WrongPassphrase", "is_protected"]
 
 log = logging.getLogger(__name__)
 
 # How long a change waits for other windows' and commands' stores to close.
 ALONE_WAIT_SECONDS = 10.0
 _PIECE = 1024 * 1024
+# Secret files are sealed bound to this role and their path in the folder (crypto.bound_to).
+_SECRET_ROLE = "secret"
+_SIGNING_SECRET = SECRET_FILES[0].as_posix()
 
 _KEYS: dict[str, FolderKey] = {}
 _KEYS_LOCK = threading.Lock()
@@ -76,10 +87,6 @@ class ProtectionChange:
 
     kept_files: int
     damaged_files: int = 0
-
-
-def is_protected(folder: Path) -> bool:
-    return (folder / PROTECTION_NAME).exists()
 
 
 def needs_passphrase_message(folder: Path) -> str:
@@ -105,14 +112,19 @@ def held_key(folder: Path) -> FolderKey | None:
     return key
 
 
-def unlock(folder: Path, passphrase: str) -> None:
+def unlock(folder: Path, passphrase: str) -> str | None:
     """Check `passphrase` against the folder and keep its keys for this process.
 
-    Raises WrongPassphrase, or StoreError when the protection file is damaged. Does nothing
-    for a folder that is not protected.
+    Returns what to tell the person when the protection settings had been changed and were
+    put back from their copy (None otherwise). Raises WrongPassphrase, or SettingsChanged
+    when the settings were changed or damaged and the passphrase opens no version of them.
+    Does nothing for a folder that is not protected.
     """
-    if is_protected(folder):
-        _keep(folder, key_from(_read_settings(folder), passphrase))
+    if not is_protected(folder):
+        return None
+    found = open_settings(folder, passphrase)
+    _keep(folder, found.key)
+    return found.notice
 
 
 def forget_keys() -> None:
@@ -166,9 +178,9 @@ def finish_unfinished(folder: Path) -> bool:
     if (folder / SWITCH_NAME).exists():
         _finish(folder)
         return True
-    leftovers = [path for path in _staged_paths(folder) if path.exists()]
+    leftovers = _leftovers(folder)
     for path in leftovers:
-        wipe_tree(path) if path.is_dir() else wipe_file(path)
+        wipe_tree(path) if path.is_dir() and not path.is_symlink() else wipe_file(path)
     return bool(leftovers)
 
 
@@ -180,32 +192,34 @@ def change_pending(folder: Path) -> bool:
 # ---- secrets kept in files of their own (the report-signing key) ---------------------------
 
 
-def sealed_secret(folder: Path, data: bytes) -> bytes:
-    """`data` as a secret file of `folder` keeps it: sealed when the folder is protected.
+def sealed_secret(folder: Path, data: bytes, name: str = _SIGNING_SECRET) -> bytes:
+    """`data` as a secret file of `folder` keeps it: sealed when the folder is protected,
+    bound to `name` (its path in the folder; the report-signing key unless said).
 
     Raises PassphraseNeeded when it is protected and not unlocked.
     """
     key = held_key(folder)
-    return data if key is None else seal_bytes(key.evidence, data)
+    return data if key is None else seal_bytes(key.evidence, data, bound_to(_SECRET_ROLE, name))
 
 
-def opened_secret(folder: Path, stored: bytes) -> bytes:
+def opened_secret(folder: Path, stored: bytes, name: str = _SIGNING_SECRET) -> bytes:
     """The plain bytes of a secret file of `folder` (as they are, when not sealed).
 
     Raises PassphraseNeeded when it is sealed and the folder not unlocked, ValueError when
-    it was changed or sealed with another key.
+    it was changed, sealed with another key, or is another sealed file put in its place.
     """
     if not is_sealed(stored):
         return stored
     key = held_key(folder)
     if key is None:
         raise ValueError(f"{folder} holds a sealed file but is not protected")
-    return open_bytes(key.evidence, stored)
+    return open_bytes(key.evidence, stored, bound_to(_SECRET_ROLE, name))
 
 
 def seal_in_place(folder: Path, path: Path) -> None:
     """Seal a secret file kept plain in a protected folder (made by an earlier version)."""
-    write_atomic(_staged(path), sealed_secret(folder, path.read_bytes()))
+    name = path.relative_to(folder).as_posix()
+    write_atomic(_staged(path), sealed_secret(folder, path.read_bytes(), name))
     _swap(path)
 
 
@@ -223,7 +237,8 @@ def _alone(folder: Path) -> Iterator[None]:
 def _checked_key(folder: Path, passphrase: str) -> FolderKey:
     if not is_protected(folder):
         raise UserFacingError(f"The data in {folder} is not protected with a passphrase.")
-    return key_from(_read_settings(folder), passphrase)
+    # Both settings files are written anew by the change: nothing to put back first.
+    return open_settings(folder, passphrase, repair=False).key
 
 
 def _replace(
@@ -237,12 +252,10 @@ def _replace(
         _stage_database(folder, old, new)
         change = _stage_evidence(folder, old, new)
         for secret in SECRET_FILES:
-            _stage_secret(folder / secret, old, new)
+            _stage_secret(folder, secret, old, new)
         if settings is not None:
-            write_atomic(
-                _staged(folder / PROTECTION_NAME),
-                json.dumps(settings, indent=2).encode("utf-8"),
-            )
+            for path, data in settings_files(folder, settings).items():
+                write_atomic(_staged(path), data)
     except BaseException:
         finish_unfinished(folder)  # no switch yet: the copies go, the folder is as it was
         raise
@@ -310,7 +323,7 @@ def _copy_kept(path: Path, old: FolderKey | None, new: FolderKey | None, target:
             pieces: Iterable[bytes] = (
                 iter(lambda: stored.read(_PIECE), b"")
                 if old is None
-                else unseal_stream(old.evidence, stored)
+                else unseal_stream(old.evidence, stored, bound_to(KEPT_ROLE, path.name))
             )
             if new is None:
                 digest = hashlib.sha256()
@@ -320,7 +333,7 @@ def _copy_kept(path: Path, old: FolderKey | None, new: FolderKey | None, target:
                 sha256 = digest.hexdigest()
             else:
                 reader = io.BufferedReader(_PieceReader(pieces), _PIECE)
-                sha256 = seal_stream(new.evidence, reader, writer)
+                sha256 = seal_stream(new.evidence, reader, writer, new.kept_binding)
             writer.flush()
             os.fsync(writer.fileno())
         kept_name = sha256 if new is None else new.name_for(sha256)
@@ -330,7 +343,9 @@ def _copy_kept(path: Path, old: FolderKey | None, new: FolderKey | None, target:
         tmp.unlink(missing_ok=True)
 
 
-def _stage_secret(path: Path, old: FolderKey | None, new: FolderKey | None) -> None:
+def _stage_secret(folder: Path, secret: Path, old: FolderKey | None, new: FolderKey | None) -> None:
+    path = folder / secret
+    binding = bound_to(_SECRET_ROLE, secret.as_posix())
     try:
         stored = path.read_bytes()
     except FileNotFoundError:
@@ -339,11 +354,11 @@ def _stage_secret(path: Path, old: FolderKey | None, new: FolderKey | None) -> N
         if old is None:
             raise StoreError(f"{path} is sealed, but the folder is not protected.")
         try:
-            stored = open_bytes(old.evidence, stored)
+            stored = open_bytes(old.evidence, stored, binding)
         except ValueError as exc:
             raise StoreError(f"{path} cannot be opened ({exc}).") from exc
     with atomic_output(_staged(path)) as tmp:
-        tmp.write_bytes(stored if new is None else seal_bytes(new.evidence, stored))
+        tmp.write_bytes(stored if new is None else seal_bytes(new.evidence, stored, binding))
 
 
 def _finish(folder: Path) -> None:
@@ -356,11 +371,14 @@ def _finish(folder: Path) -> None:
     _swap(folder / EVIDENCE_FOLDER)
     for secret in SECRET_FILES:
         _swap(folder / secret)
-    settings = folder / PROTECTION_NAME
-    if _staged(settings).exists():
-        os.replace(_staged(settings), settings)
+    staged = [_staged(folder / name) for name in SETTINGS_FILES]
+    if any(path.exists() for path in staged):
+        for path in staged:  # the copy first: a kill between the two is finished again
+            if path.exists():
+                os.replace(path, path.with_name(path.name.removesuffix(STAGED_SUFFIX)))
     elif not _switch_target_protected(folder):
-        wipe_file(settings)  # protection removed: everything is plain again
+        for name in SETTINGS_FILES:  # protection removed: everything is plain again
+            wipe_file(folder / name)
     wipe_file(folder / SWITCH_NAME)
 
 
@@ -390,8 +408,20 @@ def _staged(path: Path) -> Path:
 
 
 def _staged_paths(folder: Path) -> list[Path]:
-    names = [folder / DB_NAME, folder / EVIDENCE_FOLDER, folder / PROTECTION_NAME]
+    names = [folder / DB_NAME, folder / EVIDENCE_FOLDER, *(folder / n for n in SETTINGS_FILES)]
     return [_staged(path) for path in names + [folder / s for s in SECRET_FILES]]
+
+
+def _leftovers(folder: Path) -> list[Path]:
+    """What a change killed before its switch left: the staged copies, the database copy's
+    own journal, and the half-written temporary file of each (a signing key being
+    decrypted lies plain in one)."""
+    staged = _staged_paths(folder)
+    database = _staged(folder / DB_NAME)
+    found = [*staged, *(database.with_name(database.name + end) for end in ("-journal", "-wal"))]
+    for path in [*staged, folder / SWITCH_NAME]:
+        found += path.parent.glob(f".{path.name}.*.tmp")  # fs.atomic_output's names
+    return [path for path in found if path.exists() or path.is_symlink()]
 
 
 def _keep(folder: Path, key: FolderKey) -> None:
@@ -401,19 +431,6 @@ def _keep(folder: Path, key: FolderKey) -> None:
 
 def _folder_id(folder: Path) -> str:
     return str(folder.resolve())
-
-
-def _read_settings(folder: Path) -> dict[str, object]:
-    try:
-        settings = json.loads((folder / PROTECTION_NAME).read_text(encoding="utf-8"))
-        if not isinstance(settings, dict):
-            raise ValueError("not an object")
-        return settings
-    except (OSError, ValueError) as exc:
-        raise StoreError(
-            f"The protection settings in {folder / PROTECTION_NAME} are damaged ({exc}). "
-            "Without them the data cannot be opened."
-        ) from exc
 
 
 class _PieceReader(io.RawIOBase):

@@ -16,25 +16,28 @@ from likeness_guard.core.storage.journal import DeletionJournal
 from likeness_guard.core.storage.locks import FolderLocks
 from likeness_guard.core.storage.spool import sweep_spool
 from likeness_guard.core.storage.store import Store
+from likeness_guard.locale import _
 
 
 def prepare_folder(folder: Path) -> list[str]:
     """Before any store opens (and before the passphrase is asked): finish or undo a
     protection change a crash interrupted, wipe the files of a deletion of everything
-    that could not wipe them, and the temporary files (downloads, export staging) that a
-    killed scan or export left. Needs no key. Does nothing while another window or command
-    has the folder open (it did this when it started). Returns what to tell the user."""
+    that could not wipe them, the temporary files (downloads, export staging) that a
+    killed scan or export left, and lock files and kept-image folders no one uses. Needs
+    no key. Does nothing while another window or command has the folder open (it did this
+    when it started). Returns what to tell the user."""
     notes: list[str] = []
     with contextlib.suppress(StoreError), FolderLocks(folder).alone():
         switched = protection.change_pending(folder)
         if protection.finish_unfinished(folder) and switched:
-            notes.append(FINISHED_PROTECTION_NOTICE)
+            notes.append(_(FINISHED_PROTECTION_NOTICE))
         journal = DeletionJournal(folder)
         if journal.read().wipe_files:
             forgetting.wipe_folder_files(folder)
             journal.clear()
-            notes.append(FINISHED_DELETION_NOTICE)
+            notes.append(_(FINISHED_DELETION_NOTICE))
         sweep_spool(folder, everything=True)  # no store is open anywhere: none is in use
+        forgetting.tidy_alone(folder)  # lock files and empty folders no one uses
     return notes
 
 
@@ -43,7 +46,7 @@ def recover(store: Store) -> list[str]:
     interrupted. Returns what to tell the user (one sentence each)."""
     notes: list[str] = []
     if forgetting.finish_pending(store):
-        notes.append(FINISHED_DELETION_NOTICE)
+        notes.append(_(FINISHED_DELETION_NOTICE))
     running = {scan.id for scan in store.scans() if scan.status is ScanStatus.RUNNING}
     if running and store.mark_interrupted_scans():
         interrupted = [

@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from likeness_guard.core.domain.errors import SourceError
+from likeness_guard.core.imaging.video_sealed import SealedFile
 from likeness_guard.core.sources.base import SourceItem
 from likeness_guard.core.sources.web import WebOptions, iter_web_items
 from likeness_guard.core.sources.web.addresses import is_metadata_address
@@ -146,9 +147,9 @@ def test_a_video_is_downloaded_into_the_spool_never_the_system_temp_folder(
     url = server.serve("/clip.mp4", body, "video/mp4")
     before = set(os.listdir(tempfile.gettempdir()))
     (item,) = iter_web_items([url], options)
-    assert item.path is not None
+    assert isinstance(item.path, SealedFile)
     assert options.spool_folder is not None
-    assert item.path.parent == Path(options.spool_folder)
+    assert item.path.path.parent == Path(options.spool_folder)
     assert item.path.name.startswith(f"video-{os.getpid()}-")  # a sweep can tell its owner
     assert set(os.listdir(tempfile.gettempdir())) == before
     # Without a data folder (inspect, re-check), a video is not downloaded at all.

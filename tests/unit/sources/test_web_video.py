@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from likeness_guard.core.domain.errors import SourceError
+from likeness_guard.core.imaging.video_sealed import SealedFile
 from likeness_guard.core.sources.base import SourceItem
 from likeness_guard.core.sources.web import WebOptions, iter_web_items
 from likeness_guard.core.sources.web.page_links import find_page_links
@@ -74,9 +75,10 @@ def test_a_video_on_a_page_is_downloaded_to_a_private_temporary_file(
     )
     server.serve("/v/clip.mp4", clip, "video/mp4")
     [item] = items_of(server.url("/page.html"), options)
-    assert item.path is not None
+    assert isinstance(item.path, SealedFile)
     assert item.path.read_bytes() == clip
-    assert item.path.stat().st_mode & 0o077 == 0  # readable by this user only
+    assert clip[:64] not in item.path.path.read_bytes()  # sealed on the disk
+    assert item.path.path.stat().st_mode & 0o077 == 0  # readable by this user only
     assert item.web is not None
     assert item.web.page is not None
     assert item.web.page.url == server.url("/page.html")
@@ -85,7 +87,7 @@ def test_a_video_on_a_page_is_downloaded_to_a_private_temporary_file(
     import hashlib
 
     assert item.web.http.sha256 == hashlib.sha256(clip).hexdigest()
-    path = item.path
+    path = item.path.path
     del item
     gc.collect()
     assert not path.exists()  # gone once the scan is done with the item

@@ -95,6 +95,7 @@ def test_after_protect_no_file_holds_anything_readable(
         "evidence",
         "likeness-guard.sqlite3",
         "locks",
+        "protection.copy.json",
         "protection.json",
         "signing",
     ]

@@ -3,9 +3,11 @@
 The request goes through the fetcher's session, address guard, retries and deadline; the
 redirects are followed one at a time and checked, as for pictures. The body is written to
 a private file in the data folder's spool (never the system's temp folder) as it arrives,
-capped in bytes and in time (the scan's and the page's time budgets included), and hashed
-on the way. The file is deleted when nothing refers to it any more (the scan is done with
-the item); one a killed scan left is wiped at the next start.
+sealed under a key only this process holds (imaging/video_sealed.py: never in plain text
+on the disk, whether the folder is protected or not), capped in bytes and in time (the
+scan's and the page's time budgets included), and hashed on the way. The file is deleted
+when nothing refers to it any more (the scan is done with the item); one a killed scan left
+(unreadable: its key died with the process) is wiped at the next start.
 """
 
 import contextlib
@@ -20,6 +22,7 @@ from urllib.parse import urlsplit
 import requests
 
 from likeness_guard.core.imaging.formats import VIDEO_SUFFIXES, sniff_video_format
+from likeness_guard.core.imaging.video_sealed import SealedFile
 from likeness_guard.core.platform import private_temp_file
 from likeness_guard.core.sources.base import HttpExchange
 from likeness_guard.core.sources.web import messages
@@ -41,10 +44,11 @@ _SNIFF_BYTES = 64
 
 
 class SpooledFile:
-    """A private file in `folder`, deleted once no object refers to it (or at exit)."""
+    """A private, sealed file in `folder`, deleted once no object refers to it (or at exit)."""
 
     def __init__(self, folder: Path) -> None:
         self.path = private_temp_file(folder, "video", ".part")
+        self.sealed = SealedFile(self.path)
         self._finalizer = weakref.finalize(self, _unlink, str(self.path))
 
     def delete(self) -> None:
@@ -104,7 +108,7 @@ def download_video(fetcher: Fetcher, url: str, options: WebOptions) -> Downloade
             except OSError as exc:
                 raise FetchError(messages.spool_failed(exc), exchange) from exc
             try:
-                digest, head = _write_body(fetcher, response, deadline, exchange, spooled.path)
+                digest, head = _write_body(fetcher, response, deadline, exchange, spooled.sealed)
             except BaseException:
                 spooled.delete()
                 raise
@@ -123,9 +127,9 @@ def _write_body(
     response: requests.Response,
     deadline: Deadline,
     exchange: HttpExchange,
-    path: Path,
+    sealed: SealedFile,
 ) -> tuple[str, bytes]:
-    """Stream the body into `path`; returns its SHA-256 and first bytes.
+    """Stream the body, sealed, into `sealed`; returns its SHA-256 and first bytes.
 
     The download gets its own time limit, cut to what is left of the scan's and the page's
     time budgets: a trickling video stops when the page's time is up, with the budget's
@@ -139,7 +143,7 @@ def _write_body(
     head = b""
     written = 0
     slow = functools.partial(fetcher._slow_message, deadline)
-    with reading_body(deadline, exchange, options, slow), path.open("wb") as out:
+    with reading_body(deadline, exchange, options, slow), sealed.writer() as out:
         for chunk in response.iter_content(_CHUNK_BYTES):
             written += len(chunk)
             if written > limit or response.raw.tell() > limit:
