@@ -58,6 +58,7 @@ audit: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/scan_at_scale.py $(BENCH_ARGS)
+	$(BIN)/python benchmarks/speed_round_three.py $(BENCH3_ARGS)
 
 # Many processes on one data folder (a window-like writer, commands in a loop, SIGKILLs at
 # random), a plain folder and then a protected one; prints what ran and what was checked.

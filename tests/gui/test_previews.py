@@ -127,6 +127,8 @@ def test_the_pixel_cap_applies_to_previews(
     evidence = EvidenceFolder(tmp_path / "evidence")
     assert decode_preview(request, evidence).clear is not None
     monkeypatch.setattr(decode, "MAX_PIXELS", 1237 * 800 - 1)
+    # A baseline JPEG may be larger (it is decoded scaled): that cap too.
+    monkeypatch.setattr(decode, "MAX_SCALED_JPEG_PIXELS", 1237 * 800 - 1)
     refused = decode_preview(request, evidence)
     assert refused.clear is None
     assert refused.blurred is None

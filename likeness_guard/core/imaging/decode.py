@@ -20,11 +20,21 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from likeness_guard.core.domain.errors import ImageError
 from likeness_guard.core.imaging.formats import sniff_format
 from likeness_guard.core.imaging.resize import fit_within
+from likeness_guard.locale import _
 
 log = logging.getLogger(__name__)
 
-# A 100-megapixel photo is ~300 MB as RGB; anything above is refused as a likely bomb.
+# A 100-megapixel photo is ~300 MB as RGB; anything above is refused as a likely bomb...
 MAX_PIXELS = 100_000_000
+# ... except a baseline JPEG, which libjpeg decodes at 1/2, 1/4 or 1/8 of its size holding
+# only a few rows of the full size (phones make 50-200 MP photos; their faces are found at a
+# fraction of that). A progressive JPEG keeps every coefficient of the full size while it
+# decodes (2 bytes a sample), so it stays under MAX_PIXELS.
+MAX_SCALED_JPEG_PIXELS = 600_000_000
+# ... and only one whose data could hold that many pixels: a complete baseline JPEG takes at
+# least 2 bits per 8x8 block and colour channel (about 1 byte per 170 pixels at 4:2:0). A
+# few hundred bytes claiming 400 MP would decode as grey filler, slowly: it is a bomb.
+PIXELS_PER_BYTE_AT_MOST = 1000
 # Above this, JPEGs are decoded at a reduced scale: the detector never sees more detail.
 DRAFT_ABOVE_PIXELS = 40_000_000
 MAX_FRAMES = 8
@@ -108,9 +118,7 @@ def decode_image(data: bytes, *, max_frames: int = MAX_FRAMES) -> DecodedImage:
         quick = _by_opencv(data, kind, image) if kind in ("jpeg", "png", "webp") else None
         if quick is not None:
             return quick
-        drafted = kind == "jpeg" and image.width * image.height > DRAFT_ABOVE_PIXELS
-        if drafted:
-            image.draft("RGB", (image.width // 2, image.height // 2))
+        drafted = kind == "jpeg" and _draft_within(image, DRAFT_ABOVE_PIXELS)
         frame_count = int(getattr(image, "n_frames", 1))
         decoded: list[np.ndarray] = []
         pixels = 0
@@ -217,7 +225,9 @@ def decode_stored(data: bytes, frame_index: int = 0) -> tuple[np.ndarray, int]:
     Perceptual hashes used by platforms (Meta's PDQ reference) are computed this way.
     Raises ImageError with a message for the user when the bytes are not a readable image.
     """
-    with _opened(data) as (_, image):
+    with _opened(data) as (kind, image):
+        if kind == "jpeg":  # a huge photo: at the largest scale within the pixel cap
+            _draft_within(image, MAX_PIXELS)
         orientation = _orientation_of(image)
         frame_count = int(getattr(image, "n_frames", 1))
         frame = _frame(image, min(max(frame_index, 0), frame_count - 1), orient=False)
@@ -238,6 +248,19 @@ def bounded_jpeg(data: bytes) -> bytes:
     for _scan in range(MAX_JPEG_SCANS + 1):
         cut = data.find(_START_OF_SCAN, cut + 1)
     return data[:cut] + _END_OF_IMAGE
+
+
+def _draft_within(image: Image.Image, most_pixels: int) -> bool:
+    """Ask libjpeg to decode `image` at the largest of 1/1, 1/2, 1/4 or 1/8 of its size that
+    holds at most `most_pixels` (at 1/8 when none does); whether it is reduced."""
+    width, height = image.size
+    factor = 1
+    while factor < 8 and math.ceil(width / factor) * math.ceil(height / factor) > most_pixels:
+        factor *= 2
+    if factor == 1:
+        return False
+    image.draft("RGB", (math.ceil(width / factor), math.ceil(height / factor)))
+    return image.size != (width, height)
 
 
 def _orientation_of(image: Image.Image) -> int:
@@ -273,7 +296,7 @@ def decode_scaled(data: bytes, max_side: int) -> ScaledImage:
         factor = max(frame.size) // (2 * max_side)
         if factor >= 2 and frame.mode in _REDUCIBLE_MODES:
             frame = frame.reduce(factor)  # cheap box averaging before the converting copy
-        rgb, _ = fit_within(_to_rgb(frame), max_side)
+        rgb, _fit_scale = fit_within(_to_rgb(frame), max_side)
     return ScaledImage(
         format=kind,
         rgb=rgb,
@@ -298,36 +321,65 @@ def _opened(data: bytes) -> Iterator[tuple[str, Image.Image]]:
             # Damaged EXIF is the image's problem, not the user's terminal's: the decoder
             # goes on without it.
             warnings.filterwarnings("ignore", "Corrupt EXIF data", UserWarning)
-            with Image.open(io.BytesIO(data)) as image:
-                if image.width * image.height > MAX_PIXELS:
+            with _open_pillow(data, kind) as image:
+                if image.width * image.height > _pixel_cap(image, kind, len(data)):
                     raise ImageError(
-                        f"the image is too large to analyse safely ({image.width}x"
-                        f"{image.height} pixels)"
+                        _(
+                            "the image is too large to analyse safely ({width}x{height} pixels)"
+                        ).format(width=image.width, height=image.height)
                     )
                 yield kind, image
     except ImageError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise ImageError("the image claims to be too large to analyse safely") from exc
+        raise ImageError(_("the image claims to be too large to analyse safely")) from exc
     except UnidentifiedImageError as exc:
-        raise ImageError(f"the {kind.upper()} data is damaged or not supported") from exc
+        raise ImageError(
+            # Translators: {format} is an image format's name, such as JPEG or PNG.
+            _("the {format} data is damaged or not supported").format(format=kind.upper())
+        ) from exc
     except _CORRUPT_DATA_ERRORS as exc:
         raise ImageError(
-            f"the {kind.upper()} file is damaged or incomplete ({_short(exc)})"
+            # Translators: {detail} is the image library's own words, in English.
+            _("the {format} file is damaged or incomplete ({detail})").format(
+                format=kind.upper(), detail=_short(exc)
+            )
         ) from exc
+
+
+def _open_pillow(data: bytes, kind: str) -> Image.Image:
+    """Pillow's lazy image of `data`. A JPEG that Pillow's own bomb check refuses is opened
+    by its JPEG reader directly, to be held to MAX_SCALED_JPEG_PIXELS instead (a huge photo
+    is decoded at a reduced scale)."""
+    try:
+        return Image.open(io.BytesIO(data))
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        if kind != "jpeg":
+            raise
+    from PIL.JpegImagePlugin import JpegImageFile
+
+    return JpegImageFile(io.BytesIO(data))
+
+
+def _pixel_cap(image: Image.Image, kind: str, size: int) -> int:
+    """The most pixels `image` (of `size` bytes) may claim: more for a baseline JPEG whose
+    data could hold them, decoded scaled."""
+    if kind == "jpeg" and not image.info.get("progressive"):
+        return max(MAX_PIXELS, min(MAX_SCALED_JPEG_PIXELS, size * PIXELS_PER_BYTE_AT_MOST))
+    return MAX_PIXELS
 
 
 def _readable_format(data: bytes) -> str:
     """The format of `data` when we can decode it; ImageError saying why when not."""
     if not data:
-        raise ImageError("the file is empty")
+        raise ImageError(_("the file is empty"))
     kind = sniff_format(data)
     if kind is None:
-        raise ImageError("not an image (or a format Likeness Guard cannot read)")
+        raise ImageError(_("not an image (or a format Likeness Guard cannot read)"))
     if kind == "jxl":
-        raise ImageError("JPEG XL images cannot be read yet; convert it to PNG or JPEG first")
+        raise ImageError(_("JPEG XL images cannot be read yet; convert it to PNG or JPEG first"))
     if kind == "heif" and not register_heif():
-        raise ImageError("HEIF images cannot be read on this computer (pillow-heif is missing)")
+        raise ImageError(_("HEIF images cannot be read on this computer (pillow-heif is missing)"))
     return kind
 
 
@@ -370,8 +422,9 @@ def _frame(image: Image.Image, index: int, *, orient: bool = True) -> Image.Imag
         # Each page of a TIFF has its own size: check it before it is decoded.
         if image.width * image.height > MAX_PIXELS:
             raise ImageError(
-                f"frame {index + 1} is too large to analyse safely ({image.width}x"
-                f"{image.height} pixels)"
+                _("frame {number} is too large to analyse safely ({width}x{height} pixels)").format(
+                    number=index + 1, width=image.width, height=image.height
+                )
             )
     image.load()
     if not orient or _orientation_of(image) == 1:

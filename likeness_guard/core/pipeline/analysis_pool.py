@@ -35,7 +35,9 @@ from concurrent.futures import (
     TimeoutError as FutureTimeout,
 )
 from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 
+from likeness_guard import locale
 from likeness_guard.core.engine.face_engine import FaceEngine, available_cores
 from likeness_guard.core.engine.model_pack import ModelPack
 from likeness_guard.core.pipeline.image_analysis import ImageAnalysis, ImageJob, analyse_image
@@ -179,7 +181,9 @@ class ProcessAnalysisPool(AnalysisPool):
             workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_start_worker,
-            initargs=(self._pack, os.getpid()),
+            # A spawned worker starts in English: it is told the scan's language, so that
+            # what it says about an image (a damaged file) is in the language of the rest.
+            initargs=(self._pack, os.getpid(), locale.current_language(), locale.CATALOGS),
         )
 
     def _stopped(self, executor: ProcessPoolExecutor, workers: int) -> ProcessPoolExecutor:
@@ -260,11 +264,15 @@ def analysis_pool(engine: FaceEngine, workers: int | None, expected_images: int)
     return ProcessAnalysisPool(engine.pack, count, fallback=engine)
 
 
-def _start_worker(pack: ModelPack, parent: int) -> None:
-    """In a new worker process: load the models once, with one thread for each library."""
+def _start_worker(
+    pack: ModelPack, parent: int, language: str = locale.ENGLISH, catalogs: Path | None = None
+) -> None:
+    """In a new worker process: speak the scan's language, load the models once, with one
+    thread for each library."""
     global _worker_engine
     import cv2
 
+    locale.use_language(language, catalogs)
     threading.Thread(target=_exit_with, args=(parent,), name="parent-watch", daemon=True).start()
     cv2.setNumThreads(1)  # the pool is the parallelism; OpenCV's own threads would compete
     _worker_engine = FaceEngine(pack, threads=1)

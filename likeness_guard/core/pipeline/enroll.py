@@ -17,6 +17,7 @@ from likeness_guard.core.imaging.decode import decode_image
 from likeness_guard.core.sources.file_checks import read_regular_file
 from likeness_guard.core.sources.folders import DEFAULT_MAX_FILE_BYTES
 from likeness_guard.core.storage.store import Store
+from likeness_guard.locale import _
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ def enroll_bytes(
     try:
         image = decode_image(data, max_frames=1)
     except ImageError as exc:
-        return EnrollResult(source, f"cannot be read: {exc}")
+        return EnrollResult(source, _("cannot be read: {reason}").format(reason=exc))
     frame = image.frames[0]
     faces = engine.analyze(frame)
     check = check_reference(faces, face_number)
@@ -82,10 +83,10 @@ def enroll_bytes(
         reason = check.reason
         if not choices:
             widest = max(round(f.width) for f in faces)
-            reason = (
-                f"{len(faces)} faces found, all too small to use (the largest is {widest} "
-                f"pixels wide, at least {MIN_FACE_WIDTH} needed) — use a closer or larger photo"
-            )
+            reason = _(
+                "{count} faces found, all too small to use (the largest is {widest} pixels "
+                "wide, at least {needed} needed) — use a closer or larger photo"
+            ).format(count=len(faces), widest=widest, needed=MIN_FACE_WIDTH)
         return EnrollResult(
             source,
             reason,
@@ -179,11 +180,12 @@ def enroll_file(
     except SourceError as exc:
         return EnrollResult(storable(str(path)), str(exc))
     except FileNotFoundError:
-        return EnrollResult(str(path), "not found — check the file name")
+        return EnrollResult(str(path), _("not found — check the file name"))
     except IsADirectoryError:
-        return EnrollResult(str(path), "this is a folder — give photos of your face")
+        return EnrollResult(str(path), _("this is a folder — give photos of your face"))
     except OSError as exc:
-        return EnrollResult(str(path), f"cannot be read ({exc.strerror or exc})")
+        reason = exc.strerror or exc
+        return EnrollResult(str(path), _("cannot be read ({reason})").format(reason=reason))
     return enroll_bytes(store, engine, profile, data, storable(str(path)), face_number)
 
 

@@ -102,7 +102,9 @@ def _faces_of(
             if checked and clock.expired:
                 break  # the item's time is up: the frames left are not checked
             found.extend(
-                CachedFace(number, face.bbox, face.det_score, face.embedding)
+                CachedFace(
+                    number, face.bbox, face.det_score, face.embedding, face.drawn, face.turned
+                )
                 for face in engine.analyze(pixels)
             )
             checked += 1

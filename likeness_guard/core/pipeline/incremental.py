@@ -12,20 +12,20 @@ import logging
 import os
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Protocol, TypeAlias
+from typing import Protocol
 
 import numpy as np
 
 from likeness_guard.core.domain.records import FaceHit, ScanItem
 from likeness_guard.core.domain.synthetic import SyntheticReport
+from likeness_guard.core.domain.thresholds import match_threshold
 from likeness_guard.core.engine.similarity import best_references
 from likeness_guard.core.sources.base import SourceItem
-from likeness_guard.core.storage.face_cache import CachedFace
+from likeness_guard.core.storage.face_cache import CachedFace, FileStamp
 
 log = logging.getLogger(__name__)
 
-# A local file as it was before it was read: path, size, modification time in ns.
-FileStamp: TypeAlias = tuple[str, int, int]
+__all__ = ["FileStamp"]  # a local file as it was before it was read (face_cache.py)
 
 
 class ImageFacts(Protocol):
@@ -54,6 +54,12 @@ class Detection(Protocol):
     @property
     def det_score(self) -> float: ...
 
+    @property
+    def drawn(self) -> bool: ...
+
+    @property
+    def turned(self) -> int: ...
+
 
 def face_hit(
     face: Detection,
@@ -66,16 +72,19 @@ def face_hit(
     scale: float = 1.0,
 ) -> FaceHit:
     """One face as a scan records it: box (in displayed pixels; `scale` is pixels found in
-    per displayed pixel) and score rounded, its best reference, whether it matches."""
+    per displayed pixel) and score rounded, its best reference, whether it matches (at
+    `threshold`, or the lower one for a face that looks drawn), whether it was turned."""
     x1, y1, x2, y2 = (round(float(value) / scale, 1) for value in face.bbox)
     return FaceHit(
         bbox=(x1, y1, x2, y2),
         det_score=round(face.det_score, 4),
         similarity=round(float(similarity), 4),
         reference_id=reference_id,
-        match=bool(similarity >= threshold),
+        match=bool(similarity >= match_threshold(threshold, face.drawn)),
         frame=frame,
         frame_s=frame_s,
+        drawn=face.drawn,
+        turned=face.turned,
     )
 
 
@@ -138,14 +147,21 @@ def matched(
 
 
 def file_stamp(item: SourceItem) -> FileStamp | None:
-    """(path, size, modification time in ns) of a local file, or None (web, or gone)."""
+    """Path, size, modification time, inode and status-change time of a local file (the
+    last two where the platform has them), or None (web, or gone)."""
     if item.file is None:
         return None
     try:
         info = os.stat(item.file.path)
     except (OSError, ValueError):
         return None
-    return item.file.path, info.st_size, info.st_mtime_ns
+    return FileStamp(
+        item.file.path,
+        info.st_size,
+        info.st_mtime_ns,
+        info.st_ino or None,  # 0 where a file system has no inode numbers
+        getattr(info, "st_ctime_ns", None),
+    )
 
 
 def read_again(item: SourceItem, sha256: str) -> bytes | None:

@@ -51,13 +51,16 @@ class Duplicate(ItemFacts):
 
 @dataclass(frozen=True, kw_only=True)
 class Known(ItemFacts):
-    """Bytes analysed in an earlier scan (storage/face_cache.py): only matched again.
+    """Bytes analysed in an earlier scan (storage/face_cache.py): only matched again, a
+    still image or a clip (which one, the cache says).
 
-    `data` is empty when the file was known by path, size and modification time.
+    `data` is empty when the file was known by its stamp (path, size, modification time,
+    inode and status-change time), or is a clip on disk that was only hashed.
     """
 
     sha256: str
     stamp: FileStamp | None = None  # the file as it was before it was read
+    remember: bool = False  # the stamp is new: remember which bytes it held
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -67,6 +70,7 @@ class Video(ItemFacts):
 
     sha256: str
     job: VideoJob
+    stamp: FileStamp | None = None  # a clip on disk as it was before it was hashed
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -9,6 +9,7 @@ import hashlib
 import logging
 import queue
 import threading
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TypedDict
@@ -31,6 +32,7 @@ from likeness_guard.core.pipeline.loaded import (
     Still,
     Video,
 )
+from likeness_guard.core.pipeline.video_cache import policy_key
 from likeness_guard.core.pipeline.video_loader import (
     ClipLoad,
     VideoSettings,
@@ -43,6 +45,9 @@ from likeness_guard.core.storage.face_cache import CacheIndex
 log = logging.getLogger(__name__)
 
 PREFETCH = 4  # items read ahead of the scan thread; bounds memory
+# Files known unchanged (nothing read: no bytes held) go to the scan thread in batches of up
+# to this many: one hand-over per item cost a rescan of unchanged files a third of its time.
+KNOWN_BATCH = 64
 # Formats whose files can hold an animation (checked from the header, before any decoding).
 _ANIMATED_FORMATS = frozenset({"gif", "webp", "png"})
 
@@ -77,6 +82,7 @@ class Loader:
     ) -> None:
         self._settings = LoadSettings(check_provenance, cancel, video or VideoSettings(), cache)
         self.exhausted = False
+        self._ready: deque[Loaded] = deque()  # the rest of a batch handed over
         self._queue: queue.Queue[object] = queue.Queue(maxsize=PREFETCH)
         self._stop = threading.Event()
         self._thread = threading.Thread(
@@ -87,12 +93,17 @@ class Loader:
     def next_item(self, timeout: float) -> Loaded | None:
         """The next loaded item, or None when none came within `timeout` seconds (or after
         the last one, when `exhausted` is set). Re-raises a source's bug."""
+        if self._ready:
+            return self._ready.popleft()
         if self.exhausted:
             return None
         try:
             got = self._queue.get(timeout=timeout)
         except queue.Empty:
             return None
+        if isinstance(got, list):  # a batch of files known unchanged
+            self._ready.extend(got)
+            return self._ready.popleft()
         if got is self._DONE:
             self.exhausted = True
             return None
@@ -117,6 +128,7 @@ class Loader:
 
     def _run(self, items: Iterator[SourceItem], seq: int) -> None:
         seen: set[str] = set()
+        known: list[Loaded] = []  # files known unchanged, not handed over yet
         try:
             for item in items:
                 if self._should_stop():
@@ -127,10 +139,23 @@ class Loader:
                 else:
                     loaded = load_item(seq, item, seen, self._settings)
                     seq += 1
+                if isinstance(loaded, Known) and loaded.data is None:
+                    known.append(loaded)
+                    if len(known) >= KNOWN_BATCH:
+                        if not self._put(_handed(known)):
+                            break
+                        known = []
+                    continue
+                if known:
+                    if not self._put(_handed(known)):
+                        break
+                    known = []
                 if not self._put(loaded):
                     break
                 if isinstance(loaded, Video):  # decode the clip while the models read it
                     loaded.job.feed(self._should_stop)
+            if known and not self._put(_handed(known)):
+                return
         except BaseException as exc:  # a bug in a source: hand it to the scanning thread
             log.exception("scan source failed")
             self._put(exc)
@@ -138,8 +163,20 @@ class Loader:
         self._put(self._DONE)
 
 
+def _handed(known: list[Loaded]) -> Loaded | list[Loaded]:
+    """One item as itself, several as a batch."""
+    return known[0] if len(known) == 1 else known
+
+
 def load_item(seq: int, item: SourceItem, seen: set[str], settings: LoadSettings) -> Loaded:
     """Read, hash and tell apart one item; `seen` holds the SHA-256s loaded so far."""
+    cache = settings.cache
+    stamp = file_stamp(item) if cache is not None else None
+    policy = policy_key(settings.video)
+    known = cache.sha_of_file(stamp, policy) if cache is not None and stamp else None
+    if known is not None:  # a file known unchanged is not read at all, image or clip
+        seen.add(known)
+        return Known(seq=seq, item=item, sha256=known, stamp=stamp)
     if item.path is not None:  # a video on disk: hashed and sampled in pieces
         clip = load_clip_file(
             item.path,
@@ -147,14 +184,10 @@ def load_item(seq: int, item: SourceItem, seen: set[str], settings: LoadSettings
             settings.video,
             settings.cancel,
             check_provenance=settings.check_provenance,
+            known=None if cache is None else lambda sha256: cache.usable(sha256, policy),
         )
         if clip is not None:
-            return _clip(seq, item, clip)
-    stamp = file_stamp(item) if settings.cache is not None else None
-    known = settings.cache.sha_of_file(*stamp) if settings.cache and stamp else None
-    if known is not None:  # a file known unchanged is not read at all
-        seen.add(known)
-        return Known(seq=seq, item=item, sha256=known, stamp=stamp)
+            return _clip(seq, item, clip, stamp=stamp)
     try:
         data = item.read()
     except Exception as exc:
@@ -176,15 +209,15 @@ def _of_bytes(
     if sha256 in seen:  # analysed once per scan: results are copied from the first
         return Duplicate(seq=seq, item=item, sha256=sha256)
     seen.add(sha256)
-    if settings.cache is not None and sha256 in settings.cache.known:
+    if settings.cache is not None and settings.cache.usable(sha256, policy_key(settings.video)):
         # The same bytes were analysed before (another path, URL).
-        return Known(seq=seq, item=item, sha256=sha256, data=data, stamp=stamp)
+        return Known(seq=seq, item=item, sha256=sha256, data=data, stamp=stamp, remember=True)
     kind = sniff_video_format(data[:64])
     if kind is not None:  # a video that came as bytes (a short download)
         clip = load_clip_bytes(
             data, kind, settings.video, settings.cancel, check_provenance=settings.check_provenance
         )
-        return _clip(seq, item, clip, data)
+        return _clip(seq, item, clip, data, stamp)
     still = sniff_format(data)
     if still in _ANIMATED_FORMATS and frame_count(data) > ANIMATION_AS_VIDEO_FRAMES:
         # A long animation is a clip: sampled in time like a video, its markers checked as
@@ -194,7 +227,7 @@ def _of_bytes(
             from likeness_guard.core.provenance import inspect_bytes
 
             clip.synthetic = inspect_bytes(data)  # never raises
-        return _clip(seq, item, clip, data)
+        return _clip(seq, item, clip, data, stamp)
     return Still(seq=seq, item=item, sha256=sha256, data=data, stamp=stamp)
 
 
@@ -219,14 +252,20 @@ class _ClipFacts(TypedDict):
 
 
 def _clip(
-    seq: int, item: SourceItem, clip: ClipLoad, data: bytes | None = None
-) -> Duplicate | Failed | Video:
+    seq: int,
+    item: SourceItem,
+    clip: ClipLoad,
+    data: bytes | None = None,
+    stamp: FileStamp | None = None,
+) -> Duplicate | Failed | Known | Video:
     """The case of a clip, from what the loader learned about it."""
     facts = _ClipFacts(
         seq=seq, item=item, md5=clip.md5, media=MediaKind.VIDEO, synthetic=clip.synthetic
     )
     if clip.duplicate and clip.sha256 is not None:  # analysed once per scan: copied
         return Duplicate(**facts, sha256=clip.sha256)
+    if clip.known and clip.sha256 is not None:  # analysed in an earlier scan: no decoding
+        return Known(**facts, sha256=clip.sha256, stamp=stamp, remember=True)
     if clip.job is None or clip.sha256 is None:
         return Failed(**facts, sha256=clip.sha256, error=clip.error or "could not be read")
-    return Video(**facts, sha256=clip.sha256, data=data, job=clip.job)
+    return Video(**facts, sha256=clip.sha256, data=data, job=clip.job, stamp=stamp)

@@ -12,6 +12,7 @@ import numpy as np
 
 from likeness_guard.core.domain.records import ReferenceFace, ScanItem
 from likeness_guard.core.pipeline.incremental import face_hits, with_hits
+from likeness_guard.core.pipeline.video_cache import clip_from_cache
 from likeness_guard.core.storage.face_cache import ItemMatchUpdate
 from likeness_guard.core.storage.store import Store
 
@@ -42,8 +43,9 @@ def rematch_scan(
 ) -> RematchResult:
     """Match the scan's stored embeddings with `references` at `threshold`; write the result.
 
-    Items without stored embeddings (clips, unreadable files, items cut short by their time
-    limit, scans made before the cache existed) keep what the scan found.
+    Clips are matched again from their stored frames (their segments too). Items without
+    stored embeddings (unreadable files, items cut short by their time limit, clips not
+    examined whole, scans made before the cache existed) keep what the scan found.
     """
     reference_matrix = np.stack([r.embedding for r in references])
     reference_ids = [r.id for r in references]
@@ -73,6 +75,7 @@ def rematch_scan(
                 best_reference_id=updated.best_reference_id,
                 match=updated.match,
                 evidence_kept=kept,
+                video=updated.video if updated.is_video else None,
             )
         )
     store.face_cache.update_matches(updates)
@@ -95,9 +98,13 @@ def _rematched(
     threshold: float,
     pack_key: str,
 ) -> ScanItem | None:
-    if item.sha256 is None or item.is_error or item.is_video or item.id is None:
+    if item.sha256 is None or item.is_error or item.id is None:
         return None
     analysis = store.face_cache.get(item.sha256, pack_key)
-    if analysis is None or len(analysis.faces) != len(item.faces):
+    if analysis is None or (analysis.video is None and item.is_video):
+        return None
+    if analysis.video is not None:  # a clip: its frames' faces, segments again
+        return clip_from_cache(item, analysis, reference_matrix, reference_ids, threshold)
+    if len(analysis.faces) != len(item.faces):
         return None
     return with_hits(item, face_hits(analysis.faces, reference_matrix, reference_ids, threshold))

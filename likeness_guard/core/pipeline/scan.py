@@ -17,7 +17,6 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, assert_never
 
 import numpy as np
@@ -36,15 +35,15 @@ from likeness_guard.core.domain.records import (
 )
 from likeness_guard.core.domain.thresholds import POSSIBLE_FLOOR
 from likeness_guard.core.engine.face_engine import FaceEngine
-from likeness_guard.core.imaging.pdq import picture_pdq
 from likeness_guard.core.pipeline.analysis_pool import (
     AHEAD_PER_WORKER,
     AnalysisPool,
     analysis_pool,
 )
-from likeness_guard.core.pipeline.budget import ITEM_SECONDS
+from likeness_guard.core.pipeline.handoff import at_most_every
 from likeness_guard.core.pipeline.image_analysis import ImageAnalysis, ImageJob
-from likeness_guard.core.pipeline.incremental import matched, read_again
+from likeness_guard.core.pipeline.incremental import matched
+from likeness_guard.core.pipeline.known import Matching, write_known
 from likeness_guard.core.pipeline.loaded import (
     Duplicate,
     Failed,
@@ -55,41 +54,24 @@ from likeness_guard.core.pipeline.loaded import (
     Still,
     Video,
 )
-from likeness_guard.core.pipeline.loader import Loader
+from likeness_guard.core.pipeline.loader import KNOWN_BATCH, Loader
 from likeness_guard.core.pipeline.model_packs import references_in_use
 from likeness_guard.core.pipeline.resume import Resumed, not_finished, open_scan
-from likeness_guard.core.pipeline.video_analysis import analyse_video
-from likeness_guard.core.pipeline.video_loader import VideoSettings
+from likeness_guard.core.pipeline.scan_sources import ScanOptions as ScanOptions
+from likeness_guard.core.pipeline.scan_sources import estimate_total, iter_sources
+from likeness_guard.core.pipeline.video_analysis import ClipAnalysis, analyse_clip
+from likeness_guard.core.pipeline.video_cache import policy_key
 from likeness_guard.core.pipeline.writing import remember_analysis, store_item
 from likeness_guard.core.sources.base import SourceItem
-from likeness_guard.core.sources.chat_exports import export_file, iter_chat_items
-from likeness_guard.core.sources.folders import (
-    DEFAULT_MAX_FILE_BYTES,
-    count_path_items,
-    iter_path_items,
-)
+from likeness_guard.core.storage.db import transaction
 from likeness_guard.core.storage.face_cache import cache_key
 from likeness_guard.core.storage.locks import FolderLocks
 from likeness_guard.core.storage.store import Store
 
 if TYPE_CHECKING:  # imported for real only when a web address is scanned
-    from likeness_guard.core.sources.web import WebOptions
+    pass
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class ScanOptions:
-    threshold: float
-    preset: str | None = None
-    include_hidden: bool = False
-    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
-    max_frames: int = 8
-    check_provenance: bool = True
-    web: "WebOptions | None" = None  # None means the defaults
-    video: VideoSettings = field(default_factory=VideoSettings)  # frames per second, cap
-    item_seconds: float = ITEM_SECONDS  # longest one item may take (pipeline/budget.py)
-    workers: int | None = None  # processes analysing images; None: one per core
 
 
 @dataclass(frozen=True)
@@ -119,6 +101,8 @@ class ScanProgress:
 AHEAD_BYTES = 256 * 1024 * 1024
 # Items read ahead and not yet written, per worker (analysed or not).
 WAITING_PER_WORKER = 16
+# How often the writer asks whether this person's data is being deleted (it then stops).
+STOP_CHECK_SECONDS = 0.1
 # Said of a copy whose first copy has no results in this scan (not expected to happen).
 _UNREADABLE = "could not be read"
 # What a copy of the same bytes takes from the first copy: everything found in them.
@@ -199,42 +183,6 @@ def usable_references(store: Store, engine: FaceEngine, profile: Profile) -> lis
     return references
 
 
-def iter_sources(
-    inputs: Sequence[str], options: ScanOptions, cancel: CancelToken, data: Path | None = None
-) -> Iterator[SourceItem]:
-    """Every item to scan, from paths and web addresses, in the order given. `data`: the
-    data folder, never scanned itself, whose spool keeps downloaded videos."""
-    from likeness_guard.core.sources.web import WebOptions, is_web_address, iter_web_items
-    from likeness_guard.core.storage.spool import spool_folder
-
-    web = options.web or WebOptions()
-    if data is not None:
-        web = replace(web, spool_folder=str(spool_folder(data)))
-    for text in inputs:
-        if is_web_address(text):
-            yield from iter_web_items([text], web, cancel)
-        elif export_file(text) is not None:  # a chat export: each picture with its message
-            yield from iter_chat_items(text, max_file_bytes=options.max_file_bytes, cancel=cancel)
-        else:
-            yield from iter_path_items(
-                [text],
-                include_hidden=options.include_hidden,
-                max_file_bytes=options.max_file_bytes,
-                cancel=cancel,
-                read_seconds=options.item_seconds,
-                never_enter=() if data is None else (data,),
-            )
-
-
-def estimate_total(inputs: Sequence[str], options: ScanOptions) -> int:
-    """How many items to expect: files exactly, a web address counts as one until fetched."""
-    from likeness_guard.core.sources.web import is_web_address
-
-    paths = [t for t in inputs if not is_web_address(t)]
-    urls = len(inputs) - len(paths)
-    return count_path_items(paths, include_hidden=options.include_hidden) + urls
-
-
 def run_scan(
     store: Store,
     engine: FaceEngine,
@@ -260,7 +208,9 @@ def run_scan(
     # A deletion of this person waits for the scan (and asks it to stop); the scan's own
     # lock tells a later start whether this process is still alive (lock.py).
     guard = contextlib.ExitStack()
-    stop_requested = guard.enter_context(FolderLocks(store.folder).scanning(profile.id))
+    stop_requested = at_most_every(
+        STOP_CHECK_SECONDS, guard.enter_context(FolderLocks(store.folder).scanning(profile.id))
+    )
     try:
         scan_id, resumed = open_scan(
             store,
@@ -401,8 +351,7 @@ def _write_all(
         if stop_requested():  # this person's data is being deleted: stop cleanly
             return ScanStatus.CANCELLED, True
         if pending and pending[0].ready:  # written in the order the items came
-            record = pending.popleft().write(totals)
-            if record is not None:
+            for record in _write_ready(context.store, pending, totals):
                 totals.add(record)
                 announce(record)
         elif not loader.exhausted and _room_ahead(pending, context.pool.workers):
@@ -414,6 +363,22 @@ def _write_all(
             wait(busy, timeout=0.1, return_when=FIRST_COMPLETED)
         else:
             return ScanStatus.FINISHED, False  # every item is written
+
+
+def _write_ready(store: Store, pending: deque[_InFlight], totals: _Totals) -> list[ScanItem]:
+    """Write the first item, with the items known unchanged right after it in the same
+    transaction (a rescan of unchanged files writes thousands: one commit each cost a
+    third of its time); returns the records written."""
+    if not isinstance(pending[0].loaded, Known):
+        record = pending.popleft().write(totals)
+        return [] if record is None else [record]
+    written: list[ScanItem] = []
+    with transaction(store.db):
+        while pending and isinstance(pending[0].loaded, Known) and len(written) < KNOWN_BATCH:
+            record = pending.popleft().write(totals)
+            if record is not None:
+                written.append(record)
+    return written
 
 
 def _room_ahead(pending: deque[_InFlight], workers: int) -> bool:
@@ -443,19 +408,24 @@ def _take_on(loaded: Loaded, context: _Context) -> _InFlight:
         case Duplicate() as duplicate:
             return _InFlight(duplicate, lambda totals: _write_copy(context, duplicate, totals))
         case Known() as known:
-            return _InFlight(known, lambda _: _write_known(context, known))
+            matching = _matching(context)
+            base = _base(context, known)
+            return _InFlight(known, lambda _: write_known(context.store, known, base, matching))
         case Video() as video:
+            context.engine.load()  # the first item that needs the models loads them
             clip = context.videos.submit(
-                analyse_video,
+                analyse_clip,
                 _base(context, video),
                 video.job,
                 context.engine,
                 context.reference_matrix,
                 context.reference_ids,
                 context.options.threshold,
+                policy_key(context.options.video),
             )
             return _InFlight(video, lambda _: _write_clip(context, video, clip.result()), clip)
         case Still() as still:
+            context.engine.load()
             job = _image_job(context, still)
             image = context.pool.submit(job)
             return _InFlight(
@@ -510,9 +480,27 @@ def _write_failed(context: _Context, failed: Failed) -> ScanItem:
     return store_item(context.store, record, failed.item, None)
 
 
-def _write_clip(context: _Context, video: Video, record: ScanItem) -> ScanItem:
-    """A clip the video thread analysed: a match keeps the whole file as evidence."""
-    return store_item(context.store, record, video.item, video.data)
+def _matching(context: _Context) -> Matching:
+    return Matching(
+        context.reference_matrix,
+        context.reference_ids,
+        context.options.threshold,
+        context.pack_key,
+        context.options.check_provenance,
+    )
+
+
+def _write_clip(context: _Context, video: Video, clip: ClipAnalysis) -> ScanItem:
+    """A clip the video thread analysed: a match keeps the whole file as evidence; a clip
+    examined whole is kept for the next scan (by its bytes, and its file's stamp)."""
+    store = context.store
+    record = store_item(store, clip.record, video.item, video.data)
+    if clip.cached is not None:
+        provenance = context.options.check_provenance
+        store.face_cache.put(replace(clip.cached, provenance_checked=provenance), context.pack_key)
+        if video.stamp is not None:
+            store.face_cache.remember_file(video.stamp, video.sha256)
+    return record
 
 
 def _write_still(context: _Context, still: Still, analysis: ImageAnalysis) -> ScanItem:
@@ -542,41 +530,7 @@ def _write_still(context: _Context, still: Still, analysis: ImageAnalysis) -> Sc
             provenance_checked=options.check_provenance,
         )
         if still.stamp is not None:
-            context.store.face_cache.remember_file(*still.stamp, still.sha256)
-    return record
-
-
-def _write_known(context: _Context, known: Known) -> ScanItem:
-    """Bytes analysed in an earlier scan, matched again from the cache. Their bytes are read
-    again (once) when a match keeps them as evidence or its picture hash is not known yet."""
-    store, options = context.store, context.options
-    cached = store.face_cache.get(known.sha256, context.pack_key)
-    if cached is None:  # the analysis went away meanwhile
-        record = _failed(
-            _base(context, known), "its earlier results were deleted during the scan; scan it again"
-        )
-    else:
-        record = matched(
-            _base(context, known),
-            cached,
-            cached.faces,
-            context.reference_matrix,
-            context.reference_ids,
-            options.threshold,
-            synthetic=cached.synthetic if options.check_provenance else None,
-        )
-    listed = item_tier(record) is not MatchTier.NONE
-    known_pdq = store.picture_pdq_of(known.sha256) if listed else None
-    data = known.data
-    if data is None and (record.match or (listed and known_pdq is None)):
-        data = read_again(known.item, known.sha256)
-    if listed:
-        if known_pdq is None and data is not None:
-            known_pdq = picture_pdq(data)
-        record = replace(record, picture_pdq=known_pdq)
-    record = store_item(store, record, known.item, data)
-    if known.stamp is not None and data is not None:
-        store.face_cache.remember_file(*known.stamp, known.sha256)
+            context.store.face_cache.remember_file(still.stamp, still.sha256)
     return record
 
 

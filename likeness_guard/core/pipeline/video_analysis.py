@@ -18,12 +18,15 @@ from likeness_guard.core.domain.records import (
     VideoSegment,
     VideoStop,
 )
+from likeness_guard.core.domain.thresholds import match_threshold
 from likeness_guard.core.engine.face_engine import DetectedFace, FaceEngine
 from likeness_guard.core.engine.similarity import best_references
 from likeness_guard.core.imaging.pdq import pdq_hash
 from likeness_guard.core.imaging.video_clip import SampledFrame
 from likeness_guard.core.pipeline.incremental import face_hit
 from likeness_guard.core.pipeline.video_loader import VideoJob
+from likeness_guard.core.pipeline.writing import cached_analysis
+from likeness_guard.core.storage.face_cache import CachedAnalysis, CachedFace, CachedVideo
 
 log = logging.getLogger(__name__)
 
@@ -68,22 +71,84 @@ class _Examination:
     best: _BestFrame | None = None
     failures: int = 0  # frames the models failed on
     cancelled: bool = False
+    # For the face cache: every examined frame (time, number) and its faces, `frame` being
+    # the position in `frames` and boxes in displayed pixels.
+    frames: list[tuple[float, int]] = field(default_factory=list)
+    faces: list[CachedFace] = field(default_factory=list)
+
+    def keep(self, frame: SampledFrame, faces: list[DetectedFace], scale: float) -> None:
+        """Note an examined frame and its faces for the face cache."""
+        position = len(self.frames)
+        self.frames.append((frame.time_s, frame.number))
+        for face in faces:
+            x1, y1, x2, y2 = (float(value) / scale for value in face.bbox)
+            self.faces.append(
+                CachedFace(
+                    position,
+                    (x1, y1, x2, y2),
+                    face.det_score,
+                    face.embedding,
+                    face.drawn,
+                    face.turned,
+                )
+            )
 
 
-def analyse_video(
+@dataclass(frozen=True)
+class ClipAnalysis:
+    """A clip's scan result, and what the face cache keeps of it (None when the clip was
+    not examined whole: stopped, or frames the models failed on)."""
+
+    record: ScanItem
+    cached: CachedAnalysis | None
+
+
+def analyse_clip(
     base: ScanItem,
     job: VideoJob,
     engine: FaceEngine,
     reference_matrix: np.ndarray,
     reference_ids: list[int],
     threshold: float,
-) -> ScanItem:
-    """The scan result of one clip: segments, the best frame's faces, how far it got.
+    policy: str,
+) -> ClipAnalysis:
+    """The scan result of one clip (segments, the best frame's faces, how far it got), and
+    what the face cache keeps of it for a rescan or a re-match; `policy` names the sampling
+    settings (video_cache.policy_key).
 
     Frames the models fail on are skipped (and logged); the item is an error only when no
     frame could be examined at all.
     """
     seen = _examine_frames(base.source, job, engine, reference_matrix, threshold)
+    record = _clip_record(base, job, seen, reference_ids, threshold)
+    whole = not seen.cancelled and not seen.failures and job.failure is None
+    if not whole or record.is_error or record.video is None or record.sha256 is None:
+        return ClipAnalysis(record, None)
+    facts = record.video
+    video = CachedVideo(
+        policy=policy,
+        frames=tuple(seen.frames),
+        md5=record.md5,
+        duration_s=facts.duration_s,
+        codec=facts.codec,
+        frame_rate=facts.frame_rate,
+        examined_until_s=facts.examined_until_s,
+        sample_interval_s=facts.sample_interval_s,
+        stopped=None if facts.stopped is None else str(facts.stopped),
+        best_frame_s=facts.best_frame_s,
+        frame_pdq=facts.frame_pdq,
+        frame_pdq_quality=facts.frame_pdq_quality,
+    )
+    cached = cached_analysis(
+        record, tuple(seen.faces), provenance_checked=False, video=video
+    )  # whether markers were checked, the scan says
+    return ClipAnalysis(record, cached)
+
+
+def _clip_record(
+    base: ScanItem, job: VideoJob, seen: _Examination, reference_ids: list[int], threshold: float
+) -> ScanItem:
+    """The clip's record from what its frames showed."""
     info = job.info
     shaped = replace(base, format=info.container, width=info.width, height=info.height)
     if not seen.results:
@@ -126,10 +191,16 @@ def _examine_frames(
                 continue
             if found is None:
                 seen.results.append(FrameResult(frame.time_s, None, False))
+                seen.keep(frame, [], frame.scale)
                 continue
             faces, similarities, indices, scale = found
+            seen.keep(frame, faces, scale)
             top = float(similarities.max())
-            seen.results.append(FrameResult(frame.time_s, top, top >= threshold))
+            matched = any(  # a face that looks drawn matches lower (as in face_hit)
+                s >= match_threshold(threshold, f.drawn)
+                for f, s in zip(faces, similarities, strict=True)
+            )
+            seen.results.append(FrameResult(frame.time_s, top, matched))
             if seen.best is None or top > seen.best.best:
                 seen.best = _BestFrame(frame, faces, similarities, indices, scale)
     finally:

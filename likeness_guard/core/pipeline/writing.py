@@ -10,7 +10,7 @@ from dataclasses import replace
 from likeness_guard.core.domain.errors import StoreError
 from likeness_guard.core.domain.records import ScanItem
 from likeness_guard.core.sources.base import SourceItem
-from likeness_guard.core.storage.face_cache import CachedAnalysis, CachedFace
+from likeness_guard.core.storage.face_cache import CachedAnalysis, CachedFace, CachedVideo
 from likeness_guard.core.storage.store import Store
 
 
@@ -40,9 +40,23 @@ def remember_analysis(
 ) -> None:
     """Keep a complete fresh analysis of a still image's bytes for the next scan, so that
     what comes from the cache is what a fresh analysis finds."""
+    analysis = cached_analysis(record, faces, provenance_checked=provenance_checked)
+    if analysis is not None:
+        store.face_cache.put(analysis, pack_key)
+
+
+def cached_analysis(
+    record: ScanItem,
+    faces: tuple[CachedFace, ...],
+    *,
+    provenance_checked: bool,
+    video: CachedVideo | None = None,
+) -> CachedAnalysis | None:
+    """What the face cache keeps of a fresh analysis written as `record` (None without
+    the SHA-256 of its bytes)."""
     if record.sha256 is None:
-        return
-    analysis = CachedAnalysis(
+        return None
+    return CachedAnalysis(
         sha256=record.sha256,
         format=record.format,
         width=record.width,
@@ -51,8 +65,8 @@ def remember_analysis(
         faces=faces,
         synthetic=record.synthetic,
         provenance_checked=provenance_checked,
+        video=video,
     )
-    store.face_cache.put(analysis, pack_key)
 
 
 def _new_evidence(store: Store, item: SourceItem, data: bytes | None) -> list[str]:

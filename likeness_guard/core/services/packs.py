@@ -25,12 +25,16 @@ __all__ = [
 ]
 
 
-def open_engine(models_dir: Path | None = None, data_folder: Path | None = None) -> FaceEngine:
+def open_engine(
+    models_dir: Path | None = None, data_folder: Path | None = None, *, lazy: bool = False
+) -> FaceEngine:
     """Load the face models: the pack in `models_dir` when given, else the pack chosen in
-    `data_folder` (`likeness-guard models use`), else the bundled pack.
+    `data_folder` (`likeness-guard models use`), else the bundled pack. With `lazy`, the
+    pack's files are checked now and the models loaded when first needed (a scan of
+    unchanged files needs none).
 
     Raises ModelPackError (a UserFacingError) when they are missing or damaged.
     """
     from likeness_guard.core.pipeline.model_packs import model_pack_for
 
-    return FaceEngine(model_pack_for(data_folder, models_dir))
+    return FaceEngine(model_pack_for(data_folder, models_dir), lazy=lazy)

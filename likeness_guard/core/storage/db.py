@@ -64,7 +64,11 @@ def connect(path: Path, key: bytes | None = None) -> sqlite3.Connection:
 @contextlib.contextmanager
 def transaction(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """Run the block in one write transaction; SQLite errors become StoreError (or
-    DatabaseBug for our own mistakes)."""
+    DatabaseBug for our own mistakes). Inside another transaction the block joins it (a
+    scan writes a run of items known unchanged in one): committed or undone with it."""
+    if db.in_transaction:
+        yield db
+        return
     try:
         db.execute("BEGIN IMMEDIATE")
     except sqlite3.Error as exc:

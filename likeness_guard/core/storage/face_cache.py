@@ -8,30 +8,37 @@ compares embeddings with the references. Re-matching a scan reads its embeddings
 
 The cache is keyed by `cache_key(pack.info())`: every file of the model pack, since another
 detector finds other faces and another recognizer makes incomparable embeddings, and the
-recipe that finds faces and prepares them for the recognizer (domain/packs.py FACE_RECIPE).
+recipe that finds faces and prepares them for the recognizer (domain/packs.py FACE_RECIPE),
+and what is kept of each face (CACHED_FACE_FACTS).
 """
 
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from likeness_guard.core.domain.packs import FACE_RECIPE
-from likeness_guard.core.domain.records import FaceHit, ModelPackInfo, utc_now
-from likeness_guard.core.domain.serialize import synthetic_from_json, synthetic_json
+from likeness_guard.core.domain.records import FaceHit, ModelPackInfo, VideoFacts, utc_now
+from likeness_guard.core.domain.serialize import synthetic_from_json, synthetic_json, video_json
 from likeness_guard.core.domain.synthetic import SyntheticReport
 from likeness_guard.core.storage.db import transaction
 from likeness_guard.core.storage.rows import from_json_text, insert_faces, same_named
 
 _TABLES = ("cached_faces", "cached_analyses", "cached_files")
+# What a cached face holds besides its box, score and embedding: since issue 28 whether it
+# looks drawn (it is matched against a lower threshold) and how far it was turned. Faces
+# cached before that hold neither, so they are analysed again rather than read.
+CACHED_FACE_FACTS = "drawn+turned-1"
 
 
 def cache_key(info: ModelPackInfo) -> str:
-    """The model pack's name and a digest of all its files and the face recipe."""
-    files = json.dumps([sorted(info.files.items()), FACE_RECIPE]).encode()
+    """The model pack's name and a digest of all its files, the face recipe and what is kept
+    of each face."""
+    files = json.dumps([sorted(info.files.items()), FACE_RECIPE, CACHED_FACE_FACTS]).encode()
     return f"{info.name}:{hashlib.sha256(files).hexdigest()[:16]}"
 
 
@@ -43,11 +50,42 @@ class CachedFace:
     bbox: tuple[float, float, float, float]
     det_score: float
     embedding: np.ndarray  # 512 float32
+    drawn: bool = False  # looks drawn (face_engine.looks_drawn): matched at a lower threshold
+    turned: int = 0  # 0, 90, 180, 270: found in the picture turned back by that much
+
+
+@dataclass(frozen=True)
+class CachedVideo:
+    """What sampling a clip showed that does not depend on the profile: every examined frame
+    (time, frame number) and the clip's facts. Its faces are the analysis's faces, `frame`
+    being the position in `frames`, boxes in the clip's displayed pixels."""
+
+    policy: str  # the sampling settings it was made with (video_loader.VideoSettings.key)
+    frames: tuple[tuple[float, int], ...]
+    md5: str | None = None
+    duration_s: float | None = None
+    codec: str | None = None
+    frame_rate: float | None = None
+    examined_until_s: float | None = None
+    sample_interval_s: float | None = None
+    stopped: str | None = None  # a VideoStop, never "cancelled"
+    best_frame_s: float | None = None  # the best frame at the scan that made it, and its hash
+    frame_pdq: str | None = None
+    frame_pdq_quality: int | None = None
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> "CachedVideo":
+        fields = dict(data)
+        fields["frames"] = tuple((float(t), int(n)) for t, n in data["frames"])
+        return cls(**fields)
 
 
 @dataclass(frozen=True)
 class CachedAnalysis:
-    """Everything a scan learns from an image's bytes that does not depend on the profile."""
+    """Everything a scan learns from an item's bytes that does not depend on the profile."""
 
     sha256: str
     format: str | None
@@ -57,6 +95,18 @@ class CachedAnalysis:
     faces: tuple[CachedFace, ...]
     synthetic: SyntheticReport | None = None
     provenance_checked: bool = False
+    video: CachedVideo | None = None  # set for a clip
+
+
+class FileStamp(NamedTuple):
+    """A local file as it was before it was read. `inode` and `ctime_ns` are None where the
+    platform has none (ctime changes when the file is written, renamed over or chmod-ed)."""
+
+    path: str
+    size: int
+    mtime_ns: int
+    inode: int | None = None
+    ctime_ns: int | None = None
 
 
 @dataclass
@@ -66,15 +116,25 @@ class CacheIndex:
     Built once per scan (paths and hashes only, no embeddings), read by the loader thread.
     """
 
-    files: dict[str, tuple[int, int, str]]  # path -> (size, mtime_ns, sha256)
+    files: dict[str, tuple[FileStamp, str]]  # path -> (stamp when remembered, sha256)
     known: set[str]  # SHA-256s with an analysis usable by this scan
+    # SHA-256s of clips -> the sampling settings their analysis was made with.
+    clips: dict[str, str] | None = None
 
-    def sha_of_file(self, path: str, size: int, mtime_ns: int) -> str | None:
-        """The SHA-256 of an unchanged, already analysed file, or None."""
-        entry = self.files.get(path)
-        if entry is None or entry[0] != size or entry[1] != mtime_ns:
+    def sha_of_file(self, stamp: FileStamp, policy: str | None = None) -> str | None:
+        """The SHA-256 of an unchanged, already analysed file, or None. `policy`: the scan's
+        video sampling settings (a clip sampled otherwise is not taken from the cache)."""
+        entry = self.files.get(stamp.path)
+        if entry is None or entry[0] != stamp:
             return None
-        return entry[2] if entry[2] in self.known else None
+        return entry[1] if self.usable(entry[1], policy) else None
+
+    def usable(self, sha256: str, policy: str | None = None) -> bool:
+        """Whether these bytes' analysis can be taken from the cache."""
+        if sha256 not in self.known:
+            return False
+        made_with = (self.clips or {}).get(sha256)
+        return made_with is None or policy is None or made_with == policy
 
 
 class FaceCache:
@@ -85,15 +145,25 @@ class FaceCache:
 
     def index(self, model_pack: str, *, need_provenance: bool) -> CacheIndex:
         """The files and bytes a scan with this pack can take from the cache."""
-        query = "SELECT sha256 FROM cached_analyses WHERE model_pack = ?"
+        query = (
+            "SELECT sha256, json_extract(video_json, '$.policy') FROM cached_analyses "
+            "WHERE model_pack = ?"
+        )
         if need_provenance:
             query += " AND provenance_checked"
-        known = {row[0] for row in self._db.execute(query, (model_pack,))}
+        known: set[str] = set()
+        clips: dict[str, str] = {}
+        for sha256, policy in self._db.execute(query, (model_pack,)):
+            known.add(sha256)
+            if policy is not None:
+                clips[sha256] = policy
         files = {
-            row[0]: (int(row[1]), int(row[2]), str(row[3]))
-            for row in self._db.execute("SELECT path, size, mtime_ns, sha256 FROM cached_files")
+            row[0]: (FileStamp(*row[:5]), str(row[5]))
+            for row in self._db.execute(
+                "SELECT path, size, mtime_ns, inode, ctime_ns, sha256 FROM cached_files"
+            )
         }
-        return CacheIndex(files, known)
+        return CacheIndex(files, known, clips)
 
     def get(self, sha256: str, model_pack: str) -> CachedAnalysis | None:
         row = self._db.execute(
@@ -108,6 +178,8 @@ class FaceCache:
                 bbox=(f["x1"], f["y1"], f["x2"], f["y2"]),
                 det_score=f["det_score"],
                 embedding=np.frombuffer(f["embedding"], dtype="<f4").copy(),
+                drawn=bool(f["drawn"]),
+                turned=int(f["turned"]),
             )
             for f in self._db.execute(
                 "SELECT * FROM cached_faces WHERE sha256 = ? AND model_pack = ? ORDER BY id",
@@ -120,6 +192,7 @@ class FaceCache:
             faces=faces,
             synthetic=from_json_text(row["synthetic_json"], synthetic_from_json),
             provenance_checked=bool(row["provenance_checked"]),
+            video=from_json_text(row["video_json"], CachedVideo.from_mapping),
         )
 
     def put(self, analysis: CachedAnalysis, model_pack: str) -> None:
@@ -130,8 +203,8 @@ class FaceCache:
             db.execute("DELETE FROM cached_faces WHERE sha256 = ? AND model_pack = ?", key)
             db.execute(
                 "INSERT OR REPLACE INTO cached_analyses (sha256, model_pack, format, width, "
-                "height, frame_count, provenance_checked, synthetic_json, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "height, frame_count, provenance_checked, synthetic_json, created_at, "
+                "video_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     *key,
                     analysis.format,
@@ -141,11 +214,12 @@ class FaceCache:
                     int(analysis.provenance_checked),
                     None if synthetic is None else json.dumps(synthetic_json(synthetic)),
                     utc_now(),
+                    None if analysis.video is None else analysis.video.to_json(),
                 ),
             )
             db.executemany(
                 "INSERT INTO cached_faces (sha256, model_pack, frame, x1, y1, x2, y2, "
-                "det_score, embedding) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "det_score, embedding, drawn, turned) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         *key,
@@ -153,18 +227,20 @@ class FaceCache:
                         *(float(v) for v in face.bbox),
                         float(face.det_score),
                         np.asarray(face.embedding, dtype="<f4").tobytes(),
+                        int(face.drawn),
+                        int(face.turned),
                     )
                     for face in analysis.faces
                 ],
             )
 
-    def remember_file(self, path: str, size: int, mtime_ns: int, sha256: str) -> None:
-        """Note which bytes the file at `path` held at this size and modification time."""
+    def remember_file(self, stamp: FileStamp, sha256: str) -> None:
+        """Note which bytes the file at `stamp.path` held as it was then."""
         with transaction(self._db) as db:
             db.execute(
-                "INSERT OR REPLACE INTO cached_files (path, size, mtime_ns, sha256) "
-                "VALUES (?, ?, ?, ?)",
-                (path, size, mtime_ns, sha256),
+                "INSERT OR REPLACE INTO cached_files (path, size, mtime_ns, inode, ctime_ns, "
+                "sha256) VALUES (?, ?, ?, ?, ?, ?)",
+                (*stamp, sha256),
             )
 
     def update_matches(self, updates: Iterable["ItemMatchUpdate"]) -> int:
@@ -185,6 +261,11 @@ class FaceCache:
                         update.item_id,
                     ),
                 )
+                if update.video is not None:  # a clip's segments and best frame
+                    db.execute(
+                        "UPDATE items SET video_json = ? WHERE id = ?",
+                        (json.dumps(video_json(update.video)), update.item_id),
+                    )
                 count += 1
         return count
 
@@ -224,3 +305,4 @@ class ItemMatchUpdate:
     best_reference_id: int | None
     match: bool
     evidence_kept: bool
+    video: VideoFacts | None = None  # a clip's facts, matched again

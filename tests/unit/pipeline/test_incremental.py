@@ -54,7 +54,7 @@ def hashed(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
         seen.append(data)
         return picture_pdq(data)
 
-    monkeypatch.setattr("likeness_guard.core.pipeline.scan.picture_pdq", recording)
+    monkeypatch.setattr("likeness_guard.core.pipeline.known.picture_pdq", recording)
     return seen
 
 
