@@ -62,6 +62,7 @@ class Sample:
     landmarks: np.ndarray
     same_photo: bool = True  # stylised from the reference photo itself
     found_softened: bool = False  # found only by the softened second search
+    drawn: bool = False  # the engine's "looks drawn" flag (face_engine.looks_drawn)
     embeddings: dict[str, np.ndarray] = field(default_factory=dict)
     properties: dict[str, float] = field(default_factory=dict)
 
@@ -139,7 +140,7 @@ def collect(engine: FaceEngine) -> tuple[dict[str, Sample], list[Sample], list[S
             person = "yao" if name == "yaoming" or index == yao else f"{name}#{index}"
             if name == "yaoming":
                 yao_embedding = face.embedding
-            sample = Sample(person, "original", image, face.landmarks)
+            sample = Sample(person, "original", image, face.landmarks, drawn=face.drawn)
             originals.append(sample)
             if face.width >= MIN_FACE_WIDTH:
                 references[person] = sample
@@ -162,7 +163,9 @@ def collect(engine: FaceEngine) -> tuple[dict[str, Sample], list[Sample], list[S
         face = min(near, key=lambda f: float(np.linalg.norm(f.landmarks.mean(axis=0) - centre)))
         same_photo = person != "yao" or image.shape[:2] == (287, 233)  # yaoming.jpg
         softened = not engine.analyze(picture, soften=False)  # found by the second search
-        stylised.append(Sample(person, style, picture, face.landmarks, same_photo, softened))
+        stylised.append(
+            Sample(person, style, picture, face.landmarks, same_photo, softened, drawn=face.drawn)
+        )
     return references, stylised, originals
 
 

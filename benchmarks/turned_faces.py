@@ -32,7 +32,7 @@ from typing import cast
 import numpy as np
 
 from likeness_guard.core.domain.thresholds import POSSIBLE_FLOOR, PRESET_THRESHOLDS, Preset
-from likeness_guard.core.engine.face_engine import DetectedFace, FaceEngine, looks_drawn
+from likeness_guard.core.engine.face_engine import DetectedFace, FaceEngine
 from likeness_guard.core.engine.model_pack import sample_photos
 from likeness_guard.core.engine.quality import MIN_FACE_WIDTH
 from likeness_guard.core.engine.turned import turned_back
@@ -206,7 +206,7 @@ class Switched:
         self.turned += any(face.turned for face in faces)
         # Pictures with a face that looks drawn are also searched softened (issue 28): how
         # often that extra search ran on this corpus of photos.
-        self.drawn += any(looks_drawn(face) for face in faces)
+        self.drawn += any(face.drawn for face in faces)
         return faces
 
 

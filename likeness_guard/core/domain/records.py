@@ -135,6 +135,12 @@ class FaceHit:
     match: bool
     frame: int = 0
     frame_s: float | None = None  # in a video: when the frame is shown, in seconds
+    # The face looks drawn (cartoon, anime, flat painting) and was matched against the lower
+    # threshold for such faces (thresholds.match_threshold).
+    drawn: bool = False
+    # 0, 90, 180 or 270: how far the face was turned in the picture (clockwise); it was found
+    # by searching the picture turned back.
+    turned: int = 0
 
 
 @dataclass(frozen=True)
@@ -258,6 +264,7 @@ class RawHttpExchange:
     request: bytes  # request line and headers as sent (a GET has no body)
     response: bytes
     complete: bool = True
+    ip_address: str | None = None  # the server's, as connected to (WARC-IP-Address)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 import enum
 
+from likeness_guard.locale import _
+
 
 class Preset(enum.StrEnum):
     """How eager matching is: fewer false alarms or fewer missed images."""
@@ -28,6 +30,23 @@ VERY_LIKELY = 0.50
 # (benchmarks/calibrate_threshold.py measures both).
 POSSIBLE_FLOOR = 0.25
 POSSIBLE_MIN_FACE = 64  # pixels wide, in the scanned image
+# Faces that look drawn (cartoons, anime, flat paintings: engine/face_engine.py looks_drawn,
+# at least 64 px wide, flat-shaded and outlined) are matched against a threshold this much
+# lower, but never below DRAWN_MATCH_FLOOR: a drawing of a person scores lower than a photo.
+# Calibrated by benchmarks/drawn_threshold.py on the stylised renderings: at 0.30 (balanced)
+# anime-like faces reach the match tier 23 of 24 times (20 at 0.36) and cartoons 24 of 24
+# (23), while strangers' drawn faces stay at or under 0.197 and photographed ones under 0.19;
+# 0.25 would add one anime face and leave no margin above the possible floor.
+DRAWN_LOWERING = 0.06
+DRAWN_MATCH_FLOOR = 0.27
+
+
+def match_threshold(threshold: float, drawn: bool) -> float:
+    """The similarity a face needs to match at `threshold`: lower for a face that looks
+    drawn (DRAWN_LOWERING, not below DRAWN_MATCH_FLOOR), never higher than `threshold`."""
+    if not drawn:
+        return threshold
+    return round(min(threshold, max(DRAWN_MATCH_FLOOR, threshold - DRAWN_LOWERING)), 4)
 
 
 def resolve_threshold(preset: str | None, threshold: float | None) -> tuple[float, str | None]:
@@ -37,7 +56,7 @@ def resolve_threshold(preset: str | None, threshold: float | None) -> tuple[floa
     """
     if threshold is not None:
         if not 0.0 < threshold < 1.0:
-            raise ValueError("the threshold must be between 0 and 1 (for example 0.36)")
+            raise ValueError(_("the threshold must be between 0 and 1 (for example 0.36)"))
         return float(threshold), None
     chosen = Preset(preset) if preset else DEFAULT_PRESET
     return PRESET_THRESHOLDS[chosen], chosen.value

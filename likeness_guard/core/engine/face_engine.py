@@ -15,6 +15,7 @@ from likeness_guard.core.engine.flat_faces import (
     flat_share,
     for_recognizer,
 )
+from likeness_guard.core.engine.flat_faces import looks_drawn as drawn_crop
 from likeness_guard.core.engine.model_pack import ModelPack, load_model_pack
 from likeness_guard.core.engine.turned import (
     confident_upright,
@@ -56,8 +57,9 @@ SOFTENED_DETECTION_SIZE = 640
 # at most 0.0025). No face appeared in 22 faceless photos that ship with scikit-image, searched
 # softened whatever their edges (0 to 0.33).
 DRAWN_EDGE_SHARE = 0.02
-# A picture with a flat-shaded face at least this wide is drawn: it is searched softened too,
-# for drawn faces beside it that the detector missed. Small photographed faces enlarged to
+# A picture with a flat-shaded face at least this wide may be drawn: it is searched softened
+# too, for drawn faces beside it that the detector missed (`flat_shaded`); such a face with
+# outlines looks drawn (`looks_drawn`). Small photographed faces enlarged to
 # 112 px look flat as well (flat_faces.py), so they do not count.
 DRAWN_FACE_PIXELS = 64
 # Turned pictures (sideways or upside down) are searched when no face in them is a confident,
@@ -88,6 +90,9 @@ class DetectedFace:
     # 0, 90, 180 or 270: how far the face is turned in the picture, clockwise; it was found
     # in a copy turned back by that much (bbox and landmarks are in the picture's pixels).
     turned: int = 0
+    # Large enough to judge, flat-shaded and outlined, as drawn faces are (`looks_drawn`):
+    # matched against a lower threshold (domain/thresholds.py match_threshold).
+    drawn: bool = False
 
     @property
     def width(self) -> float:
@@ -126,33 +131,75 @@ def session_options(threads: int | None = None) -> Any:
     return options
 
 
+def _load_models(pack: ModelPack, threads: int | None) -> tuple[Any, Any]:
+    """The pack's SCRFD detector (prepared) and ArcFace recognizer. Raises ModelPackError."""
+    from insightface.model_zoo import model_zoo
+
+    options = session_options(threads)
+    providers = ["CPUExecutionProvider"]
+    try:
+        detector = model_zoo.get_model(
+            str(pack.detector), providers=providers, sess_options=options
+        )
+        recognizer = model_zoo.get_model(
+            str(pack.recognizer), providers=providers, sess_options=options
+        )
+    except Exception as exc:  # onnxruntime raises its own types for broken files
+        raise ModelPackError(
+            f"The face models in {pack.detector.parent} could not be loaded ({exc})."
+        ) from exc
+    if type(detector).__name__ != "SCRFD" or not hasattr(recognizer, "get_feat"):
+        raise ModelPackError(
+            f"{pack.detector.name} and {pack.recognizer.name} are not an SCRFD "
+            "detector and an ArcFace recognizer."
+        )
+    detector.prepare(-1, det_thresh=DETECTION_THRESHOLD, nms_thresh=NMS_IOU)
+    return detector, recognizer
+
+
 class FaceEngine:
     """Detects and embeds faces. Safe to share between threads (calls are serialised)."""
 
-    def __init__(self, pack: ModelPack | None = None, *, threads: int | None = None) -> None:
-        from insightface.model_zoo import model_zoo
-
+    def __init__(
+        self, pack: ModelPack | None = None, *, threads: int | None = None, lazy: bool = False
+    ) -> None:
+        """Load the pack's models now, or with `lazy` on the first call that needs them (a
+        rescan of unchanged files needs none: no onnxruntime import, no sessions). A broken
+        pack raises ModelPackError then, from that call."""
         self.pack = pack if pack is not None else load_model_pack()
-        options = session_options(threads)
-        providers = ["CPUExecutionProvider"]
-        try:
-            self._detector = model_zoo.get_model(
-                str(self.pack.detector), providers=providers, sess_options=options
-            )
-            self._recognizer = model_zoo.get_model(
-                str(self.pack.recognizer), providers=providers, sess_options=options
-            )
-        except Exception as exc:  # onnxruntime raises its own types for broken files
-            raise ModelPackError(
-                f"The face models in {self.pack.detector.parent} could not be loaded ({exc})."
-            ) from exc
-        if type(self._detector).__name__ != "SCRFD" or not hasattr(self._recognizer, "get_feat"):
-            raise ModelPackError(
-                f"{self.pack.detector.name} and {self.pack.recognizer.name} are not an SCRFD "
-                "detector and an ArcFace recognizer."
-            )
-        self._detector.prepare(-1, det_thresh=DETECTION_THRESHOLD, nms_thresh=NMS_IOU)
+        self._threads = threads
+        self._models: tuple[Any, Any] | None = None
+        self._loading = threading.Lock()
         self._lock = threading.Lock()
+        if not lazy:
+            self._loaded()
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the models are loaded (a lazy engine loads them on first use)."""
+        return self._models is not None
+
+    def load(self) -> None:
+        """Load the models now if they are not yet. Raises ModelPackError."""
+        if self._models is None:
+            self._loaded()
+
+    def _loaded(self) -> tuple[Any, Any]:
+        """The detector and recognizer, loaded once. Raises ModelPackError."""
+        with self._loading:
+            if self._models is None:
+                self._models = _load_models(self.pack, self._threads)
+            return self._models
+
+    @property
+    def _detector(self) -> Any:
+        models = self._models
+        return (models if models is not None else self._loaded())[0]
+
+    @property
+    def _recognizer(self) -> Any:
+        models = self._models
+        return (models if models is not None else self._loaded())[1]
 
     def analyze(
         self, rgb: np.ndarray, *, soften: bool = True, turns: bool = True
@@ -178,7 +225,7 @@ class FaceEngine:
             if turns and not confident_upright(boxes, landmarks):
                 turn = self._best_turn(bgr, float(boxes[:, 4].max()) if len(boxes) else 0.0)
             faces = self._embedded(bgr, boxes, landmarks, soften) if len(boxes) else []
-            if soften and any(looks_drawn(face) for face in faces):
+            if soften and any(flat_shaded(f.width, f.aligned[:, :, ::-1]) for f in faces):
                 faces += self._more_drawn_faces(bgr, faces)
             if turn:
                 turned = self._found_turned(bgr, turn, soften)
@@ -198,6 +245,10 @@ class FaceEngine:
         """The faces at `boxes` embedded. `turned` (quarter turns, width, height of the
         picture) says that `bgr` is the picture turned back: boxes are then mapped to it."""
         aligned, embeddings = self._embed(bgr, landmarks, soften)
+        # Judged upright, in the frame the face was found in, before boxes are mapped back.
+        drawn = [
+            looks_drawn(float(b[2] - b[0]), crop) for b, crop in zip(boxes, aligned, strict=True)
+        ]
         quarters, width, height = turned
         if quarters:
             boxes, landmarks = turned_back(boxes, landmarks, quarters, width, height)
@@ -209,8 +260,11 @@ class FaceEngine:
                 embedding=emb,
                 aligned=np.ascontiguousarray(crop[:, :, ::-1]),
                 turned=90 * quarters,
+                drawn=flag,
             )
-            for b, kps, crop, emb in zip(boxes, landmarks, aligned, embeddings, strict=True)
+            for b, kps, crop, emb, flag in zip(
+                boxes, landmarks, aligned, embeddings, drawn, strict=True
+            )
         ]
 
     def _more_drawn_faces(self, bgr: np.ndarray, found: list[DetectedFace]) -> list[DetectedFace]:
@@ -366,10 +420,17 @@ class FaceEngine:
             return self._features(crops)
 
 
-def looks_drawn(face: DetectedFace) -> bool:
-    """A face large enough to judge (DRAWN_FACE_PIXELS) that is flat-shaded, as drawn faces
-    are (flat_faces.py)."""
-    return face.width >= DRAWN_FACE_PIXELS and flat_share(face.aligned[:, :, ::-1]) > FLAT_SHARE
+def flat_shaded(width: float, aligned_bgr: np.ndarray) -> bool:
+    """Whether a face `width` pixels wide whose aligned crop (BGR, before softening) is
+    `aligned_bgr` is large enough to judge (DRAWN_FACE_PIXELS) and flat-shaded, as drawn
+    faces (and some retouched photos) are (flat_faces.py): its picture is searched softened."""
+    return width >= DRAWN_FACE_PIXELS and flat_share(aligned_bgr) > FLAT_SHARE
+
+
+def looks_drawn(width: float, aligned_bgr: np.ndarray) -> bool:
+    """Whether such a face is also drawn with outlines (flat_faces.looks_drawn): it is
+    matched against the lower threshold for drawn faces."""
+    return width >= DRAWN_FACE_PIXELS and drawn_crop(aligned_bgr)
 
 
 def edge_share(bgr: np.ndarray) -> float:

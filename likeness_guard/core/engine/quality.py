@@ -5,6 +5,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from likeness_guard.core.engine.face_engine import DetectedFace
+from likeness_guard.locale import _, ngettext
 
 # Pixels across the face in the original photo. From 48 to 59 px a reference is kept with a
 # warning: a 50-px copy of yaoming.jpg still scores 0.98 against the full-size face, and a
@@ -50,14 +51,19 @@ def check_reference(faces: list[DetectedFace], face_number: int | None = None) -
     """
     if not faces:
         return ReferenceCheck(
-            None, "no face found — use a photo where your face is clearly visible"
+            None, _("no face found — use a photo where your face is clearly visible")
         )
     if face_number is not None:
         if not 1 <= face_number <= len(faces):
             return ReferenceCheck(
                 None,
-                f"there is no face {face_number} in this photo — it has {len(faces)} "
-                f"face{'s' if len(faces) != 1 else ''}, numbered 1 to {len(faces)}, largest first",
+                ngettext(
+                    "there is no face {number} in this photo — it has {count} face, numbered 1 "
+                    "to {count}, largest first",
+                    "there is no face {number} in this photo — it has {count} faces, numbered 1 "
+                    "to {count}, largest first",
+                    len(faces),
+                ).format(number=face_number, count=len(faces)),
             )
         main = faces[face_number - 1]
     else:
@@ -67,31 +73,38 @@ def check_reference(faces: list[DetectedFace], face_number: int | None = None) -
         if others:
             return ReferenceCheck(
                 main,
-                f"{len(others) + 1} faces found — choose which one is you, or crop the photo "
-                "to just your face",
+                ngettext(
+                    "{count} face found — choose which one is you, or crop the photo to just "
+                    "your face",
+                    "{count} faces found — choose which one is you, or crop the photo to just "
+                    "your face",
+                    len(others) + 1,
+                ).format(count=len(others) + 1),
                 several_faces=True,
             )
     width = round(main.width)
     if width < MIN_FACE_WIDTH:
         return ReferenceCheck(
             main,
-            f"your face is too small in this photo ({width} pixels wide, at least "
-            f"{MIN_FACE_WIDTH} needed) — use a closer or larger photo",
+            _(
+                "your face is too small in this photo ({width} pixels wide, at least "
+                "{needed} needed) — use a closer or larger photo"
+            ).format(width=width, needed=MIN_FACE_WIDTH),
         )
     if main.det_score < MIN_DET_SCORE:
         return ReferenceCheck(
-            main, "the face is not clear enough — use a sharper, well-lit photo of your face"
+            main, _("the face is not clear enough — use a sharper, well-lit photo of your face")
         )
     sharpness = face_sharpness(main.aligned)
     yaw, pitch = head_pose(main.landmarks)
     if sharpness < MIN_SHARPNESS:
         return ReferenceCheck(
-            main, "too blurry — use a sharper photo", sharpness=sharpness, yaw=yaw, pitch=pitch
+            main, _("too blurry — use a sharper photo"), sharpness=sharpness, yaw=yaw, pitch=pitch
         )
     if abs(yaw) > MAX_YAW:
         return ReferenceCheck(
             main,
-            "the face is turned too far to the side — use a photo looking at the camera",
+            _("the face is turned too far to the side — use a photo looking at the camera"),
             sharpness=sharpness,
             yaw=yaw,
             pitch=pitch,
@@ -99,7 +112,7 @@ def check_reference(faces: list[DetectedFace], face_number: int | None = None) -
     if not PITCH_RANGE[0] <= pitch <= PITCH_RANGE[1]:
         return ReferenceCheck(
             main,
-            "the head is tilted too far up or down — use a photo looking at the camera",
+            _("the head is tilted too far up or down — use a photo looking at the camera"),
             sharpness=sharpness,
             yaw=yaw,
             pitch=pitch,
@@ -114,10 +127,10 @@ def size_warning(face_width: float) -> str | None:
     width = round(face_width)
     if width >= GOOD_FACE_WIDTH:
         return None
-    return (
-        f"your face is small in this photo ({width} pixels wide), so it is kept, but a larger "
-        f"photo ({GOOD_FACE_WIDTH} pixels or more across the face) would work better"
-    )
+    return _(
+        "your face is small in this photo ({width} pixels wide), so it is kept, but a larger "
+        "photo ({good} pixels or more across the face) would work better"
+    ).format(width=width, good=GOOD_FACE_WIDTH)
 
 
 def face_sharpness(aligned_rgb: np.ndarray) -> float:

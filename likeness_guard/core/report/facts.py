@@ -19,7 +19,8 @@ from likeness_guard.core.domain.records import (
     Verdict,
 )
 from likeness_guard.core.domain.serialize import item_json
-from likeness_guard.core.domain.words import recheck_words, similarity_words
+from likeness_guard.core.domain.thresholds import match_threshold
+from likeness_guard.core.domain.words import face_found_words, recheck_words, similarity_words
 from likeness_guard.core.imaging import blur
 from likeness_guard.core.imaging.decode import decode_image, decode_stored
 from likeness_guard.core.imaging.exif import camera_facts
@@ -70,8 +71,41 @@ class MatchEntry:
         return float(self.item.best_similarity or 0.0)
 
     @property
+    def face_threshold(self) -> float:
+        """The threshold the best face was judged by: lower for a face that looks drawn."""
+        face = self.item.best_face
+        return match_threshold(self.threshold, face is not None and face.drawn)
+
+    @property
     def words(self) -> str:
-        return similarity_words(self.similarity, self.threshold)
+        return similarity_words(self.similarity, self.face_threshold)
+
+    @property
+    def face_notes(self) -> list[str]:
+        """Sentences on how the best face was found and judged: turned, or drawn."""
+        face = self.item.best_face
+        return [] if face is None else face_found_words(face, self.threshold)
+
+    @property
+    def pdq_frame_s(self) -> float | None:
+        """For a video, the time of the one frame `pdq` hashes (it is not the file's hash);
+        None for a still image."""
+        video = self.item.video
+        if video is None:
+            return None
+        return video.best_frame_s if video.best_frame_s is not None else 0.0
+
+    def pdq_facts(self) -> dict[str, Any] | None:
+        """The manifest's `pdq`: of the pixels as stored, or of one frame of a video."""
+        if self.pdq is None:
+            return None
+        facts: dict[str, Any] = {"hash": self.pdq.hex, "quality": self.pdq.quality}
+        frame_s = self.pdq_frame_s
+        if frame_s is None:
+            facts["pixels"] = "stored"
+        else:
+            facts.update(pixels="video frame", frame_s=frame_s)
+        return facts
 
     def facts(self) -> dict[str, Any]:
         """The manifest's record of this match: the scan JSON item plus what the report adds."""
@@ -82,11 +116,7 @@ class MatchEntry:
                 "item_id": self.item.id,
                 "similarity_words": self.words,
                 "threshold": self.threshold,
-                "pdq": (
-                    {"hash": self.pdq.hex, "quality": self.pdq.quality, "pixels": "stored"}
-                    if self.pdq
-                    else None
-                ),
+                "pdq": self.pdq_facts(),
                 "pdq_displayed": (
                     {
                         "hash": self.pdq_displayed.hex,

@@ -279,7 +279,8 @@ class ItemRecords:
                 FaceHit(
                     bbox=(f["x1"], f["y1"], f["x2"], f["y2"]),
                     match=bool(f["match"]),
-                    **same_named(f, "det_score similarity reference_id frame frame_s"),
+                    drawn=bool(f["drawn"]),
+                    **same_named(f, "det_score similarity reference_id frame frame_s turned"),
                 )
             )
         return [_item(row, tuple(faces[row["id"]])) for row in rows]

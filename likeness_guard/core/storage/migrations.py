@@ -271,6 +271,30 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX watch_runs_by_place ON watch_runs (place_id, id);
     ALTER TABLE items ADD COLUMN chat_json TEXT;
     """,
+    # Match trust (issue 28): whether each face looks drawn (matched against the lower
+    # threshold for drawn faces) and how far it was turned in the picture, for the cache
+    # and for each item's faces. Rows from before say neither (cache rows are not read:
+    # face_cache.CACHED_FACE_FACTS changed the cache key).
+    """
+    ALTER TABLE cached_faces ADD COLUMN drawn INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE cached_faces ADD COLUMN turned INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE faces ADD COLUMN drawn INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE faces ADD COLUMN turned INTEGER NOT NULL DEFAULT 0;
+    """,
+    # Server addresses (issue 25): the IP address each kept HTTP exchange came from, written
+    # to WARC files as WARC-IP-Address. Rows from before know none.
+    """
+    ALTER TABLE http_captures ADD COLUMN ip_address TEXT;
+    ALTER TABLE recheck_captures ADD COLUMN ip_address TEXT;
+    """,
+    # Speed, round three (issue 30): a file is known unchanged by its inode and status-change
+    # time too (where the platform has them); a clip's sampled frames, segments' inputs and
+    # best frame are kept with its analysis, so a rescan decodes no video.
+    """
+    ALTER TABLE cached_files ADD COLUMN inode INTEGER;
+    ALTER TABLE cached_files ADD COLUMN ctime_ns INTEGER;
+    ALTER TABLE cached_analyses ADD COLUMN video_json TEXT;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -33,7 +33,8 @@ def insert_faces(db: sqlite3.Connection, item_id: int, faces: Iterable[FaceHit])
     """Add the rows of an item's faces (inside the caller's transaction)."""
     db.executemany(
         "INSERT INTO faces (item_id, frame, x1, y1, x2, y2, det_score, similarity, "
-        "reference_id, match, frame_s) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "reference_id, match, frame_s, drawn, turned) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 item_id,
@@ -44,9 +45,30 @@ def insert_faces(db: sqlite3.Connection, item_id: int, faces: Iterable[FaceHit])
                 f.reference_id,
                 f.match,
                 f.frame_s,
+                f.drawn,
+                f.turned,
             )
             for f in faces
         ],
+    )
+
+
+# The columns a kept HTTP exchange fills, in `exchange_row`'s order (http_captures and
+# recheck_captures alike, after their own key).
+EXCHANGE_COLUMNS = "role, url, retrieved_at, request_sha256, response_sha256, complete, ip_address"
+
+
+def exchange_row(entry: KeptExchange, put: Callable[[bytes], str]) -> tuple[Any, ...]:
+    """The values of EXCHANGE_COLUMNS for a kept exchange, its bytes kept with `put`."""
+    exchange = entry.exchange
+    return (
+        str(entry.role),
+        exchange.url,
+        exchange.retrieved_at,
+        put(exchange.request),
+        put(exchange.response),
+        int(exchange.complete),
+        exchange.ip_address,
     )
 
 
@@ -63,5 +85,6 @@ def kept_exchange(row: sqlite3.Row, read: Callable[[str], bytes | None]) -> Kept
         request=request,
         response=response,
         complete=bool(row["complete"]),
+        ip_address=row["ip_address"],
     )
     return KeptExchange(ExchangeRole(row["role"]), exchange)

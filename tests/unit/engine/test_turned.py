@@ -4,12 +4,20 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image
 
+from likeness_guard.core.domain.records import FaceHit
+from likeness_guard.core.domain.serialize import item_json
 from likeness_guard.core.domain.thresholds import PRESET_THRESHOLDS, Preset
+from likeness_guard.core.domain.words import face_found_words
 from likeness_guard.core.engine.face_engine import DetectedFace, FaceEngine
 from likeness_guard.core.engine.quality import MIN_FACE_WIDTH
 from likeness_guard.core.engine.turned import confident_upright, turned_back
 from likeness_guard.core.imaging.decode import decode_image
+from likeness_guard.core.pipeline.enroll import enroll_file
+from likeness_guard.core.pipeline.scan import ScanOptions, run_scan
+from likeness_guard.core.services.reviewing import rematch
+from likeness_guard.core.storage.store import Store
 
 MATCH = PRESET_THRESHOLDS[Preset.BALANCED]
 PHOTOS = ("yaoming", "gdp", "t1", "tom_hanks")
@@ -116,3 +124,41 @@ def test_boxes_map_back_exactly(quarters: int) -> None:
     mapped, landmarks = turned_back(box, points, quarters, width, height)
     np.testing.assert_allclose(mapped[0], [col, row, col + 1, row + 1, 0.9], atol=1e-5)
     np.testing.assert_allclose(landmarks[0, 0], [col + 0.5, row + 0.5], atol=1e-5)
+
+
+def test_a_face_found_turned_is_said_so_in_the_record_and_the_report(
+    store: Store, engine: FaceEngine, photos: dict[str, Path], tmp_path: Path
+) -> None:
+    """The turn travels from the engine through the scan, the face cache and a re-match to
+    the item's faces, its JSON and the report's sentence about the face."""
+    profile = store.profile("me", create=True)
+    assert profile is not None
+    assert enroll_file(store, engine, profile, photos["yaoming"]).accepted
+    profile = store.profile("me")
+    assert profile is not None
+    folder = tmp_path / "found"
+    folder.mkdir()
+    picture = _picture(photos, "yaoming")
+    Image.fromarray(np.ascontiguousarray(np.rot90(picture, 2))).save(folder / "upside.png")
+    Image.fromarray(picture).save(folder / "upright.png")
+    scan_id = run_scan(store, engine, profile, [str(folder)], ScanOptions(threshold=MATCH))
+
+    def faces() -> dict[str, FaceHit]:
+        found = {}
+        for item in store.items(scan_id):
+            assert item.match
+            assert item.best_face is not None
+            found[Path(item.source).name] = item.best_face
+        return found
+
+    before = faces()
+    assert before["upside.png"].turned == 180
+    assert before["upright.png"].turned == 0
+    assert face_found_words(before["upright.png"], MATCH) == []
+    (note,) = face_found_words(before["upside.png"], MATCH)
+    assert "180°" in note
+    documents = {Path(i.source).name: item_json(i) for i in store.items(scan_id)}
+    assert documents["upside.png"]["faces"][0]["turned"] == 180
+    assert "turned" not in documents["upright.png"]["faces"][0]  # photos found upright: as before
+    assert rematch(store, scan_id).matches_after == 2
+    assert faces()["upside.png"].turned == 180  # kept in the face cache
