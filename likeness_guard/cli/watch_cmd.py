@@ -17,6 +17,7 @@ from likeness_guard.core.domain.watching import (
     place_json,
     run_json,
 )
+from likeness_guard.core.services.folder import data_folder
 from likeness_guard.core.services.scanning import scan_options
 from likeness_guard.core.services.watching import (
     WatchRequest,
@@ -25,6 +26,9 @@ from likeness_guard.core.services.watching import (
     remove_places,
     run_watches,
     run_words,
+    schedule_off,
+    schedule_on,
+    schedule_state,
     watched_places,
 )
 from likeness_guard.locale import _, ngettext
@@ -39,8 +43,7 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
             "pages, image addresses, folders, chat exports), each every so often. A run "
             "fetches and analyses only what is new since the last look: unchanged pages cost "
             "one conditional request, pictures seen before are neither downloaded nor "
-            "analysed again. For runs without the window open, have your system run "
-            "'likeness-guard watch run --due' every hour (see the user guide)."
+            "analysed again. For runs while the window is closed: 'watch schedule on'."
         ),
     )
     actions = parser.add_subparsers(dest="watch_action", metavar="ACTION", required=True)
@@ -71,6 +74,17 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
     run.add_argument("--json", metavar="FILE", help="write what each run found as JSON")
     add_threshold_options(run, "how eager matching is (as in scan)")
     run.set_defaults(func=run_run)
+    schedule = actions.add_parser(
+        "schedule",
+        help="have the system look at the watch list every hour, also with the app closed",
+        description=(
+            "on: writes and enables an hourly schedule that runs 'watch run --due' (a systemd "
+            "user timer on Linux, a launchd agent on macOS, a Task Scheduler task on "
+            "Windows); off: removes it. 'Delete all my data' removes it too."
+        ),
+    )
+    schedule.add_argument("state", choices=("on", "off", "status"), help="on, off or status")
+    schedule.set_defaults(func=run_schedule)
 
 
 def run_add(args: argparse.Namespace) -> int:
@@ -159,4 +173,27 @@ def run_run(args: argparse.Namespace) -> int:
             },
             args.json,
         )
+    return 0
+
+
+def run_schedule(args: argparse.Namespace) -> int:
+    folder = data_folder(args.data_dir)
+    if args.state == "on":
+        state = schedule_on(folder)
+    elif args.state == "off":
+        state = schedule_off(folder)
+    else:
+        state = schedule_state(folder)
+    if state.on:
+        print(
+            _("The system looks at the watch list every hour ({system}).").format(
+                system=state.system
+            )
+        )
+    else:
+        print(_("No schedule: the watch list is looked at only while Likeness Guard is open."))
+    for path in state.files:
+        print(_("Schedule file: {path}").format(path=path))
+    if state.note:
+        print(state.note)
     return 0

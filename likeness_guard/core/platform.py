@@ -172,3 +172,47 @@ def private_temp_file(folder: Path, prefix: str, suffix: str) -> Path:
     fd, name = tempfile.mkstemp(prefix=f"{prefix}-{os.getpid()}-", suffix=suffix, dir=folder)
     os.close(fd)  # mkstemp made it readable by this user only
     return Path(name)
+
+
+def system_kind() -> str:
+    """Which kind of OS schedule this system has: "windows", "macos" or "linux" (any other
+    Unix is treated as Linux, where a systemd user timer is tried)."""
+    import sys
+
+    if sys.platform == "win32":
+        return "windows"
+    if sys.platform == "darwin":
+        return "macos"
+    return "linux"
+
+
+def user_schedule_folder(system: str) -> Path:
+    """Where this user's schedule files go: systemd's user units ($XDG_CONFIG_HOME/systemd/
+    user), launchd's agents (~/Library/LaunchAgents), and on Windows the app's own config
+    folder, from which the task is imported into Task Scheduler."""
+    if system == "macos":
+        return Path.home() / "Library" / "LaunchAgents"
+    if system == "windows":
+        return Path(platformdirs.user_config_dir(APP_FOLDER_NAME, appauthor=False)) / "schedules"
+    config = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(config) / "systemd" / "user"
+
+
+def program_command() -> list[str]:
+    """How a schedule starts this program's command line: the bundle's console executable
+    (never the windowed one, which opens the window), or this Python with `-m`."""
+    import sys
+
+    if getattr(sys, "frozen", False):
+        exe = Path(sys.executable)
+        if exe.stem.endswith("-gui"):  # Windows bundles carry both, side by side
+            exe = exe.with_name(exe.stem[: -len("-gui")] + exe.suffix)
+        return [str(exe)]
+    return [sys.executable, "-m", "likeness_guard"]
+
+
+def find_tool(name: str) -> str | None:
+    """The full path of a system program (systemctl, launchctl, schtasks), or None."""
+    import shutil
+
+    return shutil.which(name)

@@ -246,3 +246,38 @@ def test_reported_removals_are_checked_again_at_their_deadline_without_a_command
         # Checked since the deadline: not again until a week after it.
         assert due_follow_ups(store, now) == set()
         assert due_follow_ups(store, now + timedelta(days=7)) == {request.url}
+
+
+def test_watch_run_due_follows_up_a_removal_whose_deadline_has_passed(
+    data: Path, thread: Thread, engine: FaceEngine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What an OS schedule runs: `watch run --due` with no place due still re-checks a
+    reported address once its deadline lies behind the clock (the report is dated back)."""
+    from datetime import UTC, datetime
+
+    from likeness_guard.core.domain.takedown import DeadlineRule
+    from likeness_guard.core.services.takedown import record_takedown_request
+
+    server = thread.server
+    argv = ["--data-dir", str(data), "scan", server.url("/thread"), "--allow-private-addresses"]
+    assert main(argv) == 0
+    now = datetime.now(UTC)
+    with Store.open(data) as store:
+        [match] = [item for item in store.items(1) if item.match]
+        assert match.sha256 is not None
+        [request] = record_takedown_request(
+            store,
+            match.sha256[:12],
+            "the site",
+            (now - timedelta(days=3)).strftime("%Y-%m-%d"),
+            rule=DeadlineRule.DATE,
+            due=(now - timedelta(days=1)).strftime("%Y-%m-%d"),
+        )
+    run = ["--data-dir", str(data), "watch", "run", "--due", "--allow-private-addresses"]
+    capsys.readouterr()
+    assert main(run) == 0
+    assert "1 reported address was checked again on time." in capsys.readouterr().out
+    with Store.open(data) as store:
+        assert store.takedowns.latest_rechecks([request.url])[request.url].online
+    assert main(run) == 0  # checked since the deadline: not again until a week after it
+    assert "checked again on time" not in capsys.readouterr().out

@@ -17,6 +17,11 @@ class ChatPlatform(enum.StrEnum):
     TELEGRAM = "telegram"
     DISCORD = "discord"
 
+    @property
+    def display_name(self) -> str:
+        """The app's name as people know it (a name, not translated)."""
+        return {"telegram": "Telegram", "discord": "Discord"}[self.value]
+
 
 @dataclass(frozen=True)
 class ChatOrigin:

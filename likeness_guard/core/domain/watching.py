@@ -176,3 +176,22 @@ def alert_text(new_pictures: int) -> str:
         "{count} new pictures may show you — open Likeness Guard.",
         new_pictures,
     ).format(count=new_pictures)
+
+
+class ScheduleSystem(enum.StrEnum):
+    """Which OS scheduler runs `watch run --due` while the app is closed."""
+
+    SYSTEMD = "systemd"  # a systemd user timer (Linux)
+    LAUNCHD = "launchd"  # a launchd agent (macOS)
+    TASK_SCHEDULER = "task-scheduler"  # a Task Scheduler task (Windows)
+
+
+@dataclass(frozen=True)
+class ScheduleState:
+    """Whether the OS looks at the watch list every hour, and what the app wrote for it."""
+
+    system: ScheduleSystem
+    on: bool  # written and enabled: it runs (now, or from the next login: see `active_now`)
+    active_now: bool = False  # the scheduler took it at once (not only from the next login)
+    files: tuple[str, ...] = ()  # the schedule's files, as written
+    note: str | None = None  # what the person should know (a step the app could not take)

@@ -55,6 +55,9 @@ class Presenter:
         shown = replace(item, source=self.path(item.source))
         if item.file is not None:
             shown = replace(shown, file=replace(item.file, path=self.path(item.file.path)))
+        if item.chat is not None and item.chat.export_file:  # the export's own file too
+            chat = replace(item.chat, export_file=self.path(item.chat.export_file))
+            shown = replace(shown, chat=chat)
         return shown
 
     def path(self, text: str) -> str:

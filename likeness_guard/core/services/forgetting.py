@@ -1,7 +1,9 @@
 """Deleting: one person's data, or everything, with the database compacted after."""
 
+import logging
 from pathlib import Path
 
+from likeness_guard.core.domain.errors import UserFacingError
 from likeness_guard.core.storage.store import Store
 
 
@@ -17,20 +19,31 @@ def forget_everything(store: Store) -> None:
     """Delete every profile, scan and evidence file, and compact the database.
 
     In a protected folder, the database files and the protection itself go once every
-    store on the folder is closed: call `finish_forgetting` then.
+    store on the folder is closed: call `finish_forgetting` then. The OS schedule that
+    looks at this folder's watch list goes first (a failure to remove it is logged: it
+    stops nothing, and its runs find an empty list).
     """
+    from likeness_guard.core.scheduling import turn_off
+
+    try:
+        turn_off(store.folder)
+    except UserFacingError as exc:
+        logging.getLogger(__name__).warning("%s", exc)
     store.forget_all()
 
 
 def finish_forgetting(folder: Path, wait: float = 10.0) -> bool:
-    """After `forget_everything`, with every store of this process closed: wipe the
-    database files and the protection of a protected folder, waiting up to `wait` seconds
-    for other windows and commands to close it. True when nothing is left to do now; False
-    when another one keeps it open (the next start finishes it)."""
-    from likeness_guard.core.storage.forgetting import finish_wipe
+    """After a deletion, with every store of this process closed: wipe the database files
+    and the protection of a protected folder after `forget_everything` (waiting up to
+    `wait` seconds for other windows and commands to close it), and delete the lock files
+    and empty folders the deletion left. True when nothing is left to do now; False when
+    another one keeps it open (the next start finishes it)."""
+    from likeness_guard.core.storage.forgetting import finish_wipe, tidy_folder
     from likeness_guard.core.storage.journal import DeletionJournal
 
-    return finish_wipe(folder, wait) or not DeletionJournal(folder).read().wipe_files
+    finished = finish_wipe(folder, wait) or not DeletionJournal(folder).read().wipe_files
+    tidy_folder(folder)
+    return finished
 
 
 def make_room(folder: Path, *, everything: bool) -> bool:

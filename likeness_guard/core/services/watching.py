@@ -23,6 +23,7 @@ from likeness_guard.core.domain.watching import (
     MAX_PAGES,
     PageMemory,
     PlaceKind,
+    ScheduleState,
     SeenThing,
     WatchCost,
     WatchedPlace,
@@ -36,7 +37,14 @@ from likeness_guard.core.sources.base import SourceItem
 from likeness_guard.core.storage.store import Store
 from likeness_guard.locale import _, ngettext
 
-__all__ = ["DEFAULT_EVERY", "DEFAULT_PAGES", "WatchRun", "WatchedPlace", "alert_text"]
+__all__ = [
+    "DEFAULT_EVERY",
+    "DEFAULT_PAGES",
+    "ScheduleState",
+    "WatchRun",
+    "WatchedPlace",
+    "alert_text",
+]
 
 
 @dataclass(frozen=True)
@@ -409,3 +417,31 @@ def run_words(run: WatchRun, place: str) -> str:
         "{place}: {count} new pictures checked, {matches} may show you.",
         run.new_items,
     ).format(place=place, count=run.new_items, matches=run.new_matches + run.new_possible)
+
+
+def schedule_state(folder: Path) -> ScheduleState:
+    """Whether the system looks at this data folder's watch list every hour while the app
+    is closed (an OS schedule that runs `watch run --due`)."""
+    from likeness_guard.core.scheduling import schedule_state as state
+
+    return state(folder)
+
+
+def schedule_on(folder: Path) -> ScheduleState:
+    """Write and enable the OS schedule (core/scheduling.py); returns what now holds, with
+    a note when a step is left to the next login or to the person.
+
+    Raises UserFacingError when the system has no scheduler the app can use (saying what
+    to do instead) or refuses it."""
+    from likeness_guard.core.scheduling import turn_on
+
+    return turn_on(folder)
+
+
+def schedule_off(folder: Path) -> ScheduleState:
+    """Disable and delete the OS schedule (nothing happens when there is none).
+
+    Raises UserFacingError when its files cannot be deleted."""
+    from likeness_guard.core.scheduling import turn_off
+
+    return turn_off(folder)

@@ -3,6 +3,7 @@ and each item to remove with its addresses, hashes and history."""
 
 from dataclasses import dataclass
 
+from likeness_guard.core.domain.chat import ChatOrigin
 from likeness_guard.core.domain.takedown import Jurisdiction, Recheck, TakedownRequest
 
 
@@ -56,6 +57,8 @@ class NoticeEntry:
     video_duration_s: float | None = None  # set for a video
     moments: tuple[VideoMoment, ...] = ()
     frame_s: float | None = None  # the time of the frame `pdq` hashes, for a video
+    # A picture found in a chat export: the message that carried it (`url` is its link).
+    chat: ChatOrigin | None = None
 
     @property
     def served_from(self) -> str:

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from likeness_guard.core.domain.errors import UserFacingError
-from likeness_guard.core.domain.words import counted
 from likeness_guard.core.report.document import PageFrame, PdfInfo, lay_out
 from likeness_guard.core.report.flowables import Typesetter, link_markup
 from likeness_guard.core.report.fonts import ReportFonts, load_fonts, markup
@@ -18,6 +17,7 @@ from likeness_guard.core.sources.web.addresses import is_web_address
 from likeness_guard.core.storage.fs import atomic_output, write_atomic
 from likeness_guard.core.takedown.notices import Notice, NoticeSender
 from likeness_guard.core.takedown.platforms import platform_directory
+from likeness_guard.locale import ngettext
 
 NOT_LEGAL_ADVICE = (
     "Likeness Guard prepared these notices from what you found and what you entered. They "
@@ -126,9 +126,17 @@ def notices_pdf(notices: list[Notice], sender: NoticeSender, now: datetime) -> b
     story: list[Any] = [
         t.p("Takedown notices", s.heading),
         t.p(
-            f"Prepared on {now.astimezone(UTC).date().isoformat()} (UTC) for {sender.name}: "
-            f"{counted(len(notices), 'notice')}, one for each site. Send each one to the "
-            "address shown above it, or paste its text into the site's report form."
+            ngettext(
+                "Prepared on {day} (UTC) for {name}: {count} notice, one for each site. Send "
+                "each one to the address shown above it, or paste its text into the site's "
+                "report form.",
+                "Prepared on {day} (UTC) for {name}: {count} notices, one for each site. Send "
+                "each one to the address shown above it, or paste its text into the site's "
+                "report form.",
+                len(notices),
+            ).format(
+                day=now.astimezone(UTC).date().isoformat(), name=sender.name, count=len(notices)
+            )
         ),
         Spacer(1, 8),
         t.p(NOT_LEGAL_ADVICE, s.small),

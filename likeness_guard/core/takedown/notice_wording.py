@@ -8,19 +8,12 @@ markers found in the file), each labelled as such.
 
 from datetime import UTC, datetime
 
-from likeness_guard.core.domain.words import recheck_words
+from likeness_guard.core.domain.chat import ChatOrigin
+from likeness_guard.core.domain.words import moment, recheck_words
 from likeness_guard.core.takedown.entries import NoticeEntry, NoticeSender
 from likeness_guard.core.takedown.laws import law_text
 from likeness_guard.core.takedown.platforms import Platform
 from likeness_guard.locale import _, ngettext
-
-
-def precise_timecode(seconds: float) -> str:
-    """A moment in a video as hh:mm:ss.d (to the tenth of a second)."""
-    tenths = round(max(seconds, 0.0) * 10)
-    whole, tenth = divmod(tenths, 10)
-    hours, rest = divmod(whole, 3600)
-    return f"{hours:02d}:{rest // 60:02d}:{rest % 60:02d}.{tenth}"
 
 
 def subject_line(host: str, group: list[NoticeEntry]) -> str:
@@ -97,17 +90,20 @@ def entry_lines(number: int, entry: NoticeEntry, sender: NoticeSender) -> list[s
     if chain or entry.served_from != entry.url:
         lines += [_("   Redirects through: {url}").format(url=hop) for hop in chain[1:]]
         lines.append(_("   Served from: {url}").format(url=entry.served_from))
-    lines.append(
-        _("   Found on page: {url}").format(url=entry.page_url)
-        if entry.page_url
-        else _("   Found at the address itself, not on a page.")
-    )
+    if entry.chat is not None:
+        lines += [f"   {line}" for line in chat_lines(entry.chat)]
+    else:
+        lines.append(
+            _("   Found on page: {url}").format(url=entry.page_url)
+            if entry.page_url
+            else _("   Found at the address itself, not on a page.")
+        )
     lines += [f"   {line}" for line in _what_it_is(entry, sender)]
     lines.append(_("   SHA-256 of the file: {hash}").format(hash=entry.sha256))
     if entry.md5:
         lines.append(_("   MD5 of the file: {hash}").format(hash=entry.md5))
     if entry.pdq and entry.is_video:
-        at = precise_timecode(entry.frame_s) if entry.frame_s is not None else "?"
+        at = moment(entry.frame_s) if entry.frame_s is not None else "?"
         lines.append(
             _("   PDQ of one frame (at {time}), not of the file: {hash}").format(
                 time=at, hash=entry.pdq
@@ -120,20 +116,33 @@ def entry_lines(number: int, entry: NoticeEntry, sender: NoticeSender) -> list[s
     return lines + [f"   {line}" for line in history_lines(entry, sender)]
 
 
+def chat_lines(chat: ChatOrigin) -> list[str]:
+    """Where a chat export's picture was posted: the chat, the message, when and by whom
+    (as the export shows them; the message link is the item's address)."""
+    lines = [
+        _("Posted in {chat} on {platform}, message number {message}.").format(
+            chat=chat.chat_name, platform=chat.platform.display_name, message=chat.message_id
+        )
+    ]
+    if chat.posted_at:
+        lines.append(_("Posted at: {when} (UTC)").format(when=chat.posted_at))
+    if chat.sender:
+        lines.append(
+            _("Sent by: {sender} (as the chat export shows it)").format(sender=chat.sender)
+        )
+    return lines
+
+
 def _what_it_is(entry: NoticeEntry, sender: NoticeSender) -> list[str]:
     """A video's length and moments; what the person states; a marker found in the file."""
     person = sender.on_behalf_of or sender.name
     lines = []
     if entry.is_video:
         moments = "; ".join(
-            _("{start} to {end}").format(
-                start=precise_timecode(m.start_s), end=precise_timecode(m.end_s)
-            )
+            _("{start} to {end}").format(start=moment(m.start_s), end=moment(m.end_s))
             for m in entry.moments
         )
-        length = (
-            precise_timecode(entry.video_duration_s) if entry.video_duration_s is not None else "?"
-        )
+        length = moment(entry.video_duration_s) if entry.video_duration_s is not None else "?"
         lines.append(
             _("A video ({length} long); {person} appears at {moments}.").format(
                 length=length, person=person, moments=moments or "?"

@@ -78,15 +78,17 @@ def collect_entries(
     """The scan's web matches to ask removal of, each address once, most similar first.
 
     Only "This is me" matches unless `include_unreviewed`; "Not me" ones never. Local files
-    have no address to report and are not included.
+    have no address to report and are not included; a chat export's picture is reported by
+    its message's link (to the chat platform).
     """
     found: dict[str, ScanItem] = {}
     for item in store.reportable_matches(scan_id):
-        if item.web is None or item.sha256 is None or item.verdict is Verdict.NOT_ME:
+        url = _address(item)
+        if url is None or item.sha256 is None or item.verdict is Verdict.NOT_ME:
             continue
         if item.verdict is not Verdict.ME and not include_unreviewed:
             continue
-        found.setdefault(item.web.url, item)
+        found.setdefault(url, item)
     history = store.takedowns.rechecks(found)
     requests = store.takedowns.requests(found)
     return [
@@ -101,6 +103,14 @@ def collect_entries(
     ]
 
 
+def _address(item: ScanItem) -> str | None:
+    """Where the item can be reported: its web address, or the link of the chat message
+    that carried it (a chat export's picture); None for a local file."""
+    if item.web is not None:
+        return item.web.url
+    return item.chat.message_link if item.chat is not None else None
+
+
 def _entry(
     store: Store,
     item: ScanItem,
@@ -108,24 +118,26 @@ def _entry(
     rechecks: tuple[Recheck, ...],
     requests: tuple[TakedownRequest, ...],
 ) -> NoticeEntry:
-    assert item.web is not None
+    url = _address(item)
+    assert url is not None
     assert item.sha256 is not None
     sha256 = item.sha256
     data = store.evidence.get(sha256)
     words = describe_synthetic(item.synthetic)
     video = item.video
-    http = item.web.http
+    web = item.web
+    http = web.http if web is not None else None
     return NoticeEntry(
-        url=item.web.url,
-        page_url=item.web.page_url,
+        url=url,
+        page_url=web.page_url if web is not None else None,
         sha256=sha256,
         md5=item.md5 or (hashlib.md5(data).hexdigest() if data is not None else None),
         pdq=video.frame_pdq if video is not None else _hex(stored_pdq(data)),
-        retrieved_at=item.web.retrieved_at,
+        retrieved_at=web.retrieved_at if web is not None else None,
         ai_marker=words.badge if words.flagged else None,
         rechecks=rechecks,
         requests=requests,
-        final_url=item.web.final_url,
+        final_url=web.final_url if web is not None else None,
         redirects=http.redirects if http is not None else (),
         confirmed=item.verdict is Verdict.ME,
         intimate=sha256 in statements.intimate,
@@ -134,6 +146,7 @@ def _entry(
         video_duration_s=video.duration_s if video is not None else None,
         moments=tuple(VideoMoment(s.start_s, s.end_s) for s in video.segments) if video else (),
         frame_s=video.best_frame_s if video is not None else None,
+        chat=item.chat if web is None else None,
     )
 
 

@@ -1,8 +1,15 @@
-"""Watching: the places kept under watch, their last and next run, and runs in the background
-while the window is open. An alert says only how many new pictures may show the person."""
+"""Watching: the places kept under watch, their last and next run, runs in the background
+while the window is open (reported removals followed up too), and a switch for an OS schedule
+that looks every hour while it is closed. An alert says only how many new pictures may show
+the person: on the system tray where there is one, else on the page."""
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
 
 from PySide6.QtCore import QTimer, Signal, Slot
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -22,12 +29,16 @@ from likeness_guard.core.services.folder import Store
 from likeness_guard.core.services.packs import FaceEngine
 from likeness_guard.core.services.scanning import scan_options
 from likeness_guard.core.services.watching import (
+    ScheduleState,
     WatchReport,
     WatchRequest,
     WatchRunRequest,
     add_places,
     remove_places,
     run_watches,
+    schedule_off,
+    schedule_on,
+    schedule_state,
     watched_places,
 )
 from likeness_guard.gui.session import AppSession
@@ -50,7 +61,11 @@ class WatchingPage(QWidget):
         super().__init__(parent)
         self.session = session
         self.task: BackgroundTask | None = None
+        self.schedule_task: BackgroundTask | None = None
         self.tray: QSystemTrayIcon | None = None
+        # The clock due runs and follow-ups are judged by (tests move it).
+        self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+        self.notifications: list[tuple[str, str]] = []  # (where: "tray" or "page", text)
         layout = QVBoxLayout(self)
         intro = QLabel(
             _(
@@ -82,6 +97,16 @@ class WatchingPage(QWidget):
         layout.addLayout(buttons)
         self.status = StatusLine(_("Watching status"))
         layout.addWidget(self.status)
+        self.alert_label = QLabel()
+        self.alert_label.setWordWrap(True)
+        self.alert_label.setAccessibleName(_("New pictures alert"))
+        self.alert_label.hide()
+        layout.addWidget(self.alert_label)
+        self.schedule_box = QCheckBox(_("Look every hour, also while Likeness Guard is closed"))
+        self.schedule_box.setAccessibleName(_("Look every hour with the app closed"))
+        self.schedule_box.setChecked(schedule_state(session.data_dir).on)
+        self.schedule_box.toggled.connect(self.set_schedule)
+        layout.addWidget(self.schedule_box)
         self.timer = QTimer(self)
         self.timer.setInterval(DUE_CHECK_MS)
         self.timer.timeout.connect(self.run_due)
@@ -167,7 +192,8 @@ class WatchingPage(QWidget):
         return self.task is not None
 
     def _start(self, *, due_only: bool) -> None:
-        if self.task is not None or not watched_places(self.session.store):
+        # With nothing watched, a due run still follows up reported removals.
+        if self.task is not None or (not due_only and not watched_places(self.session.store)):
             return
         folder, session = self.session.data_dir, self.session
         preferences = session.preferences
@@ -177,7 +203,7 @@ class WatchingPage(QWidget):
             allow_private_addresses=preferences.allow_private_addresses,
             workers=preferences.scan_workers,
         )
-        request = WatchRunRequest(options, due_only=due_only)
+        request = WatchRunRequest(options, due_only=due_only, now=self.clock())
 
         def engine() -> FaceEngine:
             if session.engine is None:
@@ -200,10 +226,77 @@ class WatchingPage(QWidget):
         alert = report.alert()
         self.status.say(alert or _("Nothing new in the watched places."))
         if alert:
-            self.alert_raised.emit(alert)
-            if self.tray is not None and QSystemTrayIcon.supportsMessages():
-                self.tray.showMessage("Likeness Guard", alert)
+            self.notify(alert)
         self.run_finished.emit(report)
+
+    def notify(self, text: str) -> None:
+        """Tell the person about new pictures with `text` (a count, never a picture, a name
+        or a site): a system tray message where the desktop has a tray, else the page's
+        alert line."""
+        if QSystemTrayIcon.isSystemTrayAvailable() and QSystemTrayIcon.supportsMessages():
+            if self.tray is None:
+                self.tray = QSystemTrayIcon(self.window().windowIcon(), self)
+                self.tray.setToolTip("Likeness Guard")
+                self.tray.show()
+            self.tray.showMessage(
+                "Likeness Guard", text, QSystemTrayIcon.MessageIcon.Information, 15_000
+            )
+            self.notifications.append(("tray", text))
+        else:
+            self.alert_label.setText(text)
+            self.alert_label.show()
+            self.notifications.append(("page", text))
+        self.alert_raised.emit(text)
+
+    # ---- the OS schedule ---------------------------------------------------------------
+
+    @Slot(bool)
+    def set_schedule(self, on: bool) -> None:
+        """Write and enable the OS schedule, or remove it, off the GUI thread."""
+        if self.schedule_task is not None:
+            return
+        folder: Path = self.session.data_dir
+        self.schedule_box.setEnabled(False)
+
+        def job(task: TaskContext) -> ScheduleState:
+            return schedule_on(folder) if on else schedule_off(folder)
+
+        self.schedule_task = run_task(
+            self,
+            "watch-schedule",
+            job,
+            finished=self._schedule_set,
+            failed=self._schedule_failed,
+        )
+
+    @Slot(object)
+    def _schedule_set(self, state: object) -> None:
+        assert isinstance(state, ScheduleState)
+        self._schedule_end(state.on)
+        if state.note:
+            self.status.say(state.note)
+        elif state.on:
+            self.status.say(_("The system now looks at the watch list every hour."))
+        else:
+            self.status.say(_("The hourly schedule is removed."))
+
+    @Slot(str)
+    def _schedule_failed(self, message: str) -> None:
+        self._schedule_end(schedule_state(self.session.data_dir).on)
+        self.status.say(message, error=True)
+
+    def _schedule_end(self, on: bool) -> None:
+        if self.schedule_task is not None:
+            self.schedule_task.wait()
+            self.schedule_task.deleteLater()
+            self.schedule_task = None
+        self.schedule_box.blockSignals(True)
+        self.schedule_box.setChecked(on)
+        self.schedule_box.blockSignals(False)
+        self.schedule_box.setEnabled(True)
+
+    def is_busy(self) -> bool:
+        return self.task is not None or self.schedule_task is not None
 
     @Slot(str)
     def _failed(self, message: str) -> None:
@@ -223,3 +316,8 @@ class WatchingPage(QWidget):
         if self.task is not None:
             self.task.stop()
             self.task = None
+        if self.schedule_task is not None:
+            self.schedule_task.wait()
+            self.schedule_task = None
+        if self.tray is not None:
+            self.tray.hide()
