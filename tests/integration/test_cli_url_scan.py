@@ -84,7 +84,11 @@ def test_private_addresses_are_refused_unless_allowed(
 ) -> None:
     data = tmp_path / "data"
     assert main(["--data-dir", str(data), "enroll", str(photos["yaoming"])]) == 0
-    document = scan_json(data, site.url("/page.html"))
+    out = data / "scan.json"
+    # Nothing else to read: the scan failed (exit 1), test_cli_scan_outcome.py has the rest.
+    assert main(["--data-dir", str(data), "scan", site.url("/page.html"), "--json", str(out)]) == 1
+    document = json.loads(out.read_text())
+    assert document["status"] == "failed"
     (item,) = document["items"]
     assert item["status"] == "error"
     assert item["error"] == "refused: address is on a private network"

@@ -148,6 +148,8 @@ def _warc_responses(path: Path) -> dict[str, list[int]]:
     found: dict[str, list[int]] = {}
     with path.open("rb") as stream:
         for record in ArchiveIterator(stream):
+            if record.rec_type in ("request", "response"):  # the server's address, as connected
+                assert record.rec_headers.get_header("WARC-IP-Address") == "127.0.0.1"
             if record.rec_type == "response":
                 uri = record.rec_headers.get_header("WARC-Target-URI")
                 found.setdefault(uri, []).append(int(record.http_headers.get_statuscode()))

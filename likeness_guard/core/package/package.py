@@ -16,6 +16,7 @@ from typing import Any, Unpack
 
 from likeness_guard import APP_NAME
 from likeness_guard.core.domain.errors import UserFacingError
+from likeness_guard.core.domain.words import moment
 from likeness_guard.core.package.checksums import write_sums
 from likeness_guard.core.package.readme import readme_text
 from likeness_guard.core.package.warc import warc_bytes
@@ -247,6 +248,8 @@ def _pdq_text(entries: list[MatchEntry]) -> str:
         "# programmes compute them: on the pixels as stored, ignoring the EXIF orientation,",
         "# squeezed to 512 x 512 when larger. Where the EXIF orientation turns the picture, a",
         "# second line gives the hash of the picture as displayed.",
+        "# For a video, the PDQ is of one frame, at the time given (hh:mm:ss.d): it is not",
+        "# a hash of the video file. The file's own hashes are in SHA256SUMS and MD5SUMS.",
         "# hash,quality,file,pixels",
     ]
     seen: set[str] = set()
@@ -255,7 +258,9 @@ def _pdq_text(entries: list[MatchEntry]) -> str:
         if name is None or name in seen or entry.pdq is None:
             continue
         seen.add(name)
-        lines.append(f"{entry.pdq.hex},{entry.pdq.quality},{name},stored")
+        frame_s = entry.pdq_frame_s
+        pixels = "stored" if frame_s is None else f"video frame at {moment(frame_s)}"
+        lines.append(f"{entry.pdq.hex},{entry.pdq.quality},{name},{pixels}")
         if entry.pdq_displayed is not None:
             lines.append(
                 f"{entry.pdq_displayed.hex},{entry.pdq_displayed.quality},{name},"

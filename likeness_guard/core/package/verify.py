@@ -7,8 +7,10 @@ package, or the kept evidence of this computer's data folder for a bare PDF. Not
 written anywhere: a package is read where it lies, a .zip in memory.
 """
 
+import contextlib
 import enum
 import hashlib
+import logging
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -30,6 +32,7 @@ from likeness_guard.core.report.signing import (
     spaced,
 )
 from likeness_guard.core.storage.evidence import EvidenceFolder
+from likeness_guard.locale import _
 
 _Found = TypeVar("_Found")
 
@@ -38,7 +41,14 @@ class Status(enum.StrEnum):
     OK = "ok"
     CHANGED = "changed"  # differs from what the signed report states
     MISSING = "missing"  # described by the report, but not here to check
+    EXTRA = "extra"  # in the package, but not among the files the signed report lists
     NOTE = "note"  # worth knowing; changes nothing
+
+
+# What operating systems put into folders and zips on their own (Finder, Explorer): not
+# part of a package, but not planted evidence either.
+_SYSTEM_FILES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
+_SYSTEM_FOLDERS = frozenset({"__MACOSX"})
 
 
 @dataclass(frozen=True)
@@ -60,11 +70,16 @@ class VerifyResult:
     pdf_sha256: str
     fingerprint: str | None
     findings: tuple[Finding, ...]
+    # Images the report describes whose bytes were not at hand to check (a PDF alone, on a
+    # computer that does not keep them): a limit of what was given, not a failure.
+    unchecked: int = 0
 
     @property
     def ok(self) -> bool:
-        """True when nothing differs and nothing the report describes is missing."""
-        return not any(f.status in (Status.CHANGED, Status.MISSING) for f in self.findings)
+        """True when nothing differs, nothing the package should hold is missing and
+        nothing was added to it."""
+        failing = (Status.CHANGED, Status.MISSING, Status.EXTRA)
+        return not any(f.status in failing for f in self.findings)
 
     def with_status(self, status: Status) -> list[Finding]:
         return [f for f in self.findings if f.status is status]
@@ -174,8 +189,11 @@ def verify_report(
         raise UserFacingError(f"The report {pdf_name} cannot be read.")
     pdf_sha256 = hashlib.sha256(pdf).hexdigest()
     check = _Check(files, is_package, evidence)
-    fingerprint = check.signature(pdf, data_folder)
-    signed = check.signed_manifest(pdf, fingerprint)
+    with _quiet_pyhanko():
+        fingerprint = check.signature(pdf, data_folder)
+        # The manifest attached to the PDF as it was signed: an update appended later may
+        # attach another one, which is not the signed copy.
+        signed = check.signed_manifest(pdf[: check.signed_length or len(pdf)], fingerprint)
     if signed is not None:
         beside_name = manifest_path_for(Path(pdf_name)).name
         check.manifest_beside(beside_name, signed, pdf_sha256)
@@ -188,7 +206,21 @@ def verify_report(
         pdf_sha256=pdf_sha256,
         fingerprint=fingerprint,
         findings=tuple(check.findings),
+        unchecked=check.unchecked,
     )
+
+
+@contextlib.contextmanager
+def _quiet_pyhanko() -> Iterator[None]:
+    """Keep pyHanko's own warnings (with tracebacks) about a modified file off the screen:
+    what they find is reported as a finding in plain words instead."""
+    logger = logging.getLogger("pyhanko")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 class _Check:
@@ -199,6 +231,8 @@ class _Check:
         self.is_package = is_package
         self.evidence = evidence
         self.findings: list[Finding] = []
+        self.signed_length: int | None = None  # where the PDF as signed ends
+        self.unchecked = 0  # images not at hand to check
 
     def add(self, status: Status, subject: str, detail: str) -> None:
         self.findings.append(Finding(status, subject, detail))
@@ -228,6 +262,7 @@ class _Check:
         )
         if facts is None:
             return None
+        self.signed_length = facts.signed_length
         if not facts.intact:
             self.add(
                 Status.CHANGED,
@@ -357,13 +392,7 @@ class _Check:
                 continue
             data, where = self._original(packaged, sha)
             if data is None:
-                status = Status.MISSING
-                detail = (
-                    f"{packaged} is missing from the package"
-                    if packaged
-                    else "not here to check: neither packaged nor kept in this computer's "
-                    "data folder (check it with the evidence package)"
-                )
+                status, detail = self._absent(packaged)
             elif hashlib.sha256(data).hexdigest() != sha:
                 status = Status.CHANGED
                 detail = (
@@ -384,6 +413,23 @@ class _Check:
                         detail = f"its PDQ hash is {pdq}, not {stated} as the report states"
             checked[key] = (status, detail)
             self.add(status, subject, f"{source}: {detail}")
+
+    def _absent(self, packaged: Any) -> tuple[Status, str]:
+        """What to say of an image whose bytes are not here: missing when the signed
+        package lists them, else not checked (never "missing" for a PDF alone)."""
+        if self.is_package and packaged:
+            return Status.MISSING, f"{packaged} is missing from the package"
+        self.unchecked += 1
+        if self.is_package:
+            return Status.NOTE, _(
+                "not checked: the signed report says that its original was not kept, so the "
+                "package does not include it."
+            )
+        return Status.NOTE, _(
+            "not checked: a PDF alone does not include the original files, and this "
+            "computer does not keep this one. The evidence package includes it: verify the "
+            "package to check it too."
+        )
 
     def _original(self, packaged: Any, sha: str) -> tuple[bytes | None, str]:
         if self.is_package:
@@ -428,12 +474,30 @@ class _Check:
             self._warc(warc)
         self._sums(listed | {pdf_name, beside_name})
         unsigned = {pdf_name, beside_name, *SUMS_FILES}
-        for extra in sorted(self.files.names() - listed - unsigned):
-            self.add(
-                Status.NOTE,
-                extra,
-                "Not part of the signed package: added afterwards, or by someone else.",
-            )
+        self._extras(sorted(self.files.names() - listed - unsigned))
+
+    def _extras(self, names: list[str]) -> None:
+        """Files in the package that the signed manifest does not list."""
+        for extra in names:
+            where = PurePosixPath(extra)
+            if where.name in _SYSTEM_FILES or where.parts[0] in _SYSTEM_FOLDERS:
+                self.add(
+                    Status.NOTE,
+                    extra,
+                    _(
+                        "A file the operating system adds to folders on its own; it is not "
+                        "part of the signed package."
+                    ),
+                )
+            else:
+                self.add(
+                    Status.EXTRA,
+                    extra,
+                    _(
+                        "Not part of the signed package: this file was added after the "
+                        "report was signed, and the signature does not vouch for it."
+                    ),
+                )
 
     def _warc(self, warc: dict[str, Any]) -> None:
         path = str(warc.get("path"))

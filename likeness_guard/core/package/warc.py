@@ -31,6 +31,7 @@ class WarcRecordFacts:
     date: str
     block_sha256: str  # hex, of the record's whole block
     content_sha256: str | None  # hex, of a response's body once decoded; None otherwise
+    ip_address: str | None = None  # the server's (WARC-IP-Address), when it was recorded
 
     def facts(self) -> dict[str, Any]:
         """The record as the manifest's `package.warc[].records` lists it."""
@@ -39,6 +40,7 @@ class WarcRecordFacts:
             "uri": self.uri,
             "role": self.role,
             "date": self.date,
+            "ip_address": self.ip_address,
             "block_sha256": self.block_sha256,
             "content_sha256": self.content_sha256,
         }
@@ -89,10 +91,12 @@ def warc_bytes(
     for entry in kept:
         raw = entry.exchange
         date = _warc_date(raw.retrieved_at)
+        # The server's address, as connected to (scans before it was recorded have none).
+        ip: list[tuple[str, str]] = [("WARC-IP-Address", raw.ip_address)] if raw.ip_address else []
         request_id = _write_record(
-            writer, "request", raw.url, date, raw.request, "application/http; msgtype=request", []
+            writer, "request", raw.url, date, raw.request, "application/http; msgtype=request", ip
         )
-        extra: list[tuple[str, str]] = [("WARC-Concurrent-To", request_id)]
+        extra: list[tuple[str, str]] = [*ip, ("WARC-Concurrent-To", request_id)]
         if not raw.complete:
             extra.append(("WARC-Truncated", "unspecified"))
         _write_record(
@@ -110,7 +114,11 @@ def warc_bytes(
             ("response", raw.response, content),
         ):
             sha = hashlib.sha256(block).hexdigest()
-            facts.append(WarcRecordFacts(record_type, raw.url, str(entry.role), date, sha, decoded))
+            facts.append(
+                WarcRecordFacts(
+                    record_type, raw.url, str(entry.role), date, sha, decoded, raw.ip_address
+                )
+            )
     return out.getvalue(), facts
 
 

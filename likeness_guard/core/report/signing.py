@@ -386,6 +386,9 @@ class SignatureFacts:
     subject: str
     signed_at: str | None  # as the signer's clock said, UTC
     timestamp: TimestampFacts | None
+    # How many leading bytes of the file the signature covers: the PDF as it was signed,
+    # before anything appended later (None when the signature's byte range is malformed).
+    signed_length: int | None = None
 
 
 def read_signature(pdf: bytes) -> SignatureFacts | None:
@@ -441,7 +444,17 @@ def read_signature(pdf: bytes) -> SignatureFacts | None:
         subject=certificate.subject.human_friendly,
         signed_at=utc_text(signed_at) if signed_at is not None else None,
         timestamp=timestamp,
+        signed_length=_signed_length(signature.byte_range),
     )
+
+
+def _signed_length(byte_range: Any) -> int | None:
+    """The end of a /ByteRange [0 a b c] (b + c): where the signed revision ends."""
+    try:
+        first, _length, second, length = (int(value) for value in byte_range)
+    except (TypeError, ValueError):
+        return None
+    return second + length if first == 0 and second >= 0 and length >= 0 else None
 
 
 def _timestamp_certificates(signer_info: Any) -> list[Any]:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from likeness_guard.core.domain.records import KeptExchange
 from likeness_guard.core.storage.db import transaction
 from likeness_guard.core.storage.evidence import EvidenceFolder
-from likeness_guard.core.storage.rows import kept_exchange
+from likeness_guard.core.storage.rows import EXCHANGE_COLUMNS, exchange_row, kept_exchange
 
 log = logging.getLogger(__name__)
 
@@ -21,26 +21,13 @@ class CaptureLog:
 
     def add(self, item_id: int, kept: Iterable[KeptExchange]) -> None:
         """Keep these exchanges (bytes once, by SHA-256) for the item."""
-        rows = []
-        for entry in kept:
-            exchange = entry.exchange
-            rows.append(
-                (
-                    item_id,
-                    str(entry.role),
-                    exchange.url,
-                    exchange.retrieved_at,
-                    self._evidence.put(exchange.request),
-                    self._evidence.put(exchange.response),
-                    int(exchange.complete),
-                )
-            )
+        rows = [(item_id, *exchange_row(entry, self._evidence.put)) for entry in kept]
         if not rows:
             return
         with transaction(self._db) as db:
             db.executemany(
-                "INSERT INTO http_captures (item_id, role, url, retrieved_at, request_sha256, "
-                "response_sha256, complete) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO http_captures (item_id, {EXCHANGE_COLUMNS}) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
 

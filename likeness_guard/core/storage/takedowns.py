@@ -16,7 +16,12 @@ from likeness_guard.core.domain.takedown import (
 )
 from likeness_guard.core.storage.db import transaction
 from likeness_guard.core.storage.evidence import EvidenceFolder
-from likeness_guard.core.storage.rows import kept_exchange, same_named
+from likeness_guard.core.storage.rows import (
+    EXCHANGE_COLUMNS,
+    exchange_row,
+    kept_exchange,
+    same_named,
+)
 
 log = logging.getLogger(__name__)
 
@@ -84,17 +89,7 @@ class TakedownLog:
 
     def add_recheck(self, recheck: Recheck, kept: Sequence[KeptExchange] = ()) -> Recheck:
         """Record a re-check and keep the exchanges it made; returns it with their count."""
-        captures = [
-            (
-                str(entry.role),
-                entry.exchange.url,
-                entry.exchange.retrieved_at,
-                self._evidence.put(entry.exchange.request),
-                self._evidence.put(entry.exchange.response),
-                int(entry.exchange.complete),
-            )
-            for entry in kept
-        ]
+        captures = [exchange_row(entry, self._evidence.put) for entry in kept]
         with transaction(self._db) as db:
             cursor = db.execute(
                 "INSERT INTO rechecks (scan_id, url, status, checked_at, http_status, sha256, "
@@ -116,8 +111,8 @@ class TakedownLog:
                 ),
             )
             db.executemany(
-                "INSERT INTO recheck_captures (recheck_id, role, url, retrieved_at, "
-                "request_sha256, response_sha256, complete) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO recheck_captures (recheck_id, {EXCHANGE_COLUMNS}) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [(cursor.lastrowid, *capture) for capture in captures],
             )
         return replace(recheck, kept_records=len(captures), record_id=cursor.lastrowid)

@@ -154,9 +154,11 @@ def test_manifest_verifies_then_catches_a_changed_evidence_byte_and_pdf(
     result = verify_report(report, store.evidence)
     assert statuses(result, "manifest field pdf.sha256") == {Status.CHANGED}
     assert statuses(result, "image") == {Status.OK}
-    # Without the kept evidence the images cannot be checked: that is not "ok" either.
+    # Without the kept evidence the images cannot be checked: not "ok", and not "missing"
+    # either (a PDF alone never includes them): each is a note, counted as not checked.
     result = verify_report(manifest_path_for(report).with_name("report.pdf"))
-    assert statuses(result, "image") == {Status.MISSING}
+    assert statuses(result, "image") == {Status.NOTE}
+    assert result.unchecked == 1  # both matches share the bytes
 
 
 def test_only_confirmed_and_rejected_matches(report_store: StoreAndScan, tmp_path: Path) -> None:

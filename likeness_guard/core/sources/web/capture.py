@@ -10,6 +10,7 @@ object `requests` itself reaches through `raw._original_response`.
 tests/unit/sources/test_web_capture.py fails as soon as that stops capturing the body.
 """
 
+import socket
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -72,12 +73,13 @@ class _TeeReader:
 class ResponseRecorder:
     """Records one response (and the request that asked for it) while its body is read."""
 
-    def __init__(self, response: requests.Response) -> None:
+    def __init__(self, response: requests.Response, ip_address: str | None = None) -> None:
         self._response = response
         self._retrieved_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         self._body = bytearray()
         self._head = b""
         self._bodiless = False  # http.client knew there was no body (Content-Length: 0)
+        self._ip_address = ip_address  # the server's, as connected to
         original = getattr(response.raw, "_original_response", None)
         if original is not None:
             self._head = _response_head(original)
@@ -98,7 +100,18 @@ class ResponseRecorder:
             request=request_bytes(request),
             response=self._head + bytes(self._body),
             complete=(complete or self._bodiless) and bool(self._head),
+            ip_address=self._ip_address,
         )
+
+
+def peer_address(sock: socket.socket) -> str | None:
+    """The IP address a connected socket talks to, as the operating system connected it
+    (guard.py connects to exactly the address it checked); None when it is not connected."""
+    try:
+        peer = sock.getpeername()
+    except OSError:
+        return None
+    return str(peer[0]) if isinstance(peer, tuple) and peer else None
 
 
 def _response_head(original: Any) -> bytes:

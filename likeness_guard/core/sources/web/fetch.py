@@ -20,7 +20,7 @@ from likeness_guard.core.sources.base import HttpExchange
 from likeness_guard.core.sources.web import messages
 from likeness_guard.core.sources.web.addresses import WEB_SCHEMES, without_fragment
 from likeness_guard.core.sources.web.budget import WebBudget
-from likeness_guard.core.sources.web.capture import ResponseRecorder
+from likeness_guard.core.sources.web.capture import ResponseRecorder, peer_address
 from likeness_guard.core.sources.web.deadline import Deadline
 from likeness_guard.core.sources.web.guard import AddressRefused, connection_rules
 from likeness_guard.core.sources.web.http_client import new_http_session
@@ -64,6 +64,9 @@ class Fetcher:
         self._session = new_http_session(options)
         # Every request's deadline and every wait before a retry is cut to what is left.
         self.budget = budget or WebBudget(options.scan_seconds, options.page_seconds)
+        # The server address the last response came from (WARC-IP-Address): the peer of
+        # the socket the guard handed over for it, new or kept alive.
+        self.peer_address: str | None = None
 
     def close(self) -> None:
         self._session.close()
@@ -98,7 +101,7 @@ class Fetcher:
         current = url
         while True:
             response, deadline = self._send(current, headers)
-            recorder = ResponseRecorder(response)
+            recorder = ResponseRecorder(response, self.peer_address)
             try:
                 location = response.headers.get("Location")
                 if response.status_code in _REDIRECT_STATUSES and location:
@@ -145,10 +148,11 @@ class Fetcher:
                 raise FetchError(self.budget.message())
             per_request = options.connect_timeout + options.read_timeout
             deadline = Deadline(min(per_request, left), self._cancel)
+            self.peer_address = None
             try:
                 with connection_rules(
                     allow_private=options.allow_private_addresses,
-                    on_socket=deadline.attach,
+                    on_socket=functools.partial(self._on_socket, deadline),
                     allowed=options.allowed_addresses,
                 ):
                     response = self._session.get(
@@ -189,6 +193,11 @@ class Fetcher:
             waited += delay
             if self._cancel.wait(max(0.0, delay)):
                 raise Cancelled
+
+    def _on_socket(self, deadline: Deadline, sock: socket.socket) -> None:
+        """Watch the request's socket for its deadline, and note whom it talks to."""
+        deadline.attach(sock)
+        self.peer_address = peer_address(sock)
 
     def _may_wait(self, delay: float, waited: float) -> bool:
         """Whether one more wait of `delay` fits the per-address cap and the budget."""
@@ -277,12 +286,12 @@ def _redirect_target(current: str, location: str, redirects: list[str], options:
         target = urljoin(current, location.strip())
         scheme = urlsplit(target).scheme.lower()
     except ValueError as error:
-        raise FetchError(messages.INVALID_REDIRECT) from error
+        raise FetchError(messages.invalid_redirect()) from error
     if scheme not in WEB_SCHEMES:
         raise FetchError(messages.redirect_refused(target, scheme))
     visited = {without_fragment(hop) for hop in [*redirects, current]}
     if without_fragment(target) in visited:
-        raise FetchError(messages.REDIRECT_LOOP)
+        raise FetchError(messages.redirect_loop())
     if len(redirects) >= options.max_redirects:
         raise FetchError(messages.too_many_redirects(options.max_redirects))
     return target
