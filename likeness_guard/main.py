@@ -12,6 +12,7 @@ from pathlib import Path
 
 from likeness_guard import APP_NAME
 from likeness_guard.cli import add_global_options, build_parser, run_command
+from likeness_guard.cli.translated_parser import TranslatedParser
 from likeness_guard.core.services.folder import LaunchOptions
 
 
@@ -31,9 +32,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def gui_main(argv: Sequence[str] | None = None) -> int:
     """`likeness-guard-gui`: the window, with the same global options as the command line."""
-    parser = argparse.ArgumentParser(prog="likeness-guard-gui", description=APP_NAME)
+    _choose_language(sys.argv[1:] if argv is None else argv)  # before the help is made
+    parser = TranslatedParser(prog="likeness-guard-gui", description=APP_NAME)
     add_global_options(parser)
-    _choose_language(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
     _configure_logging(args)
     return _open_window(args)

@@ -72,7 +72,8 @@ def missing(catalog: Catalog) -> list[str]:
     return absent
 
 
-_PLACEHOLDER = re.compile(r"(\{[^{}]*\}|%\(\w+\)[sd]|%[sd]|<[^>]+>|&\w+;)")
+# Placeholders a translation keeps: {name}, %(name)s and argparse's %(default).0f, %s, markup.
+_PLACEHOLDER = re.compile(r"(\{[^{}]*\}|%\(\w+\)[-#0 +]*\d*(?:\.\d+)?[sdfr]|%[sd]|<[^>]+>|&\w+;)")
 _ACCENTED = str.maketrans(
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
     "àƀçđéƒĝĥîĵķĺɱñöþǫŕšŧûṽŵẋýžÀßÇĐÉƑĜĤÎĴĶĹṀÑÖÞǪŔŠŦÛṼŴẊÝŽ",

@@ -11,8 +11,10 @@ import os
 import sys
 
 from likeness_guard import APP_NAME, __version__
+from likeness_guard.cli.translated_parser import TranslatedParser, examples
 from likeness_guard.core.domain.errors import UserFacingError
 from likeness_guard.core.services.protection import PassphraseNeeded, WrongPassphrase
+from likeness_guard.locale import _
 
 # A protected data folder without the right passphrase (cli/passphrase.py).
 LOCKED_EXIT = 3
@@ -39,23 +41,30 @@ def build_parser() -> argparse.ArgumentParser:
         watch_cmd,
     )
 
-    parser = argparse.ArgumentParser(
+    parser = TranslatedParser(
         prog="likeness-guard",
-        description=(
-            f"{APP_NAME}: find your face in folders and web pages, on your own computer. "
+        description=_(
+            "{app}: find your face in folders and web pages, on your own computer. "
             "Nothing you enroll or scan leaves this machine. Run without a command to "
             "open the desktop window."
-        ),
-        epilog="Example: likeness-guard enroll me1.jpg me2.jpg && likeness-guard scan ~/Downloads",
+        ).format(app=APP_NAME),
+        epilog=examples("likeness-guard enroll me1.jpg me2.jpg && likeness-guard scan ~/Downloads"),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"%(prog)s {__version__}",
+        help=_("show the version number and exit"),
+    )
     add_global_options(parser)
     parser.add_argument(
         "--self-test",
         action="store_true",
-        help="check that this copy works (models, face detection, window) without touching "
-        "your data; prints one line and exits 0 when it does",
+        help=_(
+            "check that this copy works (models, face detection, window) without touching "
+            "your data; prints one line and exits 0 when it does"
+        ),
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in (
@@ -83,27 +92,33 @@ def add_global_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--data-dir",
         metavar="DIR",
-        help="where profiles and scans are kept (default: $LIKENESS_GUARD_HOME or the "
-        "platform's user data folder)",
+        help=_(
+            "where profiles and scans are kept (default: {variable} or the platform's user "
+            "data folder)"
+        ).format(variable="$LIKENESS_GUARD_HOME"),
     )
     parser.add_argument(
         "--models",
         metavar="DIR",
-        help="an insightface model pack folder to use instead of the bundled buffalo_s pair",
+        help=_("an insightface model pack folder to use instead of the bundled buffalo_s pair"),
     )
     parser.add_argument(
         "--passphrase-file",
         metavar="FILE",
-        help="for a data folder protected with 'protect': a file holding its passphrase "
-        "(without it, the passphrase is asked on a terminal)",
+        help=_(
+            "for a data folder protected with 'protect': a file holding its passphrase "
+            "(without it, the passphrase is asked on a terminal)"
+        ),
     )
     parser.add_argument(
         "--language",
         metavar="CODE",
-        help="the language to speak, e.g. ko, es, pt_BR, ar (default: the system's, or the "
-        "one chosen in the window's Settings)",
+        help=_(
+            "the language to speak, e.g. {codes} (default: the system's, or the one chosen "
+            "in the window's Settings)"
+        ).format(codes="ko, es, pt_BR, ar"),
     )
-    parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
+    parser.add_argument("-v", "--verbose", action="store_true", help=_("log more detail"))
 
 
 # The exit code of a command whose reader went away (`| head`), as if killed by SIGPIPE.
@@ -129,7 +144,7 @@ def run_command(args: argparse.Namespace) -> int:
         print(f"likeness-guard: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("likeness-guard: stopped.", file=sys.stderr)
+        print(_("{prog}: stopped.").format(prog="likeness-guard"), file=sys.stderr)
         return 130
 
 

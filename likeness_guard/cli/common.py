@@ -19,6 +19,7 @@ from likeness_guard.core.services.folder import (
 )
 from likeness_guard.core.services.packs import FaceEngine
 from likeness_guard.core.services.packs import open_engine as load_engine
+from likeness_guard.locale import _
 
 
 def open_store(args: argparse.Namespace, *, deleting: bool | None = None) -> Store:
@@ -41,10 +42,11 @@ def open_store(args: argparse.Namespace, *, deleting: bool | None = None) -> Sto
     return store
 
 
-def open_engine(args: argparse.Namespace) -> FaceEngine:
-    """The pack given with --models, else the one chosen with `models use` (built-in)."""
+def open_engine(args: argparse.Namespace, *, lazy: bool = False) -> FaceEngine:
+    """The pack given with --models, else the one chosen with `models use` (built-in);
+    `lazy`: its models loaded only when first needed."""
     return load_engine(
-        Path(args.models) if args.models else None, existing_data_folder(args.data_dir)
+        Path(args.models) if args.models else None, existing_data_folder(args.data_dir), lazy=lazy
     )
 
 
@@ -53,7 +55,9 @@ def add_profile_option(parser: argparse.ArgumentParser) -> None:
         "--profile",
         default=DEFAULT_PROFILE,
         metavar="NAME",
-        help=f"whose face (default: {DEFAULT_PROFILE!r}); one profile per person",
+        help=_("whose face (default: {name}); one profile per person").format(
+            name=repr(DEFAULT_PROFILE)
+        ),
     )
 
 
@@ -64,13 +68,13 @@ def add_threshold_options(parser: argparse.ArgumentParser, preset_help: str) -> 
     how = parser.add_mutually_exclusive_group()
     how.add_argument("--preset", choices=[p.value for p in Preset], help=preset_help)
     how.add_argument(
-        "--threshold", type=float, metavar="T", help="similarity needed for a match (0-1)"
+        "--threshold", type=float, metavar="T", help=_("similarity needed for a match (0-1)")
     )
 
 
 def add_scan_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--scan", default="last", metavar="ID", help="scan number, or 'last' (the default)"
+        "--scan", default="last", metavar="ID", help=_("scan number, or 'last' (the default)")
     )
 
 

@@ -3,10 +3,12 @@
 import argparse
 import sys
 
-from likeness_guard.cli.report_cmd import add_report_options, write_from_args
-from likeness_guard.core.domain.words import counted
+from likeness_guard.cli.report_cmd import add_report_options, own_photos_words, write_from_args
+from likeness_guard.cli.translated_parser import examples
+from likeness_guard.core.domain.words import matches_count
+from likeness_guard.locale import N_, _, ngettext
 
-ORIGINALS_WARNING = (
+ORIGINALS_WARNING = N_(
     "Note: the package holds the original images, not blurred (in originals/ and web/). "
     "Share it only with people who need them."
 )
@@ -15,8 +17,8 @@ ORIGINALS_WARNING = (
 def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     parser = subparsers.add_parser(
         "export",
-        help="write an evidence package: signed report, originals, web captures, checksums",
-        description=(
+        help=_("write an evidence package: signed report, originals, web captures, checksums"),
+        description=_(
             "Write everything a platform, a lawyer or the police need to check the evidence "
             "on their own computer: the signed report and its manifest, the original files "
             "byte for byte, every page and image fetched from the web as WARC files (the "
@@ -24,12 +26,12 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
             "README for the recipient. FOLDER must be new or empty; a name ending in .zip "
             "writes a .zip file instead. 'verify-report FOLDER' checks it anywhere."
         ),
-        epilog="Example: likeness-guard export --name 'A. N.' --out ~/evidence-package.zip",
+        epilog=examples("likeness-guard export --name 'A. N.' --out ~/evidence-package.zip"),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_report_options(parser)
     parser.add_argument(
-        "--out", required=True, metavar="FOLDER", help="a new folder, or a file ending in .zip"
+        "--out", required=True, metavar="FOLDER", help=_("a new folder, or a file ending in .zip")
     )
     parser.set_defaults(func=run)
 
@@ -37,27 +39,50 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
 def run(args: argparse.Namespace) -> int:
     from likeness_guard.core.services.reporting import PackageResult, spaced
 
-    print(ORIGINALS_WARNING, file=sys.stderr, flush=True)
+    print(_(ORIGINALS_WARNING), file=sys.stderr, flush=True)
     result = write_from_args(args, package=True)
     assert isinstance(result, PackageResult)
     report = result.report
-    print(
-        f"Wrote the evidence package {result.path}: "
-        f"{counted(report.item_count, 'match', 'matches')}, "
-        f"{counted(result.originals, 'original file')}, "
-        f"{counted(result.warc_files, 'WARC file')} of web captures, "
-        f"{counted(result.files, 'file')} in all, {result.total_bytes / 1e6:.1f} MB."
+    originals = ngettext("{count} original file", "{count} original files", result.originals)
+    captures = ngettext(
+        "{count} WARC file of web captures", "{count} WARC files of web captures", result.warc_files
     )
-    print(f"Signing certificate fingerprint (SHA-256): {spaced(report.fingerprint)}")
+    files = ngettext("{count} file in all", "{count} files in all", result.files)
+    print(
+        # Translators: {matches}, {originals}, {captures} and {files} are counts with their
+        # nouns, such as "2 matches", "2 original files", "1 WARC file of web captures".
+        _(
+            "Wrote the evidence package {path}: {matches}, {originals}, {captures}, {files}, "
+            "{megabytes} MB."
+        ).format(
+            path=result.path,
+            matches=matches_count(report.item_count),
+            originals=originals.format(count=result.originals),
+            captures=captures.format(count=result.warc_files),
+            files=files.format(count=result.files),
+            megabytes=f"{result.total_bytes / 1e6:.1f}",
+        )
+    )
+    print(
+        _("Signing certificate fingerprint (SHA-256): {fingerprint}").format(
+            fingerprint=spaced(report.fingerprint)
+        )
+    )
     if result.missing_originals:
         print(
-            f"{counted(result.missing_originals, 'match', 'matches')} without a kept original "
-            "(the bytes were not kept, or the kept copy changed): the report says so for each."
+            ngettext(
+                "{count} match without a kept original (the bytes were not kept, or the kept "
+                "copy changed): the report says so for each.",
+                "{count} matches without a kept original (the bytes were not kept, or the kept "
+                "copy changed): the report says so for each.",
+                result.missing_originals,
+            ).format(count=result.missing_originals)
         )
     if report.own_photos_left_out:
-        print(
-            f"Left out {counted(report.own_photos_left_out, 'scanned copy', 'scanned copies')} "
-            "of your own reference photos (--include-own-photos keeps them)."
+        print(own_photos_words(report.own_photos_left_out))
+    print(
+        _("Check it on any computer with: {command}").format(
+            command=f"likeness-guard verify-report {result.path}"
         )
-    print(f"Check it on any computer with: likeness-guard verify-report {result.path}")
+    )
     return 0

@@ -5,50 +5,55 @@ import sys
 from typing import Any
 
 from likeness_guard.cli.common import write_json
+from likeness_guard.cli.translated_parser import examples
 from likeness_guard.core.domain.errors import UserFacingError
 from likeness_guard.core.domain.synthetic import SyntheticReport, SyntheticStatus
 from likeness_guard.core.domain.text_safety import printable
 from likeness_guard.core.domain.words import NO_MARKER_CAVEAT, describe_synthetic
 from likeness_guard.core.services.inspecting import inspect_source
+from likeness_guard.locale import _
 
-_EPILOG = """\
-Examples:
-  likeness-guard inspect suspicious.jpg
-  likeness-guard inspect a.png b.webp --json report.json
-  likeness-guard inspect *.jpg --json -      (JSON on standard output)
 
-Finding no marker does not mean an image is real: most fakes carry none.
-"""
+def _epilog() -> str:
+    return (
+        examples(
+            "likeness-guard inspect suspicious.jpg",
+            "likeness-guard inspect a.png b.webp --json report.json",
+            ("likeness-guard inspect *.jpg --json -", _("(JSON on standard output)")),
+        )
+        + "\n\n"
+        + _("Finding no marker does not mean an image is real: most fakes carry none.")
+    )
 
 
 def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     """Add the `inspect` subcommand to `subparsers`."""
     parser = subparsers.add_parser(
         "inspect",
-        help="show whether images declare or betray that AI made them",
-        description=(
+        help=_("show whether images declare or betray that AI made them"),
+        description=_(
             "Read each image's Content Credentials (C2PA), IPTC/XMP fields, generator "
             "settings and Stable Diffusion watermark, offline, and print what was found. "
             "No profile is needed and no face matching is done."
         ),
-        epilog=_EPILOG,
+        epilog=_epilog(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
         "sources",
         nargs="+",
         metavar="FILE_OR_URL",
-        help="image files, or web addresses of images, to inspect",
+        help=_("image files, or web addresses of images, to inspect"),
     )
     parser.add_argument(
         "--allow-private-addresses",
         action="store_true",
-        help="allow web addresses on this computer or the local network",
+        help=_("allow web addresses on this computer or the local network"),
     )
     parser.add_argument(
         "--json",
         metavar="FILE",
-        help="also write the results as JSON to FILE, or - for standard output",
+        help=_("also write the results as JSON to FILE, or - for standard output"),
     )
     parser.set_defaults(func=run)
 
@@ -67,7 +72,9 @@ def run(args: argparse.Namespace) -> int:
             write_json({"items": items}, json_path)
         except OSError as exc:
             reason = exc.strerror or str(exc)
-            raise UserFacingError(f"could not write {json_path}: {reason}") from exc
+            raise UserFacingError(
+                _("could not write {path}: {reason}").format(path=json_path, reason=reason)
+            ) from exc
     return 0 if all("error" not in item for item in items) else 1
 
 
@@ -75,13 +82,16 @@ def human_line(item: dict[str, Any], report: SyntheticReport | None) -> str:
     """Return the one-line summary printed for an item."""
     source = printable(item["source"])  # a newline or a right-to-left override, shown
     if "error" in item or report is None:
-        return f"{source}: error: {item.get('error', 'not inspected')}"
+        error = item.get("error") or _("not inspected")
+        return _("{source}: error: {error}").format(source=source, error=error)
     if report.flagged:
         lead = report.lead.summary if report.lead else ""
         return f"{source}: {describe_synthetic(report).badge} — {lead}"
     if report.status is SyntheticStatus.UNREADABLE:
-        return f"{source}: unreadable: this is not an image this app can read."
-    line = f"{source}: no marker found. {NO_MARKER_CAVEAT}"
+        return _("{source}: unreadable: this is not an image this app can read.").format(
+            source=source
+        )
+    line = _("{source}: no marker found.").format(source=source) + " " + _(NO_MARKER_CAVEAT)
     if report.indicators:  # weak notes, e.g. a remote manifest that was not fetched
-        line += f" Note: {report.indicators[0].summary}"
+        line += " " + _("Note: {note}").format(note=report.indicators[0].summary)
     return line

@@ -4,11 +4,12 @@ import argparse
 from pathlib import Path
 
 from likeness_guard.cli.common import add_scan_option, open_store
+from likeness_guard.cli.translated_parser import examples
 from likeness_guard.core.domain.errors import UserFacingError
 from likeness_guard.core.domain.takedown import Jurisdiction
-from likeness_guard.core.domain.words import counted
 from likeness_guard.core.services.scanning import chosen_scan
 from likeness_guard.core.services.takedown import NoticeChoices, write_takedown_notices
+from likeness_guard.locale import _, ngettext
 
 _ITEMS = "SHA256_PREFIX|all"
 
@@ -16,8 +17,8 @@ _ITEMS = "SHA256_PREFIX|all"
 def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     parser = subparsers.add_parser(
         "notice",
-        help="write takedown notices for the web addresses where you were found",
-        description=(
+        help=_("write takedown notices for the web addresses where you were found"),
+        description=_(
             "Write one takedown notice per site for the scan's confirmed matches found on the "
             "web (the images you marked 'This is me'): every address and the site that "
             "serves it after redirects, the page it is on, the hashes of the exact files, a "
@@ -29,49 +30,52 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
             "and one .eml draft per site. Nothing is sent: you choose where and when. This "
             "is not legal advice."
         ),
-        epilog=(
-            "Example: likeness-guard notice --name 'Ana P.' --contact-email ana@example.org "
+        epilog=examples(
+            "likeness-guard notice --name 'Ana P.' --contact-email ana@example.org "
             "--jurisdiction us --intimate all --out ~/notices.pdf"
         ),
     )
     add_scan_option(parser)
-    parser.add_argument("--name", required=True, help="your name, printed as your signature")
+    parser.add_argument("--name", required=True, help=_("your name, printed as your signature"))
     parser.add_argument(
-        "--contact-email", required=True, metavar="EMAIL", help="where the site can answer you"
+        "--contact-email", required=True, metavar="EMAIL", help=_("where the site can answer you")
     )
     parser.add_argument(
         "--on-behalf-of",
         metavar="PERSON",
-        help="the person shown, when you are their authorised representative",
+        help=_("the person shown, when you are their authorised representative"),
     )
     parser.add_argument(
         "--jurisdiction",
         choices=[j.value for j in Jurisdiction],
         default=Jurisdiction.OTHER.value,
-        help="whose law the notices cite: us (TAKE IT DOWN Act, for covered platforms), eu "
-        "(Digital Services Act, Article 16), uk (England and Wales) or other (the site's own "
-        "rules, the default); us, eu and uk concern intimate images only",
+        # Translators: us, eu, uk and other are the values typed after --jurisdiction.
+        help=_(
+            "whose law the notices cite: us (TAKE IT DOWN Act, for covered platforms), eu "
+            "(Digital Services Act, Article 16), uk (England and Wales) or other (the site's "
+            "own rules, the default); us, eu and uk concern intimate images only"
+        ),
     )
     _add_statement_options(parser)
     parser.add_argument(
         "--include-unreviewed",
         action="store_true",
-        help="also include matches you have not marked 'This is me' (marked as unconfirmed)",
+        help=_("also include matches you have not marked 'This is me' (marked as unconfirmed)"),
     )
     parser.add_argument(
         "--only-confirmed",
         action="store_true",
-        help="include only matches you marked 'This is me' (the default; kept for scripts)",
+        help=_("include only matches you marked 'This is me' (the default; kept for scripts)"),
     )
     parser.add_argument(
-        "--only", action="append", default=[], metavar="SHA256_PREFIX", help="only these items"
+        "--only", action="append", default=[], metavar="SHA256_PREFIX", help=_("only these items")
     )
     parser.add_argument(
         "--mention-reports",
         action="store_true",
-        help="list where else you reported each item (left out by default)",
+        help=_("list where else you reported each item (left out by default)"),
     )
-    parser.add_argument("--out", required=True, metavar="FILE.pdf", help="where to write them")
+    parser.add_argument("--out", required=True, metavar="FILE.pdf", help=_("where to write them"))
     parser.set_defaults(func=run)
 
 
@@ -81,23 +85,27 @@ def _add_statement_options(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar=_ITEMS,
-        help="you state that these items are intimate or sexual (repeat for several)",
+        help=_("you state that these items are intimate or sexual (repeat for several)"),
     )
     parser.add_argument(
         "--altered",
         action="append",
         default=[],
         metavar=_ITEMS,
-        help="you state that these items were made or altered (with AI or otherwise) to show "
-        "you; AI markers found in a file are listed as evidence either way",
+        help=_(
+            "you state that these items were made or altered (with AI or otherwise) to show "
+            "you; AI markers found in a file are listed as evidence either way"
+        ),
     )
     parser.add_argument(
         "--no-consent-to-creation",
         action="append",
         default=[],
         metavar=_ITEMS,
-        help="you state that you did not consent to these items being made (without it, the "
-        "notice speaks only of their publication)",
+        help=_(
+            "you state that you did not consent to these items being made (without it, the "
+            "notice speaks only of their publication)"
+        ),
     )
 
 
@@ -105,9 +113,13 @@ def run(args: argparse.Namespace) -> int:
     from likeness_guard.core.services.takedown import NoticeSender
 
     if "@" not in args.contact_email:
-        raise UserFacingError(f"{args.contact_email!r} does not look like an email address.")
+        raise UserFacingError(
+            _("{address} does not look like an email address.").format(
+                address=repr(args.contact_email)
+            )
+        )
     if args.only_confirmed and args.include_unreviewed:
-        raise UserFacingError("Give either --only-confirmed or --include-unreviewed, not both.")
+        raise UserFacingError(_("Give either --only-confirmed or --include-unreviewed, not both."))
     sender = NoticeSender(
         name=args.name,
         contact_email=args.contact_email,
@@ -126,14 +138,26 @@ def run(args: argparse.Namespace) -> int:
         files = write_takedown_notices(
             store, chosen_scan(store, args.scan), sender, Path(args.out), choices
         )
-    print(f"Wrote {counted(len(files.notices), 'notice')} to {files.pdf}")
-    print(f"The same text: {files.text}")
-    for notice, draft in zip(files.notices, files.emails, strict=True):
-        print(f"  {notice.host}: {counted(len(notice.entries), 'address', 'addresses')}")
-        print(f"    send to: {notice.send_to.splitlines()[0]}")
-        print(f"    email draft: {draft}")
+    count = len(files.notices)
     print(
-        "Nothing was sent. After you report an image, note it with: "
-        "likeness-guard review SHA256 --reported-to WHERE [--deadline 48h|dsa|DATE]"
+        ngettext("Wrote {count} notice to {path}", "Wrote {count} notices to {path}", count).format(
+            count=count, path=files.pdf
+        )
+    )
+    print(_("The same text: {path}").format(path=files.text))
+    for notice, draft in zip(files.notices, files.emails, strict=True):
+        addresses = len(notice.entries)
+        print(
+            "  "
+            + ngettext("{site}: {count} address", "{site}: {count} addresses", addresses).format(
+                site=notice.host, count=addresses
+            )
+        )
+        print("    " + _("send to: {where}").format(where=notice.send_to.splitlines()[0]))
+        print("    " + _("email draft: {path}").format(path=draft))
+    print(
+        _("Nothing was sent. After you report an image, note it with: {command}").format(
+            command="likeness-guard review SHA256 --reported-to WHERE [--deadline 48h|dsa|DATE]"
+        )
     )
     return 0

@@ -8,6 +8,7 @@ from pathlib import Path
 from likeness_guard.core.domain.errors import UserFacingError
 from likeness_guard.core.services import protection
 from likeness_guard.core.services.protection import read_passphrase_file
+from likeness_guard.locale import _
 
 
 def passphrase_from(args: argparse.Namespace) -> str | None:
@@ -16,7 +17,7 @@ def passphrase_from(args: argparse.Namespace) -> str | None:
     path = getattr(args, "passphrase_file", None)
     if path:
         return read_passphrase_file(path)
-    return ask_passphrase("Passphrase")
+    return ask_passphrase(_("Passphrase"))
 
 
 def ask_passphrase(prompt: str, *, confirm: bool = False) -> str | None:
@@ -25,9 +26,10 @@ def ask_passphrase(prompt: str, *, confirm: bool = False) -> str | None:
     if not sys.stdin.isatty():
         return None
     try:
-        first = getpass.getpass(f"{prompt}: ")
-        if confirm and getpass.getpass("The same passphrase again: ") != first:
-            raise UserFacingError("The two passphrases differ; nothing was changed.")
+        # Translators: a prompt on the terminal, e.g. "Passphrase: "; keep the space.
+        first = getpass.getpass(_("{prompt}: ").format(prompt=prompt))
+        if confirm and getpass.getpass(_("The same passphrase again: ")) != first:
+            raise UserFacingError(_("The two passphrases differ; nothing was changed."))
     except EOFError:
         return None
     return first or None
@@ -43,4 +45,6 @@ def unlock_folder(folder: Path, args: argparse.Namespace) -> None:
     passphrase = passphrase_from(args)
     if passphrase is None:
         raise protection.PassphraseNeeded(protection.needs_passphrase_message(folder))
-    protection.unlock(folder, passphrase)
+    notice = protection.unlock(folder, passphrase)
+    if notice is not None:  # its settings had been changed and were put back
+        print(f"likeness-guard: {notice}", file=sys.stderr)

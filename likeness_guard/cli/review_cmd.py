@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from likeness_guard.cli.common import add_scan_option, open_store
+from likeness_guard.cli.translated_parser import examples
 from likeness_guard.core.domain.errors import UserFacingError
 from likeness_guard.core.domain.records import ScanItem, Verdict
 from likeness_guard.core.domain.words import verdict_label
@@ -27,7 +28,7 @@ from likeness_guard.core.services.takedown import (
     record_takedown_request,
     takedown_state,
 )
-from likeness_guard.locale import _
+from likeness_guard.locale import N_, _, ngettext
 
 SHORT_SHA = 12  # digits of a SHA-256 that --list shows (and that are plenty to name it)
 
@@ -46,7 +47,7 @@ class ReviewStep:
 class Column:
     """A column of `review --list`."""
 
-    header: str
+    header: str  # marked with N_(), translated when printed
     width: int  # 0: the rest of the line
     value: Callable[[ScanItem, Store], str]
 
@@ -55,8 +56,10 @@ def _apply_verdict(store: Store, sha256: str, args: argparse.Namespace) -> str:
     verdict = _VERDICTS[args.verdict]
     when = set_verdict(store, sha256, verdict)
     if verdict is None:
-        return f"{sha256[:SHORT_SHA]}  verdict cleared"
-    return f"{sha256[:SHORT_SHA]}  {verdict_label(verdict)} (recorded {when})"
+        return _("{sha256}  verdict cleared").format(sha256=sha256[:SHORT_SHA])
+    return _("{sha256}  {verdict} (recorded {when})").format(
+        sha256=sha256[:SHORT_SHA], verdict=verdict_label(verdict), when=when
+    )
 
 
 _DEADLINES = {"48h": DeadlineRule.US_48H, "dsa": DeadlineRule.DSA, "none": DeadlineRule.NONE}
@@ -69,12 +72,21 @@ def _apply_reported(store: Store, sha256: str, args: argparse.Namespace) -> str:
     records = record_takedown_request(
         store, sha256, args.reported_to, args.reported_on, rule=rule, due=due
     )
-    lines = [f"{sha256[:SHORT_SHA]}  reported to {args.reported_to} on {records[0].reported_on}"]
+    lines = [
+        _("{sha256}  reported to {where} on {date}").format(
+            sha256=sha256[:SHORT_SHA], where=args.reported_to, date=records[0].reported_on
+        )
+    ]
     for record in records:
         due_at = record.deadline
-        when = f"; removal due by {due_at:%Y-%m-%d %H:%M} UTC" if due_at else ""
         checks = ", ".join(f"{moment:%Y-%m-%d %H:%M}" for moment in record.rechecks_due())
-        lines.append(f"    {record.url}{when}")
+        if due_at:
+            due = _("{url}; removal due by {when} UTC").format(
+                url=record.url, when=f"{due_at:%Y-%m-%d %H:%M}"
+            )
+            lines.append(f"    {due}")
+        else:
+            lines.append(f"    {record.url}")
         lines.append("    " + _("check again on {moments} (UTC)").format(moments=checks))
     return "\n".join(lines)
 
@@ -86,12 +98,13 @@ STEPS: list[ReviewStep] = [
 
 
 COLUMNS: list[Column] = [
-    Column("SHA-256", SHORT_SHA, lambda item, _: (item.sha256 or "")[:SHORT_SHA]),
-    Column("score", 5, lambda item, _: f"{item.best_similarity or 0:.2f}"),
-    Column("verdict", 10, lambda item, _: verdict_label(item.verdict)),
-    Column("given (UTC)", 20, lambda item, _: item.verdict_at or "-"),
-    Column("removal", 22, lambda item, store: _removal(item, store)),
-    Column("source", 0, lambda item, _: item.source),
+    Column("SHA-256", SHORT_SHA, lambda item, _store: (item.sha256 or "")[:SHORT_SHA]),
+    # Translators: the headings of the columns of "review --list".
+    Column(N_("score"), 5, lambda item, _store: f"{item.best_similarity or 0:.2f}"),
+    Column(N_("verdict"), 10, lambda item, _store: verdict_label(item.verdict)),
+    Column(N_("given (UTC)"), 20, lambda item, _store: item.verdict_at or "-"),
+    Column(N_("removal"), 22, lambda item, store: _removal(item, store)),
+    Column(N_("source"), 0, lambda item, _store: item.source),
 ]
 
 
@@ -100,7 +113,7 @@ def _add_options(parser: argparse.ArgumentParser) -> None:
         "sha256",
         nargs="*",
         metavar="SHA256_PREFIX",
-        help="the start of an image's SHA-256 (at least 6 hex digits), as --list shows it",
+        help=_("the start of an image's SHA-256 (at least 6 hex digits), as --list shows it"),
     )
     verdicts = parser.add_mutually_exclusive_group()
     verdicts.add_argument(
@@ -108,39 +121,44 @@ def _add_options(parser: argparse.ArgumentParser) -> None:
         dest="verdict",
         action="store_const",
         const="me",
-        help="these images show you",
+        help=_("these images show you"),
     )
     verdicts.add_argument(
         "--not-me",
         dest="verdict",
         action="store_const",
         const="not_me",
-        help="these images do not show you (they are left out of reports)",
+        help=_("these images do not show you (they are left out of reports)"),
     )
     verdicts.add_argument(
-        "--clear", dest="verdict", action="store_const", const="clear", help="forget the verdict"
+        "--clear", dest="verdict", action="store_const", const="clear", help=_("forget the verdict")
     )
     parser.add_argument(
         "--reported-to",
         metavar="WHERE",
-        help="note that you asked for these images' removal (a site, a form, an address)",
+        help=_("note that you asked for these images' removal (a site, a form, an address)"),
     )
     parser.add_argument(
         "--reported-on",
         metavar="DATE",
-        help="when you reported them, as 2026-05-20 or 2026-05-20T14:30 (UTC; default now); "
-        "a date in the future is refused",
+        help=_(
+            "when you reported them, as 2026-05-20 or 2026-05-20T14:30 (UTC; default now); "
+            "a date in the future is refused"
+        ),
     )
     parser.add_argument(
         "--deadline",
         metavar="RULE",
-        help="the removal deadline to track: 48h (TAKE IT DOWN Act, a US covered platform, "
-        "requests from 19 May 2026), dsa (EU Digital Services Act: no fixed time), a date "
-        "such as 2026-06-01, or none (default: 48h for a platform the built-in directory "
-        "lists as covered, else none); re-checks are due at the deadline and a week after",
+        # Translators: 48h, dsa and none are typed as they are.
+        help=_(
+            "the removal deadline to track: 48h (TAKE IT DOWN Act, a US covered platform, "
+            "requests from 19 May 2026), dsa (EU Digital Services Act: no fixed time), a date "
+            "such as 2026-06-01, or none (default: 48h for a platform the built-in directory "
+            "lists as covered, else none); re-checks are due at the deadline and a week after"
+        ),
     )
     parser.add_argument(
-        "--list", action="store_true", help="list a scan's matches with their verdicts"
+        "--list", action="store_true", help=_("list a scan's matches with their verdicts")
     )
     add_scan_option(parser)
 
@@ -148,16 +166,15 @@ def _add_options(parser: argparse.ArgumentParser) -> None:
 def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     parser = subparsers.add_parser(
         "review",
-        help="mark matches 'this is me' or 'not me', or list them",
-        description=(
+        help=_("mark matches 'this is me' or 'not me', or list them"),
+        description=_(
             "Say whether matched images show you. A verdict belongs to the image's bytes, so "
             "it holds in every scan that found the same file; the time it was given is kept "
             "and printed in reports. 'report --only-confirmed' keeps only the images marked "
             "'this is me'; images marked 'not me' are never put in a report."
         ),
-        epilog=(
-            "Examples: likeness-guard review --list\n"
-            "          likeness-guard review 3fa4c2d1e0b9 --this-is-me"
+        epilog=examples(
+            "likeness-guard review --list", "likeness-guard review 3fa4c2d1e0b9 --this-is-me"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -168,17 +185,19 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
 def run(args: argparse.Namespace) -> int:
     if args.list:
         if args.sha256:
-            raise UserFacingError("Give either --list or images to review, not both.")
+            raise UserFacingError(_("Give either --list or images to review, not both."))
         return _run_list(args)
     steps = [step for step in STEPS if step.wanted(args)]
     if not args.sha256:
         raise UserFacingError(
-            "Name the images to review by the start of their SHA-256 (see "
-            "'likeness-guard review --list'), or give --list."
+            _(
+                "Name the images to review by the start of their SHA-256 (see "
+                "'likeness-guard review --list'), or give --list."
+            )
         )
     if not steps:
         raise UserFacingError(
-            "Say what to record: --this-is-me, --not-me, --clear or --reported-to WHERE."
+            _("Say what to record: --this-is-me, --not-me, --clear or --reported-to WHERE.")
         )
     with open_store(args) as store:
         resolved = list(dict.fromkeys(store.resolve_sha256(prefix) for prefix in args.sha256))
@@ -193,13 +212,19 @@ def _run_list(args: argparse.Namespace) -> int:
         scan_id = chosen_scan(store, args.scan)
         items = review_list(store, scan_id)
         if not items:
-            print(f"Scan {scan_id} has no matches.")
+            print(_("Scan {scan} has no matches.").format(scan=scan_id))
             return 0
-        print(_row([column.header for column in COLUMNS]))
+        print(_row([_(column.header) for column in COLUMNS]))
         for item in items:
             print(_row([column.value(item, store) for column in COLUMNS]))
     reviewed = sum(item.verdict is not None for item in items)
-    print(f"{len(items)} matches in scan {scan_id}, {reviewed} reviewed.")
+    print(
+        ngettext(
+            "{count} match in scan {scan}, {reviewed} reviewed.",
+            "{count} matches in scan {scan}, {reviewed} reviewed.",
+            len(items),
+        ).format(count=len(items), scan=scan_id, reviewed=reviewed)
+    )
     return 0
 
 
@@ -217,9 +242,10 @@ def _removal(item: ScanItem, store: Store) -> str:
         return "-"
     state = takedown_state(store, item.web.url)
     if state.overdue:
-        return "OVERDUE"
+        # Translators: where a reported image's removal stands, in a column of "review --list".
+        return _("OVERDUE")
     if state.latest is not None and not state.latest.online:
-        return str(state.latest.status)
+        return str(state.latest.status)  # a re-check's status code, as recheck --json writes it
     if state.deadline is not None:
-        return f"due {state.deadline:%Y-%m-%d %H:%M}"
-    return "reported" if state.requests else "-"
+        return _("due {when}").format(when=f"{state.deadline:%Y-%m-%d %H:%M}")
+    return _("reported") if state.requests else "-"

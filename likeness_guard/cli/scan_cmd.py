@@ -12,14 +12,22 @@ from likeness_guard.cli.common import (
     say,
     write_json,
 )
+from likeness_guard.cli.translated_parser import examples
 from likeness_guard.core.domain.cancel import CancelToken
-from likeness_guard.core.domain.records import MatchTier, ScanItem, item_tier
+from likeness_guard.core.domain.records import (
+    MatchTier,
+    ScanCounts,
+    ScanItem,
+    ScanOutcome,
+    item_tier,
+)
 from likeness_guard.core.domain.text_safety import printable
 from likeness_guard.core.domain.words import (
     POSSIBLE_WORDS,
-    counted,
+    images_count,
+    matches_count,
+    score_words,
     segments_summary,
-    similarity_words,
     video_stop_words,
 )
 from likeness_guard.core.services.folder import Store
@@ -36,102 +44,136 @@ from likeness_guard.core.services.scanning import (
     scan_options,
     scan_summary,
 )
+from likeness_guard.locale import _, ngettext
+
+# The exit status of `scan` (see _exit_status_help): it ran to its end, whatever it found;
+# not one item could be read. 2 (could not start), 3 (locked) and 130 (stopped) come from
+# cli/__init__.py.
+SCAN_FINISHED_EXIT = 0
+SCAN_FAILED_EXIT = 1
 
 
 def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     parser = subparsers.add_parser(
         "scan",
-        help="look for your face in folders, files and web addresses",
-        description=(
+        help=_("look for your face in folders, files and web addresses"),
+        description=_(
             "Look for a profile's face in images: folders (recursively), single files and "
             "http(s) web addresses of images or pages. Every result is saved as it is found. "
             "Local files never cause a network connection; a web address is fetched with no "
             "cookies, no referrer and nothing about you."
         ),
         epilog=(
-            "Examples:\n"
-            "  likeness-guard scan ~/Downloads --json scan.json\n"
-            "  likeness-guard scan https://example.com/page.html --preset strict"
+            examples(
+                "likeness-guard scan ~/Downloads --json scan.json",
+                "likeness-guard scan https://example.com/page.html --preset strict",
+            )
+            + "\n\n"
+            + _exit_status_help()
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("paths", nargs="*", metavar="PATH", help="folders, files or URLs")
-    parser.add_argument("--urls", metavar="FILE", help="a text file with one web address a line")
+    parser.add_argument("paths", nargs="*", metavar="PATH", help=_("folders, files or URLs"))
+    parser.add_argument("--urls", metavar="FILE", help=_("a text file with one web address a line"))
     add_profile_option(parser)
-    add_threshold_options(parser, "how eager matching is (default: balanced)")
+    add_threshold_options(parser, _("how eager matching is (default: balanced)"))
     parser.add_argument(
-        "--json", metavar="FILE", help="write the results as JSON to FILE, or - for stdout"
+        "--json", metavar="FILE", help=_("write the results as JSON to FILE, or - for stdout")
     )
     parser.add_argument(
-        "--include-hidden", action="store_true", help="also scan hidden files and folders"
+        "--include-hidden", action="store_true", help=_("also scan hidden files and folders")
     )
     parser.add_argument(
         "--max-file-size",
         type=int,
         default=DEFAULT_MAX_FILE_BYTES // (1024 * 1024),
         metavar="MB",
-        help="skip files larger than this (default: %(default)s MB)",
+        help=_("skip files larger than this (default: %(default)s MB)"),
     )
     parser.add_argument(
         "--max-video-frames",
         type=int,
         default=VideoSettings.max_frames,
         metavar="N",
-        help="frames examined per video at most: two a second and at each scene change, "
-        "spread over the whole video when it is longer (default: %(default)s)",
+        help=_(
+            "frames examined per video at most: two a second and at each scene change, "
+            "spread over the whole video when it is longer (default: %(default)s)"
+        ),
     )
     parser.add_argument(
         "--no-provenance",
         action="store_true",
-        help="do not look for signs that an image is AI-made",
+        help=_("do not look for signs that an image is AI-made"),
     )
     parser.add_argument(
         "--workers",
         type=int,
         metavar="N",
-        help="processes analysing images at once (default: one per core; 1: none, all in "
-        "this process)",
+        help=_(
+            "processes analysing images at once (default: one per core; 1: none, all in "
+            "this process)"
+        ),
     )
-    _add_web_options(parser.add_argument_group("web addresses"))
+    _add_web_options(parser.add_argument_group(_("web addresses")))
     parser.set_defaults(func=run)
+
+
+def _exit_status_help() -> str:
+    return _(
+        "Exit status:\n"
+        "  0    the scan ran to its end, with or without matches; items that could not be\n"
+        "       read are listed as errors (and in the JSON), the rest were checked\n"
+        '  1    nothing could be read: every item failed (the JSON says "status": "failed")\n'
+        "  2    the scan could not start (no such profile, nothing to scan, a wrong option)\n"
+        "  3    the data folder is protected and no right passphrase was given\n"
+        "  130  stopped with Ctrl+C; what was found so far is saved"
+    )
 
 
 def _add_web_options(web: "argparse._ArgumentGroup") -> None:
     web.add_argument(
         "--allow-private-addresses",
         action="store_true",
-        help="allow addresses on this computer or the local network (intranet, tests)",
+        help=_("allow addresses on this computer or the local network (intranet, tests)"),
     )
     web.add_argument(
         "--follow-links",
         action="store_true",
-        help="also scan pages of the same site linked from a given page (one level)",
+        help=_("also scan pages of the same site linked from a given page (one level)"),
     )
     web.add_argument(
-        "--max-images-per-page", type=int, default=200, metavar="N", help="default: 200"
+        "--max-images-per-page",
+        type=int,
+        default=200,
+        metavar="N",
+        help=_("default: %(default)s"),
     )
     web.add_argument(
         "--web-time-limit",
         type=float,
         default=WebOptions.scan_seconds,
         metavar="S",
-        help="longest all web addresses of the scan may take together, in seconds "
-        "(default: %(default).0f); what is left is listed as not fetched",
+        help=_(
+            "longest all web addresses of the scan may take together, in seconds "
+            "(default: %(default).0f); what is left is listed as not fetched"
+        ),
     )
     web.add_argument(
         "--page-time-limit",
         type=float,
         default=WebOptions.page_seconds,
         metavar="S",
-        help="longest one page and its images may take, in seconds (default: %(default).0f)",
+        help=_("longest one page and its images may take, in seconds (default: %(default).0f)"),
     )
     web.add_argument(
         "--allow-address",
         action="append",
         default=[],
         metavar="IP",
-        help="allow this one address even if it is refused otherwise (the cloud metadata "
-        "address 169.254.169.254 is refused even with --allow-private-addresses)",
+        help=_(
+            "allow this one address even if it is refused otherwise (the cloud metadata "
+            "address 169.254.169.254 is refused even with --allow-private-addresses)"
+        ),
     )
 
 
@@ -158,11 +200,12 @@ def _request(args: argparse.Namespace) -> ScanRequest:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Scan, print a summary (and JSON when asked); exit 0 whether or not anything matched."""
+    """Scan, print a summary (and JSON when asked); exit 0 whether or not anything matched,
+    1 when not one item could be read."""
     request = _request(args)
     threshold = request.options.threshold
     with open_store(args) as store:
-        engine = open_engine(args)
+        engine = open_engine(args, lazy=True)  # a rescan of unchanged files needs no model
         cancel = CancelToken()
         last: list[ScanProgress] = []
 
@@ -170,20 +213,29 @@ def run(args: argparse.Namespace) -> int:
             last[:] = [progress]
 
         possible: list[ScanItem] = []
+        reasons: list[str] = []  # each error's message, for a scan that read nothing
 
         def on_item(item: ScanItem) -> None:
             source = printable(item.source)  # a newline or a right-to-left override, shown
             if item_tier(item) is MatchTier.POSSIBLE:
                 possible.append(item)
             if item.match:
-                words = similarity_words(item.best_similarity or 0.0, threshold)
-                say(args, f"MATCH  {item.best_similarity:.2f} ({words})  {source}")
+                # A face that looks drawn matches below the threshold: still at least "possibly".
+                words = score_words(item.best_similarity or 0.0, threshold, MatchTier.MATCH)
+                score = f"{item.best_similarity:.2f}"
+                # Translators: MATCH, note and error start lines aligned in a column; keep
+                # the spaces after them, and make the words the same width if you can.
+                line = _("MATCH  {score} ({words})  {source}")
+                say(args, line.format(score=score, words=words, source=source))
                 if item.video is not None:  # where in the video, in hh:mm:ss
-                    say(args, f"       video: {segments_summary(item.video)}")
+                    where = segments_summary(item.video)
+                    say(args, "       " + _("video: {where}").format(where=where))
             if item.video is not None and (note := video_stop_words(item.video)):
-                say(args, f"note   {source}: {note}")
+                say(args, _("note   {source}: {note}").format(source=source, note=note))
             elif item.is_error:
-                say(args, f"error  {source}: {printable(item.error or '')}")
+                error = printable(item.error or "")
+                say(args, _("error  {source}: {error}").format(source=source, error=error))
+                reasons.append(item.error or "")
 
         try:
             scan_id = scan(
@@ -196,29 +248,80 @@ def run(args: argparse.Namespace) -> int:
             )
         except KeyboardInterrupt:
             cancel.cancel()
-            print("Scan stopped; what was found so far is saved.", file=sys.stderr)
+            print(_("Scan stopped; what was found so far is saved."), file=sys.stderr)
             return 130
-        counts = scan_summary(store, scan_id).counts
-        summary = (
-            f"Scan {scan_id}: {counted(counts.items, 'image')}, {counted(counts.faces, 'face')}, "
-            f"{counted(counts.matches, 'match', 'matches')}, {counted(counts.errors, 'error')}; "
-            f"threshold {threshold:.2f}."
-        )
-        if last:
-            summary += f" {last[0].images_per_second:.1f} images/s."
-        say(args, summary)
+        outcome = scan_summary(store, scan_id)
+        counts = outcome.counts
+        failed = outcome.outcome is ScanOutcome.FAILED
+        if failed:
+            say(args, _failed_summary(scan_id, counts.errors, reasons))
+        else:
+            rate = last[0].images_per_second if last else None
+            say(args, _summary(scan_id, counts, threshold, rate))
         _name_skipped(args, store, scan_id, request.inputs)
         if possible:  # after the matches: these are to check, not matches
-            say(args, f"{counted(len(possible), 'more image')} might be you — check them:")
-            for item in sorted(possible, key=lambda i: -(i.best_similarity or 0.0)):
-                say(
-                    args,
-                    f"MAYBE  {item.best_similarity:.2f} ({POSSIBLE_WORDS})  "
-                    + printable(item.source),
-                )
+            _say_possible(args, possible)
         if args.json:
             write_json(scan_document(store, scan_id), args.json)
-    return 0
+    return SCAN_FAILED_EXIT if failed else SCAN_FINISHED_EXIT
+
+
+def _summary(scan_id: int, counts: ScanCounts, threshold: float, rate: float | None) -> str:
+    """The line after a scan: what it looked at and found, and how fast."""
+    faces = ngettext("{count} face", "{count} faces", counts.faces)
+    errors = ngettext("{count} error", "{count} errors", counts.errors)
+    # Translators: {images}, {faces}, {matches} and {errors} are counts with their nouns,
+    # such as "12 images", "3 faces", "1 match", "0 errors".
+    summary = _("Scan {scan}: {images}, {faces}, {matches}, {errors}; threshold {threshold}.")
+    summary = summary.format(
+        scan=scan_id,
+        images=images_count(counts.items),
+        faces=faces.format(count=counts.faces),
+        matches=matches_count(counts.matches),
+        errors=errors.format(count=counts.errors),
+        threshold=f"{threshold:.2f}",
+    )
+    if rate is None:
+        return summary
+    return summary + " " + _("{rate} images/s.").format(rate=f"{rate:.1f}")
+
+
+def _say_possible(args: argparse.Namespace, possible: list[ScanItem]) -> None:
+    """The possible matches, most similar first, after the matches."""
+    say(
+        args,
+        ngettext(
+            "{count} more image might be you — check them:",
+            "{count} more images might be you — check them:",
+            len(possible),
+        ).format(count=len(possible)),
+    )
+    for item in sorted(possible, key=lambda i: -(i.best_similarity or 0.0)):
+        # Translators: MAYBE starts a line aligned with the MATCH lines above it.
+        line = _("MAYBE  {score} ({words})  {source}")
+        say(
+            args,
+            line.format(
+                score=f"{item.best_similarity:.2f}",
+                words=_(POSSIBLE_WORDS),
+                source=printable(item.source),
+            ),
+        )
+
+
+def _failed_summary(scan_id: int, errors: int, reasons: list[str]) -> str:
+    """The summary of a scan that read nothing: no "1 image" and no speed, but why."""
+    if errors == len(reasons) and len(set(reasons)) == 1 and reasons[0]:
+        return _("Scan {scan} failed: 0 images checked. Nothing could be read: {reason}").format(
+            scan=scan_id, reason=printable(reasons[0])
+        )
+    return ngettext(
+        "Scan {scan} failed: 0 images checked. Nothing could be read ({count} error, listed "
+        "above).",
+        "Scan {scan} failed: 0 images checked. Nothing could be read ({count} errors, each "
+        "listed above).",
+        errors,
+    ).format(scan=scan_id, count=errors)
 
 
 def _name_skipped(

@@ -3,22 +3,24 @@
 import argparse
 
 from likeness_guard.cli.common import open_store
+from likeness_guard.cli.translated_parser import examples
 from likeness_guard.core.domain.records import ScanStatus
 from likeness_guard.core.domain.text_safety import printable
-from likeness_guard.core.domain.words import SCAN_STATUS_WORDS, counted
+from likeness_guard.core.domain.words import SCAN_STATUS_WORDS, images_count, matches_count
 from likeness_guard.core.services.scanning import scan_summaries
+from likeness_guard.locale import _, ngettext
 
 
 def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     parser = subparsers.add_parser(
         "scans",
-        help="list the scans kept, with their status",
-        description=(
+        help=_("list the scans kept, with their status"),
+        description=_(
             "List every scan kept in the data folder, newest first: its number, person, "
             "status (an interrupted scan continues when you scan the same inputs again), "
             "and how many images, matches and errors it has."
         ),
-        epilog="Example: likeness-guard scans",
+        epilog=examples("likeness-guard scans"),
     )
     parser.set_defaults(func=run)
 
@@ -27,18 +29,23 @@ def run(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         summaries = scan_summaries(store)
         if not summaries:
-            print("No scans yet.")
+            print(_("No scans yet."))
         for summary in summaries:
             scan, counts = summary.scan, summary.counts
             note = (
-                " — continue it by scanning the same inputs again"
+                " — " + _("continue it by scanning the same inputs again")
                 if (scan.status is ScanStatus.INTERRUPTED)
                 else ""
             )
+            errors = ngettext("{count} error", "{count} errors", counts.errors)
+            # Translators: what a scan holds, in a list of scans: "12 images, 2 matches, 0 errors".
+            holds = _("{images}, {matches}, {errors}").format(
+                images=images_count(counts.items),
+                matches=matches_count(counts.matches),
+                errors=errors.format(count=counts.errors),
+            )
             print(
                 f"{scan.id}\t{printable(scan.profile_name)}\t{SCAN_STATUS_WORDS[scan.status]}"
-                f"\t{counted(counts.items, 'image')}, "
-                f"{counted(counts.matches, 'match', 'matches')}, "
-                f"{counted(counts.errors, 'error')}\t{scan.started_at}{note}"
+                f"\t{holds}\t{scan.started_at}{note}"
             )
     return 0

@@ -6,13 +6,16 @@ from typing import TYPE_CHECKING
 
 from likeness_guard import APP_NAME, RESOURCES, __version__
 from likeness_guard.core.services.folder import LaunchOptions
+from likeness_guard.locale import _
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QTranslator
     from PySide6.QtWidgets import QApplication
 
     from likeness_guard.gui.preferences import Preferences
 
 log = logging.getLogger(__name__)
+_qt_words: "QTranslator | None" = None  # the catalog of Qt's own words now installed
 
 
 def run_app(options: LaunchOptions) -> int:
@@ -52,15 +55,17 @@ def run_app(options: LaunchOptions) -> int:
     try:
         folder = data_folder(options.data_dir)
     except OSError as exc:
-        QMessageBox.critical(None, APP_NAME, f"The data folder cannot be created ({exc}).")
+        QMessageBox.critical(
+            None, APP_NAME, _("The data folder cannot be created ({error}).").format(error=exc)
+        )
         return 2
     instance = SingleInstance(folder)
     if not instance.acquire():
         if instance.wake_running():
-            print("likeness-guard: the window is already open; it was brought forward.")
+            print(_("likeness-guard: the window is already open; it was brought forward."))
             return 0
         QMessageBox.information(
-            None, APP_NAME, "Likeness Guard is already open on this computer. Use that window."
+            None, APP_NAME, _("Likeness Guard is already open on this computer. Use that window.")
         )
         return 0
     from likeness_guard.gui.unlock_dialog import unlock_at_start
@@ -104,3 +109,27 @@ def _apply_language(
     app.setLayoutDirection(
         Qt.LayoutDirection.RightToLeft if is_right_to_left() else Qt.LayoutDirection.LeftToRight
     )
+    _use_qt_words(app)
+
+
+def _use_qt_words(app: "QApplication") -> None:
+    """Qt's own words (file dialogs, standard buttons, a text field's menu) in the language in
+    use, from the catalogs Qt ships, where it has one; English otherwise."""
+    from PySide6.QtCore import QLibraryInfo, QTranslator
+
+    from likeness_guard.locale import ENGLISH, current_language
+
+    global _qt_words
+    if _qt_words is not None:
+        app.removeTranslator(_qt_words)
+        _qt_words = None
+    language = current_language()
+    if language == ENGLISH:
+        return
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    words = QTranslator(app)
+    if words.load(f"qtbase_{language}", folder) or words.load(
+        f"qtbase_{language.split('_')[0]}", folder
+    ):
+        app.installTranslator(words)
+        _qt_words = words

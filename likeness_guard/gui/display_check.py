@@ -11,6 +11,8 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
+from likeness_guard.locale import _
+
 # Libraries the xcb (X11) platform plugin of Qt 6 loads that minimal systems often lack.
 XCB_LIBRARIES = {
     "xcb-cursor": "libxcb-cursor0",
@@ -48,21 +50,21 @@ def _chosen_platform_problem(env: Mapping[str, str]) -> str | None:
     chosen = env["QT_QPA_PLATFORM"].split(":")[0].split(";")[0].strip().lower()
     platforms = available_platforms()
     if platforms is not None and chosen not in platforms:
-        return (
-            f"The window cannot open: QT_QPA_PLATFORM asks for Qt's '{chosen}' platform, which "
-            f"this copy of Likeness Guard does not have (it has: {', '.join(platforms)}). "
+        return _(
+            "The window cannot open: QT_QPA_PLATFORM asks for Qt's '{chosen}' platform, which "
+            "this copy of Likeness Guard does not have (it has: {platforms}). "
             "Remove QT_QPA_PLATFORM from your environment, or set it to one of those."
-        )
+        ).format(chosen=chosen, platforms=", ".join(platforms))
     if chosen == "xcb" and sys.platform.startswith("linux"):
         if not env.get("DISPLAY"):
-            return (
+            return _(
                 "The window cannot open: QT_QPA_PLATFORM=xcb needs an X11 screen, and DISPLAY "
                 "is not set. Start Likeness Guard from your desktop, or use the command line: "
                 "likeness-guard --help"
             )
         return _x11_problem(env)
     if chosen.startswith("wayland") and not env.get("WAYLAND_DISPLAY"):
-        return (
+        return _(
             "The window cannot open: QT_QPA_PLATFORM asks for Wayland, and no Wayland "
             "session was found (WAYLAND_DISPLAY is not set). Remove QT_QPA_PLATFORM, or start "
             "Likeness Guard from your desktop."
@@ -78,7 +80,7 @@ def display_problem(environ: Mapping[str, str] | None = None) -> str | None:
     if not sys.platform.startswith("linux"):
         return None  # Windows and macOS always have a screen
     if not env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY"):
-        return (
+        return _(
             "There is no screen to open the window on (no desktop session was found). "
             "Start Likeness Guard from your desktop, or use the command line: "
             "likeness-guard --help"
@@ -96,16 +98,16 @@ def _x11_problem(env: Mapping[str, str]) -> str | None:
         if not ctypes.util.find_library(library)
     )
     if missing:
-        return (
+        return _(
             "The window cannot open because some system libraries that Qt needs are missing. "
-            f"On Debian or Ubuntu, install them with: sudo apt install {' '.join(missing)}"
-        )
+            "On Debian or Ubuntu, install them with: sudo apt install {packages}"
+        ).format(packages=" ".join(missing))
     display = env.get("DISPLAY", "")
     number = display[1:].split(".")[0] if display.startswith(":") else ""
     if number.isdigit() and not Path(f"/tmp/.X11-unix/X{number}").exists():
-        return (
-            f"No screen answers at DISPLAY={display} (no X server is running there). "
+        return _(
+            "No screen answers at DISPLAY={display} (no X server is running there). "
             "Start Likeness Guard from your desktop, or use the command line: "
             "likeness-guard --help"
-        )
+        ).format(display=display)
     return None

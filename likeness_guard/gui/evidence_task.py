@@ -6,28 +6,33 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QWidget
 
-from likeness_guard.core.domain.words import counted
 from likeness_guard.core.services.folder import Store
 from likeness_guard.core.services.reporting import EvidenceRequest, PackageResult, write_evidence
 from likeness_guard.gui.tasks import BackgroundTask, TaskContext, run_task
+from likeness_guard.locale import _, ngettext
 
 
 def written_words(result: object) -> tuple[str, Path]:
     """The sentence that says where a report or package was saved, and its path."""
     if isinstance(result, PackageResult):
-        files = counted(result.originals, "original file")
-        captures = counted(result.warc_files, "web capture file")
-        text = (
-            f"The evidence package was saved as {result.path} ({files}, {captures}). Anyone "
-            "can check it with “likeness-guard verify-report”"
+        files = ngettext(
+            "{count} original file", "{count} original files", result.originals
+        ).format(count=result.originals)
+        captures = ngettext(
+            "{count} web capture file", "{count} web capture files", result.warc_files
+        ).format(count=result.warc_files)
+        # Translators: {files} is "3 original files", {captures} is "2 web capture files".
+        text = _(
+            "The evidence package was saved as {path} ({files}, {captures}). Anyone can check "
+            "it with “likeness-guard verify-report”."
         )
-        return text + ".", Path(str(result.path))
+        return text.format(path=result.path, files=files, captures=captures), Path(str(result.path))
     path = getattr(result, "pdf_path", result)
     manifest = getattr(result, "manifest_path", None)
-    text = f"The evidence report was saved as {path}"
-    if manifest is not None:
-        text += f", with its fingerprints in {Path(manifest).name}"
-    return text + ".", Path(str(path))
+    if manifest is None:
+        return _("The evidence report was saved as {path}.").format(path=path), Path(str(path))
+    text = _("The evidence report was saved as {path}, with its fingerprints in {manifest}.")
+    return text.format(path=path, manifest=Path(manifest).name), Path(str(path))
 
 
 class EvidenceTask(QObject):
@@ -43,7 +48,7 @@ class EvidenceTask(QObject):
         self._folder = folder
         self._parent = parent
         self._task: BackgroundTask | None = None
-        self._writing = "evidence report"  # or "evidence package": what the message names
+        self._package = False  # writing an evidence package, not the report alone
         self.written_path: Path | None = None
 
     def start(self, request: EvidenceRequest) -> None:
@@ -60,8 +65,11 @@ class EvidenceTask(QObject):
                     cancel=task.cancel,
                 )
 
-        self._writing = request.what
-        self.said.emit(f"Writing the {self._writing}…")
+        self._package = request.package
+        if request.package:
+            self.said.emit(_("Writing the evidence package…"))
+        else:
+            self.said.emit(_("Writing the evidence report…"))
         self._task = run_task(
             self._parent,
             "evidence",
@@ -82,7 +90,11 @@ class EvidenceTask(QObject):
     def _on_progress(self, counts: object) -> None:
         if isinstance(counts, tuple):
             done, total = counts
-            self.said.emit(f"Writing the {self._writing}… {done} of {total} images")
+            if self._package:
+                text = _("Writing the evidence package… {done} of {total} images")
+            else:
+                text = _("Writing the evidence report… {done} of {total} images")
+            self.said.emit(text.format(done=done, total=total))
 
     @Slot(object)
     def _on_written(self, result: object) -> None:

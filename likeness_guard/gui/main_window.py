@@ -22,22 +22,24 @@ from likeness_guard.gui.pages.welcome import WelcomePage
 from likeness_guard.gui.previews import PreviewService
 from likeness_guard.gui.session import AppSession
 from likeness_guard.gui.style import follow_theme, theme_sheet
+from likeness_guard.locale import N_, _
 
 PAGES = ("welcome", "photos", "scan", "matches", "watching", "settings")
-SCANNING_NOW = "A scan is running. Wait until it has finished (or stop it), then try again."
-ADDING_PHOTOS_NOW = (
+SCANNING_NOW = N_("A scan is running. Wait until it has finished (or stop it), then try again.")
+ADDING_PHOTOS_NOW = N_(
     "Your photos are being checked and added. Wait until that has finished, then try again."
 )
-WRITING_REPORT_NOW = (
+WRITING_REPORT_NOW = N_(
     "An evidence report is being written. Wait until it has finished, then try again."
 )
+# Translators: the names of the window's pages, in the list on its left.
 PAGE_TITLES = {
-    "welcome": "Welcome",
-    "photos": "My photos",
-    "scan": "Scan",
-    "matches": "Matches",
-    "watching": "Watching",
-    "settings": "Settings",
+    "welcome": N_("Welcome"),
+    "photos": N_("My photos"),
+    "scan": N_("Scan"),
+    "matches": N_("Matches"),
+    "watching": N_("Watching"),
+    "settings": N_("Settings"),
 }
 
 
@@ -69,18 +71,21 @@ class MainWindow(QMainWindow):
         }
 
         self.nav = QListWidget()
-        self.nav.setAccessibleName("Pages")
+        self.nav.setAccessibleName(_("Pages"))
         self.nav.setFixedWidth(170)
         self.nav.setSpacing(2)
         self.stack = QStackedWidget()
         self._shortcuts: list[QShortcut] = []
         for number, key in enumerate(PAGES, 1):
-            entry = QListWidgetItem(PAGE_TITLES[key])
-            entry.setToolTip(f"{PAGE_TITLES[key]} (Ctrl+{number})")
+            title = _(PAGE_TITLES[key])
+            entry = QListWidgetItem(title)
+            # Translators: a page's name and the keys that open it, e.g. "Scan (Ctrl+3)".
+            page_and_keys = _("{page} ({shortcut})")
+            entry.setToolTip(page_and_keys.format(page=title, shortcut=f"Ctrl+{number}"))
             entry.setSizeHint(entry.sizeHint().expandedTo(self.nav.fontMetrics().size(0, "Xg") * 2))
             self.nav.addItem(entry)
             self.stack.addWidget(self.pages[key])
-            self.pages[key].setAccessibleName(PAGE_TITLES[key])
+            self.pages[key].setAccessibleName(title)
             shortcut = QShortcut(QKeySequence(f"Ctrl+{number}"), self)
             shortcut.activated.connect(self._shortcut_handler(key))
             self._shortcuts.append(shortcut)
@@ -200,11 +205,11 @@ class MainWindow(QMainWindow):
     def _work_in_pages(self) -> str:
         """What the pages run that keeps the data folder open ("" for nothing)."""
         if self.scan_page.scan_to_come():
-            return SCANNING_NOW
+            return _(SCANNING_NOW)
         if self.photos_page.is_busy():
-            return ADDING_PHOTOS_NOW
+            return _(ADDING_PHOTOS_NOW)
         if self.matches_page.is_writing_report():
-            return WRITING_REPORT_NOW
+            return _(WRITING_REPORT_NOW)
         return ""
 
     @Slot()

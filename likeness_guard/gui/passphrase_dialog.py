@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from likeness_guard.core.domain.words import ProtectionAction
 from likeness_guard.core.services.protection import MIN_PASSPHRASE
 from likeness_guard.gui.style import heading_font
+from likeness_guard.locale import N_, _, ngettext
 
 
 @dataclass(frozen=True)
@@ -28,41 +29,53 @@ class PassphraseAnswer:
     new: str = ""
 
 
-NO_RECOVERY = (
+NO_RECOVERY = N_(
     "There is no way to recover a lost passphrase: without it nobody can open your data, "
     "including you. Write it down somewhere safe."
 )
 TITLES = {
-    ProtectionAction.PROTECT: "Protect your data with a passphrase",
-    ProtectionAction.CHANGE: "Change the passphrase",
-    ProtectionAction.REMOVE: "Remove the passphrase protection",
+    ProtectionAction.PROTECT: N_("Protect your data with a passphrase"),
+    ProtectionAction.CHANGE: N_("Change the passphrase"),
+    ProtectionAction.REMOVE: N_("Remove the passphrase protection"),
 }
+# Each explanation is whole (a translator sees it as one text); the first two end with
+# NO_RECOVERY's sentences, word for word.
 EXPLANATIONS = {
-    ProtectionAction.PROTECT: (
+    ProtectionAction.PROTECT: N_(
         "Everything Likeness Guard keeps in its data folder is encrypted: your face "
         "measurements, scan results and kept images. From now on the window and every "
-        "command ask for this passphrase before they open anything. " + NO_RECOVERY
+        "command ask for this passphrase before they open anything. There is no way to "
+        "recover a lost passphrase: without it nobody can open your data, including you. "
+        "Write it down somewhere safe."
     ),
-    ProtectionAction.CHANGE: (
+    ProtectionAction.CHANGE: N_(
         "Everything is encrypted again with the new passphrase; the current one will no "
-        "longer open your data. " + NO_RECOVERY
+        "longer open your data. There is no way to recover a lost passphrase: without it "
+        "nobody can open your data, including you. Write it down somewhere safe."
     ),
-    ProtectionAction.REMOVE: (
+    ProtectionAction.REMOVE: N_(
         "Your data will be decrypted and stored unencrypted: anyone who can open the data "
         "folder can then read your face measurements, scan results and kept images."
     ),
 }
 OK_LABELS = {
-    ProtectionAction.PROTECT: "Encrypt my data",
-    ProtectionAction.CHANGE: "Change the passphrase",
-    ProtectionAction.REMOVE: "Remove protection",
+    ProtectionAction.PROTECT: N_("Encrypt my data"),
+    ProtectionAction.CHANGE: N_("Change the passphrase"),
+    ProtectionAction.REMOVE: N_("Remove protection"),
 }
-NO_CURRENT = "Type your current passphrase."
-TOO_SHORT = (
-    f"The new passphrase is too short: use at least {MIN_PASSPHRASE} characters (a few "
-    "unrelated words are easy to remember and hard to guess)."
-)
-MISMATCH = "The two new passphrases are not the same. Type them again."
+NO_CURRENT = N_("Type your current passphrase.")
+MISMATCH = N_("The two new passphrases are not the same. Type them again.")
+
+
+def too_short_words() -> str:
+    """What to say when the new passphrase is shorter than MIN_PASSPHRASE."""
+    return ngettext(
+        "The new passphrase is too short: use at least {count} character (a few unrelated "
+        "words are easy to remember and hard to guess).",
+        "The new passphrase is too short: use at least {count} characters (a few unrelated "
+        "words are easy to remember and hard to guess).",
+        MIN_PASSPHRASE,
+    ).format(count=MIN_PASSPHRASE)
 
 
 def ask_passphrases(parent: QWidget | None, action: ProtectionAction) -> PassphraseAnswer | None:
@@ -91,30 +104,31 @@ class PassphraseDialog(QDialog):
     def __init__(self, action: ProtectionAction, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.action = action
-        self.setWindowTitle(TITLES[action])
+        self.setWindowTitle(_(TITLES[action]))
         self.setModal(True)
         self.setMinimumWidth(440)
-        title = QLabel(TITLES[action])
+        title = QLabel(_(TITLES[action]))
         title.setFont(heading_font(self.font()))
-        explanation = QLabel(EXPLANATIONS[action])
+        explanation = QLabel(_(EXPLANATIONS[action]))
         explanation.setWordWrap(True)
-        self.current = _password_field("Current passphrase")
-        self.new = _password_field("New passphrase")
-        self.again = _password_field("New passphrase again")
+        self.current = _password_field(_("Current passphrase"))
+        self.new = _password_field(_("New passphrase"))
+        self.again = _password_field(_("New passphrase again"))
         form = QFormLayout()
         if action is not ProtectionAction.PROTECT:
-            form.addRow("Current passphrase:", self.current)
+            form.addRow(_("Current passphrase:"), self.current)
         if action is not ProtectionAction.REMOVE:
-            form.addRow("New passphrase:", self.new)
-            form.addRow("New passphrase again:", self.again)
+            form.addRow(_("New passphrase:"), self.new)
+            form.addRow(_("New passphrase again:"), self.again)
         self.problem = QLabel()
         self.problem.setWordWrap(True)
-        self.problem.setAccessibleName("What to correct")
+        self.problem.setAccessibleName(_("What to correct"))
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText(OK_LABELS[action])
+        ok.setText(_(OK_LABELS[action]))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -130,13 +144,13 @@ class PassphraseDialog(QDialog):
 
     def _check(self) -> tuple[str, QLineEdit | None]:
         if self.action is not ProtectionAction.PROTECT and not self.current.text():
-            return NO_CURRENT, self.current
+            return _(NO_CURRENT), self.current
         if self.action is ProtectionAction.REMOVE:
             return "", None
         if len(self.new.text()) < MIN_PASSPHRASE:
-            return TOO_SHORT, self.new
+            return too_short_words(), self.new
         if self.new.text() != self.again.text():
-            return MISMATCH, self.again
+            return _(MISMATCH), self.again
         return "", None
 
     def accept(self) -> None:
@@ -152,20 +166,24 @@ class PassphraseDialog(QDialog):
         return PassphraseAnswer(current=self.current.text(), new=self.new.text())
 
 
-PROTECTED_STATE = (
+PROTECTED_STATE = N_(
     "Your data is encrypted with a passphrase. The window and every command ask for it "
     "before they open anything."
 )
-NOT_PROTECTED_STATE = (
+NOT_PROTECTED_STATE = N_(
     "Your data is not encrypted. Anyone who can open the data folder can read it: your face "
     "measurements, scan results and kept images."
 )
 WORKING = {
-    ProtectionAction.PROTECT: "Encrypting your data… this can take a while for many kept images.",
-    ProtectionAction.CHANGE: (
+    ProtectionAction.PROTECT: N_(
+        "Encrypting your data… this can take a while for many kept images."
+    ),
+    ProtectionAction.CHANGE: N_(
         "Encrypting your data again with the new passphrase… this can take a while for many "
         "kept images."
     ),
-    ProtectionAction.REMOVE: "Decrypting your data… this can take a while for many kept images.",
+    ProtectionAction.REMOVE: N_(
+        "Decrypting your data… this can take a while for many kept images."
+    ),
 }
-NOTHING_CHANGED = "Nothing was changed."
+NOTHING_CHANGED = N_("Nothing was changed.")

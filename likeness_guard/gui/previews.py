@@ -15,6 +15,7 @@ from PySide6.QtGui import QImage
 
 from likeness_guard.core.services.folder import EvidenceFolder
 from likeness_guard.core.services.previews import PreviewRequest, preview_pictures, request_for
+from likeness_guard.locale import N_, _
 
 __all__ = ["PreviewRequest", "request_for"]
 
@@ -24,7 +25,7 @@ log = logging.getLogger(__name__)
 # 0.15 MB for a small tile and 0.6 MB for the largest, so 32 MB keeps a few screens to scroll
 # back through without decoding again, whatever the size of the scan.
 PREVIEW_CACHE_BYTES = 32 * 1024 * 1024
-CANNOT_SHOW = "This image cannot be shown."
+CANNOT_SHOW = N_("This image cannot be shown.")
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ class _Decoder(QObject):
             images = decode_preview(request, self._evidence)
         except Exception:  # our bug: logged, and the queue still gets its answer
             log.exception("preview %s could not be made", request.key)
-            images = PreviewImages(request.key, None, None, 1.0, error=CANNOT_SHOW)
+            images = PreviewImages(request.key, None, None, 1.0, error=_(CANNOT_SHOW))
         # Every request is answered: the service sends the next one only after this.
         self.decoded.emit(images)
 

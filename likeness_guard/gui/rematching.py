@@ -10,13 +10,14 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from likeness_guard.core.domain.words import counted, not_rematched_words, without_copy_words
+from likeness_guard.core.domain.words import not_rematched_words, without_copy_words
 from likeness_guard.core.services.folder import Store
 from likeness_guard.core.services.reviewing import ProfileRematch, rematch_profile
 from likeness_guard.gui.tasks import BackgroundTask, TaskContext, run_task
+from likeness_guard.locale import N_, _, ngettext
 
-REMATCH_LABEL = "Re-check all scans with my new photos"
-REMATCH_TIP = (
+REMATCH_LABEL = N_("Re-check all scans with my new photos")
+REMATCH_TIP = N_(
     "Compare the faces every scan of this person found again with the photos on My photos. "
     "It takes seconds: no file or web page is read again."
 )
@@ -26,40 +27,66 @@ def rematch_words(outcome: ProfileRematch) -> str:
     """What a re-match did, in plain words: how many scans, what changed, what could not be
     compared again and why."""
     parts: list[str] = []
-    compared = len(outcome.results)
-    if compared:
-        new = outcome.matches_after - outcome.matches_before
-        if new > 0:
-            change = f"{counted(new, 'new match', 'new matches')}"
-        elif new < 0:
-            change = f"{counted(-new, 'match', 'matches')} fewer"
-        else:
-            change = "no new match"
-        parts.append(
-            f"Compared your photos again with {counted(compared, 'scan')}: {change} "
-            f"({outcome.matches_before} before, {outcome.matches_after} now)."
-        )
+    if outcome.results:
+        parts.append(_compared_words(outcome))
     elif not outcome.problems:
         parts.append(
-            "There is no finished scan to compare your photos with yet. Scan a folder or a "
-            "web page first."
+            _(
+                "There is no finished scan to compare your photos with yet. Scan a folder or a "
+                "web page first."
+            )
         )
     if outcome.not_rematched:
         parts.append(not_rematched_words(outcome.not_rematched))
     if outcome.new_without_copy:
         parts.append(without_copy_words(outcome.new_without_copy))
     if outcome.problems:
-        one = len(outcome.problems) == 1
+        failed = len(outcome.problems)
         parts.append(
-            f"{counted(len(outcome.problems), 'scan')} could not be compared again and "
-            + ("stays as it was:" if one else "stay as they were:")
+            ngettext(
+                "{count} scan could not be compared again and stays as it was:",
+                "{count} scans could not be compared again and stay as they were:",
+                failed,
+            ).format(count=failed)
         )
-        parts.extend(why for _, why in outcome.problems)
+        parts.extend(why for _scan, why in outcome.problems)
     if outcome.running:
         parts.append(
-            "The scan still running was left as it is: re-check again once it has finished."
+            _("The scan still running was left as it is: re-check again once it has finished.")
         )
     return " ".join(parts)
+
+
+def _compared_words(outcome: ProfileRematch) -> str:
+    """ "Compared your photos again with 2 scans: 1 new match (3 before, 4 now)." """
+    compared = len(outcome.results)
+    before, after = outcome.matches_before, outcome.matches_after
+    new = after - before
+    scans = ngettext("{count} scan", "{count} scans", compared).format(count=compared)
+    if new > 0:
+        # Translators: {scans} is "1 scan" or "3 scans"; {before} and {after} count matches.
+        sentence = ngettext(
+            "Compared your photos again with {scans}: {count} new match "
+            "({before} before, {after} now).",
+            "Compared your photos again with {scans}: {count} new matches "
+            "({before} before, {after} now).",
+            new,
+        )
+    elif new < 0:
+        # Translators: {scans} is "1 scan" or "3 scans"; {before} and {after} count matches.
+        sentence = ngettext(
+            "Compared your photos again with {scans}: {count} match fewer "
+            "({before} before, {after} now).",
+            "Compared your photos again with {scans}: {count} matches fewer "
+            "({before} before, {after} now).",
+            -new,
+        )
+    else:
+        # Translators: {scans} is "1 scan" or "3 scans"; {before} and {after} count matches.
+        sentence = _(
+            "Compared your photos again with {scans}: no new match ({before} before, {after} now)."
+        )
+    return sentence.format(scans=scans, count=abs(new), before=before, after=after)
 
 
 class RematchRunner(QObject):
@@ -108,7 +135,7 @@ class RematchRunner(QObject):
             failed=self._on_failed,
         )
         self.started.emit()  # the job's own signals arrive later, through the event loop
-        self.progress.emit("Comparing your photos again with your scans…")
+        self.progress.emit(_("Comparing your photos again with your scans…"))
         return True
 
     @Slot(object)
@@ -116,7 +143,9 @@ class RematchRunner(QObject):
         if isinstance(counts, tuple):
             done, total = counts
             self.progress.emit(
-                f"Comparing your photos again with your scans… {done} of {total} done"
+                _("Comparing your photos again with your scans… {done} of {total} done").format(
+                    done=done, total=total
+                )
             )
 
     @Slot(object)

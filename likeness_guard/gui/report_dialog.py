@@ -23,13 +23,14 @@ from PySide6.QtWidgets import (
 
 from likeness_guard.core.domain.records import ScanItem, Verdict
 from likeness_guard.core.services.reporting import EvidenceRequest, ReportPrivacy, Selection
+from likeness_guard.locale import N_, _
 
-UNBLURRED_WARNING = (
+UNBLURRED_WARNING = N_(
     "The report will show the matched images as they are, without blurring. Anyone who "
     "opens the file will see them. Choose this only if the person receiving the report "
     "needs to see the images themselves."
 )
-PACKAGE_NOTE = (
+PACKAGE_NOTE = N_(
     "The package holds the signed report, the original images exactly as they were found, "
     "the web pages and images as they were fetched, and checksums, so that a platform, a "
     "lawyer or the police can check everything on their own computer. The original images "
@@ -50,13 +51,13 @@ class ReportDialog(QDialog):
     ):
         """`own_photos`: SHA-256 of the user's reference photos (marked, left out by default)."""
         super().__init__(parent)
-        self.setWindowTitle("Export evidence")
+        self.setWindowTitle(_("Export evidence"))
         self.setMinimumWidth(420)
         self.setMaximumWidth(640)
         self.scan_id = scan_id
         self.name = QLineEdit()
-        self.name.setPlaceholderText("optional: your name or a pseudonym")
-        self.name.setAccessibleName("Name or pseudonym on the report")
+        self.name.setPlaceholderText(_("optional: your name or a pseudonym"))
+        self.name.setAccessibleName(_("Name or pseudonym on the report"))
         self._build_match_choice(matches, own_photos)
         self._build_output_choice()
         buttons = QDialogButtonBox(
@@ -65,27 +66,34 @@ class ReportDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         self.ok = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.ok.setText(_("Save"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
         self._lay_out(buttons)
         self._sync_checks()
 
     def _build_match_choice(self, matches: list[ScanItem], own_photos: frozenset[str]) -> None:
         """All matches, the confirmed ones, or those ticked in the list of matches."""
-        self.all_matches = QRadioButton("&All matches of this scan")
-        self.confirmed = QRadioButton("Only those I marked “&This is me”")
-        self.picked = QRadioButton("Let me &choose")
+        self.all_matches = QRadioButton(_("&All matches of this scan"))
+        self.confirmed = QRadioButton(_("Only those I marked “&This is me”"))
+        self.picked = QRadioButton(_("Let me &choose"))
         self.which = QButtonGroup(self)
         for button in (self.all_matches, self.confirmed, self.picked):
             self.which.addButton(button)
         self.all_matches.setChecked(True)
         self.list = QListWidget()
-        self.list.setAccessibleName("Matches to include")
+        self.list.setAccessibleName(_("Matches to include"))
         for item in matches:
             if item.verdict == Verdict.NOT_ME:
                 continue  # never put an image the user said is not them into evidence
             name = item.source.rsplit("/", 1)[-1] or item.source
             own = item.sha256 in own_photos
-            note = "  — one of your own reference photos" if own else ""
-            row = QListWidgetItem(f"{name}  ({item.best_similarity or 0:.2f}){note}")
+            score = f"{item.best_similarity or 0:.2f}"
+            if own:
+                # Translators: {name} is a file name, {score} a similarity such as 0.62.
+                text = _("{name}  ({score})  — one of your own reference photos")
+            else:
+                text = "{name}  ({score})"  # a file name and a number: nothing to translate
+            row = QListWidgetItem(text.format(name=name, score=score))
             row.setData(Qt.ItemDataRole.UserRole, item.id)
             row.setData(Qt.ItemDataRole.UserRole + 1, item.verdict == Verdict.ME and not own)
             row.setData(Qt.ItemDataRole.UserRole + 2, own)
@@ -97,30 +105,34 @@ class ReportDialog(QDialog):
 
     def _build_output_choice(self) -> None:
         """A PDF or a package, and blurred or not, each with its warning."""
-        self.report_only = QRadioButton("The &report (PDF)")
-        self.package = QRadioButton("An evidence &package (.zip) for a platform, lawyer or police")
+        self.report_only = QRadioButton(_("The &report (PDF)"))
+        self.package = QRadioButton(
+            _("An evidence &package (.zip) for a platform, lawyer or police")
+        )
         self.what = QButtonGroup(self)
         for button in (self.report_only, self.package):
             self.what.addButton(button)
         self.report_only.setChecked(True)
-        self.package_note = QLabel(PACKAGE_NOTE)
+        self.package_note = QLabel(_(PACKAGE_NOTE))
         self.package_note.setWordWrap(True)
         self.package_note.setVisible(False)
         self.package.toggled.connect(self.package_note.setVisible)
-        self.unblurred = QCheckBox("Include the images &without blurring")
-        self.warning = QLabel(UNBLURRED_WARNING)
+        self.unblurred = QCheckBox(_("Include the images &without blurring"))
+        self.warning = QLabel(_(UNBLURRED_WARNING))
         self.warning.setWordWrap(True)
         self.warning.setVisible(False)
         self.unblurred.toggled.connect(self.warning.setVisible)
 
     def _lay_out(self, buttons: QDialogButtonBox) -> None:
         form = QFormLayout()
-        form.addRow("Name on the report:", self.name)
+        form.addRow(_("Name on the report:"), self.name)
         layout = QVBoxLayout(self)
         intro = QLabel(
-            "The report lists where each image was found, when, its fingerprints (hashes) "
-            "and how sure the match is, for a platform, a lawyer or the police. Your own "
-            "reference photos are left out unless you choose them."
+            _(
+                "The report lists where each image was found, when, its fingerprints (hashes) "
+                "and how sure the match is, for a platform, a lawyer or the police. Your own "
+                "reference photos are left out unless you choose them."
+            )
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
@@ -128,7 +140,7 @@ class ReportDialog(QDialog):
         for button in (self.all_matches, self.confirmed, self.picked):
             layout.addWidget(button)
         layout.addWidget(self.list)
-        layout.addWidget(QLabel("What to save:"))
+        layout.addWidget(QLabel(_("What to save:")))
         layout.addWidget(self.report_only)
         layout.addWidget(self.package)
         layout.addWidget(self.package_note)
@@ -197,19 +209,19 @@ class ReportDialog(QDialog):
         if self.unblurred.isChecked():
             answer = QMessageBox.question(
                 self,
-                "Include images without blurring?",
-                UNBLURRED_WARNING,
+                _("Include images without blurring?"),
+                _(UNBLURRED_WARNING),
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                 QMessageBox.StandardButton.No,
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return None
         suffix, title, kind = (
-            (".zip", "Save the evidence package", "Zip archive (*.zip)")
+            (".zip", _("Save the evidence package"), _("Zip archive (*.zip)"))
             if self.package.isChecked()
-            else (".pdf", "Save the evidence report", "PDF (*.pdf)")
+            else (".pdf", _("Save the evidence report"), _("PDF (*.pdf)"))
         )
-        target, _ = QFileDialog.getSaveFileName(
+        target, _filter = QFileDialog.getSaveFileName(
             self.parentWidget(), title, str(Path.home() / f"likeness-guard-evidence{suffix}"), kind
         )
         if not target:

@@ -17,17 +17,18 @@ from likeness_guard.core.services.protection import ProtectionChange, is_protect
 from likeness_guard.gui.preferences import Preferences
 from likeness_guard.gui.rematching import RematchRunner
 from likeness_guard.gui.tasks import BackgroundTask, TaskContext, run_task
+from likeness_guard.locale import N_, _
 
-FORGET_FINISHES_LATER = (
+FORGET_FINISHES_LATER = N_(
     "Everything was deleted. The passphrase protection is removed the next time Likeness "
     "Guard starts, once no other window or command has this data folder open."
 )
-CHANGING_PROTECTION_NOW = (
+CHANGING_PROTECTION_NOW = N_(
     "Your data is being encrypted or decrypted right now. Wait until that has finished, "
     "then try again."
 )
-DELETING_NOW = "Your data is being deleted. Wait until that has finished, then try again."
-RECHECKING_NOW = (
+DELETING_NOW = N_("Your data is being deleted. Wait until that has finished, then try again.")
+RECHECKING_NOW = N_(
     "Your scans are being compared again with your photos. Wait until that has finished, "
     "then try again."
 )
@@ -157,7 +158,7 @@ class AppSession(QObject):
             self.store = Store(self.data_dir)
             self.store_reopened.emit()
             if not finished:
-                result = FORGET_FINISHES_LATER
+                result = _(FORGET_FINISHES_LATER)
         self._forgetting_everything = False
         # The page that asked updates its choices first; then every page reloads.
         self.deletion_done.emit(result if isinstance(result, str) else "")
@@ -182,11 +183,11 @@ class AppSession(QObject):
     def running_work(self) -> str:
         """Why the data folder cannot be encrypted or decrypted now ("" when it can)."""
         if self._protection is not None:
-            return CHANGING_PROTECTION_NOW
+            return _(CHANGING_PROTECTION_NOW)
         if self._deletion is not None:
-            return DELETING_NOW
+            return _(DELETING_NOW)
         if self.recheck.is_running():
-            return RECHECKING_NOW
+            return _(RECHECKING_NOW)
         for running in self._work_checks:
             reason = running()
             if reason:

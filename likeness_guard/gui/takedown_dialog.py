@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from likeness_guard.core.domain.takedown import Jurisdiction, Recheck
-from likeness_guard.core.domain.words import counted, online_words
+from likeness_guard.core.domain.words import online_words
 from likeness_guard.core.services.folder import Store
 from likeness_guard.core.services.takedown import (
     NoticeChoices,
@@ -38,13 +38,14 @@ from likeness_guard.core.services.takedown import (
 from likeness_guard.gui.session import AppSession
 from likeness_guard.gui.style import error_color, set_text_color
 from likeness_guard.gui.tasks import BackgroundTask, TaskContext, run_task
-from likeness_guard.locale import _
+from likeness_guard.locale import N_, _, ngettext
 
+# Translators: the laws a notice can cite; keep the names of the acts as they are known.
 JURISDICTIONS = {
-    Jurisdiction.US: "United States (TAKE IT DOWN Act, for covered platforms)",
-    Jurisdiction.EU: "European Union (Digital Services Act, Article 16)",
-    Jurisdiction.UK: "England and Wales (Sexual Offences Act, section 66B)",
-    Jurisdiction.OTHER: "Elsewhere (the site's own rules)",
+    Jurisdiction.US: N_("United States (TAKE IT DOWN Act, for covered platforms)"),
+    Jurisdiction.EU: N_("European Union (Digital Services Act, Article 16)"),
+    Jurisdiction.UK: N_("England and Wales (Sexual Offences Act, section 66B)"),
+    Jurisdiction.OTHER: N_("Elsewhere (the site's own rules)"),
 }
 
 
@@ -61,21 +62,23 @@ class TakedownDialog(QDialog):
         self.session = session
         self.scan_id = scan_id
         self._task: BackgroundTask | None = None
-        self.setWindowTitle("Take down")
+        self.setWindowTitle(_("Take down"))
         self.setMinimumWidth(560)
 
         intro = QLabel(
-            "Ask each site to remove the images, and check later whether they did. Nothing "
-            "is sent from here: the notices are files you send yourself. Only the addresses "
-            "where you were found are checked again."
+            _(
+                "Ask each site to remove the images, and check later whether they did. Nothing "
+                "is sent from here: the notices are files you send yourself. Only the addresses "
+                "where you were found are checked again."
+            )
         )
         intro.setWordWrap(True)
 
         self.addresses = QListWidget()
-        self.addresses.setAccessibleName("Matched web addresses")
-        self.check_button = QPushButton("&Check again")
+        self.addresses.setAccessibleName(_("Matched web addresses"))
+        self.check_button = QPushButton(_("&Check again"))
         self.check_button.clicked.connect(self.start_recheck)
-        online = QGroupBox("Still online?")
+        online = QGroupBox(_("Still online?"))
         online_layout = QVBoxLayout(online)
         online_layout.addWidget(self.addresses)
         row = QHBoxLayout()
@@ -84,34 +87,34 @@ class TakedownDialog(QDialog):
         online_layout.addLayout(row)
 
         self.name_edit = QLineEdit()
-        self.name_edit.setPlaceholderText("your name, as your signature")
+        self.name_edit.setPlaceholderText(_("your name, as your signature"))
         self.email_edit = QLineEdit()
-        self.email_edit.setPlaceholderText("where the site can answer you")
+        self.email_edit.setPlaceholderText(_("where the site can answer you"))
         self.behalf_edit = QLineEdit()
-        self.behalf_edit.setPlaceholderText("only if you act for the person shown")
+        self.behalf_edit.setPlaceholderText(_("only if you act for the person shown"))
         self.jurisdiction = QComboBox()
         for value, text in JURISDICTIONS.items():
-            self.jurisdiction.addItem(text, value)
+            self.jurisdiction.addItem(_(text), value)
         self.jurisdiction.setCurrentIndex(self.jurisdiction.findData(Jurisdiction.OTHER))
         self.include_unreviewed = QCheckBox(_("Also include matches I have not confirmed"))
         self.intimate = QListWidget()
         self.intimate.setAccessibleName(_("Which items are intimate or sexual"))
         self.altered = QCheckBox(_("I state that these were made or altered to show me"))
         self.no_consent_to_creation = QCheckBox(_("I did not consent to these being made"))
-        self.write_button = QPushButton("&Write notices…")
+        self.write_button = QPushButton(_("&Write notices…"))
         self.write_button.clicked.connect(self.choose_and_write)
-        self.open_button = QPushButton("Open notices")
+        self.open_button = QPushButton(_("Open notices"))
         self.open_button.clicked.connect(self._open_notices)
-        self.folder_button = QPushButton("Show in folder")
+        self.folder_button = QPushButton(_("Show in folder"))
         self.folder_button.clicked.connect(self._show_folder)
         for button in (self.open_button, self.folder_button):
             button.setVisible(False)
-        notices = QGroupBox("Takedown notices, one per site")
+        notices = QGroupBox(_("Takedown notices, one per site"))
         form = QFormLayout(notices)
-        form.addRow("Name:", self.name_edit)
-        form.addRow("Email:", self.email_edit)
-        form.addRow("On behalf of:", self.behalf_edit)
-        form.addRow("Law:", self.jurisdiction)
+        form.addRow(_("Name:"), self.name_edit)
+        form.addRow(_("Email:"), self.email_edit)
+        form.addRow(_("On behalf of:"), self.behalf_edit)
+        form.addRow(_("Law:"), self.jurisdiction)
         form.addRow("", self.include_unreviewed)
         form.addRow(_("Intimate or sexual (tick each one that is):"), self.intimate)
         form.addRow("", self.altered)
@@ -127,6 +130,7 @@ class TakedownDialog(QDialog):
         self.status = QLabel()
         self.status.setWordWrap(True)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.button(QDialogButtonBox.StandardButton.Close).setText(_("Close"))
         close.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         for widget in (intro, online, notices, blocking, self.status, close):
@@ -136,12 +140,14 @@ class TakedownDialog(QDialog):
 
     def _blocking_group(self) -> QGroupBox:
         """StopNCII and Take It Down, and which files to select there (nothing is uploaded)."""
-        blocking = QGroupBox("Block copies everywhere")
+        blocking = QGroupBox(_("Block copies everywhere"))
         blocking_layout = QVBoxLayout(blocking)
         for service in platform_directory().hash_blocking:
-            label = QLabel(
-                f'<a href="{service.url}">{service.name}</a>, for {service.audience}: {service.how}'
-            )
+            # Translators: {service} is a linked name such as StopNCII; {audience} says who it
+            # is for, {how} what it does.
+            text = _("{service}, for {audience}: {how}")
+            link = f'<a href="{service.url}">{service.name}</a>'
+            label = QLabel(text.format(service=link, audience=service.audience, how=service.how))
             label.setWordWrap(True)
             label.setOpenExternalLinks(True)
             blocking_layout.addWidget(label)
@@ -175,7 +181,11 @@ class TakedownDialog(QDialog):
         self.addresses.clear()
         self.intimate.clear()
         for target in targets:
-            self.addresses.addItem(f"{online_words(latest.get(target.url))} — {target.url}")
+            # Translators: {state} says whether an image is still online; {address} is its URL.
+            state = _("{state} — {address}")
+            self.addresses.addItem(
+                state.format(state=online_words(latest.get(target.url)), address=target.url)
+            )
             statement = QListWidgetItem(target.url)
             statement.setFlags(statement.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             statement.setCheckState(Qt.CheckState.Unchecked)
@@ -185,8 +195,10 @@ class TakedownDialog(QDialog):
         self.write_button.setEnabled(bool(targets))
         if not targets:
             self.status.setText(
-                "This scan found no image of you on the web, so there is nothing to check or "
-                "report here. Scan the web addresses where you saw the images."
+                _(
+                    "This scan found no image of you on the web, so there is nothing to check or "
+                    "report here. Scan the web addresses where you saw the images."
+                )
             )
 
     def start_recheck(self) -> None:
@@ -200,7 +212,7 @@ class TakedownDialog(QDialog):
             with Store(folder) as store:  # SQLite connections belong to one thread
                 return recheck(store, scan_id, allow_private_addresses=allow)
 
-        self.status.setText("Checking the addresses again…")
+        self.status.setText(_("Checking the addresses again…"))
         self._run(work, self._on_rechecked)
 
     @Slot(object)
@@ -208,17 +220,23 @@ class TakedownDialog(QDialog):
         assert isinstance(results, list)
         self._fill_addresses()
         gone = sum(1 for r in results if r.removed)
-        self.status.setText(
-            f"Checked {counted(len(results), 'address', 'addresses')}: "
-            f"{gone} gone, {sum(1 for r in results if r.online)} still online."
+        online = sum(1 for r in results if r.online)
+        checked = ngettext(
+            "Checked {count} address: {gone} gone, {online} still online.",
+            "Checked {count} addresses: {gone} gone, {online} still online.",
+            len(results),
         )
+        self.status.setText(checked.format(count=len(results), gone=gone, online=online))
         self.recheck_done.emit(results)
 
     # ---- notices -----------------------------------------------------------------------
 
     def choose_and_write(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Save takedown notices", str(Path.home() / "takedown-notices.pdf"), "PDF (*.pdf)"
+        path, _filter = QFileDialog.getSaveFileName(
+            self,
+            _("Save takedown notices"),
+            str(Path.home() / "takedown-notices.pdf"),
+            _("PDF (*.pdf)"),
         )
         if path:
             self.write_notices(Path(path))
@@ -227,10 +245,10 @@ class TakedownDialog(QDialog):
         """Write the notices to `path` (and .txt, .eml beside it) in the background."""
         name, email = self.name_edit.text().strip(), self.email_edit.text().strip()
         if not name or "@" not in email:
-            self._fail("Enter your name and an email address where the sites can answer you.")
+            self._fail(_("Enter your name and an email address where the sites can answer you."))
             return
         if self._task is not None:  # the buttons are off while a step runs
-            self.status.setText("Still finishing the last step: try again in a moment.")
+            self.status.setText(_("Still finishing the last step: try again in a moment."))
             return
         sender = NoticeSender(
             name=name,
@@ -245,7 +263,7 @@ class TakedownDialog(QDialog):
             with Store(folder) as store:
                 return write_takedown_notices(store, scan_id, sender, path, choices)
 
-        self.status.setText("Writing the notices…")
+        self.status.setText(_("Writing the notices…"))
         self._run(work, self._on_written)
 
     def notice_choices(self) -> NoticeChoices:
@@ -267,10 +285,14 @@ class TakedownDialog(QDialog):
     def _on_written(self, files: object) -> None:
         self._written = getattr(files, "pdf", None)
         notices = getattr(files, "notices", ())
-        self.status.setText(
-            f"Saved {counted(len(notices), 'notice')} as {self._written}, with the same text "
-            "as .txt and an email draft per site. Send each to the address on its page."
+        saved = ngettext(
+            "Saved {count} notice as {path}, with the same text as .txt and an email draft per "
+            "site. Send each to the address on its page.",
+            "Saved {count} notices as {path}, with the same text as .txt and an email draft per "
+            "site. Send each to the address on its page.",
+            len(notices),
         )
+        self.status.setText(saved.format(count=len(notices), path=self._written))
         for button in (self.open_button, self.folder_button):
             button.setVisible(True)
         self.notices_written.emit(files)

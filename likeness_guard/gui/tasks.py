@@ -10,10 +10,12 @@ from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from likeness_guard.core.domain.cancel import CancelToken
 from likeness_guard.core.domain.errors import UserFacingError
+from likeness_guard.locale import N_, _
 
 log = logging.getLogger(__name__)
 
-BUG_MESSAGE = (
+# Translators: {name} is the name of a programming error, such as KeyError.
+BUG_MESSAGE = N_(
     "Something went wrong inside Likeness Guard ({name}). What was already found is kept. "
     "Please try again; if it happens again, report it with the log."
 )
@@ -59,7 +61,7 @@ class _Worker(QObject):
             self.failed.emit(str(exc))
         except Exception as exc:  # a bug: log it with its traceback, tell the user calmly
             log.exception("background job %s failed", self.name)
-            self.failed.emit(BUG_MESSAGE.format(name=type(exc).__name__))
+            self.failed.emit(_(BUG_MESSAGE).format(name=type(exc).__name__))
         else:
             self.finished.emit(result)
         finally:

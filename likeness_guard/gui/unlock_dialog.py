@@ -2,16 +2,17 @@
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QInputDialog, QLineEdit, QWidget
+from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
 
 from likeness_guard import APP_NAME
 from likeness_guard.core.services import protection
+from likeness_guard.locale import N_, _
 
-PROMPT = (
+PROMPT = N_(
     "Your Likeness Guard data is protected with a passphrase.\n"
     "Type it to open your photos, scans and kept images:"
 )
-WRONG = "That passphrase does not open your data. Check it (the case counts) and try again:"
+WRONG = N_("That passphrase does not open your data. Check it (the case counts) and try again:")
 
 
 def unlock_at_start(folder: Path, parent: QWidget | None = None) -> bool:
@@ -21,14 +22,19 @@ def unlock_at_start(folder: Path, parent: QWidget | None = None) -> bool:
     """
     if not protection.is_protected(folder):
         return True
-    prompt = PROMPT
+    prompt = _(PROMPT)
     while True:
         text, accepted = QInputDialog.getText(parent, APP_NAME, prompt, QLineEdit.EchoMode.Password)
         if not accepted:
             return False
         try:
-            protection.unlock(folder, text)
+            notice = protection.unlock(folder, text)
         except protection.WrongPassphrase:
-            prompt = WRONG
+            prompt = _(WRONG)
             continue
+        except protection.SettingsChanged as exc:  # says what happened and what to do
+            QMessageBox.critical(parent, APP_NAME, str(exc))
+            return False
+        if notice is not None:  # its settings had been changed and were put back
+            QMessageBox.warning(parent, APP_NAME, notice)
         return True

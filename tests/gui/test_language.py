@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from likeness_guard import locale as translation
 from likeness_guard.core.services.folder import LaunchOptions
-from likeness_guard.gui.app import _apply_language
+from likeness_guard.gui.app import _apply_language, _use_qt_words
 from likeness_guard.gui.preferences import Preferences
 from likeness_guard.gui.widgets.language_choice import LanguageChoice
 
@@ -32,6 +32,7 @@ def arabic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     app.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+    _use_qt_words(app)  # Qt's own words back to English for the tests that follow
 
 
 def test_the_language_chosen_in_settings_is_used_at_the_next_start_right_to_left(
@@ -51,6 +52,8 @@ def test_the_language_chosen_in_settings_is_used_at_the_next_start_right_to_left
     assert translation.current_language() == "ar"
     assert translation._("Language") == "اللغة"
     assert app.layoutDirection() == Qt.LayoutDirection.RightToLeft
+    # Qt's own words (standard buttons, file dialogs) come from the catalogs Qt ships.
+    assert QApplication.translate("QPlatformTheme", "Cancel") not in ("", "Cancel")
 
 
 def test_a_language_given_at_start_wins_over_the_settings(

@@ -27,11 +27,11 @@ from likeness_guard.gui.passphrase_dialog import (
     NOT_PROTECTED_STATE,
     NOTHING_CHANGED,
     PROTECTED_STATE,
-    TOO_SHORT,
     WORKING,
     PassphraseAnswer,
     PassphraseDialog,
     ask_passphrases,
+    too_short_words,
 )
 from likeness_guard.gui.session import DELETING_NOW, RECHECKING_NOW
 from tests.gui.conftest import WindowFactory, drop, enroll
@@ -359,7 +359,7 @@ def test_the_dialog_says_what_to_correct_and_stays_open(qtbot: QtBot) -> None:
     dialog.new.setText("short")
     dialog.again.setText("short")
     dialog.accept()
-    assert dialog.problem.text() == TOO_SHORT
+    assert dialog.problem.text() == too_short_words()
     assert dialog.result() != QDialog.DialogCode.Accepted
     dialog.new.setText(PASSPHRASE)
     dialog.again.setText(PASSPHRASE + "!")

@@ -212,7 +212,7 @@ def test_an_answer_given_in_a_terminal_appears_in_the_open_grid(
     )
     assert done.returncode == 0, done.stderr
     qtbot.waitUntil(lambda: len(page.visible_cards()) == 2, timeout=10_000)  # hidden now
-    assert "1 marked “Not me” are hidden." in page.summary.text()
+    assert "1 marked “Not me” is hidden." in page.summary.text()
 
 
 def test_a_face_picked_in_a_group_photo_is_scrolled_into_view_and_announced(

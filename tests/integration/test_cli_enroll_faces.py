@@ -32,7 +32,7 @@ def test_a_group_photo_is_refused_with_its_faces_listed(
     assert "face 1: 86 pixels wide, middle" in out
     assert "face 4: 88 pixels wide, top" in out
     assert "To use yours, run enroll again with --face N, e.g. --face 1." in out
-    assert "now has 0 reference photo(s)" in out
+    assert "now has 0 reference photos." in out
 
 
 def test_face_n_enrolls_that_face_and_it_then_matches_another_photo(

@@ -18,6 +18,8 @@ SHA-256). `scrfd_10g_bnkps.onnx` (antelopev2) is byte for byte the same file as
 
 from dataclasses import dataclass
 
+from likeness_guard.locale import N_, ngettext
+
 
 @dataclass(frozen=True)
 class PackFile:
@@ -67,8 +69,8 @@ KNOWN_PACKS: dict[str, KnownPack] = {
                 13_616_099,
                 "9cc6e4a75f0e2bf0b1aed94578f144d15175f357bdc05e815e5c4a02b319eb4f",
             ),
-            about="built in: a small detector (SCRFD 0.5 GFLOPs) and MobileFaceNet recognizer",
-            speed="the fastest; every number in the documentation was measured with it",
+            about=N_("built in: a small detector (SCRFD 0.5 GFLOPs) and MobileFaceNet recognizer"),
+            speed=N_("the fastest; every number in the documentation was measured with it"),
         ),
         KnownPack(
             name="buffalo_l",
@@ -82,8 +84,8 @@ KNOWN_PACKS: dict[str, KnownPack] = {
                 174_383_860,
                 "4c06341c33c2ca1f86781dab0e829f88ad5b64be9fba56e56bc9ebdefc619e43",
             ),
-            about="insightface's large pack: SCRFD 10 GFLOPs detector, ResNet-50 recognizer",
-            speed=(
+            about=N_("insightface's large pack: SCRFD 10 GFLOPs detector, ResNet-50 recognizer"),
+            speed=N_(
                 "much slower: its detector needs 20 times the computation (10 against 0.5 "
                 "GFLOPs) and its recognizer is 13 times larger (174 MB against 14 MB); "
                 "not measured here"
@@ -101,8 +103,8 @@ KNOWN_PACKS: dict[str, KnownPack] = {
                 260_665_334,
                 "4ab1d6435d639628a6f3e5008dd4f929edf4c4124b1a7169e1048f9fef534cdf",
             ),
-            about="insightface's largest pack: SCRFD 10 GFLOPs detector, ResNet-100 recognizer",
-            speed=(
+            about=N_("insightface's largest pack: SCRFD 10 GFLOPs detector, ResNet-100 recognizer"),
+            speed=N_(
                 "the slowest: its detector needs 20 times the computation (10 against 0.5 "
                 "GFLOPs) and its recognizer is 19 times larger (261 MB against 14 MB); "
                 "not measured here"
@@ -111,17 +113,18 @@ KNOWN_PACKS: dict[str, KnownPack] = {
     )
 }
 
-# What every pack's weights allow: said wherever a pack is offered.
-PACK_LICENCE = (
+# What every pack's weights allow: said wherever a pack is offered. These sentences, and each
+# pack's `about` and `speed`, are marked with N_(): translate them where shown, `_(UNVERIFIED)`.
+PACK_LICENCE = N_(
     "The weights of every insightface pack (the built-in one too) are licensed by insightface "
     "for non-commercial research only: you may not use them, or this app with them, "
     "commercially."
 )
-UNVERIFIED = (
+UNVERIFIED = N_(
     "unverified: these files are not on the list of published packs, so nothing checks what "
     "they are; only that they do not change after you added them"
 )
-THRESHOLD_CAVEAT = (
+THRESHOLD_CAVEAT = N_(
     "The thresholds and the numbers in the documentation were measured with the built-in pack; "
     "another pack scores faces differently, so check a few known photos of yourself after "
     "switching."
@@ -130,10 +133,14 @@ THRESHOLD_CAVEAT = (
 
 def switch_words(name: str, references: int) -> str:
     """What switching to a pack did, for the window and the command line."""
-    photos = "reference photo" if references == 1 else "reference photos"
-    return (
-        f"Now using {name}. {references} {photos} embedded again with it, from the face crops "
+    return ngettext(
+        "Now using {name}. {count} reference photo embedded again with it, from the face crops "
         "kept when you enrolled (the photos themselves are not kept, and need not be enrolled "
         "again). Scans from now on use these models and record them; earlier scans keep the "
-        "models they were made with (scan again to compare their images with these)."
-    )
+        "models they were made with (scan again to compare their images with these).",
+        "Now using {name}. {count} reference photos embedded again with it, from the face crops "
+        "kept when you enrolled (the photos themselves are not kept, and need not be enrolled "
+        "again). Scans from now on use these models and record them; earlier scans keep the "
+        "models they were made with (scan again to compare their images with these).",
+        references,
+    ).format(name=name, count=references)

@@ -59,6 +59,9 @@ def item_json(item: ScanItem) -> JsonDict:
                 "tier": str(face_tier(face)),
                 "frame": face.frame,
                 **({} if face.frame_s is None else {"frame_s": face.frame_s}),
+                # Only when set, so that documents of photos found upright are unchanged.
+                **({"looks_drawn": True} if face.drawn else {}),
+                **({"turned": face.turned} if face.turned else {}),
             }
             for face in item.faces
         ],

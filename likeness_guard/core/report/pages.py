@@ -12,12 +12,14 @@ from likeness_guard.core.domain.words import (
     ABSENCE_IS_NO_PROOF,
     EVIDENCE_WORDS,
     NO_MARKER_CAVEAT,
-    counted,
     describe_synthetic,
+    images_count,
     incomplete_scan_warning,
+    matches_count,
     moment,
 )
 from likeness_guard.core.report import texts
+from likeness_guard.core.report.chat_facts import chat_rows
 from likeness_guard.core.report.document import PageFrame, PdfInfo, lay_out, numbered_canvas
 from likeness_guard.core.report.facts import MatchEntry
 from likeness_guard.core.report.flowables import RULE, SHADE, ReportStyles, Typesetter, section_mark
@@ -25,6 +27,7 @@ from likeness_guard.core.report.fonts import load_fonts
 from likeness_guard.core.report.prepare import PreparedReport
 from likeness_guard.core.report.signing import UTC_READABLE, spaced, utc_text
 from likeness_guard.core.report.video_facts import segment_rows, video_rows
+from likeness_guard.locale import _, ngettext
 
 ReportTypesetter = Typesetter[ReportStyles]
 
@@ -118,9 +121,15 @@ def _cover_rows(t: ReportTypesetter, prepared: PreparedReport, fingerprint: str)
         ("What was scanned", t.lines(scan.inputs) if scan.inputs else "—"),
         (
             "Results of the scan",
-            f"{counted(counts.items, 'image')}, {counted(counts.faces, 'face')}, "
-            f"{counted(counts.matches, 'match', 'matches')}, "
-            f"{counted(counts.errors, 'image')} that could not be read",
+            # Translators: counts with their nouns ("12 images", "3 faces", "1 match").
+            _("{images}, {faces}, {matches}, {unreadable} that could not be read").format(
+                images=images_count(counts.items),
+                faces=ngettext("{count} face", "{count} faces", counts.faces).format(
+                    count=counts.faces
+                ),
+                matches=matches_count(counts.matches),
+                unreadable=images_count(counts.errors),
+            ),
         ),
         ("In this report", f"{len(entries)} matches ({prepared.selection})"),
         (
@@ -145,8 +154,11 @@ def _cover_rows(t: ReportTypesetter, prepared: PreparedReport, fingerprint: str)
         rows.append(
             (
                 "Left out",
-                f"{counted(left_out, 'copy', 'copies')} of the person's own "
-                "reference photos found by the scan",
+                ngettext(
+                    "{count} copy of the person's own reference photos found by the scan",
+                    "{count} copies of the person's own reference photos found by the scan",
+                    left_out,
+                ).format(count=left_out),
             )
         )
     return rows
@@ -261,6 +273,7 @@ def _match_top(t: ReportTypesetter, entry: MatchEntry, unblurred: bool) -> Any:
             "matches. Resemblance is not proof of identity (see “Method and limits”).",
             s.small,
         ),
+        *(t.p(note, s.small) for note in entry.face_notes),  # found turned, looks drawn
     ]
     item = entry.item
     if item.verdict == Verdict.ME:
@@ -384,9 +397,9 @@ def _synthetic(t: ReportTypesetter, item: ScanItem) -> list[Any]:
     for note in synthetic.notes:
         flow.append(t.p(f"Note: {note}", s.small))
     if synthetic.status is SyntheticStatus.NO_MARKER_FOUND:
-        flow.append(t.p(NO_MARKER_CAVEAT, s.small))
+        flow.append(t.p(_(NO_MARKER_CAVEAT), s.small))
     elif synthetic.status is not SyntheticStatus.AI_GENERATED:
-        flow.append(t.p(ABSENCE_IS_NO_PROOF, s.small))
+        flow.append(t.p(_(ABSENCE_IS_NO_PROOF), s.small))
     return flow
 
 
@@ -470,4 +483,6 @@ def _provenance_rows(item: ScanItem) -> list[tuple[str, Any]]:
         rows.append(("File path", item.file.path))
         rows.append(("File size", f"{item.file.size:,} bytes"))
         rows.append(("Modified (file system)", item.file.modified_at))
+    if item.chat:  # a chat export's picture: its channel, message, time and sender
+        rows += chat_rows(item.chat)
     return rows

@@ -11,6 +11,7 @@ from likeness_guard.core.domain.text_safety import storable
 from likeness_guard.core.sources.file_checks import read_regular_file
 from likeness_guard.core.sources.folders import DEFAULT_MAX_FILE_BYTES
 from likeness_guard.core.sources.web import is_web_address
+from likeness_guard.locale import _
 
 
 @dataclass(frozen=True)
@@ -46,25 +47,27 @@ def inspect_source(source: str, allow_private: bool = False) -> Inspection:
             item["error"] = str(exc)
             return Inspection(item, None)
         except FileNotFoundError:
-            item["error"] = "file not found"
+            item["error"] = _("file not found")
             return Inspection(item, None)
         except IsADirectoryError:
-            item["error"] = "this is a folder, not a file"
+            item["error"] = _("this is a folder, not a file")
             return Inspection(item, None)
         except PermissionError:
-            item["error"] = "permission denied"
+            item["error"] = _("permission denied")
             return Inspection(item, None)
         except OSError as exc:
-            item["error"] = f"could not read the file ({exc.strerror or exc})"
+            item["error"] = _("could not read the file ({reason})").format(
+                reason=exc.strerror or exc
+            )
             return Inspection(item, None)
     report = inspect_bytes(data)
     item["sha256"] = hashlib.sha256(data).hexdigest()
     item["format"] = report.format
     item["synthetic"] = synthetic_json(report)
     if not data:
-        item["error"] = "the file is empty"
+        item["error"] = _("the file is empty")
     elif report.format is None:
-        item["error"] = "not an image (or a format this app cannot read)"
+        item["error"] = _("not an image (or a format this app cannot read)")
     return Inspection(item, report)
 
 
@@ -97,6 +100,8 @@ def _fetch_image(url: str, allow_private: bool) -> bytes:
             break
         return item.read()
     raise SourceError(
-        "this address is a web page, not an image: give the address of an image, or scan "
-        "the page with: likeness-guard scan URL"
+        _(
+            "this address is a web page, not an image: give the address of an image, or scan "
+            "the page with: likeness-guard scan URL"
+        )
     )

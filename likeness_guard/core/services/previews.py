@@ -14,6 +14,7 @@ import numpy as np
 from likeness_guard.core.domain.errors import ImageError, SourceError
 from likeness_guard.core.domain.records import ScanItem
 from likeness_guard.core.storage.evidence import EvidenceFolder
+from likeness_guard.locale import _
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +68,9 @@ def preview_pictures(request: PreviewRequest, evidence: EvidenceFolder) -> Previ
         return _video_preview(request, evidence)
     data = _read_bytes(request, evidence)
     if data is None:
-        return _failed(request, "The image is no longer where it was found, and no copy was kept.")
+        return _failed(
+            request, _("The image is no longer where it was found, and no copy was kept.")
+        )
     try:
         scaled = decode_scaled(data, request.max_side)
         return _pictures(request, scaled.rgb, scaled.scale)
@@ -75,7 +78,7 @@ def preview_pictures(request: PreviewRequest, evidence: EvidenceFolder) -> Previ
         log.info("preview of %s failed: %s", request.path or request.sha256, exc)
     except Exception:  # our bug: logged in full, and the window still gets an answer
         log.exception("preview of %s failed", request.path or request.sha256)
-    return _failed(request, "This image cannot be shown.")
+    return _failed(request, _("This image cannot be shown."))
 
 
 def _failed(request: PreviewRequest, error: str) -> PreviewPictures:
@@ -102,7 +105,9 @@ def _video_preview(request: PreviewRequest, evidence: EvidenceFolder) -> Preview
 
     source = video_source(request.path, request.sha256, evidence)
     if source is None:
-        return _failed(request, "The video is no longer where it was found, and no copy was kept.")
+        return _failed(
+            request, _("The video is no longer where it was found, and no copy was kept.")
+        )
     try:
         frame = grab_frame(source, request.video_time_s or 0.0)
         shown, scale = fit_within(frame, request.max_side)
@@ -111,7 +116,7 @@ def _video_preview(request: PreviewRequest, evidence: EvidenceFolder) -> Preview
         log.info("video preview of %s failed: %s", source, exc)
     except Exception:  # our bug: logged in full, and the window still gets an answer
         log.exception("video preview of %s failed", source)
-    return _failed(request, "This video cannot be shown.")
+    return _failed(request, _("This video cannot be shown."))
 
 
 def video_source(path: str | None, sha256: str | None, evidence: EvidenceFolder) -> Path | None:

@@ -6,6 +6,7 @@ from likeness_guard.core.storage.crypto import MIN_PASSPHRASE
 from likeness_guard.core.storage.protection import (
     PassphraseNeeded,
     ProtectionChange,
+    SettingsChanged,
     WrongPassphrase,
     is_protected,
     needs_passphrase_message,
@@ -15,17 +16,20 @@ __all__ = [
     "MIN_PASSPHRASE",
     "PassphraseNeeded",
     "ProtectionChange",
+    "SettingsChanged",
     "WrongPassphrase",
     "is_protected",
     "needs_passphrase_message",
 ]
 
 
-def unlock(folder: Path, passphrase: str) -> None:
-    """Hold the folder's key for this process. Raises WrongPassphrase."""
+def unlock(folder: Path, passphrase: str) -> str | None:
+    """Hold the folder's key for this process; returns what to tell the person when its
+    protection settings had been changed and were put back from their copy. Raises
+    WrongPassphrase, or SettingsChanged (a UserFacingError saying what to do)."""
     from likeness_guard.core.storage.protection import unlock as unlock_folder
 
-    unlock_folder(folder, passphrase)
+    return unlock_folder(folder, passphrase)
 
 
 def protect_folder(folder: Path, passphrase: str) -> ProtectionChange:
@@ -63,13 +67,16 @@ def read_passphrase_file(path: str) -> str:
     """
     from likeness_guard.core.domain.errors import SourceError, UserFacingError
     from likeness_guard.core.sources.file_checks import read_text_file
+    from likeness_guard.locale import _
 
     try:
         text = read_text_file(path, max_bytes=64 * 1024)
     except (OSError, SourceError) as exc:
-        raise UserFacingError(f"Cannot read the passphrase file {path}: {exc}") from exc
+        raise UserFacingError(
+            _("Cannot read the passphrase file {path}: {reason}").format(path=path, reason=exc)
+        ) from exc
     lines = text.splitlines()
     passphrase = lines[0] if lines else ""
     if not passphrase:
-        raise UserFacingError(f"The passphrase file {path} is empty.")
+        raise UserFacingError(_("The passphrase file {path} is empty.").format(path=path))
     return passphrase

@@ -15,6 +15,7 @@ from likeness_guard.core.report.signing import spaced
 from likeness_guard.core.report.write import ReportResult
 from likeness_guard.core.services.scanning import scan_summary
 from likeness_guard.core.storage.store import Store
+from likeness_guard.locale import _
 
 __all__ = ["PackageResult", "ReportPrivacy", "ReportResult", "Status", "VerifyResult", "spaced"]
 
@@ -40,10 +41,6 @@ class EvidenceRequest:
     privacy: ReportPrivacy = field(default_factory=ReportPrivacy)
     page_size: str | None = None  # "A4" or "Letter"; None: from the locale
     timestamp_url: str | None = None  # an RFC 3161 time-stamping authority, if any
-
-    @property
-    def what(self) -> str:
-        return "evidence package" if self.package else "evidence report"
 
 
 def write_evidence(
@@ -80,7 +77,11 @@ def write_evidence(
             cancelled=(lambda: cancel.cancelled) if cancel is not None else None,
         )
     except ReportCancelled:
-        raise UserFacingError(f"The {request.what} was not written: you cancelled it.") from None
+        if request.package:
+            cancelled = _("The evidence package was not written: you cancelled it.")
+        else:
+            cancelled = _("The evidence report was not written: you cancelled it.")
+        raise UserFacingError(cancelled) from None
 
 
 def verify_evidence(target: Path, data_folder: Path | None) -> VerifyResult:

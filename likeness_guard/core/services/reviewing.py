@@ -17,6 +17,7 @@ from likeness_guard.core.domain.thresholds import resolve_threshold
 from likeness_guard.core.imaging.pdq import SAME_PICTURE_DISTANCE
 from likeness_guard.core.services.scanning import find_profile, scan_summaries, scan_summary
 from likeness_guard.core.storage.store import Store
+from likeness_guard.locale import _
 
 if TYPE_CHECKING:
     from likeness_guard.core.pipeline.rematch import RematchResult
@@ -129,14 +130,18 @@ def rematch(
     pack = model_pack_for(store.folder, models_dir)
     if dict(pack.info().files) != dict(scan.model_pack.files):
         raise UserFacingError(
-            f"Scan {scan_id} was made with other face models than the ones in use now, so "
-            "its faces cannot be compared again. Scan the same folders again instead."
+            _(
+                "Scan {scan} was made with other face models than the ones in use now, so "
+                "its faces cannot be compared again. Scan the same folders again instead."
+            ).format(scan=scan_id)
         )
     references = references_in_use(store, scan.profile_id, pack) if scan.profile_id else []
     if not references:
         raise UserFacingError(
-            f"Profile '{scan.profile_name}' has no reference photos made with the models in "
-            "use now. Enroll a few clear photos of your face, then re-match."
+            _(
+                "Profile '{name}' has no reference photos made with the models in use now. "
+                "Enroll a few clear photos of your face, then re-match."
+            ).format(name=scan.profile_name)
         )
     if preset is None and threshold is None:
         chosen, chosen_preset = scan.threshold, scan.preset
@@ -144,7 +149,9 @@ def rematch(
         try:
             chosen, chosen_preset = resolve_threshold(preset, threshold)
         except ValueError as exc:
-            raise UserFacingError(f"That threshold cannot be used: {exc}.") from exc
+            raise UserFacingError(
+                _("That threshold cannot be used: {reason}.").format(reason=exc)
+            ) from exc
     return rematch_scan(store, scan_id, references, chosen, chosen_preset, cache_key(pack.info()))
 
 
@@ -193,8 +200,10 @@ def rematch_profile(
     profile = find_profile(store, profile_name)
     if not store.references(profile.id):
         raise UserFacingError(
-            f"Profile '{profile.name}' has no reference photos yet. Add a few clear photos "
-            "of your face first."
+            _(
+                "Profile '{name}' has no reference photos yet. Add a few clear photos of your "
+                "face first."
+            ).format(name=profile.name)
         )
     scans = [summary.scan for summary in reversed(scan_summaries(store, profile.id))]
     todo = [scan.id for scan in scans if scan.status != ScanStatus.RUNNING]

@@ -23,6 +23,7 @@ from likeness_guard.core.services.packs import FaceEngine
 from likeness_guard.core.sources.folders import DEFAULT_MAX_FILE_BYTES
 from likeness_guard.core.sources.web import WebOptions, is_web_address
 from likeness_guard.core.storage.store import Store
+from likeness_guard.locale import _, ngettext
 
 __all__ = [
     "DEFAULT_MAX_FILE_BYTES",
@@ -39,8 +40,10 @@ def find_profile(store: Store, name: str) -> Profile:
     profile = store.profile(name)
     if profile is None:
         raise UserFacingError(
-            f"There is no profile called '{name}'. Add photos of your face first (on the "
-            "My photos page, or: likeness-guard enroll PHOTO...)."
+            _(
+                "There is no profile called '{name}'. Add photos of your face first (on the "
+                "My photos page, or: likeness-guard enroll PHOTO...)."
+            ).format(name=name)
         )
     return profile
 
@@ -78,8 +81,13 @@ def scan_options(
         raise UserFacingError(str(exc)) from exc
     if workers is not None and workers < 1:
         raise UserFacingError(
-            f"{workers} workers cannot analyse anything: give 1 or more (or leave it out "
-            "for one per core)."
+            ngettext(
+                "{count} worker cannot analyse anything: give 1 or more (or leave it out for "
+                "one per core).",
+                "{count} workers cannot analyse anything: give 1 or more (or leave it out for "
+                "one per core).",
+                workers,
+            ).format(count=workers)
         )
     return ScanOptions(
         threshold=chosen,
@@ -110,7 +118,9 @@ def address_list(path: Path) -> list[str]:
     try:  # a regular file, bounded: never a FIFO or /dev/zero
         lines = read_text_file(path).splitlines()
     except (OSError, SourceError) as exc:
-        raise UserFacingError(f"Cannot read the URL list {path}: {exc}") from exc
+        raise UserFacingError(
+            _("Cannot read the URL list {path}: {reason}").format(path=path, reason=exc)
+        ) from exc
     return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
 
 
@@ -140,7 +150,7 @@ def scan(
     from likeness_guard.core.pipeline.scan import run_scan
 
     if not request.inputs:
-        raise UserFacingError("Nothing to scan: give folders, files or web addresses.")
+        raise UserFacingError(_("Nothing to scan: give folders, files or web addresses."))
     profile = find_profile(store, request.profile_name)
     return run_scan(
         store,
@@ -183,7 +193,7 @@ def scan_summary(store: Store, scan_id: int) -> ScanSummary:
     """One scan with its counts; raises UserFacingError when there is no such scan."""
     scan = store.scan(scan_id)
     if scan is None:
-        raise UserFacingError(f"There is no scan number {scan_id}.")
+        raise UserFacingError(_("There is no scan number {scan}.").format(scan=scan_id))
     return ScanSummary(scan, store.scan_counts([scan_id])[scan_id])
 
 
@@ -192,12 +202,14 @@ def chosen_scan(store: Store, text: str) -> int:
     if text == "last":
         last = store.last_scan_id()
         if last is None:
-            raise UserFacingError("There is no scan yet: run 'likeness-guard scan' first.")
+            raise UserFacingError(_("There is no scan yet: run 'likeness-guard scan' first."))
         return last
     try:
         return int(text)
     except ValueError:
-        raise UserFacingError(f"--scan takes a scan number or 'last', not {text!r}.") from None
+        raise UserFacingError(
+            _("--scan takes a scan number or 'last', not {text}.").format(text=repr(text))
+        ) from None
 
 
 def scan_document(store: Store, scan_id: int) -> JsonDict:
@@ -205,10 +217,15 @@ def scan_document(store: Store, scan_id: int) -> JsonDict:
 
     Raises UserFacingError when there is no such scan.
     """
-    scan = scan_summary(store, scan_id).scan
-    return {
-        **scan_json(scan),
+    summary = scan_summary(store, scan_id)
+    document = {
+        **scan_json(summary.scan),
         "items": [item_json(item) for item in store.items(scan_id)],
         # FIFOs, devices, sockets, broken or looping links: met, never read.
         "skipped": skipped_json(store.skipped.of_scan(scan_id)),
     }
+    if summary.outcome is ScanOutcome.FAILED:
+        # Not one item could be read: the scan ran to its end, but it failed, as the
+        # window says too (a partial failure stays "finished"; its items say which).
+        document["status"] = str(ScanOutcome.FAILED)
+    return document

@@ -187,7 +187,9 @@ def _reported_on(reported_on: str | None, now: datetime) -> str:
         when = parse_utc(reported_on)
     except ValueError:
         raise UserFacingError(
-            f"--reported-on takes a date such as 2026-05-20 (UTC), not {reported_on!r}."
+            _("--reported-on takes a date such as 2026-05-20 (UTC), not {text}.").format(
+                text=repr(reported_on)
+            )
         ) from None
     if when > now:
         raise UserFacingError(
@@ -256,7 +258,7 @@ def record_takedown_request(
     urls = store.web_urls_of(sha256)
     if not urls:
         raise UserFacingError(
-            "That image was found in local files only: there is no web address to report."
+            _("That image was found in local files only: there is no web address to report.")
         )
     records = []
     for url in urls:

@@ -27,12 +27,12 @@ from likeness_guard.core.storage.kept_files import referenced_evidence
 from likeness_guard.core.storage.layout import (
     DATABASE_FILES,
     EVIDENCE_FOLDER,
-    PROTECTION_NAME,
     SECRET_FILES,
     STAGED_SUFFIX,
     SWITCH_NAME,
 )
 from likeness_guard.core.storage.locks import FolderLocks
+from likeness_guard.core.storage.protection_file import SETTINGS_FILES, is_protected
 from likeness_guard.core.storage.spool import sweep_spool
 from likeness_guard.core.storage.takedowns import TakedownLog
 
@@ -194,23 +194,42 @@ def finish_wipe(folder: Path, wait: float = 0.0) -> bool:
     return True
 
 
+def tidy_folder(folder: Path) -> bool:
+    """When no store is open anywhere (else nothing is done, and False): delete the lock
+    files of profiles and scans and the kept-image folders left empty, so that nothing a
+    deletion leaves still names a number or a hash."""
+    try:
+        with FolderLocks(folder).alone(0.0):
+            tidy_alone(folder)
+    except StoreError:
+        return False
+    return True
+
+
+def tidy_alone(folder: Path) -> None:
+    """`tidy_folder` for a caller that holds the folder alone."""
+    FolderLocks(folder).tidy()
+    EvidenceFolder(folder / EVIDENCE_FOLDER).drop_empty_folders()
+
+
 def wipe_folder_files(folder: Path) -> None:
     """Overwrite and remove everything that holds a person's data or its protection (the
     signing key too when it is sealed under the passphrase). The caller holds the folder
     alone (no connection open anywhere)."""
-    protected = (folder / PROTECTION_NAME).exists()
+    protected = is_protected(folder)
     for name in DATABASE_FILES:
         wipe_file(folder / name)
     wipe_tree(folder / EVIDENCE_FOLDER)
     wipe_tree(folder / (EVIDENCE_FOLDER + STAGED_SUFFIX))
     sweep_spool(folder, everything=True)
-    for name in (*DATABASE_FILES, *(str(path) for path in SECRET_FILES)):
+    for name in (*DATABASE_FILES, *(str(path) for path in SECRET_FILES), *SETTINGS_FILES):
         wipe_file(folder / (name + STAGED_SUFFIX))
     if protected:
         for secret in SECRET_FILES:
             wipe_file(folder / secret)
     wipe_file(folder / SWITCH_NAME)
-    wipe_file(folder / PROTECTION_NAME)  # last: until it goes, the folder asks its passphrase
+    for name in SETTINGS_FILES:  # last: until they go, the folder asks its passphrase
+        wipe_file(folder / name)
 
 
 def finish_pending(store: OpenStore) -> bool:
@@ -253,7 +272,7 @@ def sweep_orphan_evidence(store: OpenStore, *, keep_fresh: bool = True) -> int:
             continue
         if keep_fresh and fresh(path):
             continue
-        wipe_file(path)
+        store.evidence.wipe_kept(path)
         removed += 1
     return removed
 

@@ -23,6 +23,7 @@ from likeness_guard.core.domain.synthetic import SyntheticReport, SyntheticStatu
 from likeness_guard.core.domain.words import (
     POSSIBLE_WORDS,
     describe_synthetic,
+    face_found_words,
     moment,
     similarity_words,
     verdict_words,
@@ -41,19 +42,23 @@ from likeness_guard.gui.widgets.match_card import (
 )
 from likeness_guard.gui.widgets.takedown_status import TakedownStatus
 from likeness_guard.gui.widgets.video_moments import VideoMoments, video_file_text
+from likeness_guard.locale import _, ngettext, pgettext
 
 DETAIL_PREVIEW_SIDE = 1400
 
 
 def _size_text(size: object) -> str:
     if not isinstance(size, int):
-        return "unknown"
-    value = float(size)
-    for unit in ("bytes", "KB", "MB"):
-        if value < 1024:
-            return f"{int(value)} bytes" if unit == "bytes" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{value:.1f} GB"
+        return pgettext("file size", "unknown")
+    if size < 1024:
+        return ngettext("{count} byte", "{count} bytes", size).format(count=size)
+    value = size / 1024
+    if value < 1024:
+        return _("{size} KB").format(size=f"{value:.1f}")
+    value /= 1024
+    if value < 1024:
+        return _("{size} MB").format(size=f"{value:.1f}")
+    return _("{size} GB").format(size=f"{value / 1024:.1f}")
 
 
 class MatchDetail(QWidget):
@@ -82,13 +87,15 @@ class MatchDetail(QWidget):
 
     def _build_top(self) -> QHBoxLayout:
         """Back to the list, the file's name, previous and next match."""
-        self.back_button = QPushButton("← Back to all matches")
+        self.back_button = QPushButton(_("← Back to all matches"))
         self.back_button.clicked.connect(self.back_requested)
-        self.previous_button = QPushButton("◀ Previous")
-        self.previous_button.setToolTip("The previous match (K or ←)")
+        self.previous_button = QPushButton(_("◀ Previous"))
+        # Translators: K and ← are the keys that go back; they stay the same in every language.
+        self.previous_button.setToolTip(_("The previous match (K or ←)"))
         self.previous_button.clicked.connect(lambda: self.step_requested.emit(-1))
-        self.next_button = QPushButton("Next ▶")
-        self.next_button.setToolTip("The next match (J or →)")
+        self.next_button = QPushButton(_("Next ▶"))
+        # Translators: J and → are the keys that go on; they stay the same in every language.
+        self.next_button.setToolTip(_("The next match (J or →)"))
         self.next_button.clicked.connect(lambda: self.step_requested.emit(1))
         self.title = QLabel()
         self.title.setFont(heading_font(self.font(), 1.3))
@@ -119,11 +126,11 @@ class MatchDetail(QWidget):
     def _build_picture(self) -> QVBoxLayout:
         """The blurred picture, with the faces outlined, and the button that shows it."""
         self.preview = BlurredPreview(QSize(360, 300))
-        self.reveal_button = QPushButton("Show image")
+        self.reveal_button = QPushButton(_("Show image"))
         self.reveal_button.setCheckable(True)
-        self.reveal_button.setAccessibleName("Show this image clearly")
+        self.reveal_button.setAccessibleName(_("Show this image clearly"))
         self.reveal_button.toggled.connect(self.set_revealed)
-        blur_note = QLabel("Blurred so that you can look safely. Show it only if you want to.")
+        blur_note = QLabel(_("Blurred so that you can look safely. Show it only if you want to."))
         blur_note.setWordWrap(True)
         set_text_color(blur_note, muted_color(self.palette()))
         left = QVBoxLayout()
@@ -150,7 +157,7 @@ class MatchDetail(QWidget):
         right.addWidget(self.message)
         right.addStretch()
         scroll = QScrollArea()
-        scroll.setAccessibleName("Facts about this image")
+        scroll.setAccessibleName(_("Facts about this image"))
         scroll.setWidgetResizable(True)
         scroll.setWidget(right_widget)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -163,7 +170,7 @@ class MatchDetail(QWidget):
         moments in a video and whether it was taken down."""
         self.score = QLabel()
         self.score.setFont(heading_font(self.font(), 1.1))
-        self.where = selectable_label("Where the image is")
+        self.where = selectable_label(_("Where the image is"))
         self.size_label = QLabel()
         self.size_label.setWordWrap(True)
         self.faces = QLabel()
@@ -175,27 +182,27 @@ class MatchDetail(QWidget):
         reference_row.addWidget(self.reference)
         reference_row.addWidget(self.reference_name, 1)
         form = self._form = QFormLayout()
-        form.addRow("How similar:", self.score)
-        form.addRow("Where:", self.where)
-        form.addRow("File:", self.size_label)
-        form.addRow("Faces found:", self.faces)
-        form.addRow("Your photo:", reference_row)
-        form.addRow("Signs of AI:", self._build_synthetic_box())
+        form.addRow(_("How similar:"), self.score)
+        form.addRow(_("Where:"), self.where)
+        form.addRow(_("File:"), self.size_label)
+        form.addRow(_("Faces found:"), self.faces)
+        form.addRow(_("Your photo:"), reference_row)
+        form.addRow(_("Signs of AI:"), self._build_synthetic_box())
         self.video = VideoMoments(store.evidence)
-        form.addRow("In the video:", self.video)
+        form.addRow(_("In the video:"), self.video)
         self.takedown = TakedownStatus(store)
-        form.addRow("Removal:", self.takedown)
+        form.addRow(_("Removal:"), self.takedown)
         return form
 
     def _build_synthetic_box(self) -> QVBoxLayout:
         """The signs of AI in words, and their raw data behind "Details"."""
-        self.synthetic = selectable_label("Signs of AI")
-        self.raw_button = QPushButton("Details")
+        self.synthetic = selectable_label(_("Signs of AI"))
+        self.raw_button = QPushButton(_("Details"))
         self.raw_button.setCheckable(True)
-        self.raw_button.setToolTip("Show the raw data the file holds, as it was read")
+        self.raw_button.setToolTip(_("Show the raw data the file holds, as it was read"))
         self.raw = QPlainTextEdit()
         self.raw.setReadOnly(True)
-        self.raw.setAccessibleName("Raw data of the signs of AI")
+        self.raw.setAccessibleName(_("Raw data of the signs of AI"))
         self.raw.setVisible(False)
         self.raw_button.toggled.connect(self.raw.setVisible)
         synthetic_box = QVBoxLayout()
@@ -206,13 +213,13 @@ class MatchDetail(QWidget):
 
     def _build_actions(self) -> QVBoxLayout:
         """This is me / Not me; open the folder, copy the path, report the address."""
-        self.me_button = QPushButton("This is &me")
+        self.me_button = QPushButton(_("This is &me"))
         self.me_button.clicked.connect(self._mark_me)
-        self.not_me_button = QPushButton("&Not me")
+        self.not_me_button = QPushButton(_("&Not me"))
         self.not_me_button.clicked.connect(self._mark_not_me)
-        self.open_button = QPushButton("&Open containing folder")
+        self.open_button = QPushButton(_("&Open containing folder"))
         self.open_button.clicked.connect(self.open_folder)
-        self.copy_button = QPushButton("Co&py path")
+        self.copy_button = QPushButton(_("Co&py path"))
         self.copy_button.clicked.connect(self.copy_path)
         actions = QVBoxLayout()
         for pair in (
@@ -245,13 +252,23 @@ class MatchDetail(QWidget):
         self.score.setText(score_text(item, threshold))
         where = item.source
         if item.web and item.web.page_url:
-            where += f"\nfound on the page {item.web.page_url}"
+            where += "\n" + _("found on the page {address}").format(address=item.web.page_url)
         if item.path and not Path(item.path).exists():
-            where += "\n(the file is no longer there; the copy kept as evidence is shown)"
+            where += "\n" + _("(the file is no longer there; the copy kept as evidence is shown)")
         self.where.setText(breakable(where))
         size = item.file.size if item.file else None
-        dimensions = f"{item.width} \u00d7 {item.height} pixels" if item.width else "size unknown"
-        self.size_label.setText(f"{item.format or 'image'}, {dimensions}, {_size_text(size)}")
+        if item.width:
+            dimensions = _("{width} \u00d7 {height} pixels").format(
+                width=item.width, height=item.height
+            )
+        else:
+            dimensions = _("size unknown")
+        # Translators: {format} is a file format such as JPEG; {size} a size such as 1.2 MB.
+        file_line = _("{format}, {dimensions}, {size}")
+        kind = item.format or pgettext("file format", "image")
+        self.size_label.setText(
+            file_line.format(format=kind, dimensions=dimensions, size=_size_text(size))
+        )
         if item.is_video:
             self.size_label.setText(video_file_text(item, _size_text(size)))
         self.video.set_item(item)
@@ -264,8 +281,8 @@ class MatchDetail(QWidget):
             self.reference_name.setText(reference.source_name)
         else:
             self.reference.set_png(None)
-            self.reference.set_placeholder("removed")
-            self.reference_name.setText("That photo of you was removed since the scan.")
+            self.reference.set_placeholder(pgettext("reference photo", "removed"))
+            self.reference_name.setText(_("That photo of you was removed since the scan."))
         self.synthetic.setText(synthetic_details(item.synthetic))
         self.raw.setPlainText(raw_evidence(item.synthetic))
         self.raw_button.setChecked(False)
@@ -277,7 +294,7 @@ class MatchDetail(QWidget):
         self._show_verdict(item.verdict)
         is_file = item.file is not None
         self.open_button.setVisible(is_file)
-        self.copy_button.setText("Co&py path" if is_file else "Co&py address")
+        self.copy_button.setText(_("Co&py path") if is_file else _("Co&py address"))
 
     def clear(self) -> None:
         """Show nothing of the last item: its data may have been deleted."""
@@ -302,8 +319,8 @@ class MatchDetail(QWidget):
 
     def _show_verdict(self, verdict: Verdict | None) -> None:
         self.verdict.setText(verdict_words(verdict))
-        self.me_button.setText("This is &me ✓" if verdict == Verdict.ME else "This is &me")
-        self.not_me_button.setText("&Not me ✓" if verdict == Verdict.NOT_ME else "&Not me")
+        self.me_button.setText(_("This is &me ✓") if verdict == Verdict.ME else _("This is &me"))
+        self.not_me_button.setText(_("&Not me ✓") if verdict == Verdict.NOT_ME else _("&Not me"))
 
     def set_verdict(self, verdict: Verdict | None) -> None:
         """Store the user's answer for the image's bytes, as `review` does (pressing the
@@ -336,7 +353,7 @@ class MatchDetail(QWidget):
             return
         folder = Path(self.item.path).parent
         if not folder.is_dir():
-            self.message.setText("That folder no longer exists.")
+            self.message.setText(_("That folder no longer exists."))
             return
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
@@ -345,7 +362,7 @@ class MatchDetail(QWidget):
             return
         text = self.item.path or self.item.source
         QGuiApplication.clipboard().setText(text)
-        self.message.setText("Copied.")
+        self.message.setText(_("Copied."))
 
 
 def faces_summary(item: ScanItem, threshold: float) -> str:
@@ -354,19 +371,45 @@ def faces_summary(item: ScanItem, threshold: float) -> str:
     matched = [f for f in faces if f.match]
     possible = [f for f in faces if face_tier(f) is MatchTier.POSSIBLE]
     others = [f for f in faces if face_tier(f) is MatchTier.NONE]
-    lines = [f"{len(faces)} face{'s' if len(faces) != 1 else ''} in the image (outlined)."]
+    count = len(faces)
     if item.is_video and item.video is not None:
         when = moment(item.video.best_frame_s)
-        lines[0] = f"{len(faces)} face{'s' if len(faces) != 1 else ''} in the frame shown ({when})."
+        lines = [
+            ngettext(
+                "{count} face in the frame shown ({when}).",
+                "{count} faces in the frame shown ({when}).",
+                count,
+            ).format(count=count, when=when)
+        ]
+    else:
+        lines = [
+            ngettext(
+                "{count} face in the image (outlined).",
+                "{count} faces in the image (outlined).",
+                count,
+            ).format(count=count)
+        ]
     for face in matched:
-        words = similarity_words(face.similarity, threshold)
-        lines.append(f"Looks like you: {words} ({face.similarity:.2f}), outlined in colour.")
+        words = similarity_words(face.similarity, min(threshold, face.similarity))
+        # Translators: {words} says how likely ("very likely you"); {score} is 0.00 to 1.00.
+        looks = _("Looks like you: {words} ({score}), outlined in colour.")
+        lines.append(looks.format(words=words, score=f"{face.similarity:.2f}"))
+        lines += face_found_words(face, threshold)  # found turned, or matched as drawn
     for face in possible:
-        lines.append(f"{POSSIBLE_WORDS.capitalize()} ({face.similarity:.2f}).")
-    if others:
+        possible_line = _("{words} ({score}).")
         lines.append(
-            f"{len(others)} other{'s' if len(others) != 1 else ''}: probably not you "
-            f"(closest {others[0].similarity:.2f})."
+            possible_line.format(
+                words=_(POSSIBLE_WORDS).capitalize(), score=f"{face.similarity:.2f}"
+            )
+        )
+    if others:
+        rest = len(others)
+        lines.append(
+            ngettext(
+                "{count} other: probably not you (closest {score}).",
+                "{count} others: probably not you (closest {score}).",
+                rest,
+            ).format(count=rest, score=f"{others[0].similarity:.2f}")
         )
     return "\n".join(lines)
 
@@ -389,11 +432,12 @@ def readable_evidence(evidence: Mapping[str, object], limit: int = 160) -> list[
     pairs = []
     for key, value in evidence.items():
         name = str(key).replace("_", " ")
-        if isinstance(value, Mapping):
-            text = f"{len(value)} entries (see Details)"
-        elif isinstance(value, list | tuple):
-            text = ", ".join(str(v) for v in value if not isinstance(v, Mapping | list))
-            text = text or f"{len(value)} entries (see Details)"
+        if isinstance(value, Mapping | list | tuple):
+            listed = ", ".join(str(v) for v in value if not isinstance(v, Mapping | list))
+            entries = ngettext(
+                "{count} entry (see Details)", "{count} entries (see Details)", len(value)
+            )
+            text = (not isinstance(value, Mapping) and listed) or entries.format(count=len(value))
         else:
             text = str(value)
         text = " ".join(text.split())

@@ -36,6 +36,7 @@ from likeness_guard.gui.widgets.match_filters import (
 from likeness_guard.gui.widgets.match_list import MatchList
 from likeness_guard.gui.widgets.rematch_button import RematchButton
 from likeness_guard.gui.widgets.scan_chooser import ALL_SCANS, ScanChooser
+from likeness_guard.locale import _
 
 log = logging.getLogger(__name__)
 
@@ -84,18 +85,18 @@ class MatchesPage(QWidget):
 
     def _build_top(self) -> QHBoxLayout:
         """The title, the scan chooser, Export and Take down."""
-        title = QLabel("Matches")
+        title = QLabel(_("Matches"))
         title.setFont(heading_font(self.font()))
         self.scan_box = ScanChooser()
         self.scan_box.activated.connect(self._on_scan_chosen)
-        scan_label = QLabel("S&can:")
+        scan_label = QLabel(_("S&can:"))
         scan_label.setBuddy(self.scan_box)
-        self.export_button = QPushButton("&Export evidence report…")
-        self.export_button.setAccessibleName("Export evidence report")
+        self.export_button = QPushButton(_("&Export evidence report…"))
+        self.export_button.setAccessibleName(_("Export evidence report"))
         self.export_button.clicked.connect(self._export)
-        self.takedown_button = QPushButton("Take &down…")
+        self.takedown_button = QPushButton(_("Take &down…"))
         self.takedown_button.setToolTip(
-            "Check whether the images are still online and write takedown notices"
+            _("Check whether the images are still online and write takedown notices")
         )
         self.takedown_button.clicked.connect(self.open_takedown)
         top = QHBoxLayout()
@@ -134,9 +135,9 @@ class MatchesPage(QWidget):
         """What the last action said, the written report's buttons, and the re-check."""
         self.message = QLabel()
         self.message.setWordWrap(True)
-        self.open_report_button = QPushButton("&Open report")
+        self.open_report_button = QPushButton(_("&Open report"))
         self.open_report_button.clicked.connect(self._open_report)
-        self.report_folder_button = QPushButton("Show in &folder")
+        self.report_folder_button = QPushButton(_("Show in &folder"))
         self.report_folder_button.clicked.connect(self._show_report_folder)
         self.evidence = EvidenceTask(self.session.data_dir, self)
         self.evidence.said.connect(self.message.setText)
@@ -326,7 +327,7 @@ class MatchesPage(QWidget):
             index = ids.index(shown.id) + offset
             if not 0 <= index < len(ids):
                 self.detail.message.setText(
-                    "That was the last match." if offset > 0 else "This is the first match."
+                    _("That was the last match.") if offset > 0 else _("This is the first match.")
                 )
                 return
             target = ids[index]
@@ -414,17 +415,17 @@ class MatchesPage(QWidget):
     def _update_actions(self) -> None:
         """Export and Take down need one scan with matches; a disabled button says why."""
         if self._scan_id == ALL_SCANS:
-            reason = "Choose one scan above first."
+            reason = _("Choose one scan above first.")
         elif not len(self.tiles):
-            reason = "This scan found no image of you, so there is nothing to export."
+            reason = _("This scan found no image of you, so there is nothing to export.")
         else:
             reason = ""
         for button, tip in (
             (
                 self.export_button,
-                "Write a signed PDF report of this scan's matches, or an evidence package",
+                _("Write a signed PDF report of this scan's matches, or an evidence package"),
             ),
-            (self.takedown_button, "Check whether the images are still online; write notices"),
+            (self.takedown_button, _("Check whether the images are still online; write notices")),
         ):
             button.setEnabled(
                 not reason and (button is not self.export_button or not self.evidence.is_running())
@@ -513,7 +514,7 @@ class MatchesPage(QWidget):
     def open_takedown(self) -> TakedownDialog | None:
         """Open the takedown dialog for the chosen scan; returns it (tests drive it)."""
         if self._scan_id == ALL_SCANS:
-            self.message.setText("Choose one scan above to take its images down.")
+            self.message.setText(_("Choose one scan above to take its images down."))
             return None
         dialog = TakedownDialog(self.session, self._scan_id, self)
         dialog.recheck_done.connect(self.detail.takedown.refresh)
@@ -524,7 +525,7 @@ class MatchesPage(QWidget):
 
     def _export(self) -> None:
         if self._scan_id == ALL_SCANS:
-            self.message.setText("Choose one scan above to export its report.")
+            self.message.setText(_("Choose one scan above to export its report."))
             return
         if self.evidence.is_running():
             return

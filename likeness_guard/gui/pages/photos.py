@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from likeness_guard.core.domain.thresholds import DEFAULT_PROFILE
-from likeness_guard.core.domain.words import ENROLL_ADVICE, counted
+from likeness_guard.core.domain.words import ENROLL_ADVICE
 from likeness_guard.core.services.enrolling import (
     IMAGE_SUFFIXES,
     EnrollRequest,
@@ -36,20 +36,25 @@ from likeness_guard.gui.widgets.drop_zone import DropZone
 from likeness_guard.gui.widgets.labels import StatusLine
 from likeness_guard.gui.widgets.reference_row import ReferenceRow
 from likeness_guard.gui.widgets.rematch_button import RematchButton
-from likeness_guard.locale import _
+from likeness_guard.locale import _, ngettext
 
 # The file chooser's filter, from the suffixes the scanner takes as images.
-PHOTO_FILTER = "Photos ({})".format(" ".join(f"*{suffix}" for suffix in sorted(IMAGE_SUFFIXES)))
+PHOTO_PATTERNS = " ".join(f"*{suffix}" for suffix in sorted(IMAGE_SUFFIXES))
+
+
+def photo_filter() -> str:
+    """The file chooser's filter: "Photos (*.jpg *.png …)"."""
+    return _("Photos ({patterns})").format(patterns=PHOTO_PATTERNS)
 
 
 def confirm_profile_deletion(parent: QWidget, name: str, text: str) -> bool:
     """The real confirmation dialog; tests replace `PhotosPage.confirm`."""
     return confirm_deletion(
         parent,
-        title="Delete this person",
-        question=f"Delete everything Likeness Guard keeps about “{name}”?",
+        title=_("Delete this person"),
+        question=_("Delete everything Likeness Guard keeps about “{name}”?").format(name=name),
         details=text,
-        delete_label="Delete",
+        delete_label=_("Delete"),
     )
 
 
@@ -95,33 +100,35 @@ class PhotosPage(QWidget):
 
     def _build_intro(self) -> tuple[QLabel, ...]:
         """The title, what makes a good photo, and the advice on which to add."""
-        title = QLabel("My photos")
+        title = QLabel(_("My photos"))
         title.setFont(heading_font(self.font()))
         intro = QLabel(
-            "Add 3 to 5 clear photos of your face: well lit, looking roughly at the camera, "
-            "your face at least 60 pixels across (from 48 it is kept with a warning). In a "
-            "photo with several faces, click yours. Only a small crop of your face and its "
-            "measurements are kept; your photos are not copied."
+            _(
+                "Add 3 to 5 clear photos of your face: well lit, looking roughly at the camera, "
+                "your face at least 60 pixels across (from 48 it is kept with a warning). In a "
+                "photo with several faces, click yours. Only a small crop of your face and its "
+                "measurements are kept; your photos are not copied."
+            )
         )
         intro.setWordWrap(True)
-        self.advice = QLabel(ENROLL_ADVICE)
+        self.advice = QLabel(_(ENROLL_ADVICE))
         self.advice.setWordWrap(True)
         return title, intro, self.advice
 
     def _build_profile_row(self) -> QHBoxLayout:
         """Whose face: the person chooser, a new person, deleting this one."""
         self.profile_box = QComboBox()
-        self.profile_box.setAccessibleName("Whose face")
+        self.profile_box.setAccessibleName(_("Whose face"))
         self.profile_box.setMinimumContentsLength(12)
         self.profile_box.currentTextChanged.connect(self._on_profile_chosen)
-        profile_label = QLabel("Whose &face:")
+        profile_label = QLabel(_("Whose &face:"))
         profile_label.setBuddy(self.profile_box)
-        self.new_profile_button = QPushButton("New person…")
-        self.new_profile_button.setToolTip("Helping someone else? Keep their photos apart.")
+        self.new_profile_button = QPushButton(_("New person…"))
+        self.new_profile_button.setToolTip(_("Helping someone else? Keep their photos apart."))
         self.new_profile_button.clicked.connect(self._new_profile)
-        self.delete_profile_button = QPushButton("Delete this person…")
+        self.delete_profile_button = QPushButton(_("Delete this person…"))
         self.delete_profile_button.setToolTip(
-            "Delete this person's face crops, scans and kept evidence from this computer"
+            _("Delete this person's face crops, scans and kept evidence from this computer")
         )
         self.delete_profile_button.clicked.connect(self.delete_profile)
         profile_row = QHBoxLayout()
@@ -134,8 +141,8 @@ class PhotosPage(QWidget):
 
     def _build_drop_zone(self) -> DropZone:
         self.drop_zone = DropZone(
-            "Drop photos of your face here",
-            "or press Enter here to choose them. Folders work too.",
+            _("Drop photos of your face here"),
+            _("or press Enter here to choose them. Folders work too."),
         )
         self.drop_zone.dropped.connect(self.add_photos)
         self.drop_zone.activated.connect(self.choose_photos)
@@ -143,9 +150,9 @@ class PhotosPage(QWidget):
 
     def _build_status_row(self) -> QHBoxLayout:
         """Add photos, what the check says, and the re-check offered after new photos."""
-        self.add_button = QPushButton("&Add photos…")
+        self.add_button = QPushButton(_("&Add photos…"))
         self.add_button.clicked.connect(self.choose_photos)
-        self.status = StatusLine("Photo check status")
+        self.status = StatusLine(_("Photo check status"))
         # After photos were added: the scans made before can be compared with them too.
         self.recheck_button = RematchButton(self.session)
         self.recheck_button.setVisible(False)
@@ -159,8 +166,10 @@ class PhotosPage(QWidget):
     def _build_reference_list(self) -> QScrollArea:
         """The rows of the reference photos, with a hint while there are none."""
         self.empty_label = QLabel(
-            "No photos yet. Drop a few clear photos of your face above, or choose them with "
-            "Add photos…"
+            _(
+                "No photos yet. Drop a few clear photos of your face above, or choose them with "
+                "Add photos…"
+            )
         )
         self.empty_label.setWordWrap(True)
         set_text_color(self.empty_label, muted_color(self.palette()))
@@ -172,7 +181,7 @@ class PhotosPage(QWidget):
         self.reference_list = QScrollArea()
         self.reference_list.setWidgetResizable(True)
         self.reference_list.setWidget(self._rows_widget)
-        self.reference_list.setAccessibleName("Reference photos")
+        self.reference_list.setAccessibleName(_("Reference photos"))
         return self.reference_list
 
     # ---- profiles ----------------------------------------------------------------------
@@ -226,8 +235,8 @@ class PhotosPage(QWidget):
     def _new_profile(self) -> None:
         name, ok = QInputDialog.getText(
             self,
-            "New person",
-            "A name or nickname for the person whose photos you will add:",
+            _("New person"),
+            _("A name or nickname for the person whose photos you will add:"),
         )
         if ok and name.strip():
             self.create_profile(name.strip())
@@ -242,7 +251,7 @@ class PhotosPage(QWidget):
     def delete_profile(self) -> None:
         """Delete the current person's data after a confirmation that says what goes."""
         if self.is_busy() or self.session.deleting:
-            self._say("Wait until the photos being checked are done, then try again.")
+            self._say(_("Wait until the photos being checked are done, then try again."))
             return
         store = self.session.store
         name = self.profile_name
@@ -250,18 +259,25 @@ class PhotosPage(QWidget):
         if profile is None:
             return
         scans = store.scans(profile.id)
-        summary = (
-            f"This deletes “{name}”: {counted(profile.reference_count, 'face crop')} with "
-            f"their measurements, {counted(len(scans), 'scan')} with their matches and "
-            "answers, and the evidence copies no other person's scans need. The photos "
-            "themselves and the folders you scanned are not touched. This cannot be undone."
-        )
+        crops = ngettext("{count} face crop", "{count} face crops", profile.reference_count)
+        # Translators: {crops} is "1 face crop" or "3 face crops".
+        summary = ngettext(
+            "This deletes “{name}”: {crops} with their measurements, {count} scan with its "
+            "matches and answers, and the evidence copies no other person's scans need. The "
+            "photos themselves and the folders you scanned are not touched. This cannot be "
+            "undone.",
+            "This deletes “{name}”: {crops} with their measurements, {count} scans with their "
+            "matches and answers, and the evidence copies no other person's scans need. The "
+            "photos themselves and the folders you scanned are not touched. This cannot be "
+            "undone.",
+            len(scans),
+        ).format(name=name, crops=crops.format(count=profile.reference_count), count=len(scans))
         if not self.confirm(self, name, summary):
-            self._say("Nothing was deleted.")
+            self._say(_("Nothing was deleted."))
             return
         self.about_to_delete.emit()  # running work on this person's data stops first
         self._deleting_name = name
-        self._say(f"Deleting “{name}”…")
+        self._say(_("Deleting “{name}”…").format(name=name))
         self.session.deletion_done.connect(self._on_deleted)
         self.session.forget_in_background(name)
 
@@ -274,14 +290,14 @@ class PhotosPage(QWidget):
         remaining = [p.name for p in self.session.store.profiles()]
         self.session.preferences.profile_name = remaining[0] if remaining else DEFAULT_PROFILE
         self.profile_changed.emit(self.profile_name)
-        self._say(f"“{self._deleting_name}” was deleted.")
+        self._say(_("“{name}” was deleted.").format(name=self._deleting_name))
         self.deleted.emit()
 
     # ---- adding photos -----------------------------------------------------------------
 
     def choose_photos(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(
-            self, "Choose photos of your face", str(Path.home()), PHOTO_FILTER
+        files, _filter = QFileDialog.getOpenFileNames(
+            self, _("Choose photos of your face"), str(Path.home()), photo_filter()
         )
         if files:
             self.add_photos(files)
@@ -291,7 +307,7 @@ class PhotosPage(QWidget):
         """Queue photos (or folders of photos) for the quality check."""
         paths = photo_paths(inputs)
         if not paths:
-            self._say("There are no photos in what was dropped. Try JPEG or PNG files.")
+            self._say(_("There are no photos in what was dropped. Try JPEG or PNG files."))
             return
         for path in paths:
             row = self._add_row(path.name)
@@ -307,14 +323,15 @@ class PhotosPage(QWidget):
             return
         engine = self.session.engine
         if engine is None:
-            self._say("Getting the face models ready (a second or two)…")
+            self._say(_("Getting the face models ready (a second or two)…"))
             self.session.load_engine()
             return
         queued, self._queue = self._queue, []
         paths = [path for path, _ in queued]
         self._in_flight = self._waiting_rows[: len(paths)]
         self._waiting_rows = self._waiting_rows[len(paths) :]
-        self._say(f"Checking {len(paths)} photo{'s' if len(paths) != 1 else ''}…")
+        checking = ngettext("Checking {count} photo…", "Checking {count} photos…", len(paths))
+        self._say(checking.format(count=len(paths)))
         folder = self.session.data_dir
         request = EnrollRequest(self.profile_name, tuple(paths), tuple(face for _, face in queued))
 
@@ -346,7 +363,7 @@ class PhotosPage(QWidget):
             row.deleteLater()
             self._rows.removeWidget(row)
         else:
-            row.show_refused(result.reason or "not usable", result.thumbnail_png)
+            row.show_refused(result.reason or _("not usable"), result.thumbnail_png)
             if result.needs_face_choice and row.path is not None:
                 row.offer_faces(result.face_choices, result.smaller_faces)
         self._update_empty_state()
@@ -368,23 +385,27 @@ class PhotosPage(QWidget):
         self._end_task()
         count = int(accepted) if isinstance(accepted, int) else 0
         total = len(self.accepted_rows())
-        added = f"{count} photo{'s' if count != 1 else ''} added" if count else "No new photo added"
+        added = ngettext("{count} photo added.", "{count} photos added.", count).format(count=count)
+        if not count:
+            added = _("No new photo added.")
         profile = self.session.store.profile(self.profile_name)
         scanned = bool(count and profile and self.session.store.scans(profile.id))
         if scanned:
-            next_step = (
-                " Your earlier scans have not been compared with the new photos yet: "
+            next_step = _(
+                "Your earlier scans have not been compared with the new photos yet: "
                 "re-check them, it takes seconds."
             )
         else:
-            next_step = " Next: go to Scan and drop a folder to check." if total else ""
+            next_step = _("Next: go to Scan and drop a folder to check.") if total else ""
         if self._added_face is not None:  # said, and shown, where the person can see it
             row, number = self._added_face
             self._added_face = None
-            added = _("Added: face {number} of {name}").format(number=number, name=row.name)
+            added = _("Added: face {number} of {name}.").format(number=number, name=row.name)
             QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest.value)
             self.reference_list.ensureWidgetVisible(row)
-        self._say(f"{added}. You have {total} in all." + next_step)
+        # Translators: {total} counts the person's accepted photos.
+        in_all = ngettext("You have {total} in all.", "You have {total} in all.", total)
+        self._say(" ".join(filter(None, (added, in_all.format(total=total), next_step))))
         self.recheck_button.setVisible(scanned or self.recheck_button.isVisible())
         self.recheck_button.setEnabled(not self.session.recheck.is_running())
         self._refresh_notes()
@@ -394,7 +415,7 @@ class PhotosPage(QWidget):
     @Slot(str)
     def _on_failed(self, message: str) -> None:
         for row in self._in_flight:
-            row.show_refused("not checked, see the message above", None)
+            row.show_refused(_("not checked, see the message above"), None)
         self._end_task()
         self._say(message, error=True)
         self._after_task()
@@ -402,7 +423,7 @@ class PhotosPage(QWidget):
     @Slot(str)
     def _on_engine_failed(self, message: str) -> None:
         for row in self._waiting_rows:
-            row.show_refused("not checked, see the message above", None)
+            row.show_refused(_("not checked, see the message above"), None)
         self._waiting_rows = []
         self._queue = []
         self._say(message, error=True)
@@ -453,7 +474,7 @@ class PhotosPage(QWidget):
             if row.reference_id == reference_id:
                 self._rows.removeWidget(row)
                 row.deleteLater()
-        self._say("Photo removed. Its face crop and measurements were deleted.")
+        self._say(_("Photo removed. Its face crop and measurements were deleted."))
         self._refresh_notes()
         self._update_empty_state()
         self.references_changed.emit()

@@ -33,8 +33,18 @@ from likeness_guard.gui.style import heading_font, muted_color, set_text_color
 from likeness_guard.gui.tasks import BackgroundTask, TaskContext, run_task
 from likeness_guard.gui.widgets.drop_zone import DropZone
 from likeness_guard.gui.widgets.labels import StatusLine
+from likeness_guard.locale import N_, _, ngettext
 
-IDLE_HINT = "Drop something above to begin."
+IDLE_HINT = N_("Drop something above to begin.")
+# Translators: the headings of the numbers a scan shows while it runs.
+STAT_CAPTIONS = (
+    ("files", N_("Files")),
+    ("faces", N_("Faces seen")),
+    ("matches", N_("Matches")),
+    ("errors", N_("Could not read")),
+    ("speed", N_("Speed")),
+    ("left", N_("Time left")),
+)
 
 
 def web_addresses(text: str) -> list[str]:
@@ -44,13 +54,15 @@ def web_addresses(text: str) -> list[str]:
 
 def duration_words(seconds: float | None) -> str:
     if seconds is None:
-        return "estimating time left"
+        return _("estimating time left")
     if seconds < 60:
-        return f"about {max(1, round(seconds))} s left"
+        return _("about {seconds} s left").format(seconds=max(1, round(seconds)))
     minutes = round(seconds / 60)
     if minutes < 60:
-        return f"about {minutes} min left"
-    return f"about {minutes // 60} h {minutes % 60:02d} min left"
+        return _("about {minutes} min left").format(minutes=minutes)
+    # Translators: hours and minutes, e.g. "about 1 h 05 min left".
+    left = _("about {hours} h {minutes} min left")
+    return left.format(hours=minutes // 60, minutes=f"{minutes % 60:02d}")
 
 
 class ScanPage(QWidget):
@@ -95,16 +107,18 @@ class ScanPage(QWidget):
 
     def _add_heading(self, layout: QVBoxLayout) -> None:
         """The title, what a scan does, and whose face it looks for."""
-        title = QLabel("Scan")
+        title = QLabel(_("Scan"))
         title.setFont(heading_font(self.font()))
         intro = QLabel(
-            "Check the folders, photos or web pages you are worried about. Nothing is changed "
-            "or uploaded: Likeness Guard only reads them, here on this computer."
+            _(
+                "Check the folders, photos or web pages you are worried about. Nothing is "
+                "changed or uploaded: Likeness Guard only reads them, here on this computer."
+            )
         )
         intro.setWordWrap(True)
         self.profile_label = QLabel()
         self.profile_label.setWordWrap(True)
-        self.photos_button = QPushButton("Go to My photos")
+        self.photos_button = QPushButton(_("Go to My photos"))
         self.photos_button.clicked.connect(self.photos_requested)
         profile_row = QHBoxLayout()
         profile_row.addWidget(self.profile_label, 1)
@@ -116,29 +130,29 @@ class ScanPage(QWidget):
     def _add_inputs(self, layout: QVBoxLayout) -> None:
         """What to scan: the drop zone, the choosers, pasted addresses; Start and Cancel."""
         self.drop_zone = DropZone(
-            "Drop folders, photos or web addresses here",
-            "The scan starts as soon as you drop them. Or press Enter here to choose a folder.",
+            _("Drop folders, photos or web addresses here"),
+            _("The scan starts as soon as you drop them. Or press Enter here to choose a folder."),
             accept_web=True,
         )
         self.drop_zone.setMinimumHeight(170)
         self.drop_zone.dropped.connect(self.start_scan)
         self.drop_zone.activated.connect(self.choose_folder)
 
-        self.folder_button = QPushButton("Choose &folder…")
+        self.folder_button = QPushButton(_("Choose &folder…"))
         self.folder_button.clicked.connect(self.choose_folder)
-        self.files_button = QPushButton("Choose p&hotos…")
+        self.files_button = QPushButton(_("Choose p&hotos…"))
         self.files_button.clicked.connect(self.choose_files)
         self.urls_edit = QPlainTextEdit()
         self.urls_edit.setPlaceholderText(
-            "Or paste web addresses here, one per line (https://…), then press Start."
+            _("Or paste web addresses here, one per line (https://…), then press Start.")
         )
-        self.urls_edit.setAccessibleName("Web addresses to scan")
+        self.urls_edit.setAccessibleName(_("Web addresses to scan"))
         self.urls_edit.setTabChangesFocus(True)
         self.urls_edit.setMaximumHeight(self.fontMetrics().lineSpacing() * 4 + 12)
-        self.start_button = QPushButton("&Start")
-        self.start_button.setToolTip("Scan the web addresses pasted above")
+        self.start_button = QPushButton(_("&Start"))
+        self.start_button.setToolTip(_("Scan the web addresses pasted above"))
         self.start_button.clicked.connect(self._start_pasted)
-        self.cancel_button = QPushButton("&Cancel")
+        self.cancel_button = QPushButton(_("&Cancel"))
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.cancel_scan)
 
@@ -155,23 +169,17 @@ class ScanPage(QWidget):
     def _add_progress(self, layout: QVBoxLayout) -> None:
         """The progress bar, the running counts, the file being read and the status line."""
         self.progress_bar = QProgressBar()
-        self.progress_bar.setAccessibleName("Scan progress")
-        self.progress_bar.setFormat("%v of %m checked")
+        self.progress_bar.setAccessibleName(_("Scan progress"))
+        # Qt puts the numbers in place of %v and %m.
+        checked = _("{done} of {total} checked")
+        self.progress_bar.setFormat(checked.format(done="%v", total="%m"))
         self.progress_bar.setRange(0, 1)
         self.progress_bar.setValue(0)
         self.progress_bar.setTextVisible(False)  # no "0 of 1" before anything was given
         self.stat_labels: dict[str, QLabel] = {}
         stats = QGridLayout()
-        for column, (key, caption) in enumerate(
-            (
-                ("files", "Files"),
-                ("faces", "Faces seen"),
-                ("matches", "Matches"),
-                ("errors", "Could not read"),
-                ("speed", "Speed"),
-                ("left", "Time left"),
-            )
-        ):
+        for column, (key, english) in enumerate(STAT_CAPTIONS):
+            caption = _(english)
             head = QLabel(caption)
             set_text_color(head, muted_color(self.palette()))
             value = QLabel("\u2013")
@@ -182,8 +190,8 @@ class ScanPage(QWidget):
             self.stat_labels[key] = value
         self.current_label = QLabel()
         set_text_color(self.current_label, muted_color(self.palette()))
-        self.status = StatusLine("Scan status", IDLE_HINT)
-        self.matches_button = QPushButton("See &matches")
+        self.status = StatusLine(_("Scan status"), _(IDLE_HINT))
+        self.matches_button = QPushButton(_("See &matches"))
         self.matches_button.setVisible(False)
         self.matches_button.clicked.connect(self.show_matches_requested)
         status_row = QHBoxLayout()
@@ -196,9 +204,9 @@ class ScanPage(QWidget):
 
     def _add_errors(self, layout: QVBoxLayout) -> None:
         """The files that could not be read, shown once there is one."""
-        self.errors_title = QLabel("Files that could not be read (the scan went on):")
+        self.errors_title = QLabel(_("Files that could not be read (the scan went on):"))
         self.errors_list = QListWidget()
-        self.errors_list.setAccessibleName("Files that could not be read")
+        self.errors_list.setAccessibleName(_("Files that could not be read"))
         self.errors_list.setMaximumHeight(110)
         self.errors_title.setVisible(False)
         self.errors_list.setVisible(False)
@@ -221,13 +229,16 @@ class ScanPage(QWidget):
         profile = self.session.store.profile(name)
         count = profile.reference_count if profile else 0
         if count:
-            self.profile_label.setText(
-                f"Looking for the face of “{name}” ({count} photo{'s' if count != 1 else ''})."
+            looking = ngettext(
+                "Looking for the face of “{name}” ({count} photo).",
+                "Looking for the face of “{name}” ({count} photos).",
+                count,
             )
+            self.profile_label.setText(looking.format(name=name, count=count))
             self.photos_button.setVisible(False)
         else:
             self.profile_label.setText(
-                "First add a few photos of your face on My photos; then come back here."
+                _("First add a few photos of your face on My photos; then come back here.")
             )
             self.photos_button.setVisible(True)
 
@@ -242,7 +253,7 @@ class ScanPage(QWidget):
         self.progress_bar.setRange(0, 1)
         self.progress_bar.setValue(0)
         self.progress_bar.setTextVisible(False)
-        self._say(IDLE_HINT)
+        self._say(_(IDLE_HINT))
 
     def _clear_result(self) -> None:
         """Forget the last scan's counts, errors and file name."""
@@ -260,14 +271,14 @@ class ScanPage(QWidget):
 
     def choose_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(
-            self, "Choose a folder to check", str(Path.home())
+            self, _("Choose a folder to check"), str(Path.home())
         )
         if folder:
             self.start_scan([folder])
 
     def choose_files(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(
-            self, "Choose images or videos to check", str(Path.home())
+        files, _filter = QFileDialog.getOpenFileNames(
+            self, _("Choose images or videos to check"), str(Path.home())
         )
         if files:
             self.start_scan(files)
@@ -277,8 +288,10 @@ class ScanPage(QWidget):
         addresses = web_addresses(text)
         if not addresses:
             self._say(
-                "Paste one or more web addresses starting with http:// or https:// above, or "
-                "drop a folder."
+                _(
+                    "Paste one or more web addresses starting with http:// or https:// above, "
+                    "or drop a folder."
+                )
             )
             self.urls_edit.setFocus()
             return
@@ -288,14 +301,16 @@ class ScanPage(QWidget):
     def start_scan(self, inputs: list[str]) -> None:
         """Scan `inputs` (paths and web addresses) for the current profile's face."""
         if self.task is not None:
-            self._say("A scan is running. Wait for it to finish, or cancel it first.")
+            self._say(_("A scan is running. Wait for it to finish, or cancel it first."))
             return
         name = self.session.preferences.profile_name
         profile = self.session.store.profile(name)
         if profile is None or profile.reference_count == 0:
             self._say(
-                "There are no photos of your face yet, so there is nothing to look for. "
-                "Add a few on My photos first.",
+                _(
+                    "There are no photos of your face yet, so there is nothing to look for. "
+                    "Add a few on My photos first."
+                ),
                 error=True,
             )
             self.photos_button.setVisible(True)
@@ -306,7 +321,7 @@ class ScanPage(QWidget):
                 self._say(self.session.engine_error, error=True)
                 return
             self._pending_inputs = list(inputs)
-            self._say("Getting the face models ready (a second or two)…")
+            self._say(_("Getting the face models ready (a second or two)…"))
             self.session.load_engine()
             return
         self._begin(engine_inputs=list(inputs), profile_name=name)
@@ -340,8 +355,17 @@ class ScanPage(QWidget):
         self.progress_bar.setRange(0, 0)  # busy until the files are counted
         self.progress_bar.setTextVisible(True)
         shown = ", ".join(Path(i).name or i for i in engine_inputs[:3])
-        more = f" and {len(engine_inputs) - 3} more" if len(engine_inputs) > 3 else ""
-        self._say(f"Counting the files in {shown}{more}…")
+        more = len(engine_inputs) - 3
+        if more > 0:
+            # Translators: {shown} names the first three folders, files or addresses.
+            counting = ngettext(
+                "Counting the files in {shown} and {count} more…",
+                "Counting the files in {shown} and {count} more…",
+                more,
+            )
+        else:
+            counting = _("Counting the files in {shown}…")
+        self._say(counting.format(shown=shown, count=more))
         folder = self.session.data_dir
         request = ScanRequest(profile_name, tuple(engine_inputs), self.scan_options())
 
@@ -387,18 +411,19 @@ class ScanPage(QWidget):
         self.stat_labels["faces"].setText(str(progress.faces))
         self.stat_labels["matches"].setText(str(progress.matches))
         self.stat_labels["errors"].setText(str(progress.errors))
-        self.stat_labels["speed"].setText(f"{progress.images_per_second:.1f} images/s")
+        speed = _("{speed} images/s").format(speed=f"{progress.images_per_second:.1f}")
+        self.stat_labels["speed"].setText(speed)
         self.stat_labels["left"].setText(duration_words(progress.seconds_left))
         metrics = self.current_label.fontMetrics()
         self.current_label.setText(
             metrics.elidedText(
-                f"Now: {progress.current}",
+                _("Now: {current}").format(current=progress.current),
                 Qt.TextElideMode.ElideMiddle,
                 max(200, self.width() - 60),
             )
         )
         if not self._cancelling:
-            self._say("Scanning. You can keep using the window; matches appear on Matches.")
+            self._say(_("Scanning. You can keep using the window; matches appear on Matches."))
         if progress.matches:
             self.matches_button.setVisible(True)
 
@@ -410,7 +435,11 @@ class ScanPage(QWidget):
         if item.is_error:
             self.errors_title.setVisible(True)
             self.errors_list.setVisible(True)
-            self.errors_list.addItem(f"{item.source} — {item.error or 'could not be read'}")
+            error = item.error or _("could not be read")
+            # Translators: a file or address, and why it could not be read.
+            self.errors_list.addItem(
+                _("{source} — {error}").format(source=item.source, error=error)
+            )
         self.item_scanned.emit(item)
 
     @Slot()
@@ -420,7 +449,7 @@ class ScanPage(QWidget):
         self._cancelling = True
         self.task.cancel()
         self.cancel_button.setEnabled(False)
-        self._say("Stopping after the current image…")
+        self._say(_("Stopping after the current image…"))
 
     @Slot(object)
     def _on_finished(self, scan_id: object) -> None:
@@ -437,7 +466,8 @@ class ScanPage(QWidget):
         if counts.items == counts.errors:  # nothing was read: a speed would be meaningless
             self.stat_labels["speed"].setText("—")
         self.matches_button.setVisible(matches > 0)
-        self.stat_labels["left"].setText("stopped" if self._cancelling else "done")
+        # Translators: in place of the time left once a scan has ended.
+        self.stat_labels["left"].setText(_("stopped") if self._cancelling else _("done"))
         if self._last_progress is None:
             self.progress_bar.setRange(0, 1)
             self.progress_bar.setValue(0)

@@ -34,7 +34,6 @@ from likeness_guard.core.domain.words import (
     ALLOW_PRIVATE_SETTING,
     PRESET_MEANINGS,
     ProtectionAction,
-    counted,
     protection_words,
 )
 from likeness_guard.core.services.folder import Store, stored_data
@@ -44,6 +43,14 @@ from likeness_guard.core.services.protection import (
     change_passphrase,
     protect_folder,
     remove_protection,
+)
+from likeness_guard.gui.pages.settings_words import (
+    SWITCHING_MODELS_NOW,
+    custom_threshold_words,
+    deletion_summary_words,
+    pack_entry,
+    preset_label,
+    workers_choices,
 )
 from likeness_guard.gui.passphrase_dialog import (
     NOT_PROTECTED_STATE,
@@ -59,16 +66,14 @@ from likeness_guard.gui.tasks import BackgroundTask, TaskContext, run_task
 from likeness_guard.gui.widgets.confirm import confirm_deletion
 from likeness_guard.gui.widgets.labels import StatusLine, selectable_label
 from likeness_guard.gui.widgets.language_choice import LanguageChoice
+from likeness_guard.locale import _
 
-PRESET_NAMES = {Preset.STRICT: "Strict", Preset.BALANCED: "Balanced", Preset.LENIENT: "Lenient"}
-SWITCHING_MODELS_NOW = (
-    "The face models are being switched. Wait until that has finished, then try again."
-)
+__all__ = ["SWITCHING_MODELS_NOW", "SettingsPage"]
 
 
 def ask_for_pack_folder(parent: QWidget) -> Path | None:
     """The real folder dialog; tests replace `SettingsPage.choose_pack_folder`."""
-    chosen = QFileDialog.getExistingDirectory(parent, "Choose an unpacked insightface pack")
+    chosen = QFileDialog.getExistingDirectory(parent, _("Choose an unpacked insightface pack"))
     return Path(chosen) if chosen else None
 
 
@@ -76,10 +81,10 @@ def ask_to_confirm(parent: QWidget, text: str) -> bool:
     """The real confirmation dialog; tests replace `SettingsPage.confirm`."""
     return confirm_deletion(
         parent,
-        title="Delete all my data",
-        question="Delete all of your Likeness Guard data from this computer?",
+        title=_("Delete all my data"),
+        question=_("Delete all of your Likeness Guard data from this computer?"),
         details=text,
-        delete_label="Delete everything",
+        delete_label=_("Delete everything"),
     )
 
 
@@ -102,7 +107,7 @@ class SettingsPage(QWidget):
         self._pack_task: BackgroundTask | None = None
         self._protection_action = ProtectionAction.PROTECT
 
-        title = QLabel("Settings")
+        title = QLabel(_("Settings"))
         title.setFont(heading_font(self.font()))
         groups = (
             self._matching_group(),
@@ -122,7 +127,7 @@ class SettingsPage(QWidget):
             content_layout.addWidget(group)
         content_layout.addStretch()
         scroll = QScrollArea()
-        scroll.setAccessibleName("Settings")
+        scroll.setAccessibleName(_("Settings"))
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(content)
@@ -149,26 +154,24 @@ class SettingsPage(QWidget):
     def _matching_group(self) -> QGroupBox:
         """The presets, each with what it means, and a threshold of one's own."""
         preferences = self.session.preferences
-        matching = QGroupBox("How strict matching is")
+        matching = QGroupBox(_("How strict matching is"))
         matching_layout = QVBoxLayout(matching)
         self.preset_group = QButtonGroup(self)
         self.preset_buttons: dict[Preset, QRadioButton] = {}
         for preset in Preset:
-            button = QRadioButton(
-                f"{PRESET_NAMES[preset]} (similarity at least {PRESET_THRESHOLDS[preset]:.2f})"
-            )
+            button = QRadioButton(preset_label(preset))
             button.setAccessibleDescription(PRESET_MEANINGS[preset])
             self.preset_group.addButton(button)
             self.preset_buttons[preset] = button
             matching_layout.addWidget(button)
             matching_layout.addWidget(self._meaning_label(PRESET_MEANINGS[preset]))
-        self.custom_button = QRadioButton("My own threshold:")
-        self.custom_button.setAccessibleDescription("Match faces at a similarity you choose")
+        self.custom_button = QRadioButton(_("My own threshold:"))
+        self.custom_button.setAccessibleDescription(_("Match faces at a similarity you choose"))
         self.custom_value = QDoubleSpinBox()
         self.custom_value.setRange(0.20, 0.80)
         self.custom_value.setSingleStep(0.01)
         self.custom_value.setDecimals(2)
-        self.custom_value.setAccessibleName("Custom similarity threshold")
+        self.custom_value.setAccessibleName(_("Custom similarity threshold"))
         self.custom_meaning = self._meaning_label()
         self.preset_group.addButton(self.custom_button)
         custom_row = QHBoxLayout()
@@ -188,15 +191,15 @@ class SettingsPage(QWidget):
         self._describe_custom()
         self.preset_group.buttonToggled.connect(self._on_preset)
         self.custom_value.valueChanged.connect(self._on_custom_value)
-        note = QLabel("A new setting applies to the next scan; earlier results keep theirs.")
+        note = QLabel(_("A new setting applies to the next scan; earlier results keep theirs."))
         note.setWordWrap(True)
         matching_layout.addWidget(note)
         return matching
 
     def _web_group(self) -> QGroupBox:
-        web = QGroupBox("Web addresses")
+        web = QGroupBox(_("Web addresses"))
         web_layout = QVBoxLayout(web)
-        self.private_box = QCheckBox(ALLOW_PRIVATE_SETTING)
+        self.private_box = QCheckBox(_(ALLOW_PRIVATE_SETTING))
         self.private_box.setChecked(self.session.preferences.allow_private_addresses)
         self.private_box.toggled.connect(self._on_private)
         web_layout.addWidget(self.private_box)
@@ -205,14 +208,13 @@ class SettingsPage(QWidget):
     def _speed_group(self) -> QGroupBox:
         """How many cores a scan may use, and what using fewer costs and gives."""
         preferences = self.session.preferences
-        speed = QGroupBox("Speed")
+        speed = QGroupBox(_("Speed"))
         speed_layout = QVBoxLayout(speed)
         cores = available_cores()
         self.workers_choice = QComboBox()
-        self.workers_choice.setAccessibleName("Cores a scan may use")
-        self.workers_choice.addItem(f"All {counted(cores, 'core')} (fastest)", None)
-        for count in range(cores - 1, 0, -1):
-            self.workers_choice.addItem(counted(count, "core"), count)
+        self.workers_choice.setAccessibleName(_("Cores a scan may use"))
+        for label, workers in workers_choices(cores):
+            self.workers_choice.addItem(label, workers)
         chosen = preferences.scan_workers
         index = self.workers_choice.findData(chosen) if chosen is not None else 0
         if index < 0:  # more cores than this computer now has: back to every core
@@ -221,24 +223,26 @@ class SettingsPage(QWidget):
         self.workers_choice.setCurrentIndex(index)
         self.workers_choice.currentIndexChanged.connect(self._on_workers)
         workers_row = QHBoxLayout()
-        workers_row.addWidget(QLabel("A scan may use:"))
+        workers_row.addWidget(QLabel(_("A scan may use:")))
         workers_row.addWidget(self.workers_choice)
         workers_row.addStretch()
         speed_layout.addLayout(workers_row)
         speed_note = QLabel(
-            "Each core a scan uses runs its own copy of the face models (about 300 MB of "
-            "memory). Fewer cores keep the computer quicker to respond during a long scan; "
-            "the scan takes longer."
+            _(
+                "Each core a scan uses runs its own copy of the face models (about 300 MB of "
+                "memory). Fewer cores keep the computer quicker to respond during a long scan; "
+                "the scan takes longer."
+            )
         )
         speed_note.setWordWrap(True)
         speed_layout.addWidget(speed_note)
         return speed
 
     def _data_group(self) -> QGroupBox:
-        data = QGroupBox("Where your data is kept")
+        data = QGroupBox(_("Where your data is kept"))
         data_layout = QVBoxLayout(data)
-        self.data_label = selectable_label("Data folder", str(self.session.data_dir))
-        open_button = QPushButton("Open data folder")
+        self.data_label = selectable_label(_("Data folder"), str(self.session.data_dir))
+        open_button = QPushButton(_("Open data folder"))
         open_button.clicked.connect(self._open_data_folder)
         row = QHBoxLayout()
         row.addWidget(self.data_label, 1)
@@ -248,21 +252,22 @@ class SettingsPage(QWidget):
 
     def _models_group(self) -> QGroupBox:
         """The pack in use with its fingerprints, the packs to switch to, and their terms."""
-        models = QGroupBox("Face models in use")
+        models = QGroupBox(_("Face models in use"))
         models_layout = QVBoxLayout(models)
-        self.models_label = selectable_label("Face models in use", "Loading…")
+        self.models_label = selectable_label(_("Face models in use"), _("Loading…"))
         models_layout.addWidget(self.models_label)
         self.pack_choice = QComboBox()
-        self.pack_choice.setAccessibleName("Face model pack")
+        self.pack_choice.setAccessibleName(_("Face model pack"))
         self.pack_choice.currentIndexChanged.connect(self._describe_pack)
-        self.use_pack_button = QPushButton("Use these models")
+        self.use_pack_button = QPushButton(_("Use these models"))
         self.use_pack_button.clicked.connect(self.use_chosen_pack)
-        self.add_pack_button = QPushButton("Add a pack folder…")
+        self.add_pack_button = QPushButton(_("Add a pack folder…"))
+        packs = "; ".join(
+            f"{k.name} ({k.detector.name}, {k.recognizer.name})" for k in KNOWN_PACKS.values()
+        )
+        # Translators: {packs} lists model packs by their file names.
         self.add_pack_button.setToolTip(
-            "An unpacked insightface pack: "
-            + "; ".join(
-                f"{k.name} ({k.detector.name}, {k.recognizer.name})" for k in KNOWN_PACKS.values()
-            )
+            _("An unpacked insightface pack: {packs}").format(packs=packs)
         )
         self.add_pack_button.clicked.connect(self.add_pack_folder)
         pack_row = QHBoxLayout()
@@ -274,25 +279,27 @@ class SettingsPage(QWidget):
         self.pack_about.setWordWrap(True)
         set_text_color(self.pack_about, muted_color(self.palette()))
         models_layout.addWidget(self.pack_about)
-        licence = QLabel(f"{PACK_LICENCE} {THRESHOLD_CAVEAT}")
+        licence = QLabel(f"{_(PACK_LICENCE)} {_(THRESHOLD_CAVEAT)}")
         licence.setWordWrap(True)
         models_layout.addWidget(licence)
-        self.pack_status = StatusLine("Face model status")
+        self.pack_status = StatusLine(_("Face model status"))
         models_layout.addWidget(self.pack_status)
         self._reload_packs()
         return models
 
     def _delete_group(self) -> QGroupBox:
-        delete = QGroupBox("Delete all my data")
+        delete = QGroupBox(_("Delete all my data"))
         delete_layout = QVBoxLayout(delete)
         explain = QLabel(
-            "Removes every profile, face crop, measurement, scan result and kept evidence "
-            "file from this computer. Your own photos and scanned folders are not touched."
+            _(
+                "Removes every profile, face crop, measurement, scan result and kept evidence "
+                "file from this computer. Your own photos and scanned folders are not touched."
+            )
         )
         explain.setWordWrap(True)
-        self.delete_button = QPushButton("Delete all my data…")
+        self.delete_button = QPushButton(_("Delete all my data…"))
         self.delete_button.clicked.connect(self.delete_all)
-        self.delete_status = StatusLine("Deletion status")
+        self.delete_status = StatusLine(_("Deletion status"))
         delete_layout.addWidget(explain)
         delete_row = QHBoxLayout()
         delete_row.addWidget(self.delete_button)
@@ -306,8 +313,12 @@ class SettingsPage(QWidget):
         if engine is None:
             return
         pack = engine.pack
-        lines = [f"In use: {pack.name} (insightface), on this computer only:"]
-        lines += [f"  {name}  SHA-256 {digest[:16]}…" for name, digest in pack.sha256.items()]
+        lines = [_("In use: {pack} (insightface), on this computer only:").format(pack=pack.name)]
+        # Translators: a model file and the start of its fingerprint; keep "SHA-256".
+        line = _("  {file}  SHA-256 {digest}…")
+        lines += [
+            line.format(file=name, digest=digest[:16]) for name, digest in pack.sha256.items()
+        ]
         self.models_label.setText("\n".join(lines))
 
     def _reload_packs(self) -> None:
@@ -322,8 +333,8 @@ class SettingsPage(QWidget):
             packs = []
             self.pack_status.setText(str(exc))
         for pack in packs:
-            kind = "built in" if pack.builtin else "added" if pack.verified else "unverified"
-            self.pack_choice.addItem(f"{pack.name} ({kind})", pack.name)
+            entry = pack_entry(pack.name, builtin=pack.builtin, verified=pack.verified)
+            self.pack_choice.addItem(entry, pack.name)
             if pack.in_use:
                 self.pack_choice.setCurrentIndex(self.pack_choice.count() - 1)
         self.pack_choice.blockSignals(False)
@@ -334,9 +345,12 @@ class SettingsPage(QWidget):
         name = self.pack_choice.currentData()
         known = KNOWN_PACKS.get(name) if isinstance(name, str) else None
         if known is not None:
-            self.pack_about.setText(f"{known.about}. Speed: {known.speed}.")
+            # Translators: {about} describes a model pack; {speed} says how fast it is.
+            about = _("{about}. Speed: {speed}.")
+            self.pack_about.setText(about.format(about=_(known.about), speed=_(known.speed)))
         else:
-            self.pack_about.setText(f"This pack is {UNVERIFIED}." if name else "")
+            unverified = _("This pack is {unverified}.").format(unverified=_(UNVERIFIED))
+            self.pack_about.setText(unverified if name else "")
 
     @Slot()
     def use_chosen_pack(self) -> None:
@@ -352,7 +366,8 @@ class SettingsPage(QWidget):
             with Store(folder) as store:  # SQLite connections belong to one thread
                 return use_pack(store, name)
 
-        self._run_pack_job(switch, f"Loading {name} and embedding your reference photos again…")
+        loading = _("Loading {pack} and embedding your reference photos again…")
+        self._run_pack_job(switch, loading.format(pack=name))
 
     @Slot()
     def add_pack_folder(self) -> None:
@@ -368,7 +383,7 @@ class SettingsPage(QWidget):
             with Store(folder) as store:
                 return add_pack(store, chosen)
 
-        self._run_pack_job(add, f"Checking the files in {chosen}…")
+        self._run_pack_job(add, _("Checking the files in {folder}…").format(folder=chosen))
 
     def _run_pack_job(self, job: Callable[[TaskContext], object], message: str) -> None:
         if self._pack_task is not None:
@@ -407,7 +422,7 @@ class SettingsPage(QWidget):
         self.pack_switched.emit()
 
     def _pack_work(self) -> str:
-        return SWITCHING_MODELS_NOW if self._pack_task is not None else ""
+        return _(SWITCHING_MODELS_NOW) if self._pack_task is not None else ""
 
     def wait_for_pack_job(self) -> None:
         """Wait for a pack switch in progress (closing the window)."""
@@ -436,19 +451,8 @@ class SettingsPage(QWidget):
 
     def _describe_custom(self) -> None:
         """Say what the chosen number means, in the terms of the measured presets."""
-        value = self.custom_value.value()
         self.custom_value.setEnabled(self.custom_button.isChecked())
-        if value < PRESET_THRESHOLDS[Preset.LENIENT]:
-            meaning = "Very eager: many look-alikes will be listed; check each one by hand."
-        elif value < PRESET_THRESHOLDS[Preset.BALANCED]:
-            meaning = "Between lenient and balanced: few misses, some look-alikes."
-        elif value <= PRESET_THRESHOLDS[Preset.STRICT]:
-            meaning = "Between balanced and strict."
-        else:
-            meaning = "Stricter than strict: edited or low-quality images of you may be missed."
-        self.custom_meaning.setText(
-            f"Faces at least {value:.2f} similar to one of your photos count as matches. " + meaning
-        )
+        self.custom_meaning.setText(custom_threshold_words(self.custom_value.value()))
 
     @Slot(int)
     def _on_workers(self, index: int) -> None:
@@ -465,18 +469,18 @@ class SettingsPage(QWidget):
     # ---- passphrase protection ------------------------------------------------------------
 
     def _protection_group(self) -> QGroupBox:
-        group = QGroupBox("Passphrase protection")
+        group = QGroupBox(_("Passphrase protection"))
         layout = QVBoxLayout(group)
         self.protection_state = QLabel()
         self.protection_state.setWordWrap(True)
-        self.protection_state.setAccessibleName("Passphrase protection")
-        self.protect_button = QPushButton("Protect with a passphrase…")
+        self.protection_state.setAccessibleName(_("Passphrase protection"))
+        self.protect_button = QPushButton(_("Protect with a passphrase…"))
         self.protect_button.clicked.connect(self.protect_data)
-        self.change_button = QPushButton("Change the passphrase…")
+        self.change_button = QPushButton(_("Change the passphrase…"))
         self.change_button.clicked.connect(self.change_passphrase)
-        self.unprotect_button = QPushButton("Remove protection…")
+        self.unprotect_button = QPushButton(_("Remove protection…"))
         self.unprotect_button.clicked.connect(self.remove_protection)
-        self.protection_status = StatusLine("Passphrase protection status")
+        self.protection_status = StatusLine(_("Passphrase protection status"))
         buttons = QHBoxLayout()
         for button in (self.protect_button, self.change_button, self.unprotect_button):
             buttons.addWidget(button)
@@ -493,7 +497,7 @@ class SettingsPage(QWidget):
     @Slot()
     def _show_protection_state(self) -> None:
         protected = self.session.protected
-        self.protection_state.setText(PROTECTED_STATE if protected else NOT_PROTECTED_STATE)
+        self.protection_state.setText(_(PROTECTED_STATE) if protected else _(NOT_PROTECTED_STATE))
         idle = not self.session.changing_protection
         self.protect_button.setEnabled(idle and not protected)
         self.change_button.setEnabled(idle and protected)
@@ -521,7 +525,7 @@ class SettingsPage(QWidget):
             return
         answer = self.ask_passphrases(self, action)
         if answer is None:
-            self.protection_status.setText(NOTHING_CHANGED)
+            self.protection_status.setText(_(NOTHING_CHANGED))
             return
         self._protection_action = action
         reason = self.session.change_protection(protection_job(action, answer))
@@ -533,7 +537,7 @@ class SettingsPage(QWidget):
         for button in self._store_buttons():
             button.setEnabled(False)
         self._show_protection_state()
-        self.protection_status.setText(WORKING[self._protection_action])
+        self.protection_status.setText(_(WORKING[self._protection_action]))
 
     @Slot(object, str)
     def _on_protection_done(self, change: object, problem: str) -> None:
@@ -553,27 +557,15 @@ class SettingsPage(QWidget):
 
     def deletion_summary(self) -> str:
         """Exactly what "Delete all my data" removes, counted now."""
-        data = stored_data(self.session.store)
-        names = ", ".join(data.profile_names) or "none"
-        return (
-            f"This deletes, from {data.folder}:\n"
-            f"• {counted(len(data.profile_names), 'profile')} ({names}) with "
-            f"{counted(data.references, 'face crop')} and face measurements;\n"
-            f"• {counted(data.scans, 'scan')} with the results for "
-            f"{counted(data.items, 'file')}, including {counted(data.matches, 'match', 'matches')} "
-            "and your “This is me” / “Not me” answers;\n"
-            f"• {counted(data.evidence_files, 'evidence file')}: the copies kept of matched "
-            "images and pages.\n\n"
-            "Your own photos and the folders you scanned are not touched. This cannot be undone."
-        )
+        return deletion_summary_words(stored_data(self.session.store))
 
     def delete_all(self) -> None:
         if not self.confirm(self, self.deletion_summary()):
-            self.delete_status.setText("Nothing was deleted.")
+            self.delete_status.setText(_("Nothing was deleted."))
             return
         self.about_to_delete.emit()
         self.delete_button.setEnabled(False)
-        self.delete_status.setText("Deleting… this can take a few seconds.")
+        self.delete_status.setText(_("Deleting… this can take a few seconds."))
         self.session.deletion_done.connect(self._on_deleted)
         self.session.forget_in_background(None)
 
@@ -585,7 +577,7 @@ class SettingsPage(QWidget):
             self.delete_status.setText(problem)
             return
         self.session.preferences.forget_profile_name()
-        self.delete_status.setText("All your data was deleted from this computer.")
+        self.delete_status.setText(_("All your data was deleted from this computer."))
         self.deleted.emit()
 
 

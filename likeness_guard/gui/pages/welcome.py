@@ -6,12 +6,14 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from likeness_guard import APP_NAME
 from likeness_guard.gui.style import heading_font
+from likeness_guard.locale import N_, _
 
-WHAT_IT_DOES = (
-    f"{APP_NAME} looks through folders and web pages for pictures that show your face, "
+# Translators: {app} is the app's name, Likeness Guard.
+WHAT_IT_DOES = N_(
+    "{app} looks through folders and web pages for pictures that show your face, "
     "so you can find images that were made or shared without your consent."
 )
-NOTHING_LEAVES = (
+NOTHING_LEAVES = N_(
     "Everything happens on this computer: your photos, your face and what is found never leave it."
 )
 
@@ -23,23 +25,25 @@ class WelcomePage(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        title = QLabel(f"Welcome to {APP_NAME}")
+        title = QLabel(_("Welcome to {app}").format(app=APP_NAME))
         title.setFont(heading_font(self.font(), 1.8))
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        body = QLabel(f"{WHAT_IT_DOES}\n\n{NOTHING_LEAVES}")
+        body = QLabel(f"{_(WHAT_IT_DOES).format(app=APP_NAME)}\n\n{_(NOTHING_LEAVES)}")
         body.setWordWrap(True)
         body.setAlignment(Qt.AlignmentFlag.AlignCenter)
         body.setMaximumWidth(560)
         larger = heading_font(self.font(), 1.15)
         larger.setBold(False)
         body.setFont(larger)
-        self.start_button = QPushButton("Add photos of me to begin")
+        self.start_button = QPushButton(_("Add photos of me to begin"))
         self.start_button.setDefault(True)
-        self.start_button.setAccessibleName("Add photos of me to begin")
+        self.start_button.setAccessibleName(_("Add photos of me to begin"))
         self.start_button.clicked.connect(self.start_requested)
         steps = QLabel(
-            "1. Add a few clear photos of your face.   2. Drop a folder to check.   "
-            "3. Look at what was found, safely blurred."
+            _(
+                "1. Add a few clear photos of your face.   2. Drop a folder to check.   "
+                "3. Look at what was found, safely blurred."
+            )
         )
         steps.setWordWrap(True)
         steps.setAlignment(Qt.AlignmentFlag.AlignCenter)

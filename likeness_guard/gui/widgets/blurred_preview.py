@@ -5,6 +5,9 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent, QPalette, QPen,
 from PySide6.QtWidgets import QAbstractButton, QSizePolicy, QWidget
 
 from likeness_guard.gui.previews import PreviewImages
+from likeness_guard.locale import N_, _
+
+PREPARING = N_("Preparing a blurred preview…")
 
 
 class BlurredPreview(QWidget):
@@ -19,10 +22,10 @@ class BlurredPreview(QWidget):
         self._images: PreviewImages | None = None
         self._revealed = False
         self._boxes: list[tuple[tuple[float, float, float, float], bool]] = []
-        self._message = "Preparing a blurred preview…"
+        self._message = _(PREPARING)
         self.setMinimumSize(minimum or QSize(160, 120))
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setAccessibleName("Image preview, blurred")
+        self.setAccessibleName(_("Image preview, blurred"))
 
     def set_images(self, images: PreviewImages) -> None:
         self._images = images
@@ -35,7 +38,7 @@ class BlurredPreview(QWidget):
         self._images = None
         self._boxes = []
         self._revealed = False
-        self._message = "Preparing a blurred preview…"
+        self._message = _(PREPARING)
         self.update()
 
     def set_boxes(self, boxes: list[tuple[tuple[float, float, float, float], bool]]) -> None:
@@ -50,7 +53,7 @@ class BlurredPreview(QWidget):
     def set_revealed(self, revealed: bool) -> None:
         self._revealed = revealed
         self.setAccessibleName(
-            "Image preview, shown clearly" if revealed else "Image preview, blurred"
+            _("Image preview, shown clearly") if revealed else _("Image preview, blurred")
         )
         self.update()
 
@@ -123,11 +126,13 @@ class BlurredPreview(QWidget):
 
 
 def sync_reveal_button(
-    button: QAbstractButton, revealed: bool, words: tuple[str, str] = ("Show image", "Blur again")
+    button: QAbstractButton,
+    revealed: bool,
+    words: tuple[str, str] = (N_("Show image"), N_("Blur again")),
 ) -> None:
     """Show on a show / blur toggle whether the image is revealed (`words`: its two labels,
-    shorter ones where the button is narrow)."""
+    shorter ones where the button is narrow, in English marked with `N_()`)."""
     button.blockSignals(True)  # mirroring the state must not toggle it back
     button.setChecked(revealed)
     button.blockSignals(False)
-    button.setText(words[1] if revealed else words[0])
+    button.setText(_(words[1]) if revealed else _(words[0]))

@@ -2,6 +2,8 @@
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from likeness_guard.locale import _
+
 
 def confirm_deletion(
     parent: QWidget, *, title: str, question: str, details: str, delete_label: str
@@ -13,7 +15,7 @@ def confirm_deletion(
     box.setText(question)
     box.setInformativeText(details)
     delete = box.addButton(delete_label, QMessageBox.ButtonRole.DestructiveRole)
-    keep = box.addButton("Keep", QMessageBox.ButtonRole.RejectRole)
+    keep = box.addButton(_("Keep"), QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(keep)
     box.exec()
     return box.clickedButton() is delete

@@ -5,6 +5,7 @@ from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import QGridLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from likeness_guard.core.services.enrolling import FaceChoice
+from likeness_guard.locale import _, ngettext
 
 COLUMNS = 8
 SIDE = 56
@@ -20,8 +21,16 @@ class FaceChoiceStrip(QWidget):
     ) -> None:
         super().__init__(parent)
         self.buttons: list[QToolButton] = []
-        more = f" ({smaller_faces} more are too small to use.)" if smaller_faces else ""
-        self.prompt = QLabel(f"Several faces are in this photo. Click yours to use it.{more}")
+        prompt = _("Several faces are in this photo. Click yours to use it.")
+        if smaller_faces:
+            prompt = ngettext(
+                "Several faces are in this photo. Click yours to use it."
+                " ({count} more is too small to use.)",
+                "Several faces are in this photo. Click yours to use it."
+                " ({count} more are too small to use.)",
+                smaller_faces,
+            ).format(count=smaller_faces)
+        self.prompt = QLabel(prompt)
         self.prompt.setWordWrap(True)
         grid = QGridLayout()
         grid.setContentsMargins(0, 0, 0, 0)
@@ -31,8 +40,14 @@ class FaceChoiceStrip(QWidget):
             image.loadFromData(choice.thumbnail_png)
             button.setIcon(QIcon(QPixmap.fromImage(image)))
             button.setIconSize(QSize(SIDE, SIDE))
-            label = f"Face {choice.number}: {choice.width} pixels wide, {choice.position}"
-            button.setToolTip(f"{label}. Click if this is you.")
+            # Translators: {position} is where the face is in the photo, e.g. "top left".
+            label = _("Face {number}: {width} pixels wide, {position}").format(
+                number=choice.number, width=choice.width, position=choice.position
+            )
+            tip = _("Face {number}: {width} pixels wide, {position}. Click if this is you.")
+            button.setToolTip(
+                tip.format(number=choice.number, width=choice.width, position=choice.position)
+            )
             button.setAccessibleName(label)
             button.setProperty("face_number", choice.number)
             button.clicked.connect(lambda _=False, n=choice.number: self._choose(n))

@@ -30,7 +30,7 @@ from likeness_guard.gui.widgets.blurred_preview import BlurredPreview, sync_reve
 from likeness_guard.gui.widgets.face_thumbnail import FaceThumbnail
 from likeness_guard.gui.widgets.synthetic_badge import SyntheticBadge
 from likeness_guard.gui.widgets.timeline_strip import TimelineStrip
-from likeness_guard.locale import _
+from likeness_guard.locale import N_, _
 
 CARD_PREVIEW_SIDE = 360  # decoded pixels; enough for the largest tile on a 2x screen
 # A tile's picture is decoded at the smallest of these sizes that covers it on this screen:
@@ -59,7 +59,9 @@ def breakable(text: str) -> str:
 
 def score_text(item: ScanItem, threshold: float) -> str:
     similarity = item.best_similarity or 0.0
-    return f"{score_words(similarity, threshold, item_tier(item))} ({similarity:.2f})"
+    words = score_words(similarity, threshold, item_tier(item))
+    # Translators: {words} says how similar in words ("very likely you"), {score} as 0.00-1.00.
+    return _("{words} ({score})").format(words=words, score=f"{similarity:.2f}")
 
 
 def other_version_words(verdict: Verdict | None) -> str:
@@ -117,7 +119,9 @@ class MatchCard(QFrame):
             label.setWordWrap(True)
             layout.addWidget(label)
         layout.addLayout(buttons)
-        self.setAccessibleName(f"Match: {name}, {self.score.text()}")
+        # Translators: "Match" is a noun here: an image that looks like the person.
+        match = _("Match: {name}, {score}")
+        self.setAccessibleName(match.format(name=name, score=self.score.text()))
         self.set_side(side)
         self._show_found()
         self.set_verdict(item.verdict)
@@ -129,15 +133,15 @@ class MatchCard(QFrame):
         best = item.best_face
         self.preview.set_boxes([(best.bbox, True)] if best and best in item.shown_faces else [])
         self.face = FaceThumbnail(40)
-        self.face.set_placeholder("face")
-        self.face.setToolTip("The matched face, shown clearly")
+        self.face.set_placeholder(_("face"))
+        self.face.setToolTip(_("The matched face, shown clearly"))
         self.title = QLabel(name)
         self.title.setFont(heading_font(self.font(), 1.0))
         self.title.setToolTip(item.source)
         self.where = QLabel()
         set_text_color(self.where, muted_color(self.palette()))
         self.score = QLabel(score_text(item, threshold))
-        self.score.setAccessibleName("How similar")
+        self.score.setAccessibleName(_("How similar"))
         self.score.setWordWrap(True)
         self.badge = SyntheticBadge()
         self.badge.set_synthetic(item.synthetic)
@@ -148,20 +152,23 @@ class MatchCard(QFrame):
 
     def _build_buttons(self, name: str) -> QGridLayout:
         """Me, Not me, Show and Details, named with the file for screen readers."""
-        self.reveal_button = QPushButton("Show")
+        self.reveal_button = QPushButton(_("Show"))
         self.reveal_button.setCheckable(True)
-        self.reveal_button.setAccessibleName(f"Show {name} clearly")
+        self.reveal_button.setAccessibleName(_("Show {name} clearly").format(name=name))
         self.reveal_button.toggled.connect(self.set_revealed)
-        self.me_button = QPushButton("Me")
-        self.me_button.setToolTip("This is me (M)")
-        self.me_button.setAccessibleName(f"{name}: this is me")
+        # Translators: the answer "this is me" on a tile, in a word or two.
+        self.me_button = QPushButton(_("Me"))
+        # Translators: (M) is the key that gives this answer; it stays M in every language.
+        self.me_button.setToolTip(_("This is me (M)"))
+        self.me_button.setAccessibleName(_("{name}: this is me").format(name=name))
         self.me_button.clicked.connect(lambda: self._ask_verdict(Verdict.ME))
-        self.not_me_button = QPushButton("Not me")
-        self.not_me_button.setToolTip("Not me (N)")
-        self.not_me_button.setAccessibleName(f"{name}: not me")
+        self.not_me_button = QPushButton(_("Not me"))
+        # Translators: (N) is the key that gives this answer; it stays N in every language.
+        self.not_me_button.setToolTip(_("Not me (N)"))
+        self.not_me_button.setAccessibleName(_("{name}: not me").format(name=name))
         self.not_me_button.clicked.connect(lambda: self._ask_verdict(Verdict.NOT_ME))
-        self.details_button = QPushButton("Details")
-        self.details_button.setAccessibleName(f"Details of {name}")
+        self.details_button = QPushButton(_("Details"))
+        self.details_button.setAccessibleName(_("Details of {name}").format(name=name))
         self.details_button.clicked.connect(self._ask_details)
         # Two buttons a row: three in a row cut "Not me" short on the narrowest tiles.
         buttons = QGridLayout()
@@ -178,8 +185,10 @@ class MatchCard(QFrame):
             return
         self.timeline = TimelineStrip()
         self.timeline.set_video(video)
-        self.moments = QLabel(f"Video, {timecode(video.duration_s)}: ")
-        self.moments.setText(self.moments.text() + segments_summary(video))
+        # Translators: {length} is the video's length (0:01:30); {summary} where the face is.
+        moments = _("Video, {length}: {summary}")
+        length, summary = timecode(video.duration_s), segments_summary(video)
+        self.moments = QLabel(moments.format(length=length, summary=summary))
         self.moments.setWordWrap(True)
         layout.addWidget(self.timeline)
         layout.addWidget(self.moments)
@@ -219,7 +228,7 @@ class MatchCard(QFrame):
         self.found.setVisible(len(found) > 1)
         tip = [copy.source for copy in self.copies]
         if self.similar:
-            tip += ["", "Other versions (resized, re-encoded or edited):"]
+            tip += ["", _("Other versions (resized, re-encoded or edited):")]
             tip += [other.source for other in self.similar]
         self.found.setToolTip("\n".join(tip))
         self._fit_height()
@@ -239,7 +248,7 @@ class MatchCard(QFrame):
     def set_revealed(self, revealed: bool) -> None:
         self.preview.set_revealed(revealed)
         # Short words: a tile's buttons share its width ("Show image" was cut to "how imag").
-        sync_reveal_button(self.reveal_button, revealed, ("Show", "Blur"))
+        sync_reveal_button(self.reveal_button, revealed, (N_("Show"), N_("Blur")))
 
     def set_verdict(self, verdict: Verdict | None, other_version: Verdict | None = None) -> None:
         """The answer given to these bytes; without one, `other_version` is the answer given
@@ -251,8 +260,8 @@ class MatchCard(QFrame):
         self.verdict.setText(said)
         self.verdict.setVisible(bool(said))
         self.setAccessibleDescription(said)
-        self.me_button.setText("Me ✓" if verdict is Verdict.ME else "Me")
-        self.not_me_button.setText("Not me ✓" if verdict is Verdict.NOT_ME else "Not me")
+        self.me_button.setText(_("Me ✓") if verdict is Verdict.ME else _("Me"))
+        self.not_me_button.setText(_("Not me ✓") if verdict is Verdict.NOT_ME else _("Not me"))
         self._fit_height()
 
     def _ask_verdict(self, verdict: Verdict) -> None:

@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
 )
 
 from likeness_guard.core.domain.records import Verdict
-from likeness_guard.core.domain.words import counted
 from likeness_guard.gui.match_tiles import MatchTile
 from likeness_guard.gui.widgets.match_card import TILE_SIDES
+from likeness_guard.locale import _, ngettext
 
 SLIDER_MIN_WIDTH = 120
 
@@ -39,10 +39,10 @@ class MatchFilters(QWidget):
 
     def __init__(self, *, show_faces: bool, tile_side: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.flagged_only = QCheckBox("Only images with signs of &AI")
-        self.hide_rejected = QCheckBox("&Hide images I marked “Not me”")
+        self.flagged_only = QCheckBox(_("Only images with signs of &AI"))
+        self.hide_rejected = QCheckBox(_("&Hide images I marked “Not me”"))
         self.hide_rejected.setChecked(True)
-        self.show_faces = QCheckBox("Show the matched &face clearly")
+        self.show_faces = QCheckBox(_("Show the matched &face clearly"))
         self.show_faces.setChecked(show_faces)
         self.size_slider = QSlider(Qt.Orientation.Horizontal)
         self.size_slider.setRange(*TILE_SIDES)
@@ -52,11 +52,11 @@ class MatchFilters(QWidget):
         # is too narrow, the size and "Blur all" go to a line of their own instead.
         self.size_slider.setMinimumWidth(SLIDER_MIN_WIDTH)
         self.size_slider.setMaximumWidth(160)
-        self.size_slider.setAccessibleName("Picture size")
-        size_label = QLabel("Si&ze:")
+        self.size_slider.setAccessibleName(_("Picture size"))
+        size_label = QLabel(_("Si&ze:"))
         size_label.setBuddy(self.size_slider)
-        self.blur_all_button = QPushButton("&Blur all")
-        self.blur_all_button.setToolTip("Blur every picture again (B)")
+        self.blur_all_button = QPushButton(_("&Blur all"))
+        self.blur_all_button.setToolTip(_("Blur every picture again (B)"))
         self.size_row = QWidget()
         size_layout = QHBoxLayout(self.size_row)
         size_layout.setContentsMargins(0, 0, 0, 0)
@@ -124,17 +124,17 @@ class MatchFilters(QWidget):
 def empty_words(*, has_scans: bool, total: int, shown: int) -> str:
     """What stands in place of an empty grid, and what to do; "" when tiles show."""
     if not has_scans:
-        return (
+        return _(
             "Nothing to show yet. Add photos of yourself on My photos, then drop a folder "
             "or paste a web address on the Scan page."
         )
     if total == 0:
-        return (
+        return _(
             "No image in this scan looks like you. You can check other folders or web "
             "pages on the Scan page."
         )
     if shown == 0:
-        return "No match fits the filters above. Untick them to see every match."
+        return _("No match fits the filters above. Untick them to see every match.")
     return ""
 
 
@@ -147,13 +147,37 @@ def summary_words(
     if not possibles:
         return ""
     possible = sum(possibles)
-    parts = [f"{counted(len(possibles) - possible, 'image')} may show you, most similar first."]
+    likely = len(possibles) - possible
+    parts = [
+        ngettext(
+            "{count} image may show you, most similar first.",
+            "{count} images may show you, most similar first.",
+            likely,
+        ).format(count=likely)
+    ]
     if possible:
-        parts.append(f"{counted(possible, 'more image')} might be you: check them below.")
-    parts.append("Previews are blurred; show one only when you are ready.")
+        parts.append(
+            ngettext(
+                "{count} more image might be you: check it below.",
+                "{count} more images might be you: check them below.",
+                possible,
+            ).format(count=possible)
+        )
+    parts.append(_("Previews are blurred; show one only when you are ready."))
     if counts.flagged:
         flagged = counts.flagged
-        parts.append(f"{flagged} carr{'y' if flagged != 1 else 'ies'} signs of AI.")
+        parts.append(
+            ngettext("{count} carries signs of AI.", "{count} carry signs of AI.", flagged).format(
+                count=flagged
+            )
+        )
     if counts.rejected and hiding_rejected:
-        parts.append(f"{counts.rejected} marked “Not me” are hidden.")
+        rejected = counts.rejected
+        parts.append(
+            ngettext(
+                "{count} marked “Not me” is hidden.",
+                "{count} marked “Not me” are hidden.",
+                rejected,
+            ).format(count=rejected)
+        )
     return " ".join(parts)

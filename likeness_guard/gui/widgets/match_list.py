@@ -10,8 +10,9 @@ from likeness_guard.gui.match_tiles import MatchTile
 from likeness_guard.gui.style import heading_font, muted_color, set_text_color
 from likeness_guard.gui.widgets.match_card import MatchCard
 from likeness_guard.gui.widgets.match_grid import NAVIGATION_KEYS, MatchGrid
+from likeness_guard.locale import N_, _
 
-POSSIBLE_HEADING = (
+POSSIBLE_HEADING = N_(
     "Might be you — check these. They are less like your photos than a match, but more than "
     "strangers usually are (AI-made and drawn pictures often land here). They go into "
     "reports and notices only once you mark them “This is me”."
@@ -29,13 +30,13 @@ class MatchList(QScrollArea):
         self.empty_label = QLabel()
         self.empty_label.setWordWrap(True)
         set_text_color(self.empty_label, muted_color(self.palette()))
-        self.scan_button = QPushButton("Go to Scan")
+        self.scan_button = QPushButton(_("Go to Scan"))
         content = QWidget()
         column = QVBoxLayout(content)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.empty_label)
         column.addWidget(self.scan_button)
-        self.possible_heading = QLabel(POSSIBLE_HEADING)
+        self.possible_heading = QLabel(_(POSSIBLE_HEADING))
         self.possible_heading.setWordWrap(True)
         self.possible_heading.setFont(heading_font(self.font(), 1.0))
         self.grid = MatchGrid(self, self.possible_heading, make_card)
@@ -43,7 +44,7 @@ class MatchList(QScrollArea):
         column.addStretch(1)
         self.setWidgetResizable(True)
         self.setWidget(content)
-        self.setAccessibleName("Matched images")
+        self.setAccessibleName(_("Matched images"))
 
     def show_empty(self, text: str, *, offer_scan: bool) -> None:
         """Say `text` in place of the grid ("" hides it); offer "Go to Scan" or not."""

@@ -9,6 +9,7 @@ from likeness_guard.core.services.enrolling import FaceChoice
 from likeness_guard.gui.style import muted_color, notice_color, ok_color, set_text_color
 from likeness_guard.gui.widgets.face_choice import FaceChoiceStrip
 from likeness_guard.gui.widgets.face_thumbnail import FaceThumbnail
+from likeness_guard.locale import _, pgettext
 
 
 class ReferenceRow(QFrame):
@@ -33,14 +34,14 @@ class ReferenceRow(QFrame):
         self.thumbnail.set_placeholder("…")
         self.title = QLabel(name)
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.status = QLabel("Checking this photo…")
+        self.status = QLabel(_("Checking this photo…"))
         self.status.setWordWrap(True)
         set_text_color(self.status, muted_color(self.palette()))
         self.note = QLabel()  # what this reference adds, and any size warning
         self.note.setWordWrap(True)
         self.note.setVisible(False)
         set_text_color(self.note, muted_color(self.palette()))
-        self.button = QPushButton("Remove")
+        self.button = QPushButton(_("Remove"))
         self.button.setVisible(False)
         self.button.clicked.connect(self._on_button)
         text = QVBoxLayout()
@@ -52,19 +53,24 @@ class ReferenceRow(QFrame):
         layout.addWidget(self.thumbnail)
         layout.addLayout(text, 1)
         layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignVCenter)
-        self.setAccessibleName(f"{name}: checking")
+        self.setAccessibleName(_("{name}: checking").format(name=name))
 
     def show_accepted(self, reference_id: int, thumbnail_png: bytes | None, note: str = "") -> None:
         self.state = "accepted"
         self._drop_face_choice()
         self.reference_id = reference_id
         self.thumbnail.set_png(thumbnail_png)
-        self.status.setText("accepted" + (f" — {note}" if note else ""))
+        if note:
+            # Translators: a reference photo was accepted; {note} says what it adds.
+            self.status.setText(_("accepted — {note}").format(note=note))
+        else:
+            self.status.setText(pgettext("reference photo", "accepted"))
         set_text_color(self.status, ok_color(self.palette()))
-        self.button.setText("Remove")
-        self.button.setAccessibleName(f"Remove {self.name}")
+        self.button.setText(_("Remove"))
+        # Translators: {name} is the file name of a reference photo.
+        self.button.setAccessibleName(_("Remove {name}").format(name=self.name))
         self.button.setVisible(True)
-        self.setAccessibleName(f"{self.name}: accepted")
+        self.setAccessibleName(_("{name}: accepted").format(name=self.name))
 
     def set_note(self, text: str) -> None:
         """Show what this reference adds next to the others (empty hides the line)."""
@@ -75,10 +81,10 @@ class ReferenceRow(QFrame):
         """Back to "checking", e.g. while the face the person chose is enrolled."""
         self.state = "checking"
         self._drop_face_choice()
-        self.status.setText("Checking this photo…")
+        self.status.setText(_("Checking this photo…"))
         set_text_color(self.status, muted_color(self.palette()))
         self.button.setVisible(False)
-        self.setAccessibleName(f"{self.name}: checking")
+        self.setAccessibleName(_("{name}: checking").format(name=self.name))
 
     def offer_faces(self, choices: tuple[FaceChoice, ...], smaller_faces: int) -> None:
         """Under a refused photo with several faces, show them so the person can pick theirs."""
@@ -97,13 +103,16 @@ class ReferenceRow(QFrame):
         self.state = "refused"
         self.thumbnail.set_png(thumbnail_png)
         if not self.thumbnail.has_image():
-            self.thumbnail.set_placeholder("no face")
-        self.status.setText(f"not used: {reason}")
+            self.thumbnail.set_placeholder(_("no face"))
+        # Translators: a reference photo was refused; {reason} says why.
+        self.status.setText(_("not used: {reason}").format(reason=reason))
         set_text_color(self.status, notice_color(self.palette()))
-        self.button.setText("Dismiss")
-        self.button.setAccessibleName(f"Dismiss {self.name}")
+        self.button.setText(_("Dismiss"))
+        self.button.setAccessibleName(_("Dismiss {name}").format(name=self.name))
         self.button.setVisible(True)
-        self.setAccessibleName(f"{self.name}: not used, {reason}")
+        self.setAccessibleName(
+            _("{name}: not used, {reason}").format(name=self.name, reason=reason)
+        )
 
     def _on_button(self) -> None:
         if self.state == "accepted" and self.reference_id is not None:

@@ -5,8 +5,9 @@ from PySide6.QtWidgets import QPushButton, QWidget
 
 from likeness_guard.gui.rematching import REMATCH_LABEL, REMATCH_TIP
 from likeness_guard.gui.session import AppSession
+from likeness_guard.locale import N_, _
 
-ALREADY_RUNNING = "A re-check is running already; its result will show here."
+ALREADY_RUNNING = N_("A re-check is running already; its result will show here.")
 
 
 class RematchButton(QPushButton):
@@ -18,8 +19,8 @@ class RematchButton(QPushButton):
     busy = Signal(str)
 
     def __init__(self, session: AppSession, parent: QWidget | None = None) -> None:
-        super().__init__(REMATCH_LABEL, parent)
-        self.setToolTip(REMATCH_TIP)
+        super().__init__(_(REMATCH_LABEL), parent)
+        self.setToolTip(_(REMATCH_TIP))
         self.session = session
         self.clicked.connect(self.start)
         session.recheck.started.connect(self._on_started)
@@ -30,7 +31,7 @@ class RematchButton(QPushButton):
         """Compare every scan of the current person again with their photos of today."""
         session = self.session
         if not session.recheck.start(session.preferences.profile_name, session.models_dir):
-            self.busy.emit(ALREADY_RUNNING)
+            self.busy.emit(_(ALREADY_RUNNING))
 
     def offer_if_useful(self) -> None:
         """Show the button once the current person has photos and a scan to compare."""

@@ -4,8 +4,9 @@ it ended and when, and "All scans" once there are several."""
 from PySide6.QtWidgets import QComboBox, QWidget
 
 from likeness_guard.core.domain.records import ScanOutcome
-from likeness_guard.core.domain.words import OUTCOME_WORDS, counted, inputs_words
+from likeness_guard.core.domain.words import OUTCOME_WORDS, inputs_words
 from likeness_guard.core.services.scanning import ScanSummary
+from likeness_guard.locale import _, ngettext
 
 ALL_SCANS = -1  # the chooser's entry for every scan at once
 
@@ -15,10 +16,21 @@ def scan_label(summary: ScanSummary) -> str:
     scan, counts = summary.scan, summary.counts
     started = scan.started_at.replace("T", " ").rstrip("Z")[:16]
     outcome = summary.outcome
-    status = "" if outcome is ScanOutcome.FINISHED else f", {OUTCOME_WORDS[outcome]}"
-    return (
-        f"{inputs_words(scan.inputs)} — {counted(counts.items, 'image')}, "
-        f"{counted(counts.matches, 'match', 'matches')}{status} ({started} UTC)"
+    images = ngettext("{count} image", "{count} images", counts.items)
+    matches = ngettext("{count} match", "{count} matches", counts.matches)
+    if outcome is ScanOutcome.FINISHED:
+        # Translators: {inputs} names what was scanned; {images} is "3 images", {matches}
+        # "1 match"; {started} a date and time.
+        label = _("{inputs} — {images}, {matches} ({started} UTC)")
+    else:
+        # Translators: as above; {outcome} says how the scan ended ("stopped by you").
+        label = _("{inputs} — {images}, {matches}, {outcome} ({started} UTC)")
+    return label.format(
+        inputs=inputs_words(scan.inputs),
+        images=images.format(count=counts.items),
+        matches=matches.format(count=counts.matches),
+        outcome=OUTCOME_WORDS[outcome],
+        started=started,
     )
 
 
@@ -35,7 +47,7 @@ class ScanChooser(QComboBox):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setAccessibleName("Which scan")
+        self.setAccessibleName(_("Which scan"))
         # A scan's name can be long: shown cut in the middle of a narrow window rather than
         # pushing the page wider than the screen (the list opens as wide as it needs).
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -48,7 +60,7 @@ class ScanChooser(QComboBox):
         for summary in summaries:
             self.addItem(scan_label(summary), summary.scan.id)
         if len(summaries) > 1:
-            self.addItem("All scans", ALL_SCANS)
+            self.addItem(_("All scans"), ALL_SCANS)
         self.setEnabled(bool(summaries))
         if scan_id is None:
             newest = newest_with_results(summaries)

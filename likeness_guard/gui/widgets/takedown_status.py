@@ -32,9 +32,9 @@ class TakedownStatus(QLabel):
         self.setWordWrap(True)
         self.setOpenExternalLinks(True)
         self.setTextFormat(Qt.TextFormat.RichText)
-        self.setAccessibleName("Is it still online, and was it reported")
-        self.report_button = QPushButton("I &reported it…")
-        self.report_button.setToolTip("Note where and when you asked for this image's removal")
+        self.setAccessibleName(_("Is it still online, and was it reported"))
+        self.report_button = QPushButton(_("I &reported it…"))
+        self.report_button.setToolTip(_("Note where and when you asked for this image's removal"))
         self.report_button.clicked.connect(self.ask_where_reported)
 
     def clear(self) -> None:
@@ -52,9 +52,11 @@ class TakedownStatus(QLabel):
             return
         url = self.item.web.url
         state = takedown_state(self.store, url)
-        lines = [escape(f"Online: {online_words(state.latest)}")]
+        lines = [escape(_("Online: {state}").format(state=online_words(state.latest)))]
+        reported = _("Reported to {where} on {date}")
         for request in state.requests:
-            lines.append(escape(f"Reported to {request.reported_to} on {request.reported_on[:10]}"))
+            where, date = request.reported_to, request.reported_on[:10]
+            lines.append(escape(reported.format(where=where, date=date)))
         if state.deadline is not None:
             due = state.deadline.strftime("%Y-%m-%d %H:%M UTC")
             lines.append(
@@ -73,11 +75,15 @@ class TakedownStatus(QLabel):
             link = (
                 f'<a href="{where}">{escape(where)}</a>' if where.startswith("https://") else where
             )
-            lines.append(f"Report it to {escape(platform.name)}: {link}")
+            # Translators: {platform} is a site such as Instagram; {link} where it takes reports.
+            report_to = _("Report it to {platform}: {link}")
+            lines.append(report_to.format(platform=escape(platform.name), link=link))
         else:
             lines.append(
-                "Report it with the site's own Report or Contact link, or write to its "
-                "hosting provider's abuse address (Matches → Take down… writes the notice)."
+                _(
+                    "Report it with the site's own Report or Contact link, or write to its "
+                    "hosting provider's abuse address (Matches → Take down… writes the notice)."
+                )
             )
         self.setText("<br>".join(lines))
         self.overdue = state.overdue
@@ -88,9 +94,11 @@ class TakedownStatus(QLabel):
         platform = platform_directory().platform_for(self.item.web.url)
         text, accepted = QInputDialog.getText(
             self,
-            "Where did you report it?",
-            "Where did you report this image? (for example the site's form, or an email "
-            "address). The date is today; its removal is then tracked here.",
+            _("Where did you report it?"),
+            _(
+                "Where did you report this image? (for example the site's form, or an email "
+                "address). The date is today; its removal is then tracked here."
+            ),
             text=platform.name if platform else "",
         )
         if accepted and text.strip():

@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from likeness_guard.core.domain.records import VideoFacts
 from likeness_guard.core.domain.words import segments_summary, timecode
+from likeness_guard.locale import _
 
 MIN_MARK_PIXELS = 3.0  # a one-second stretch in an hour stays visible
 
@@ -19,7 +20,7 @@ class TimelineStrip(QWidget):
         self._video: VideoFacts | None = None
         self.setMinimumHeight(14)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.setAccessibleName("Timeline of the video")
+        self.setAccessibleName(_("Timeline of the video"))
 
     def sizeHint(self) -> QSize:
         return QSize(240, 16)
@@ -32,7 +33,8 @@ class TimelineStrip(QWidget):
         else:
             summary = segments_summary(video)
             length = timecode(self.length_s())
-            text = f"Length {length}: {summary}."
+            # Translators: {length} is a time such as 0:01:30; {summary} says where the face is.
+            text = _("Length {length}: {summary}.").format(length=length, summary=summary)
             self.setToolTip(text)
             self.setAccessibleDescription(text)
         self.update()

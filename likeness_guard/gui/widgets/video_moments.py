@@ -12,6 +12,7 @@ from likeness_guard.core.services.folder import EvidenceFolder
 from likeness_guard.core.services.previews import video_source
 from likeness_guard.gui.widgets.labels import selectable_label
 from likeness_guard.gui.widgets.timeline_strip import TimelineStrip
+from likeness_guard.locale import _, ngettext, pgettext
 
 MAX_LISTED = 12  # moments listed one per line; the rest are summed up
 
@@ -22,13 +23,25 @@ def moments_text(item: ScanItem) -> str:
     if video is None:
         return ""
     if not video.segments:
-        return "Your face was not found in any of the frames examined."
+        return _("Your face was not found in any of the frames examined.")
+    # Translators: {stretch} is a stretch of the video such as "0:00:03 to 0:00:07"; {score}
+    # is the best similarity in it (0.00 to 1.00), {moment} the time of that frame.
+    line = _("{stretch}: best {score} at {moment}")
     lines = [
-        f"{segment_words(s)}: best {s.best_similarity:.2f} at {moment(s.best_frame_s)}"
+        line.format(
+            stretch=segment_words(s),
+            score=f"{s.best_similarity:.2f}",
+            moment=moment(s.best_frame_s),
+        )
         for s in video.segments[:MAX_LISTED]
     ]
     if len(video.segments) > MAX_LISTED:
-        lines.append(f"… and {len(video.segments) - MAX_LISTED} more moments.")
+        more = len(video.segments) - MAX_LISTED
+        lines.append(
+            ngettext("… and {count} more moment.", "… and {count} more moments.", more).format(
+                count=more
+            )
+        )
     return "\n".join(lines)
 
 
@@ -38,10 +51,13 @@ def examined_text(item: ScanItem) -> str:
     if video is None:
         return ""
     every = video.sample_interval_s or 0.5
-    text = (
-        f"{video.frames_examined} frames examined (one every {every:g} s and at each scene "
-        f"change) of {timecode(video.duration_s)}."
-    )
+    count = video.frames_examined
+    # Translators: {every} is a number of seconds; {length} the video's length, e.g. 0:01:30.
+    text = ngettext(
+        "{count} frame examined (one every {every} s and at each scene change) of {length}.",
+        "{count} frames examined (one every {every} s and at each scene change) of {length}.",
+        count,
+    ).format(count=count, every=f"{every:g}", length=timecode(video.duration_s))
     stop = video_stop_words(video)
     return f"{text}\n{stop}" if stop else text
 
@@ -49,10 +65,24 @@ def examined_text(item: ScanItem) -> str:
 def video_file_text(item: ScanItem, size: str) -> str:
     """The file line of a video: container, codec, size in pixels, length, bytes."""
     video = item.video
-    codec = f" ({video.codec})" if video and video.codec else ""
-    dimensions = f"{item.width} \u00d7 {item.height} pixels" if item.width else "size unknown"
+    if item.width:
+        dimensions = _("{width} \u00d7 {height} pixels").format(
+            width=item.width, height=item.height
+        )
+    else:
+        dimensions = _("size unknown")
     length = timecode(video.duration_s) if video else "--:--:--"
-    return f"{item.format or 'video'} video{codec}, {dimensions}, {length} long, {size}"
+    # Translators: the container when it is not known, as in "video video, ..." ("MP4 video").
+    container = item.format or pgettext("file format", "video")
+    if video and video.codec:
+        # Translators: {format} is a container such as MP4, {codec} one such as h264.
+        text = _("{format} video ({codec}), {dimensions}, {length} long, {size}")
+    else:
+        text = _("{format} video, {dimensions}, {length} long, {size}")
+    codec = video.codec if video else None
+    return text.format(
+        format=container, codec=codec, dimensions=dimensions, length=length, size=size
+    )
 
 
 class VideoMoments(QWidget):
@@ -63,11 +93,11 @@ class VideoMoments(QWidget):
         self._evidence = evidence
         self.item: ScanItem | None = None
         self.timeline = TimelineStrip()
-        self.moments = selectable_label("Moments where your face was found")
+        self.moments = selectable_label(_("Moments where your face was found"))
         self.examined = QLabel()
         self.examined.setWordWrap(True)
-        self.play_button = QPushButton("&Play video")
-        self.play_button.setToolTip("Open the video in your usual video player (not blurred)")
+        self.play_button = QPushButton(_("&Play video"))
+        self.play_button.setToolTip(_("Open the video in your usual video player (not blurred)"))
         self.play_button.clicked.connect(self.play)
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -100,7 +130,9 @@ class VideoMoments(QWidget):
     def play(self) -> None:
         path = self.playable()
         if path is None:
-            self.message.setText("The video is no longer there, and no copy was kept.")
+            self.message.setText(_("The video is no longer there, and no copy was kept."))
             return
         if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
-            self.message.setText("No video player could open it. The file is at " + str(path))
+            self.message.setText(
+                _("No video player could open it. The file is at {path}").format(path=path)
+            )

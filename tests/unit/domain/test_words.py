@@ -1,7 +1,13 @@
 """The words people read: one vocabulary for the window, the command line and the report."""
 
-import pytest
+from pathlib import Path
 
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+
+from likeness_guard import locale as translation
+from likeness_guard.core.domain.records import ScanStatus
 from likeness_guard.core.domain.synthetic import (
     ProvenanceIndicator,
     Strength,
@@ -10,18 +16,43 @@ from likeness_guard.core.domain.synthetic import (
 )
 from likeness_guard.core.domain.words import (
     NO_MARKER_CAVEAT,
-    counted,
+    SCAN_STATUS_WORDS,
     describe_synthetic,
+    images_count,
+    matches_count,
     similarity_words,
 )
 
 
 @pytest.mark.parametrize(
-    ("count", "expected"), [(0, "0 matches"), (1, "1 match"), (2, "2 matches")]
+    ("count", "matches", "images"),
+    [(0, "0 matches", "0 images"), (1, "1 match", "1 image"), (2, "2 matches", "2 images")],
 )
-def test_counts_agree_in_number(count: int, expected: str) -> None:
-    assert counted(count, "match", "matches") == expected
-    assert counted(1, "file") == "1 file"
+def test_counts_agree_in_number(count: int, matches: str, images: str) -> None:
+    assert matches_count(count) == matches
+    assert images_count(count) == images
+
+
+def test_tables_and_sentences_made_at_import_speak_the_language_chosen_later(
+    tmp_path: Path,
+) -> None:
+    german = Catalog(locale="de")
+    german.add("finished", "beendet", context="scan status")
+    german.add(NO_MARKER_CAVEAT, "Kein Hinweis auf KI gefunden.")
+    german.add(("{count} match", "{count} matches"), ("{count} Treffer", "{count} Treffer"))
+    (tmp_path / "de" / "LC_MESSAGES").mkdir(parents=True)
+    with (tmp_path / "de" / "LC_MESSAGES" / f"{translation.DOMAIN}.mo").open("wb") as out:
+        write_mo(out, german)
+    no_marker = SyntheticReport(SyntheticStatus.NO_MARKER_FOUND, ())
+    try:
+        assert translation.use_language("de", tmp_path) == "de"
+        assert SCAN_STATUS_WORDS[ScanStatus.FINISHED] == "beendet"
+        assert describe_synthetic(no_marker).explanation == "Kein Hinweis auf KI gefunden."
+        assert matches_count(1) == "1 Treffer"
+    finally:
+        translation.use_language(translation.ENGLISH)
+    assert SCAN_STATUS_WORDS[ScanStatus.FINISHED] == "finished"
+    assert describe_synthetic(no_marker).explanation == NO_MARKER_CAVEAT
 
 
 def test_similarity_words_follow_the_threshold() -> None:

@@ -65,7 +65,7 @@ class _Crawl:
 
     def address(self, url: str) -> Iterator[SourceItem]:
         if not is_web_address(url):
-            yield _error_item(url, messages.NOT_A_WEB_ADDRESS)
+            yield _error_item(url, messages.not_a_web_address())
             return
         key = without_fragment(url)
         if key in self._seen_images or key in self._seen_pages:
@@ -190,13 +190,13 @@ def _video_item(url: str, video: DownloadedVideo, page: PageSnapshot | None) -> 
 
     def read() -> bytes:
         # Holding `spooled` here keeps the temporary file until the item is dropped.
-        return spooled.path.read_bytes()
+        return spooled.sealed.read_bytes()
 
     return SourceItem(
         source=url,
         read=read,
         web=WebFetch(url=url, http=video.exchange, page=page),
-        path=spooled.path,
+        path=spooled.sealed,
     )
 
 
