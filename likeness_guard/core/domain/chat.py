@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from likeness_guard.core.domain.json_types import JsonDict
+
 
 class ChatPlatform(enum.StrEnum):
     """Which app's export the facts come from (a JSON value)."""
@@ -38,7 +40,7 @@ class ChatOrigin:
     export_file: str | None = None  # the export's JSON file, as evidence of where it came from
 
 
-def chat_json(origin: ChatOrigin) -> dict[str, Any]:
+def chat_json(origin: ChatOrigin) -> JsonDict:
     """The chat facts as the scan JSON and the store write them."""
     return {
         "platform": str(origin.platform),

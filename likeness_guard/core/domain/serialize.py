@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from likeness_guard.core.domain.chat import chat_json
+from likeness_guard.core.domain.json_types import JsonDict
 from likeness_guard.core.domain.records import (
     FileFacts,
     HttpFacts,
@@ -33,9 +34,6 @@ from likeness_guard.core.domain.synthetic import (
 )
 from likeness_guard.core.domain.takedown import Recheck
 from likeness_guard.core.domain.words import video_stop_words
-
-JsonDict = dict[str, Any]
-
 
 # ---- the documents ----------------------------------------------------------------------
 

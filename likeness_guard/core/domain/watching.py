@@ -10,8 +10,8 @@ import enum
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
+from likeness_guard.core.domain.json_types import JsonDict
 from likeness_guard.core.domain.takedown import parse_utc
 from likeness_guard.locale import _
 
@@ -131,7 +131,7 @@ class SeenThing:
     stamp: str | None = None
 
 
-def place_json(place: WatchedPlace) -> dict[str, Any]:
+def place_json(place: WatchedPlace) -> JsonDict:
     """A watched place as `watch list --json` writes it."""
     return {
         "id": place.id,
@@ -146,7 +146,7 @@ def place_json(place: WatchedPlace) -> dict[str, Any]:
     }
 
 
-def run_json(run: WatchRun) -> dict[str, Any]:
+def run_json(run: WatchRun) -> JsonDict:
     """One run as `watch run --json` writes it."""
     return {
         "place_id": run.place_id,

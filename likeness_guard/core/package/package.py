@@ -12,10 +12,11 @@ import tempfile
 import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Unpack
+from typing import Unpack
 
 from likeness_guard import APP_NAME
 from likeness_guard.core.domain.errors import UserFacingError
+from likeness_guard.core.domain.json_types import JsonDict
 from likeness_guard.core.domain.words import moment
 from likeness_guard.core.package.checksums import write_sums
 from likeness_guard.core.package.readme import readme_text
@@ -116,7 +117,7 @@ def _write_package(
     prepared: PreparedReport,
     target: Path,
     files: dict[str, bytes],
-    section: dict[str, Any],
+    section: JsonDict,
     contents: "_Contents",
     *,
     timestamp_url: str | None,
@@ -164,7 +165,7 @@ class _Contents:
     """What goes in the package besides the report, by path inside it."""
 
     files: dict[str, bytes] = field(default_factory=dict)
-    warcs: list[dict[str, Any]] = field(default_factory=list)  # the manifest's `warc` list
+    warcs: list[JsonDict] = field(default_factory=list)  # the manifest's `warc` list
     originals: int = 0
     missing: int = 0  # matches whose bytes were not kept
 

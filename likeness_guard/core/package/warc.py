@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from likeness_guard import APP_NAME, __version__
+from likeness_guard.core.domain.json_types import JsonDict
 from likeness_guard.core.domain.records import KeptExchange
 
 WARC_VERSION = "WARC/1.1"
@@ -33,7 +34,7 @@ class WarcRecordFacts:
     content_sha256: str | None  # hex, of a response's body once decoded; None otherwise
     ip_address: str | None = None  # the server's (WARC-IP-Address), when it was recorded
 
-    def facts(self) -> dict[str, Any]:
+    def facts(self) -> JsonDict:
         """The record as the manifest's `package.warc[].records` lists it."""
         return {
             "type": self.record_type,

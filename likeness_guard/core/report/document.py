@@ -63,11 +63,19 @@ class PageFrame:
 
 
 def lay_out(story: list[Any], page: PageFrame, info: PdfInfo, canvas_class: Any = None) -> bytes:
-    """The PDF of `story`, one text frame a page, drawn by `canvas_class` (reportlab's own
-    canvas by default). `story` is used up: each flowable leaves it once laid out, so that
-    its pictures can be freed."""
+    """The PDF of `story`, one text frame a page, drawn by `canvas_class` (by default a plain
+    canvas that dates the PDF in UTC: reportlab's own would write the computer's time zone).
+    `story` is used up: each flowable leaves it once laid out, so that its pictures can be
+    freed."""
     from reportlab.pdfgen.canvas import Canvas
     from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+
+    pdf_date = datetime.now(UTC).strftime("D:%Y%m%d%H%M%SZ")
+
+    class UtcCanvas(Canvas):  # type: ignore[misc]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.setDateFormatter(lambda *local_time: pdf_date)
 
     out = io.BytesIO()
     doc = BaseDocTemplate(
@@ -84,7 +92,7 @@ def lay_out(story: list[Any], page: PageFrame, info: PdfInfo, canvas_class: Any 
     )
     frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body")
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-    doc.build(story, canvasmaker=canvas_class or Canvas)
+    doc.build(story, canvasmaker=canvas_class or UtcCanvas)
     return out.getvalue()
 
 

@@ -5,11 +5,11 @@ manifest: the entry record, and the facts and pictures of an image match (a vide
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 
 from likeness_guard.core.domain.errors import ImageError
+from likeness_guard.core.domain.json_types import JsonDict
 from likeness_guard.core.domain.records import (
     Box,
     EvidenceStatus,
@@ -95,11 +95,11 @@ class MatchEntry:
             return None
         return video.best_frame_s if video.best_frame_s is not None else 0.0
 
-    def pdq_facts(self) -> dict[str, Any] | None:
+    def pdq_facts(self) -> JsonDict | None:
         """The manifest's `pdq`: of the pixels as stored, or of one frame of a video."""
         if self.pdq is None:
             return None
-        facts: dict[str, Any] = {"hash": self.pdq.hex, "quality": self.pdq.quality}
+        facts: JsonDict = {"hash": self.pdq.hex, "quality": self.pdq.quality}
         frame_s = self.pdq_frame_s
         if frame_s is None:
             facts["pixels"] = "stored"
@@ -107,7 +107,7 @@ class MatchEntry:
             facts.update(pixels="video frame", frame_s=frame_s)
         return facts
 
-    def facts(self) -> dict[str, Any]:
+    def facts(self) -> JsonDict:
         """The manifest's record of this match: the scan JSON item plus what the report adds."""
         record = item_json(self.item)
         record.update(

@@ -4,9 +4,10 @@ the PDF with its manifest beside it, atomically."""
 import hashlib
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Unpack
+from typing import Unpack
 
 from likeness_guard.core.domain.errors import UserFacingError
+from likeness_guard.core.domain.json_types import JsonDict
 from likeness_guard.core.report.manifest import (
     ATTACHMENT_NAME,
     canonical,
@@ -44,7 +45,7 @@ def write_report(
     data_folder: Path,
     *,
     timestamp_url: str | None = None,
-    package: dict[str, Any] | None = None,
+    package: JsonDict | None = None,
 ) -> ReportResult:
     """Lay out the PDF, attach its manifest, sign it with this installation's key (kept in
     `data_folder`) and write it with the manifest beside it, atomically.

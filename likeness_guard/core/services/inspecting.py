@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from likeness_guard.core.domain.errors import SourceError
-from likeness_guard.core.domain.serialize import JsonDict, synthetic_json
+from likeness_guard.core.domain.json_types import JsonDict
+from likeness_guard.core.domain.serialize import synthetic_json
 from likeness_guard.core.domain.synthetic import SyntheticReport
 from likeness_guard.core.domain.text_safety import storable
 from likeness_guard.core.sources.file_checks import read_regular_file

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from likeness_guard.core.domain.cancel import CancelToken
 from likeness_guard.core.domain.errors import SourceError, UserFacingError
+from likeness_guard.core.domain.json_types import JsonDict
 from likeness_guard.core.domain.records import (
     Profile,
     Scan,
@@ -15,7 +16,7 @@ from likeness_guard.core.domain.records import (
     SkippedEntry,
 )
 from likeness_guard.core.domain.records import scan_outcome as outcome_of
-from likeness_guard.core.domain.serialize import JsonDict, item_json, scan_json, skipped_json
+from likeness_guard.core.domain.serialize import item_json, scan_json, skipped_json
 from likeness_guard.core.domain.thresholds import resolve_threshold
 from likeness_guard.core.pipeline.scan import ScanOptions, ScanProgress
 from likeness_guard.core.pipeline.video_loader import VideoSettings
