@@ -33,6 +33,11 @@ MODELS_FOLDER = "models"  # face model packs the person added (pipeline/model_pa
 # Temporary files that may hold a person's material (downloaded videos, notes of exports in
 # progress): here, never in the system's temp folder; swept at every start (storage/spool.py).
 SPOOL_FOLDER = "spool"
+# A helpline's workspace: the data folder itself is its first case; further cases are data
+# folders of their own under cases/<name>/, and collections analysed once (shared by every
+# case of the workspace) under collections/<name>/.
+CASES_FOLDER = "cases"
+COLLECTIONS_FOLDER = "collections"
 # The window's one-instance lock and wake-up file, beside the folder's other locks.
 WINDOW_LOCK = Path(LOCKS_FOLDER) / "window.lock"
 WINDOW_WAKE = Path(LOCKS_FOLDER) / "window.wake"
@@ -124,3 +129,9 @@ def _names(folder: Path) -> set[str] | None:
         return {entry.name for entry in os.scandir(folder)}
     except OSError:
         return None
+
+
+def workspace_of(folder: Path) -> Path:
+    """The workspace a data folder belongs to: the folder itself, or for a case kept under
+    `<workspace>/cases/<name>/`, that workspace."""
+    return folder.parent.parent if folder.parent.name == CASES_FOLDER else folder
