@@ -48,6 +48,9 @@ def run_app(options: LaunchOptions) -> int:
     app.setApplicationDisplayName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("likeness-guard")
+    from likeness_guard.gui.fonts import use_script_fonts
+
+    use_script_fonts(app)
     _apply_language(app, options, Preferences())
     icon = RESOURCES / "icons" / "likeness-guard.svg"
     if icon.is_file():
