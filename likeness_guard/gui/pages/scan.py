@@ -31,6 +31,7 @@ from likeness_guard.core.services.scanning import (
 from likeness_guard.gui.session import AppSession
 from likeness_guard.gui.style import heading_font, muted_color, set_text_color
 from likeness_guard.gui.tasks import BackgroundTask, TaskContext, run_task
+from likeness_guard.gui.widgets.announce import Announcer, ProgressAnnouncer
 from likeness_guard.gui.widgets.drop_zone import DropZone
 from likeness_guard.gui.widgets.labels import StatusLine
 from likeness_guard.locale import N_, _, ngettext
@@ -170,6 +171,8 @@ class ScanPage(QWidget):
         """The progress bar, the running counts, the file being read and the status line."""
         self.progress_bar = QProgressBar()
         self.progress_bar.setAccessibleName(_("Scan progress"))
+        # Said now and then for a screen reader; the bar and counts are what the eye reads.
+        self.progress_announcer = ProgressAnnouncer(Announcer(self.progress_bar))
         # Qt puts the numbers in place of %v and %m.
         checked = _("{done} of {total} checked")
         self.progress_bar.setFormat(checked.format(done="%v", total="%m"))
@@ -381,6 +384,7 @@ class ScanPage(QWidget):
                 )
 
         self._announced = False
+        self.progress_announcer.reset()
         self.start_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.task = run_task(
@@ -424,6 +428,7 @@ class ScanPage(QWidget):
         )
         if not self._cancelling:
             self._say(_("Scanning. You can keep using the window; matches appear on Matches."))
+        self.progress_announcer.progress(progress.done, progress.total, progress.matches)
         if progress.matches:
             self.matches_button.setVisible(True)
 

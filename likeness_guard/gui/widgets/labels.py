@@ -5,20 +5,24 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QWidget
 
 from likeness_guard.gui.style import error_color, set_text_color
+from likeness_guard.gui.widgets.announce import Announcer
 
 
 class StatusLine(QLabel):
-    """A wrapping label named for screen readers; `say` sets its sentence and colour."""
+    """A wrapping label named for screen readers; `say` sets its sentence and colour and
+    announces it (errors interrupt, anything else is said when the reader is free)."""
 
     def __init__(self, accessible_name: str, text: str = "", parent: QWidget | None = None):
         super().__init__(text, parent)
         self.setWordWrap(True)
         self.setAccessibleName(accessible_name)
+        self.announcer = Announcer(self)
 
     def say(self, text: str, *, error: bool = False) -> None:
         """Show `text`, in the error colour or in the page's own text colour."""
         self.setText(text)
-        self.setAccessibleDescription(text)  # screen readers hear what changed
+        self.setAccessibleDescription(text)
+        self.announcer.say(text, urgent=error)
         # The page's palette, not this label's: after an error the label's own says red.
         palette = (self.parentWidget() or self).palette()
         color = error_color(palette) if error else palette.color(QPalette.ColorRole.WindowText)
