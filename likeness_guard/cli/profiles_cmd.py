@@ -4,6 +4,8 @@ import argparse
 
 from likeness_guard.cli.common import open_store
 from likeness_guard.cli.translated_parser import examples
+from likeness_guard.core.domain.case_words import kept_cases_words
+from likeness_guard.core.services.cases import other_data
 from likeness_guard.core.services.folder import Store
 from likeness_guard.core.services.forgetting import (
     finish_forgetting,
@@ -61,6 +63,9 @@ def run_forget(args: argparse.Namespace) -> int:
         print(
             _("Deleted every profile, scan and evidence file in {path}.").format(path=store.folder)
         )
+        kept = kept_cases_words(*other_data(store.folder))
+        if kept:
+            print(kept)
         if not finish_forgetting(store.folder):
             print(
                 _(

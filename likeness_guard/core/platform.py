@@ -216,3 +216,43 @@ def find_tool(name: str) -> str | None:
     import shutil
 
     return shutil.which(name)
+
+
+# Names Windows refuses for a file or folder, with or without an extension ("CON.txt").
+_WINDOWS_DEVICE_NAMES = frozenset(
+    {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"}
+    | {f"{kind}{n}" for kind in ("COM", "LPT") for n in (*"123456789", "¹", "²", "³")}
+)
+_WINDOWS_FORBIDDEN_CHARACTERS = frozenset('<>:"/\\|?*')
+_FOLDER_NAME_LIMIT = 64  # characters: far below every system's limit, with room for a path
+
+
+def safe_folder_name(display_name: str) -> str:
+    """A folder name for `display_name` that every supported system accepts: characters
+    Windows forbids (and control characters) become "-", no leading dot (a hidden folder) or
+    trailing dot or space (Windows drops them), a device name (CON, COM1, NUL.txt …) gets
+    "_" after it, at most 64 characters. "" when nothing usable is left."""
+    import unicodedata
+
+    # Runs of white space (tabs, new lines) become one space.
+    name = " ".join(unicodedata.normalize("NFC", display_name).split())
+    name = "".join(
+        "-" if ch in _WINDOWS_FORBIDDEN_CHARACTERS or unicodedata.category(ch)[0] == "C" else ch
+        for ch in name
+    )
+    name = name.lstrip(". ")[:_FOLDER_NAME_LIMIT].rstrip(". ")
+    if name.split(".")[0].upper().rstrip() in _WINDOWS_DEVICE_NAMES:
+        name += "_"
+    return name
+
+
+def same_file_name(first: str, second: str) -> bool:
+    """Whether two names would be one file on a system that ignores case and Unicode
+    normalisation (Windows, macOS by default): compare them that way everywhere, so that a
+    folder made on Linux can be copied to those systems."""
+    import unicodedata
+
+    def key(name: str) -> str:
+        return unicodedata.normalize("NFC", unicodedata.normalize("NFKD", name).casefold())
+
+    return key(first) == key(second)

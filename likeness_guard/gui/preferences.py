@@ -144,6 +144,15 @@ class Preferences:
     def show_face_crops(self, value: bool) -> None:
         self.settings.setValue("matches/show_face_crops", value)
 
+    @property
+    def caseworker(self) -> str:
+        """Who works in this window, for the cases' audit logs ("" = nobody named)."""
+        return self._text("cases/caseworker", "")
+
+    @caseworker.setter
+    def caseworker(self, value: str) -> None:
+        self.settings.setValue("cases/caseworker", value)
+
     def forget_profile_name(self) -> None:
         """Drop the remembered profile name (it may be a person's name) after deleting data."""
         self.settings.remove("profile/current")

@@ -12,6 +12,7 @@ from likeness_guard.core.pipeline.enroll import (
     ReferenceNote,
     reference_notes,
 )
+from likeness_guard.core.services.audit import AuditAction, record
 from likeness_guard.core.services.packs import FaceEngine
 from likeness_guard.core.storage.store import Store
 
@@ -59,6 +60,8 @@ def enroll(
         accepted += int(result.accepted)
         if on_result is not None:
             on_result(result)
+    details = f"accepted={accepted} photos={len(request.paths)}"
+    record(store, AuditAction.ENROLLED, f"profile {profile.id}", details, profile_id=profile.id)
     return accepted
 
 

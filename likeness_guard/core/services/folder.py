@@ -16,12 +16,15 @@ __all__ = ["EvidenceFolder", "Store"]
 
 @dataclass(frozen=True)
 class LaunchOptions:
-    """What the window is started with: the data folder, model pack and language (None:
-    defaults; the language then comes from Settings, else the system)."""
+    """What the window is started with: the data folder (the workspace), model pack,
+    language, case and caseworker (None: defaults; the language then comes from Settings,
+    else the system)."""
 
     data_dir: Path | None = None
     models_dir: Path | None = None
     language: str | None = None
+    case: str | None = None  # a case of the workspace to open instead of its first one
+    caseworker: str | None = None  # named at start: the window does not ask then
 
 
 def data_folder(override: str | Path | None = None) -> Path:
@@ -86,13 +89,20 @@ class StoredData:
     items: int
     matches: int
     evidence_files: int
+    # In a workspace's own case: the further cases and the collections it holds, which
+    # "Delete all my data" keeps (each case is deleted on its own).
+    other_cases: int = 0
+    collections: int = 0
 
 
 def stored_data(store: Store) -> StoredData:
     from likeness_guard.core.services.scanning import scan_summaries
+    from likeness_guard.core.storage.case_folders import case_folders, collection_count
+    from likeness_guard.core.storage.layout import workspace_of
 
     profiles = store.profiles()
     summaries = scan_summaries(store)
+    workspace = workspace_of(store.folder) == store.folder
     return StoredData(
         folder=store.folder,
         profile_names=tuple(p.name for p in profiles),
@@ -101,4 +111,6 @@ def stored_data(store: Store) -> StoredData:
         items=sum(s.counts.items for s in summaries),
         matches=sum(s.counts.matches for s in summaries),
         evidence_files=store.evidence.count(),
+        other_cases=len(case_folders(store.folder)) if workspace else 0,
+        collections=collection_count(store.folder) if workspace else 0,
     )

@@ -15,6 +15,7 @@ from likeness_guard.core.domain.errors import UserFacingError
 from likeness_guard.core.domain.records import ScanItem, ScanStatus, Verdict, VerdictRecord
 from likeness_guard.core.domain.thresholds import resolve_threshold
 from likeness_guard.core.imaging.pdq import SAME_PICTURE_DISTANCE
+from likeness_guard.core.services.audit import AuditAction, record
 from likeness_guard.core.services.scanning import find_profile, scan_summaries, scan_summary
 from likeness_guard.core.storage.store import Store
 from likeness_guard.locale import _
@@ -30,7 +31,10 @@ def set_verdict(store: Store, sha256: str, verdict: Verdict | None) -> str | Non
     """Record "This is me" / "not me" (None clears it) for an image's bytes: it holds in every
     scan that saw the same SHA-256. Returns when it was given (UTC), or None when cleared.
     The window's buttons and `likeness-guard review` both come here."""
-    return store.set_sha256_verdict(sha256, verdict)
+    when = store.set_sha256_verdict(sha256, verdict)
+    answer = "cleared" if verdict is None else str(verdict)
+    record(store, AuditAction.REVIEW_ANSWER, f"picture {sha256[:16]}", f"answer={answer}")
+    return when
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from likeness_guard.core.domain.serialize import item_json, scan_json, skipped_j
 from likeness_guard.core.domain.thresholds import resolve_threshold
 from likeness_guard.core.pipeline.scan import ScanOptions, ScanProgress
 from likeness_guard.core.pipeline.video_loader import VideoSettings
+from likeness_guard.core.services.audit import AuditAction, record
 from likeness_guard.core.services.packs import FaceEngine
 from likeness_guard.core.sources.folders import DEFAULT_MAX_FILE_BYTES
 from likeness_guard.core.sources.web import WebOptions, is_web_address
@@ -153,7 +154,15 @@ def scan(
     if not request.inputs:
         raise UserFacingError(_("Nothing to scan: give folders, files or web addresses."))
     profile = find_profile(store, request.profile_name)
-    return run_scan(
+    inputs = len(request.inputs)
+    record(
+        store,
+        AuditAction.SCAN_STARTED,
+        f"profile {profile.id}",
+        f"inputs={inputs} threshold={request.options.threshold:.2f}",
+        profile_id=profile.id,
+    )
+    scan_id = run_scan(
         store,
         engine,
         profile,
@@ -163,6 +172,13 @@ def scan(
         on_item=on_item,
         cancel=cancel,
     )
+    summary = scan_summary(store, scan_id)
+    details = (
+        f"status={summary.scan.status} items={summary.counts.items} "
+        f"matches={summary.counts.matches}"
+    )
+    record(store, AuditAction.SCAN_FINISHED, f"scan {scan_id}", details, profile_id=profile.id)
+    return scan_id
 
 
 @dataclass(frozen=True)

@@ -145,3 +145,23 @@ def _as_store_error(exc: sqlite3.Error, path: Path) -> StoreError:
     if isinstance(found, StoreError):
         return found
     return StoreError(f"Cannot open the database {path}: {exc}")
+
+
+def copy_database(source: sqlite3.Connection, target: Path, key: bytes | None) -> None:
+    """Write a consistent copy of the open database `source` to the new file `target`
+    through SQLite's online backup API (never by copying the live file), encrypted with
+    `key` when the source is (the same key), as one file without a write-ahead log.
+
+    Raises StoreError when it cannot be written.
+    """
+    copy = connect(target, key)
+    try:
+        # SQLCipher's connections are wrapped (cipher.py); its backup wants its own.
+        raw_source = getattr(source, "_connection", source)
+        raw_copy = getattr(copy, "_connection", copy)
+        raw_source.backup(raw_copy)
+        copy.execute("PRAGMA journal_mode=DELETE")
+    except sqlite3.Error as exc:
+        raise _as_store_error(exc, target) from exc
+    finally:
+        copy.close()

@@ -53,6 +53,7 @@ FULL_DISK_EVERYTHING = (
 _FRESH_SECONDS = 120.0
 # Every table, children first (foreign keys).
 _ALL_TABLES = (
+    "audit_log",
     "watch_runs",
     "watch_seen",
     "watch_pages",

@@ -38,6 +38,8 @@ SPOOL_FOLDER = "spool"
 # case of the workspace) under collections/<name>/.
 CASES_FOLDER = "cases"
 COLLECTIONS_FOLDER = "collections"
+# A case's name as the person typed it and when it was made (storage/case_folders.py).
+CASE_INFO_NAME = "case.json"
 # The window's one-instance lock and wake-up file, beside the folder's other locks.
 WINDOW_LOCK = Path(LOCKS_FOLDER) / "window.lock"
 WINDOW_WAKE = Path(LOCKS_FOLDER) / "window.wake"
@@ -57,6 +59,9 @@ _KEPT_NAMES = (
     SIGNING_FOLDER,
     MODELS_FOLDER,
     SPOOL_FOLDER,
+    CASES_FOLDER,
+    COLLECTIONS_FOLDER,
+    CASE_INFO_NAME,
     # What the window kept beside the database before version 0.1 moved it to locks/.
     "window.lock",
     "window.wake",

@@ -40,6 +40,11 @@ FOLDER_BEING_CHANGED = (
     "finished, then try again."
 )
 
+FOLDER_BUSY_FOR_COPY = (
+    "A scan or a deletion is running in this case. Wait until it has finished (or stop "
+    "it), then try again."
+)
+
 
 class FolderLocks:
     """The locks of one data folder."""
@@ -104,6 +109,14 @@ class FolderLocks:
         finally:
             with contextlib.suppress(OSError):
                 stop.unlink()
+
+    @contextlib.contextmanager
+    def holding_still(self, wait: float = 0.0) -> Iterator[None]:
+        """Held while no scan or deletion runs in the folder (ones that start meanwhile
+        wait), for copying it whole; running ones are not asked to stop. Raises StoreError
+        when one still runs after `wait` seconds."""
+        with self._locked(_ALL, exclusive=True, wait=wait, busy=FOLDER_BUSY_FOR_COPY):
+            yield
 
     def hold_open(self, wait: float = OPEN_WAIT_SECONDS) -> FileLock | None:
         """The shared lock every open Store holds; None for a read-only folder (nothing can
@@ -170,7 +183,13 @@ class FolderLocks:
 
     @contextlib.contextmanager
     def _locked(
-        self, name: str, *, exclusive: bool, wait: float, stop: Path | None = None
+        self,
+        name: str,
+        *,
+        exclusive: bool,
+        wait: float,
+        stop: Path | None = None,
+        busy: str | None = None,
     ) -> Iterator[None]:
         def ask_to_stop() -> None:
             if stop is not None and not stop.exists():
@@ -181,7 +200,7 @@ class FolderLocks:
             name,
             shared=not exclusive,
             wait=wait,
-            busy=_busy_message(exclusive),
+            busy=busy or _busy_message(exclusive),
             on_wait=ask_to_stop,
         )
         try:

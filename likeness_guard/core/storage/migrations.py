@@ -295,6 +295,20 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE cached_files ADD COLUMN ctime_ns INTEGER;
     ALTER TABLE cached_analyses ADD COLUMN video_json TEXT;
     """,
+    # Cases (issue 27): who did what and when in this case, for its evidence. Entries about
+    # one person go with that person's profile when it is deleted.
+    """
+    CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        caseworker TEXT,
+        action TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        details TEXT NOT NULL DEFAULT '',
+        profile_id INTEGER REFERENCES profiles(id) ON DELETE CASCADE
+    );
+    CREATE INDEX audit_log_by_profile ON audit_log (profile_id);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from likeness_guard.core.domain.errors import StoreError
 from likeness_guard.core.platform import FileLock
 from likeness_guard.core.storage import forgetting, protection
+from likeness_guard.core.storage.audit import AuditLog
 from likeness_guard.core.storage.captures import CaptureLog
 from likeness_guard.core.storage.crypto import FolderKey
 from likeness_guard.core.storage.db import DatabaseBug, connect, store_error
@@ -73,6 +74,7 @@ class Store(ProfileRecords, ScanRecords, ItemRecords):
         self.skipped = SkippedLog(self._db)
         self.face_cache = FaceCache(self._db)
         self.watches = WatchLog(self._db)
+        self.audit = AuditLog(self._db)
         DeletionJournal(self.folder).prepare()  # room set aside so that deleting never fails
 
     @classmethod

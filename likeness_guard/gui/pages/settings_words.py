@@ -1,6 +1,7 @@
 """What the Settings page says: the presets' names, the cores a scan may use, what a threshold
 of one's own means, the model packs listed, and exactly what "Delete all my data" removes."""
 
+from likeness_guard.core.domain.case_words import kept_cases_words
 from likeness_guard.core.domain.thresholds import PRESET_THRESHOLDS, Preset
 from likeness_guard.core.services.folder import StoredData
 from likeness_guard.locale import N_, _, ngettext, pgettext
@@ -89,4 +90,6 @@ def deletion_summary_words(data: StoredData) -> str:
     ).format(count=data.evidence_files)
     head = _("This deletes, from {folder}:").format(folder=data.folder)
     tail = _("Your own photos and the folders you scanned are not touched. This cannot be undone.")
-    return f"{head}\n{profiles_line}\n{scans_line}\n{evidence_line}\n\n{tail}"
+    kept = kept_cases_words(data.other_cases, data.collections)
+    kept += "\n\n" if kept else ""
+    return f"{head}\n{profiles_line}\n{scans_line}\n{evidence_line}\n\n{kept}{tail}"
