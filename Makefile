@@ -4,14 +4,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint types contracts pytest screenshots gui-smoke bench torture package clean fuzz audit wheels-check catalogs
+.PHONY: run test lint types contracts pytest screenshots gui-smoke bench bench-cluster torture package clean fuzz audit wheels-check catalogs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,cluster]'
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -59,6 +59,12 @@ audit: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/scan_at_scale.py $(BENCH_ARGS)
 	$(BIN)/python benchmarks/speed_round_three.py $(BENCH3_ARGS)
+
+# Collections: the Ray engine (a local cluster, 1 and 2 workers) against the local engine on
+# the same images, and the vector index at 1 million faces (benchmarks/collections_bench.py;
+# CLUSTER_ARGS: --images N --faces N ...). Writes benchmarks/results/collections.json.
+bench-cluster: $(STAMP)
+	$(BIN)/python benchmarks/collections_bench.py $(CLUSTER_ARGS)
 
 # Many processes on one data folder (a window-like writer, commands in a loop, SIGKILLs at
 # random), a plain folder and then a protected one; prints what ran and what was checked.
