@@ -47,8 +47,25 @@ def _choose_language(argv: Sequence[str]) -> None:
 
     early = argparse.ArgumentParser(add_help=False)
     early.add_argument("--language")
-    known, _rest = early.parse_known_args(list(argv))
+    known, _rest = early.parse_known_args(_global_part(argv))
     use_language(known.language or os.environ.get("LIKENESS_GUARD_LANGUAGE") or None)
+
+
+# The global options that take a value: what follows them is not the command's name.
+_VALUED = frozenset({"--language", "--data-dir", "--models", "--passphrase-file"})
+
+
+def _global_part(argv: Sequence[str]) -> list[str]:
+    """The arguments before the command's name: after it, `--language` is the command's own
+    (the language of a report or a notice, not the one the app speaks)."""
+    part: list[str] = []
+    expects_value = False
+    for arg in argv:
+        if not expects_value and not arg.startswith("-"):
+            break
+        part.append(arg)
+        expects_value = not expects_value and arg in _VALUED
+    return part
 
 
 def _open_window(args: argparse.Namespace) -> int:
@@ -59,6 +76,8 @@ def _open_window(args: argparse.Namespace) -> int:
             data_dir=Path(args.data_dir) if args.data_dir else None,
             models_dir=Path(args.models) if args.models else None,
             language=args.language,
+            case=args.case or os.environ.get("LIKENESS_GUARD_CASE") or None,
+            caseworker=args.caseworker or os.environ.get("LIKENESS_GUARD_CASEWORKER") or None,
         )
     )
 

@@ -74,6 +74,7 @@ def run_self_test(stream: TextIO | None = None) -> int:
             details.append("main window opened and closed offscreen")
             _check_report_fonts()
             details.append("report fonts cover Latin, Cyrillic, Greek, Arabic and CJK")
+            details.append(_check_translations())
     except SelfTestFailure as exc:
         reason = str(exc)
     except Exception as exc:  # any other error is a failed self-test too, but with its trace
@@ -179,6 +180,25 @@ def _check_report_fonts() -> None:
         raise SelfTestFailure(f"the report fonts cannot draw {''.join(sorted(missing))}")
 
 
+def _check_translations() -> str:
+    """Every language the app offers has its compiled catalog in the installation (a bundle
+    that left them out would speak English to everyone). Returns the detail line."""
+    from likeness_guard import locale
+
+    missing = sorted(set(locale.LANGUAGE_NAMES) - set(locale.available_languages()))
+    if missing:
+        raise SelfTestFailure(f"no translation catalog for {', '.join(missing)}")
+    untranslated = []
+    for language in sorted(set(locale.LANGUAGE_NAMES) - {locale.ENGLISH}):
+        locale.use_language(language)
+        if locale._("Settings") == "Settings":
+            untranslated.append(language)
+    locale.use_language(locale.ENGLISH)
+    if untranslated:
+        raise SelfTestFailure(f"the catalogs of {', '.join(untranslated)} translate nothing")
+    return f"{len(locale.LANGUAGE_NAMES) - 1} translations load"
+
+
 def _open_main_window(data_dir: Path, engine: "FaceEngine") -> None:
     """Build the main window as `gui.app.run_app` does, on `data_dir`, show it and close it.
 
@@ -203,6 +223,11 @@ def _open_main_window(data_dir: Path, engine: "FaceEngine") -> None:
         app.setApplicationName(APPLICATION)
         for settings_format in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
             QSettings.setPath(settings_format, QSettings.Scope.UserScope, str(scratch / "qt"))
+    from likeness_guard.gui.fonts import use_script_fonts
+
+    added = use_script_fonts(app)  # as run_app does: a bundle without them shows boxes
+    if not {"Noto Sans Arabic", "Noto Sans Devanagari"} <= set(added) or len(added) < 4:
+        raise SelfTestFailure(f"the window's fonts are not all bundled (found {added})")
     settings_file = scratch / "self-test-settings.ini"
     preferences = Preferences(QSettings(str(settings_file), QSettings.Format.IniFormat))
     session = AppSession(data_dir, preferences, engine=engine)

@@ -3,10 +3,11 @@
     python packaging/catalogs.py extract    # every marked sentence -> locale/likeness_guard.pot
     python packaging/catalogs.py update     # merge the template into each language's .po
     python packaging/catalogs.py compile    # each .po -> the .mo the app reads
-    python packaging/catalogs.py check      # fails when a .mo is older than its .po, or a
-                                            # catalog is not complete
+    python packaging/catalogs.py check      # fails when a .mo differs from its compiled .po,
+                                            # or a catalog is not complete
 
-Sentences are marked with `_()`, `ngettext()`, `pgettext()` and `N_()` (likeness_guard.locale).
+Sentences are marked with `_()`, `ngettext()`, `pgettext()`, `npgettext()` and `N_()`
+(likeness_guard.locale).
 A pseudo-locale (`pseudo_catalog`) turns every sentence into visibly different text of the
 same meaning, so a test can find sentences that bypass the layer.
 """
@@ -27,7 +28,13 @@ PACKAGE = ROOT / "likeness_guard"
 LOCALE = PACKAGE / "locale"
 DOMAIN = "likeness_guard"
 TEMPLATE = LOCALE / f"{DOMAIN}.pot"
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
+KEYWORDS = {
+    "_": None,
+    "N_": None,
+    "ngettext": (1, 2),
+    "pgettext": ((1, "c"), 2),
+    "npgettext": ((1, "c"), 2, 3),
+}
 
 
 def extract(folder: Path = PACKAGE) -> Catalog:
@@ -58,8 +65,20 @@ def write(path: Path, catalog: Catalog) -> None:
 
 def compile_catalog(catalog: Catalog, out: Path) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open("wb") as stream:
-        write_mo(stream, catalog, use_fuzzy=False)
+    out.write_bytes(compiled(catalog))
+
+
+def compiled(catalog: Catalog) -> bytes:
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    return buffer.getvalue()
+
+
+def is_compiled(po: Path) -> bool:
+    """Whether the .mo beside `po` holds what compiling `po` gives now (by content: a fresh
+    checkout's file times say nothing)."""
+    mo = po.with_suffix(".mo")
+    return mo.is_file() and mo.read_bytes() == compiled(read(po))
 
 
 def missing(catalog: Catalog) -> list[str]:
@@ -126,8 +145,7 @@ def main(argv: list[str]) -> int:
         problems += [
             f"{path}: compile it again (make catalogs)"
             for path in po_files()
-            if not path.with_suffix(".mo").is_file()
-            or path.with_suffix(".mo").stat().st_mtime < path.stat().st_mtime
+            if not is_compiled(path)
         ]
         print("\n".join(problems) or "catalogs complete and compiled")
         return 1 if problems else 0

@@ -69,6 +69,8 @@ def todo(language: str) -> list[dict[str, object]]:
             "comments": list(message.auto_comments),
             "where": sorted({file for file, _line in message.locations}),
             "forms": catalog.num_plurals if isinstance(message.id, tuple | list) else 1,
+            # A guess from a sentence that changed (marked fuzzy): a start, not an answer.
+            "earlier": message.string if message.fuzzy and message.string else None,
         })  # fmt: skip
     return batch
 

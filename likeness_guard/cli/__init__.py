@@ -24,6 +24,8 @@ def build_parser() -> argparse.ArgumentParser:
     """Return the parser with every subcommand registered."""
     # Imported here so that each command module can import this package's helpers.
     from likeness_guard.cli import (
+        case_cmd,
+        collection_cmd,
         enroll_cmd,
         export_cmd,
         hash_list_cmd,
@@ -83,6 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
         protect_cmd,
         models_cmd,
         watch_cmd,
+        case_cmd,
+        collection_cmd,
     ):
         module.register(subparsers)
     return parser
@@ -118,7 +122,38 @@ def add_global_options(parser: argparse.ArgumentParser) -> None:
             "in the window's Settings)"
         ).format(codes="ko, es, pt_BR, ar"),
     )
+    parser.add_argument(
+        "--case",
+        metavar="NAME",
+        help=_(
+            "work on this case of the workspace (--data-dir) instead of its own first case "
+            "(default: {variable})"
+        ).format(variable="$LIKENESS_GUARD_CASE"),
+    )
+    parser.add_argument(
+        "--caseworker",
+        metavar="NAME",
+        help=_(
+            "who is doing the work, for the case's audit log (default: {variable}, else "
+            "nobody named)"
+        ).format(variable="$LIKENESS_GUARD_CASEWORKER"),
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help=_("log more detail"))
+
+
+def use_case(args: argparse.Namespace) -> None:
+    """Apply --caseworker, and --case (or $LIKENESS_GUARD_CASE): from here on `data_dir`
+    names that case's data folder, so that every command works on it. `case` commands
+    keep the workspace. Raises UnknownCase (a UserFacingError) for a case not there."""
+    from likeness_guard.core.services.audit import set_caseworker
+    from likeness_guard.core.services.cases import ENV_CASE, case_folder, workspace_of
+    from likeness_guard.core.services.folder import data_folder
+
+    set_caseworker(getattr(args, "caseworker", None))  # None: $LIKENESS_GUARD_CASEWORKER
+    name = getattr(args, "case", None) or os.environ.get(ENV_CASE)
+    if name and getattr(args, "command", None) != "case":
+        workspace = workspace_of(data_folder(args.data_dir))
+        args.data_dir = str(case_folder(workspace, name))
 
 
 # The exit code of a command whose reader went away (`| head`), as if killed by SIGPIPE.
@@ -132,6 +167,7 @@ def run_command(args: argparse.Namespace) -> int:
         with contextlib.suppress(AttributeError, ValueError, OSError):
             stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
     try:
+        use_case(args)
         result: int = args.func(args)
         return result
     except BrokenPipeError:

@@ -75,6 +75,16 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         action="store_true",
         help=_("list where else you reported each item (left out by default)"),
     )
+    parser.add_argument(
+        "--language",
+        dest="notice_language",
+        metavar="CODE",
+        default="en",
+        help=_(
+            "the language of the people who receive the notices, e.g. {codes} (default: "
+            "English); legal statements whose translation no one has checked stay in English"
+        ).format(codes="ko, es, pt_BR, ar"),
+    )
     parser.add_argument("--out", required=True, metavar="FILE.pdf", help=_("where to write them"))
     parser.set_defaults(func=run)
 
@@ -126,6 +136,7 @@ def run(args: argparse.Namespace) -> int:
         jurisdiction=Jurisdiction(args.jurisdiction),
         on_behalf_of=args.on_behalf_of,
         mention_reports=args.mention_reports,
+        language=args.notice_language,
     )
     choices = NoticeChoices(
         include_unreviewed=args.include_unreviewed,

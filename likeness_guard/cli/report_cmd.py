@@ -66,6 +66,15 @@ def add_report_options(parser: argparse.ArgumentParser) -> None:
             "only network use: the request carries the signature's hash, nothing else)"
         ),
     )
+    parser.add_argument(
+        "--language",
+        dest="report_language",
+        metavar="CODE",
+        help=_(
+            "the language to write the report in, e.g. {codes} (default: the language the "
+            "app speaks); its manifest stays in English"
+        ).format(codes="ko, es, pt_BR, ar"),
+    )
 
 
 def write_from_args(args: argparse.Namespace, *, package: bool) -> "ReportResult | PackageResult":
@@ -95,6 +104,7 @@ def write_from_args(args: argparse.Namespace, *, package: bool) -> "ReportResult
             privacy=privacy,
             page_size=args.page_size,
             timestamp_url=args.timestamp_url,
+            language=args.report_language,
         )
         return write_evidence(store, request)
 
@@ -219,7 +229,7 @@ def print_verification(result: "VerifyResult") -> None:
     print(checking.format(target=result.target, pdf=result.pdf_name, sha256=result.pdf_sha256))
     for finding in result.findings:
         word = _verification_word(str(finding.status))
-        print(f"{word}  {finding.subject}: {finding.detail}")
+        print(f"{word}  {finding.shown}: {finding.detail}")
     changed = len(result.with_status(Status.CHANGED))
     missing = len(result.with_status(Status.MISSING))
     extra = len(result.with_status(Status.EXTRA))

@@ -37,8 +37,8 @@ from likeness_guard.locale import _, ngettext
 def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     parser = subparsers.add_parser(
         "watch",
-        help="keep web pages, folders and chat exports under watch for new pictures of you",
-        description=(
+        help=_("keep web pages, folders and chat exports under watch for new pictures of you"),
+        description=_(
             "A watch list: the places to look at again (web pages and threads with their next "
             "pages, image addresses, folders, chat exports), each every so often. A run "
             "fetches and analyses only what is new since the last look: unchanged pages cost "
@@ -47,43 +47,53 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         ),
     )
     actions = parser.add_subparsers(dest="watch_action", metavar="ACTION", required=True)
-    add = actions.add_parser("add", help="put places on the watch list")
-    add.add_argument("places", nargs="+", metavar="PLACE", help="address, folder or chat export")
-    add.add_argument("--every", default="1d", help="how often to look: 6h, 1d (default), 7d")
+    add = actions.add_parser("add", help=_("put places on the watch list"))
+    add.add_argument("places", nargs="+", metavar="PLACE", help=_("address, folder or chat export"))
+    add.add_argument(
+        "--every",
+        default="1d",
+        # Translators: 6h, 1d and 7d are values to type as they are (hours, days).
+        help=_("how often to look: {choices} (default {default})").format(
+            choices="6h, 1d, 7d", default="1d"
+        ),
+    )
     add.add_argument(
         "--pages",
         type=int,
         default=DEFAULT_PAGES,
-        help=f"pages of a thread to follow, its first included (default {DEFAULT_PAGES})",
+        help=_("pages of a thread to follow, its first included (default {count})").format(
+            count=DEFAULT_PAGES
+        ),
     )
     add_profile_option(add)
     add.set_defaults(func=run_add)
-    listing = actions.add_parser("list", help="show the watch list with the last and next run")
-    listing.add_argument("--json", metavar="FILE", help="write the list as JSON (- for stdout)")
+    listing = actions.add_parser("list", help=_("show the watch list with the last and next run"))
+    listing.add_argument("--json", metavar="FILE", help=_("write the list as JSON (- for stdout)"))
     listing.set_defaults(func=run_list)
-    remove = actions.add_parser("remove", help="take places off the watch list")
-    remove.add_argument("places", nargs="+", metavar="PLACE", help="its number or as listed")
+    remove = actions.add_parser("remove", help=_("take places off the watch list"))
+    remove.add_argument("places", nargs="+", metavar="PLACE", help=_("its number or as listed"))
     remove.set_defaults(func=run_remove)
-    run = actions.add_parser("run", help="look at the watched places now")
-    run.add_argument("--due", action="store_true", help="only the places whose time has come")
+    run = actions.add_parser("run", help=_("look at the watched places now"))
+    run.add_argument("--due", action="store_true", help=_("only the places whose time has come"))
     run.add_argument(
         "--allow-private-addresses",
         action="store_true",
-        help="allow addresses on this computer or the local network (as in scan)",
+        help=_("allow addresses on this computer or the local network (as in scan)"),
     )
-    run.add_argument("--json", metavar="FILE", help="write what each run found as JSON")
-    add_threshold_options(run, "how eager matching is (as in scan)")
+    run.add_argument("--json", metavar="FILE", help=_("write what each run found as JSON"))
+    add_threshold_options(run, _("how eager matching is (as in scan)"))
     run.set_defaults(func=run_run)
     schedule = actions.add_parser(
         "schedule",
-        help="have the system look at the watch list every hour, also with the app closed",
-        description=(
+        help=_("have the system look at the watch list every hour, also with the app closed"),
+        description=_(
             "on: writes and enables an hourly schedule that runs 'watch run --due' (a systemd "
             "user timer on Linux, a launchd agent on macOS, a Task Scheduler task on "
             "Windows); off: removes it. 'Delete all my data' removes it too."
         ),
     )
-    schedule.add_argument("state", choices=("on", "off", "status"), help="on, off or status")
+    # Translators: on, off and status are typed as they are.
+    schedule.add_argument("state", choices=("on", "off", "status"), help=_("on, off or status"))
     schedule.set_defaults(func=run_schedule)
 
 

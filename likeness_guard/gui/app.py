@@ -31,10 +31,12 @@ def run_app(options: LaunchOptions) -> int:
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from likeness_guard.core.domain.errors import UserFacingError
-    from likeness_guard.core.services.folder import data_folder, open_folder
-    from likeness_guard.gui.main_window import MainWindow
+    from likeness_guard.core.services.audit import set_caseworker
+    from likeness_guard.core.services.cases import case_folder
+    from likeness_guard.core.services.folder import data_folder
+    from likeness_guard.core.services.protection import is_protected
+    from likeness_guard.gui.case_windows import CaseWindows
     from likeness_guard.gui.preferences import APPLICATION, ORGANIZATION, Preferences
-    from likeness_guard.gui.session import AppSession
     from likeness_guard.gui.single_instance import SingleInstance
 
     # Fractional scale factors (125 %, 150 %) render crisply instead of being rounded.
@@ -62,7 +64,7 @@ def run_app(options: LaunchOptions) -> int:
             None, APP_NAME, _("The data folder cannot be created ({error}).").format(error=exc)
         )
         return 2
-    instance = SingleInstance(folder)
+    instance = SingleInstance(folder)  # one window per workspace, whichever case it shows
     if not instance.acquire():
         if instance.wake_running():
             print(_("likeness-guard: the window is already open; it was brought forward."))
@@ -71,26 +73,25 @@ def run_app(options: LaunchOptions) -> int:
             None, APP_NAME, _("Likeness Guard is already open on this computer. Use that window.")
         )
         return 0
-    from likeness_guard.gui.unlock_dialog import unlock_at_start
-
-    start_notes = open_folder(folder)  # before the passphrase: it needs none
-    if not unlock_at_start(folder):  # a protected folder: the passphrase, or nothing opens
-        instance.release()
-        return 3
+    if options.caseworker:
+        set_caseworker(options.caseworker)
     try:
-        session = AppSession(folder, Preferences(), models_dir=options.models_dir)
+        if options.case:  # the workspace's other case, when one was named at start
+            folder = case_folder(folder, options.case)
     except UserFacingError as exc:
         instance.release()
         QMessageBox.critical(None, APP_NAME, str(exc))
         return 2
-    window = MainWindow(session)
-    instance.activation_requested.connect(window.bring_forward)
-    window.show()
-    start_notes += session.start_notes
-    if start_notes:  # interrupted scans, a deletion finished: said once, at start
-        QMessageBox.information(window, APP_NAME, "\n\n".join(start_notes))
+    windows = CaseWindows(Preferences(), models_dir=options.models_dir)
+    window = windows.start(folder)  # the passphrase of a protected case, or nothing opens
+    if window is None:
+        instance.release()
+        return 3 if is_protected(folder) else 2
+    instance.activation_requested.connect(windows.bring_forward)
+    if windows.start_notes:  # interrupted scans, a deletion finished: said once, at start
+        QMessageBox.information(window, APP_NAME, "\n\n".join(windows.start_notes))
     code = app.exec()
-    window.shutdown()
+    windows.shutdown()
     instance.release()
     return int(code)
 

@@ -4,6 +4,7 @@ that has none of them (a bare Linux desktop, a minimal Windows install)."""
 
 import logging
 
+from PySide6.QtCore import QLoggingCategory
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
@@ -15,6 +16,9 @@ log = logging.getLogger(__name__)
 def use_script_fonts(app: QApplication) -> list[str]:
     """Load the bundled fonts and make them the fallbacks of the application font; returns
     the families added (the system's font stays first, so the window keeps its native look)."""
+    # Qt asks every system font about Devanagari and says so on the terminal for each that
+    # lacks its tables ("OpenType support missing"); the bundled font answers instead.
+    QLoggingCategory.setFilterRules("qt.text.font.db.warning=false")
     added: list[str] = []
     for font in bundled_script_fonts():
         font_id = QFontDatabase.addApplicationFont(str(font.path))

@@ -8,11 +8,13 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QScrollArea,
     QStackedWidget,
     QWidget,
 )
 
-from likeness_guard import APP_NAME
+from likeness_guard.gui.accessibility import install_roles
+from likeness_guard.gui.case_menu import CaseMenu, window_title
 from likeness_guard.gui.pages.matches import MatchesPage
 from likeness_guard.gui.pages.photos import PhotosPage
 from likeness_guard.gui.pages.scan import ScanPage
@@ -48,9 +50,16 @@ class MainWindow(QMainWindow):
 
     def __init__(self, session: AppSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        install_roles()  # before any widget is asked for its accessibility interface
         self.session = session
         self._closed = False
-        self.setWindowTitle(APP_NAME)
+        self.case_menu = CaseMenu(session, self)
+        self.menuBar().addMenu(self.case_menu)
+        self.menuBar().setAccessibleName(_("Menu bar"))
+        self.case_menu.cases_changed.connect(self.show_case_in_title)
+        self.collections_action = self.menuBar().addAction(_("Co&llections…"))
+        self.collections_action.triggered.connect(self.open_collections)
+        self.show_case_in_title()
         self.setMinimumSize(760, 560)
         self.setStyleSheet(theme_sheet(QApplication.palette()))  # started in high contrast
         self.previews = PreviewService(session.store.evidence.root, self)
@@ -72,7 +81,9 @@ class MainWindow(QMainWindow):
 
         self.nav = QListWidget()
         self.nav.setAccessibleName(_("Pages"))
-        self.nav.setFixedWidth(170)
+        # Wide enough for the longest page name in the language and text size in use.
+        widest = max(self.nav.fontMetrics().horizontalAdvance(_(t)) for t in PAGE_TITLES.values())
+        self.nav.setFixedWidth(max(170, widest + 48))
         self.nav.setSpacing(2)
         self.stack = QStackedWidget()
         self._shortcuts: list[QShortcut] = []
@@ -84,7 +95,7 @@ class MainWindow(QMainWindow):
             entry.setToolTip(page_and_keys.format(page=title, shortcut=f"Ctrl+{number}"))
             entry.setSizeHint(entry.sizeHint().expandedTo(self.nav.fontMetrics().size(0, "Xg") * 2))
             self.nav.addItem(entry)
-            self.stack.addWidget(self.pages[key])
+            self.stack.addWidget(_scrolling(self.pages[key]))
             self.pages[key].setAccessibleName(title)
             shortcut = QShortcut(QKeySequence(f"Ctrl+{number}"), self)
             shortcut.activated.connect(self._shortcut_handler(key))
@@ -118,6 +129,19 @@ class MainWindow(QMainWindow):
 
         self._restore()
         session.load_engine()
+
+    @Slot()
+    def show_case_in_title(self) -> None:
+        """The app's name, and the open case's when the workspace has more than one."""
+        self.setWindowTitle(window_title(self.session.data_dir))
+
+    def open_collections(self) -> None:
+        """The Collections dialog (gui/collections_dialog.py), modal."""
+        from likeness_guard.gui.collections_dialog import CollectionsDialog
+
+        dialog = CollectionsDialog(self.session, self)
+        dialog.exec()
+        dialog.deleteLater()
 
     # ---- navigation --------------------------------------------------------------------
 
@@ -266,6 +290,7 @@ class MainWindow(QMainWindow):
         self.matches_page.shutdown()
         self.watching_page.shutdown()
         self.settings_page.wait_for_pack_job()
+        self.case_menu.shutdown()
         self.previews.shutdown()
         self.session.close()
 
@@ -279,6 +304,14 @@ class _PageSwitch:
 
     def __call__(self) -> None:
         self.window.show_page(self.key)
-        page = self.window.stack.currentWidget()
-        if page is not None:
-            page.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.window.pages[self.key].setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+
+def _scrolling(page: QWidget) -> QScrollArea:
+    """`page` in a scroll area that appears only when the window is smaller than the page
+    needs (text at 200 %, a small screen): the page is never squeezed until words are cut."""
+    holder = QScrollArea()
+    holder.setWidget(page)
+    holder.setWidgetResizable(True)
+    holder.setFrameShape(QScrollArea.Shape.NoFrame)
+    return holder

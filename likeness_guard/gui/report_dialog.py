@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 
 from likeness_guard.core.domain.records import ScanItem, Verdict
 from likeness_guard.core.services.reporting import EvidenceRequest, ReportPrivacy, Selection
-from likeness_guard.locale import N_, _
+from likeness_guard.gui.widgets.writing_language import WritingLanguage
+from likeness_guard.locale import N_, _, current_language
 
 UNBLURRED_WARNING = N_(
     "The report will show the matched images as they are, without blurring. Anyone who "
@@ -58,6 +59,7 @@ class ReportDialog(QDialog):
         self.name = QLineEdit()
         self.name.setPlaceholderText(_("optional: your name or a pseudonym"))
         self.name.setAccessibleName(_("Name or pseudonym on the report"))
+        self.language = WritingLanguage(current_language(), _("Language of the report"))
         self._build_match_choice(matches, own_photos)
         self._build_output_choice()
         buttons = QDialogButtonBox(
@@ -126,6 +128,7 @@ class ReportDialog(QDialog):
     def _lay_out(self, buttons: QDialogButtonBox) -> None:
         form = QFormLayout()
         form.addRow(_("Name on the report:"), self.name)
+        form.addRow(_("Language of the report:"), self.language)
         layout = QVBoxLayout(self)
         intro = QLabel(
             _(
@@ -200,6 +203,7 @@ class ReportDialog(QDialog):
             privacy=ReportPrivacy(
                 name=self.name.text().strip() or None, include_own_photos=own_chosen
             ),
+            language=self.language.code(),
         )
 
     def ask(self) -> EvidenceRequest | None:

@@ -1,6 +1,9 @@
 """Save a PNG of every page, with the sample photos enrolled and scanned (for docs and review).
 
-Usage: python -m likeness_guard.gui.screenshots OUTDIR
+Usage: python -m likeness_guard.gui.screenshots OUTDIR [LANGUAGE]
+
+With a language (e.g. "ar"), the pages are taken in that language only, named page-ar.png,
+laid out right to left where the language is written so.
 """
 
 import importlib.resources
@@ -115,18 +118,25 @@ def _squeezed(widget: QWidget) -> bool:
     return widget.width() < least.width() or widget.height() < least.height()
 
 
-def take_screenshots(out_dir: Path) -> Screenshots:
+def take_screenshots(out_dir: Path, language: str | None = None) -> Screenshots:
     """Write welcome, photos, scan, matches, detail, video and settings PNGs in the light
-    theme, then every page again in a dark and a high-contrast theme; returns them with the
-    controls each one found collapsed."""
+    theme, then (in English) every page again in a dark and a high-contrast theme; returns
+    them with the controls each one found collapsed."""
     from likeness_guard.core.services.packs import FaceEngine
+    from likeness_guard.gui.fonts import use_script_fonts
     from likeness_guard.gui.main_window import MainWindow
     from likeness_guard.gui.preferences import Preferences
     from likeness_guard.gui.session import AppSession
+    from likeness_guard.locale import is_right_to_left, use_language
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     out_dir.mkdir(parents=True, exist_ok=True)
+    if language:
+        use_script_fonts(app)
+        use_language(language)
+        if is_right_to_left():
+            app.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
     taken = Screenshots()
     with tempfile.TemporaryDirectory(prefix="likeness-guard-shots-") as temp:
         root = Path(temp)
@@ -139,7 +149,7 @@ def take_screenshots(out_dir: Path) -> Screenshots:
 
         def shot(name: str) -> None:
             app.processEvents()
-            path = out_dir / f"{name}.png"
+            path = out_dir / (f"{name}-{language}.png" if language else f"{name}.png")
             window.grab().save(str(path))
             taken.paths.append(path)
             collapsed = collapsed_controls(window)
@@ -147,7 +157,8 @@ def take_screenshots(out_dir: Path) -> Screenshots:
                 taken.collapsed[name] = collapsed
 
         _scan_and_shoot(app, window, folder, shot)
-        _shoot_themes(app, window, shot)
+        if not language:
+            _shoot_themes(app, window, shot)
         window.close()
         window.shutdown()
     return taken
@@ -233,7 +244,7 @@ def _shoot_themes(app: QApplication, window: "MainWindow", shot: Callable[[str],
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     out = Path(args[0]) if args else Path("docs/screenshots")
-    taken = take_screenshots(out)
+    taken = take_screenshots(out, args[1] if len(args) > 1 else None)
     for path in taken.paths:
         print(path)
     for name, controls in taken.collapsed.items():

@@ -38,7 +38,8 @@ from likeness_guard.core.services.takedown import (
 from likeness_guard.gui.session import AppSession
 from likeness_guard.gui.style import error_color, set_text_color
 from likeness_guard.gui.tasks import BackgroundTask, TaskContext, run_task
-from likeness_guard.locale import N_, _, ngettext
+from likeness_guard.gui.widgets.writing_language import WritingLanguage
+from likeness_guard.locale import ENGLISH, N_, _, ngettext
 
 # Translators: the laws a notice can cite; keep the names of the acts as they are known.
 JURISDICTIONS = {
@@ -86,6 +87,23 @@ class TakedownDialog(QDialog):
         row.addStretch()
         online_layout.addLayout(row)
 
+        notices = self._notices_group()
+
+        blocking = self._blocking_group()
+
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.button(QDialogButtonBox.StandardButton.Close).setText(_("Close"))
+        close.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        for widget in (intro, online, notices, blocking, self.status, close):
+            layout.addWidget(widget)
+        self._written: Path | None = None
+        self._fill_addresses()
+
+    def _notices_group(self) -> QGroupBox:
+        """Who signs, under which law, in which language, and what the person states."""
         self.name_edit = QLineEdit()
         self.name_edit.setPlaceholderText(_("your name, as your signature"))
         self.email_edit = QLineEdit()
@@ -96,6 +114,13 @@ class TakedownDialog(QDialog):
         for value, text in JURISDICTIONS.items():
             self.jurisdiction.addItem(_(text), value)
         self.jurisdiction.setCurrentIndex(self.jurisdiction.findData(Jurisdiction.OTHER))
+        self.recipient_language = WritingLanguage(ENGLISH, _("Language of the notices"))
+        self.recipient_language.setToolTip(
+            _(
+                "The language of the people who receive the notices. Legal statements whose "
+                "translation no one has checked stay in English, and the notice says so."
+            )
+        )
         self.include_unreviewed = QCheckBox(_("Also include matches I have not confirmed"))
         self.intimate = QListWidget()
         self.intimate.setAccessibleName(_("Which items are intimate or sexual"))
@@ -115,6 +140,7 @@ class TakedownDialog(QDialog):
         form.addRow(_("Email:"), self.email_edit)
         form.addRow(_("On behalf of:"), self.behalf_edit)
         form.addRow(_("Law:"), self.jurisdiction)
+        form.addRow(_("Written in:"), self.recipient_language)
         form.addRow("", self.include_unreviewed)
         form.addRow(_("Intimate or sexual (tick each one that is):"), self.intimate)
         form.addRow("", self.altered)
@@ -124,19 +150,7 @@ class TakedownDialog(QDialog):
             buttons_row.addWidget(button)
         buttons_row.addStretch()
         form.addRow("", buttons_row)
-
-        blocking = self._blocking_group()
-
-        self.status = QLabel()
-        self.status.setWordWrap(True)
-        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        close.button(QDialogButtonBox.StandardButton.Close).setText(_("Close"))
-        close.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        for widget in (intro, online, notices, blocking, self.status, close):
-            layout.addWidget(widget)
-        self._written: Path | None = None
-        self._fill_addresses()
+        return notices
 
     def _blocking_group(self) -> QGroupBox:
         """StopNCII and Take It Down, and which files to select there (nothing is uploaded)."""
@@ -147,7 +161,9 @@ class TakedownDialog(QDialog):
             # is for, {how} what it does.
             text = _("{service}, for {audience}: {how}")
             link = f'<a href="{service.url}">{service.name}</a>'
-            label = QLabel(text.format(service=link, audience=service.audience, how=service.how))
+            label = QLabel(
+                text.format(service=link, audience=_(service.audience), how=_(service.how))
+            )
             label.setWordWrap(True)
             label.setOpenExternalLinks(True)
             blocking_layout.addWidget(label)
@@ -255,6 +271,7 @@ class TakedownDialog(QDialog):
             contact_email=email,
             jurisdiction=Jurisdiction(self.jurisdiction.currentData()),
             on_behalf_of=self.behalf_edit.text().strip() or None,
+            language=self.recipient_language.code(),
         )
         folder, scan_id = self.session.data_dir, self.scan_id
         choices = self.notice_choices()

@@ -20,6 +20,10 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from likeness_guard.gui.accessibility import ROLES
+from likeness_guard.gui.widgets.blurred_preview import BlurredPreview
+from likeness_guard.gui.widgets.drop_zone import DropZone
+from likeness_guard.gui.widgets.match_card import MatchCard
 from tests.gui.conftest import ScannedWindow
 
 INTERACTIVE = (
@@ -78,4 +82,55 @@ def test_every_control_on_every_page_has_a_name(
     matches.show_detail(matches.tiles[0].item.id)
     qtbot.wait(10)
     problems += unnamed_controls(matches)
+    # The Case menu: the menus have names, and each entry says what it does.
+    menu = window.case_menu
+    menu.fill()
+    for owner in (menu, menu.switch_menu):
+        if not spoken_name(owner):
+            problems.append(f"menu {owner.title()!r} has no name")
+        problems += [
+            f"an entry of the menu {owner.title()!r} has no text"
+            for action in owner.actions()
+            if not action.isSeparator() and not action.text().strip()
+        ]
     assert not problems, "\n".join(problems)
+
+
+def role_problems(page: QWidget) -> list[str]:
+    """The window's own widgets shown without a role (said as nothing) or without a name."""
+    found = []
+    for widget in page.findChildren(QWidget):
+        if type(widget) not in ROLES or not widget.isVisibleTo(page):
+            continue
+        interface = QAccessible.queryAccessibleInterface(widget)
+        assert interface is not None
+        name = interface.text(QAccessible.Text.Name).strip()
+        if interface.role() != ROLES[type(widget)] or not name:
+            found.append(f"{type(widget).__name__}: role {interface.role()}, name {name!r}")
+    return found
+
+
+def test_the_windows_own_widgets_say_what_they_are(
+    qtbot: QtBot, scanned_window: ScannedWindow
+) -> None:
+    window, _scan_id = scanned_window("players", "yaoming", "gdp")
+    seen: set[type] = set()
+    problems: list[str] = []
+    for key, page in window.pages.items():
+        window.show_page(key)
+        qtbot.wait(10)
+        problems += role_problems(page)
+        seen |= {type(w) for w in page.findChildren(QWidget) if w.isVisibleTo(page)}
+    matches = window.matches_page
+    window.show_page("matches")
+    matches.show_detail(matches.tiles[0].item.id)
+    qtbot.wait(10)
+    problems += role_problems(matches)
+    seen |= {type(w) for w in matches.findChildren(QWidget) if w.isVisibleTo(matches)}
+    assert not problems, "\n".join(problems)
+    assert {DropZone, MatchCard, BlurredPreview} <= seen  # the walk reached them
+    card = matches.grid.card_of(matches.tiles[0])
+    assert card is not None
+    card.setFocus()
+    state = QAccessible.queryAccessibleInterface(card).state()
+    assert state.focused  # a tile says where the keyboard is

@@ -4,12 +4,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from babel.messages.catalog import Catalog
 from pypdf import PdfReader
 from pytestqt.qtbot import QtBot
 
+from likeness_guard import locale as translation
 from likeness_guard.core.engine.face_engine import FaceEngine
 from likeness_guard.gui.main_window import MainWindow
 from tests.gui.conftest import WindowFactory, enroll
+from tests.unit.locale.test_translation_layer import write_catalog
 from tests.unit.sources.local_server import LocalServer
 
 TIMEOUT_MS = 60_000
@@ -45,7 +48,12 @@ def test_check_again_and_write_notices_from_the_window(
     engine: FaceEngine,
     site: LocalServer,
     tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    german = Catalog(locale="de")  # a language for the recipients; the window stays English
+    german.add("CONTENT TO REMOVE", "ZU ENTFERNENDE INHALTE")
+    write_catalog(tmp_path / "catalogs", "de", german)
+    monkeypatch.setattr(translation, "CATALOGS", tmp_path / "catalogs")
     enroll(data_dir, engine, photos["yaoming"])
     window = _scanned_window(qtbot, make_window, data_dir, site)
     dialog = window.matches_page.open_takedown()
@@ -85,6 +93,17 @@ def test_check_again_and_write_notices_from_the_window(
     assert "intimate" not in text.split("Hash-blocking")[0].lower()  # not ticked: not said
     assert "originals/" in dialog.hashing_steps.text()  # which files to select, uploads none
     assert dialog.open_button.isVisibleTo(dialog)
+    assert "CONTENT TO REMOVE" in text  # English for the recipient by default
+    assert dialog.recipient_language.code() == "en"
+    assert dialog.recipient_language.accessibleName()
+    dialog.recipient_language.setCurrentIndex(dialog.recipient_language.findData("de"))
+    qtbot.waitUntil(dialog.write_button.isEnabled, timeout=TIMEOUT_MS)  # the last write ended
+    with qtbot.waitSignal(dialog.notices_written, timeout=TIMEOUT_MS):
+        dialog.write_notices(tmp_path / "notices-de.pdf")
+    text = "".join(p.extract_text() for p in PdfReader(tmp_path / "notices-de.pdf").pages)
+    assert "ZU ENTFERNENDE INHALTE" in text
+    assert "CONTENT TO REMOVE" not in text
+    assert "Saved 1 notice" in dialog.status.text()  # the window still speaks English
     dialog.close()
 
 

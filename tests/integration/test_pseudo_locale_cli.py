@@ -17,6 +17,7 @@ import importlib.util
 import io
 import json
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -51,7 +52,10 @@ _DATA = [
         r"\b(?:buffalo_[sl]|antelopev2)\b",  # model packs' names
         r"\b(?:JPEG|PNG|A4|Letter)\b",  # an image format's name, a paper size
         r"\$[A-Z_]+",  # an environment variable
-        r"\bko, es, pt_BR, ar\b",  # language codes, in the help of --language
+        r"\bko,\s+es,\s+pt_BR,\s+ar\b",  # language codes, in the help of --language
+        r"\b(?:SHA256SUMS|MD5SUMS)\b",  # checksum files' names
+        r"\b[a-z_]+(?:\.[a-z_]+|\[\d+\])+",  # a manifest field's path (pdf.page_size)
+        r"\b\d+[mhdw]\b",  # how often to watch, as typed (7d, 1w)
     )
 ]
 _PROFILE = "me"  # the profile name this test gives (data wherever it is shown)
@@ -60,21 +64,10 @@ _CHOICES = re.compile(r"\{[\w,.-]+\}")
 _ITEMS_METAVAR = re.compile(r"\b[A-Z][A-Z0-9_]*\|[a-z]+\b")  # SHA256_PREFIX|all
 _SYNTAX = re.compile(r"--?[a-z][\w-]*|[A-Z][A-Z0-9_]*(?:\.[a-z.]+)?")
 
-# English that another engineer still owns, taken out before the check: (the command whose
-# output holds it, "" for the top help; the English). Keep it small and say whose it is.
-ALLOWED_ENGLISH = [
-    # The subject and detail of each finding of verify-report (after its translated first
-    # word) come from core/package/verify.py, whose messages the takedown engineer rewrites.
-    ("verify-report", re.compile(r"(?m)^⟦[^⟦⟧\n]*⟧[ \t]+.*$")),
-    # The watch commands (cli/watch_cmd.py) belong to the engineer of issue 26.
-    ("watch", re.compile(r"(?s).*")),
-    (
-        "",
-        re.compile(
-            r"keep web pages, folders and chat exports under watch\s+for new pictures of you"
-        ),
-    ),
-]
+# English that still bypasses the layer, taken out before the check: (the command whose
+# output holds it, "" for the top help; the English). Empty: keep it so, say whose it is
+# when something must go in.
+ALLOWED_ENGLISH: list[tuple[str, re.Pattern[str]]] = []
 
 
 def english_left(output: str, command: str, *, help_text: bool = False) -> list[str]:
@@ -188,9 +181,34 @@ def session(
     run("report", "report", "--out", str(tmp / "report.pdf"))
     run("export", "export", "--out", str(tmp / "package"))
     run("verify-report", "verify-report", str(tmp / "package"))
+    tampered = tmp / "tampered"  # a package with a changed file and an added one
+    shutil.copytree(tmp / "package", tampered)
+    (tampered / "added.txt").write_text("planted", encoding="utf-8")
+    manifest = next(tampered.glob("*.manifest.json"))
+    changed = json.loads(manifest.read_text(encoding="utf-8"))
+    changed["pdf"]["page_size"] = "Letter" if changed["pdf"]["page_size"] == "A4" else "A4"
+    manifest.write_text(json.dumps(changed), encoding="utf-8")
+    run("verify-report tampered", "verify-report", str(tampered))
+    run("report --language", "report", "--out", str(tmp / "r2.pdf"), "--language", "en")
+    run("notice", "notice", "--name", "Sam", "--contact-email", "sam@example.org", "--out",
+        str(tmp / "n.pdf"), "--language", PSEUDO)  # fmt: skip
+    run("watch add", "watch", "add", str(folder), "--every", "7d", "--profile", _PROFILE)
+    run("watch list", "watch", "list")
+    run("watch schedule", "watch", "schedule", "status")
+    run("watch remove", "watch", "remove", "1")
     run("inspect", "inspect", str(photos["gdp"]), str(folder / "missing.jpg"))
     run("models", "models")
     run("profiles", "profiles")
+    run("case new", "case", "new", "2026-0412")
+    run("case list", "case", "list")
+    run("case log", "--case", "2026-0412", "case", "log")
+    run("case export", "case", "export", "2026-0412", str(tmp / "case.zip"))
+    run("case delete", "case", "delete", "2026-0412", "--yes")
+    run("collection add", "collection", "add", "2026-07", str(folder))
+    run("collection list", "collection", "list")
+    run("collection info", "collection", "info", "2026-07")
+    run("collection match", "collection", "match", "2026-07", "--profile", _PROFILE)
+    run("collection remove", "collection", "remove", "2026-07")
     run("forget", "forget", "--profile", _PROFILE)
     run("forget --all", "forget", "--all")
     return said
@@ -215,9 +233,26 @@ def test_the_pseudo_language_is_in_use_and_the_session_went_as_planned(
         "report": 0,
         "export": 0,
         "verify-report": 0,
+        "verify-report tampered": 1,
+        "report --language": 0,
+        "notice": 2,  # no web address in this scan: said so
+        "watch add": 0,
+        "watch list": 0,
+        "watch schedule": 0,
+        "watch remove": 0,
         "inspect": 1,  # the missing file
         "models": 0,
         "profiles": 0,
+        "case new": 0,
+        "case list": 0,
+        "case log": 0,
+        "case export": 0,
+        "case delete": 0,
+        "collection add": 0,
+        "collection list": 0,
+        "collection info": 0,
+        "collection match": 0,
+        "collection remove": 0,
         "forget": 0,
         "forget --all": 0,
     }
@@ -246,9 +281,26 @@ def test_the_pseudo_language_is_in_use_and_the_session_went_as_planned(
         "report",
         "export",
         "verify-report",
+        "verify-report tampered",
+        "report --language",
+        "notice",
+        "watch add",
+        "watch list",
+        "watch schedule",
+        "watch remove",
         "inspect",
         "models",
         "profiles",
+        "case new",
+        "case list",
+        "case log",
+        "case export",
+        "case delete",
+        "collection add",
+        "collection list",
+        "collection info",
+        "collection match",
+        "collection remove",
         "forget",
         "forget --all",
     ],

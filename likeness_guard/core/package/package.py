@@ -29,6 +29,7 @@ from likeness_guard.core.report.write import ReportResult, write_report
 from likeness_guard.core.storage.fs import atomic_output
 from likeness_guard.core.storage.spool import noted_export, staging_prefix
 from likeness_guard.core.storage.store import Store
+from likeness_guard.locale import _, in_language
 
 REPORT_NAME = "evidence-report.pdf"
 _SUFFIXES = {
@@ -88,14 +89,15 @@ def export_package(
     contents = _gather(store, prepared)
     files = contents.files
     files["pdq.txt"] = _pdq_text(prepared.entries).encode()
-    files["README.txt"] = readme_text(
-        generated=prepared.now,
-        name=prepared.presenter.name,
-        pdf=REPORT_NAME,
-        manifest=manifest_path_for(Path(REPORT_NAME)).name,
-        fingerprint=spaced(fingerprint),
-        timestamp_url=timestamp_url,
-    ).encode()
+    with in_language(prepared.language):  # for the recipient, as the report
+        files["README.txt"] = readme_text(
+            generated=prepared.now,
+            name=prepared.presenter.name,
+            pdf=REPORT_NAME,
+            manifest=manifest_path_for(Path(REPORT_NAME)).name,
+            fingerprint=spaced(fingerprint),
+            timestamp_url=timestamp_url,
+        ).encode()
     section = {
         "files": [
             {"path": name, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
@@ -145,7 +147,9 @@ def _write_package(
             report = _moved(report, staging, target)
     except OSError as exc:
         raise UserFacingError(
-            f"The evidence package could not be written to {target} ({exc.strerror or exc})."
+            _("The evidence package could not be written to {path} ({reason}).").format(
+                path=target, reason=exc.strerror or exc
+            )
         ) from exc
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -218,19 +222,25 @@ def _check_target(target: Path, as_zip: bool) -> None:
     if as_zip:
         if target.exists():
             raise UserFacingError(
-                f"{target} already exists. Give a new .zip file name, so that nothing is "
-                "overwritten."
+                _(
+                    "{path} already exists. Give a new .zip file name, so that nothing is "
+                    "overwritten."
+                ).format(path=target)
             )
     elif target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise UserFacingError(
-            f"{target} already exists and is not empty. Give a new folder name, so that "
-            "nothing else ends up in the package."
+            _(
+                "{path} already exists and is not empty. Give a new folder name, so that "
+                "nothing else ends up in the package."
+            ).format(path=target)
         )
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UserFacingError(
-            f"The folder {target.parent} cannot be made ({exc.strerror or exc})."
+            _("The folder {path} cannot be made ({reason}).").format(
+                path=target.parent, reason=exc.strerror or exc
+            )
         ) from exc
 
 

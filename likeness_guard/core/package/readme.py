@@ -5,8 +5,11 @@ manifest."""
 from datetime import datetime
 
 from likeness_guard import APP_NAME, __version__
+from likeness_guard.locale import N_, _
 
-_README = """\
+# Translators: the README of an evidence package, for a platform, a lawyer or the police. Keep
+# the layout, the names of files and folders and the commands as they are.
+_README = N_("""\
 EVIDENCE PACKAGE
 Made with {app} {version} on {generated} (UTC).
 Prepared for: {name}
@@ -54,11 +57,11 @@ WHAT THE SIGNATURE PROVES, AND WHAT IT DOES NOT
   issued by any authority and names no one. So it does not prove who ran the app, nor
   that the images show that person; and anyone with access to that computer's data
   folder could sign with it.{timestamp}
-"""
+""")
 
-_TIMESTAMP = """
+_TIMESTAMP = N_("""
   The signature also carries a time-stamp from {authority}: an independent record that
-  the report existed at that time."""
+  the report existed at that time.""")
 
 
 def readme_text(
@@ -72,7 +75,7 @@ def readme_text(
 ) -> str:
     """The README for a package made at `generated` (UTC) for `name`, whose report is `pdf`
     with `manifest` beside it, signed by the key with `fingerprint` (spaced)."""
-    return _README.format(
+    return _(_README).format(
         app=APP_NAME,
         version=__version__,
         generated=generated.strftime("%Y-%m-%d %H:%M:%S"),
@@ -80,5 +83,5 @@ def readme_text(
         pdf=pdf,
         manifest=manifest,
         fingerprint=fingerprint,
-        timestamp=_TIMESTAMP.format(authority=timestamp_url) if timestamp_url else "",
+        timestamp=_(_TIMESTAMP).format(authority=timestamp_url) if timestamp_url else "",
     )

@@ -11,7 +11,6 @@ import contextlib
 import enum
 import hashlib
 import logging
-import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -19,6 +18,8 @@ from typing import Any, TypeVar
 
 from likeness_guard.core.domain.errors import ImageError, UserFacingError
 from likeness_guard.core.package.checksums import SUMS, SUMS_FILES, parse_sums
+from likeness_guard.core.package.verify_files import PackageFiles, open_target, show
+from likeness_guard.core.package.verify_files import differences as manifest_differences
 from likeness_guard.core.package.warc import read_warc
 from likeness_guard.core.report.manifest import (
     ATTACHMENT_NAME,
@@ -32,9 +33,11 @@ from likeness_guard.core.report.signing import (
     spaced,
 )
 from likeness_guard.core.storage.evidence import EvidenceFolder
-from likeness_guard.locale import _
+from likeness_guard.locale import N_, _, ngettext, pgettext
 
 _Found = TypeVar("_Found")
+# Translators: an image's check: where it was found, then what the check found.
+_SOURCE_WORDS = N_("{source}: {detail}")
 
 
 class Status(enum.StrEnum):
@@ -57,7 +60,27 @@ class Finding:
 
     status: Status
     subject: str  # what was checked: "signature", "manifest field items[0].url", a file
-    detail: str
+    detail: str  # in the language in use
+    label: str = ""  # `subject` in the language in use ("": the same, e.g. a file's path)
+
+    @property
+    def shown(self) -> str:
+        """What was checked, as a person reads it."""
+        return self.label or self.subject
+
+
+def subject_label(subject: str) -> str:
+    """The words for a fixed subject of a finding ("signature"); other subjects (files) are
+    shown as they are."""
+    words = {
+        # Translators: what a check of a report looked at, before what it found.
+        "signature": pgettext("verification", "signature"),
+        "time-stamp": pgettext("verification", "time-stamp"),
+        "signer": pgettext("verification", "signer"),
+        "signed manifest": pgettext("verification", "signed manifest"),
+        "package": pgettext("verification", "package"),
+    }
+    return words.get(subject, "")
 
 
 @dataclass(frozen=True)
@@ -85,92 +108,6 @@ class VerifyResult:
         return [f for f in self.findings if f.status is status]
 
 
-class _Files:
-    """The files of a package (a folder or a .zip), or the folder of a bare PDF."""
-
-    def __init__(self, files: dict[str, Any], reader: Any) -> None:
-        self._files = files  # relative POSIX path -> what `reader` needs
-        self._reader = reader
-
-    def names(self) -> set[str]:
-        return set(self._files)
-
-    def read(self, name: str) -> bytes | None:
-        key = self._files.get(name)
-        if key is None:
-            return None
-        try:
-            data: bytes = self._reader(key)
-        except (OSError, zipfile.BadZipFile, ValueError):
-            return None
-        return data
-
-
-def _folder_files(folder: Path) -> _Files:
-    files = {
-        path.relative_to(folder).as_posix(): path
-        for path in sorted(folder.rglob("*"))
-        if path.is_file()
-    }
-    return _Files(files, lambda path: path.read_bytes())
-
-
-def _zip_files(path: Path) -> _Files:
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise UserFacingError(
-            f"{path.name} cannot be opened as a .zip file ({exc}). Give the evidence "
-            "package's folder or .zip, or the report's .pdf file."
-        ) from exc
-    members = [info for info in archive.infolist() if not info.is_dir()]
-    names = [PurePosixPath(info.filename) for info in members]
-    tops = {name.parts[0] for name in names if len(name.parts) > 1}
-    # A package zipped with its folder around it: paths inside are relative to that folder.
-    strip = len(tops) == 1 and all(len(name.parts) > 1 for name in names)
-    files = {
-        (PurePosixPath(*name.parts[1:]) if strip else name).as_posix(): info
-        for name, info in zip(names, members, strict=True)
-    }
-    return _Files(files, archive.read)
-
-
-def _open_target(target: Path) -> tuple[bool, _Files, str]:
-    """(is a package, its files, the report PDF's name among them)."""
-    if not target.exists():
-        raise UserFacingError(
-            f"There is no file or folder at {target}. Check the name, and give the report's "
-            ".pdf file, or the folder or .zip of an evidence package."
-        )
-    if target.is_dir():
-        files = _folder_files(target)
-        return True, files, _report_pdf(files, target)
-    with target.open("rb") as stream:
-        head = stream.read(5)
-    if head.startswith(b"PK\x03\x04") or target.suffix.lower() == ".zip":
-        files = _zip_files(target)
-        return True, files, _report_pdf(files, target)
-    if not head.startswith(b"%PDF-"):
-        raise UserFacingError(
-            f"{target.name} is not a PDF file (it does not start as one). Give the "
-            "report's .pdf file, or the folder or .zip of an evidence package."
-        )
-    beside = manifest_path_for(target)
-    files = _Files({target.name: target, beside.name: beside}, lambda path: path.read_bytes())
-    return False, files, target.name
-
-
-def _report_pdf(files: _Files, target: Path) -> str:
-    pdfs = sorted(name for name in files.names() if "/" not in name and name.endswith(".pdf"))
-    if len(pdfs) != 1:
-        what = "no report PDF" if not pdfs else f"{len(pdfs)} PDF files"
-        raise UserFacingError(
-            f"{target.name} holds {what} at its top level, so it is not an evidence package "
-            "made by Likeness Guard. Give the package's folder or .zip, or the report's .pdf."
-        )
-    return pdfs[0]
-
-
 def verify_report(
     target: Path | str,
     evidence: EvidenceFolder | None = None,
@@ -183,10 +120,10 @@ def verify_report(
     it. Reads only. Raises UserFacingError when the target is missing or not a report.
     """
     target = Path(target)
-    is_package, files, pdf_name = _open_target(target)
+    is_package, files, pdf_name = open_target(target)
     pdf = files.read(pdf_name)
     if pdf is None:
-        raise UserFacingError(f"The report {pdf_name} cannot be read.")
+        raise UserFacingError(_("The report {name} cannot be read.").format(name=pdf_name))
     pdf_sha256 = hashlib.sha256(pdf).hexdigest()
     check = _Check(files, is_package, evidence)
     with _quiet_pyhanko():
@@ -226,7 +163,7 @@ def _quiet_pyhanko() -> Iterator[None]:
 class _Check:
     """The checks of one call, collecting findings."""
 
-    def __init__(self, files: _Files, is_package: bool, evidence: EvidenceFolder | None):
+    def __init__(self, files: PackageFiles, is_package: bool, evidence: EvidenceFolder | None):
         self.files = files
         self.is_package = is_package
         self.evidence = evidence
@@ -234,8 +171,9 @@ class _Check:
         self.signed_length: int | None = None  # where the PDF as signed ends
         self.unchecked = 0  # images not at hand to check
 
-    def add(self, status: Status, subject: str, detail: str) -> None:
-        self.findings.append(Finding(status, subject, detail))
+    def add(self, status: Status, subject: str, detail: str, label: str | None = None) -> None:
+        label = subject_label(subject) if label is None else label
+        self.findings.append(Finding(status, subject, detail, label))
 
     def _from_pdf(
         self, subject: str, read: Callable[[], _Found | None], absent: str
@@ -245,7 +183,7 @@ class _Check:
         try:
             found = read()
         except ValueError as exc:
-            self.add(Status.CHANGED, subject, f"The PDF is damaged: {exc}.")
+            self.add(Status.CHANGED, subject, _("The PDF is damaged: {reason}.").format(reason=exc))
             return None
         if found is None:
             self.add(Status.CHANGED, subject, absent)
@@ -257,8 +195,10 @@ class _Check:
         facts = self._from_pdf(
             "signature",
             lambda: read_signature(pdf),
-            "The PDF carries no signature: it was not made by this version of Likeness "
-            "Guard, or its signature was removed. Nothing in it can be verified.",
+            _(
+                "The PDF carries no signature: it was not made by this version of Likeness "
+                "Guard, or its signature was removed. Nothing in it can be verified."
+            ),
         )
         if facts is None:
             return None
@@ -267,35 +207,48 @@ class _Check:
             self.add(
                 Status.CHANGED,
                 "signature",
-                "The PDF was changed after it was signed: its bytes no longer match the signature.",
+                _(
+                    "The PDF was changed after it was signed: its bytes no longer match the "
+                    "signature."
+                ),
             )
         elif not facts.whole_file:
             self.add(
                 Status.CHANGED,
                 "signature",
-                "Something was added to the PDF after it was signed (an incremental update): "
-                "what a reader shows may differ from what was signed.",
+                _(
+                    "Something was added to the PDF after it was signed (an incremental "
+                    "update): what a reader shows may differ from what was signed."
+                ),
             )
         else:
             self.add(
                 Status.OK,
                 "signature",
-                f"The PDF is unchanged since it was signed ({facts.signed_at or 'time unknown'}"
-                f" by the signer's clock) with the key whose certificate fingerprint is "
-                f"{spaced(facts.fingerprint)}.",
+                _(
+                    "The PDF is unchanged since it was signed ({when} by the signer's clock) "
+                    "with the key whose certificate fingerprint is {fingerprint}."
+                ).format(
+                    when=facts.signed_at or _("time unknown"),
+                    fingerprint=spaced(facts.fingerprint),
+                ),
             )
         stamp = facts.timestamp
         if stamp is not None:
             self.add(
                 Status.OK if stamp.intact else Status.CHANGED,
                 "time-stamp",
-                (
-                    f"Time-stamped {stamp.time} by {stamp.authority} (certificate "
-                    f"fingerprint {stamp.authority_fingerprint[:16]}…): the signature "
-                    "existed then. Whether to trust that authority is yours to judge."
+                _(
+                    "Time-stamped {time} by {authority} (certificate fingerprint "
+                    "{fingerprint}…): the signature existed then. Whether to trust that "
+                    "authority is yours to judge."
+                ).format(
+                    time=stamp.time,
+                    authority=stamp.authority,
+                    fingerprint=stamp.authority_fingerprint[:16],
                 )
                 if stamp.intact
-                else "The time-stamp on the signature does not match it.",
+                else _("The time-stamp on the signature does not match it."),
             )
         if data_folder is not None:
             mine = installation_fingerprint(data_folder)
@@ -304,9 +257,9 @@ class _Check:
                 self.add(
                     Status.NOTE,
                     "signer",
-                    "Signed by this computer's Likeness Guard installation."
+                    _("Signed by this computer's Likeness Guard installation.")
                     if same
-                    else "Signed by another Likeness Guard installation than this computer's.",
+                    else _("Signed by another Likeness Guard installation than this computer's."),
                 )
         return facts.fingerprint
 
@@ -314,12 +267,15 @@ class _Check:
         data = self._from_pdf(
             "signed manifest",
             lambda: attached_file(pdf, ATTACHMENT_NAME),
-            f"The PDF has no {ATTACHMENT_NAME} attached, so its facts cannot be checked.",
+            _("The PDF has no {name} attached, so its facts cannot be checked.").format(
+                name=ATTACHMENT_NAME
+            ),
         )
         if data is None:
             return None
         try:
-            document = parse_manifest(data, f"The {ATTACHMENT_NAME} attached to the PDF")
+            where = _("The {name} attached to the PDF").format(name=ATTACHMENT_NAME)
+            document = parse_manifest(data, where)
         except UserFacingError as exc:
             self.add(Status.CHANGED, "signed manifest", str(exc))
             return None
@@ -328,8 +284,10 @@ class _Check:
             self.add(
                 Status.CHANGED,
                 "signed manifest",
-                "The PDF was signed by another key than the one its manifest names "
-                f"({spaced(named)[:19]}…).",
+                _(
+                    "The PDF was signed by another key than the one its manifest names "
+                    "({fingerprint}…)."
+                ).format(fingerprint=spaced(named)[:19]),
             )
         return document
 
@@ -339,7 +297,7 @@ class _Check:
             self.add(
                 Status.CHANGED if self.is_package else Status.NOTE,
                 name,
-                "The manifest file is missing; the signed copy inside the PDF was used.",
+                _("The manifest file is missing; the signed copy inside the PDF was used."),
             )
             return
         try:
@@ -350,26 +308,32 @@ class _Check:
         stated = (beside.get("pdf") or {}).get("sha256") if isinstance(beside, dict) else None
         differences = [
             (path, mine, theirs)
-            for path, mine, theirs in _differences(beside, signed)
+            for path, mine, theirs in manifest_differences(beside, signed)
             if path != "pdf.sha256"
         ]
         for path, mine, theirs in differences:
             self.add(
                 Status.CHANGED,
                 f"manifest field {path}",
-                f"{name} says {_show(mine)}, but the signed copy in the PDF says {_show(theirs)}.",
+                _("{file} says {mine}, but the signed copy in the PDF says {theirs}.").format(
+                    file=name, mine=show(mine), theirs=show(theirs)
+                ),
+                _("manifest field {path}").format(path=path),
             )
         if stated != pdf_sha256:
             self.add(
                 Status.CHANGED,
                 "manifest field pdf.sha256",
-                f"{name} says the PDF's SHA-256 is {stated}, but it is {pdf_sha256}.",
+                _("{file} says the PDF's SHA-256 is {stated}, but it is {actual}.").format(
+                    file=name, stated=stated, actual=pdf_sha256
+                ),
+                _("manifest field {path}").format(path="pdf.sha256"),
             )
         if not differences and stated == pdf_sha256:
             self.add(
                 Status.OK,
                 name,
-                "Every field equals the signed copy in the PDF, and it names the PDF's SHA-256.",
+                _("Every field equals the signed copy in the PDF, and it names the PDF's SHA-256."),
             )
 
     # ---- what the manifest describes -------------------------------------------------------
@@ -384,23 +348,27 @@ class _Check:
             number = item.get("number")
             source = str(item.get("source") or "")
             subject = f"image #{number}"
+            label = _("image #{number}").format(number=number)
             packaged = item.get("original_file")
             key = f"{sha} {packaged}"
             if key in checked:  # the same bytes in the same place: checked once
                 status, detail = checked[key]
-                self.add(status, subject, f"{source}: {detail}")
+                self.add(
+                    status, subject, _(_SOURCE_WORDS).format(source=source, detail=detail), label
+                )
                 continue
             data, where = self._original(packaged, sha)
             if data is None:
                 status, detail = self._absent(packaged)
             elif hashlib.sha256(data).hexdigest() != sha:
                 status = Status.CHANGED
-                detail = (
-                    f"{where} no longer has the SHA-256 the signed report states ({sha}); "
-                    f"it is now {hashlib.sha256(data).hexdigest()}"
-                )
+                detail = _(
+                    "{where} no longer has the SHA-256 the signed report states ({stated}); "
+                    "it is now {actual}"
+                ).format(where=where, stated=sha, actual=hashlib.sha256(data).hexdigest())
             else:
-                status, detail = Status.OK, f"SHA-256 {sha} ({where})"
+                status = Status.OK
+                detail = _("SHA-256 {sha256} ({where})").format(sha256=sha, where=where)
                 stated = (item.get("pdq") or {}).get("hash")
                 if stated:
                     try:
@@ -410,15 +378,16 @@ class _Check:
                         pdq = None
                     if pdq is not None and pdq != stated:
                         status = Status.CHANGED
-                        detail = f"its PDQ hash is {pdq}, not {stated} as the report states"
+                        detail = _("its PDQ hash is {pdq}, not {stated} as the report states")
+                        detail = detail.format(pdq=pdq, stated=stated)
             checked[key] = (status, detail)
-            self.add(status, subject, f"{source}: {detail}")
+            self.add(status, subject, _(_SOURCE_WORDS).format(source=source, detail=detail), label)
 
     def _absent(self, packaged: Any) -> tuple[Status, str]:
         """What to say of an image whose bytes are not here: missing when the signed
         package lists them, else not checked (never "missing" for a PDF alone)."""
         if self.is_package and packaged:
-            return Status.MISSING, f"{packaged} is missing from the package"
+            return Status.MISSING, _("{file} is missing from the package").format(file=packaged)
         self.unchecked += 1
         if self.is_package:
             return Status.NOTE, _(
@@ -438,7 +407,7 @@ class _Check:
             return self.files.read(str(packaged)), str(packaged)
         if self.evidence is None or not sha:
             return None, ""
-        return self.evidence.get(sha), "the copy kept in this computer's data folder"
+        return self.evidence.get(sha), _("the copy kept in this computer's data folder")
 
     def package_files(self, signed: dict[str, Any], pdf_name: str, beside_name: str) -> None:
         package = signed.get("package")
@@ -448,8 +417,10 @@ class _Check:
             self.add(
                 Status.CHANGED,
                 "package",
-                "The signed report describes no evidence package: this folder was not "
-                "exported as one.",
+                _(
+                    "The signed report describes no evidence package: this folder was not "
+                    "exported as one."
+                ),
             )
             return
         listed: set[str] = set()
@@ -458,18 +429,20 @@ class _Check:
             listed.add(path)
             data = self.files.read(path)
             if data is None:
-                self.add(Status.MISSING, path, "This packaged file is missing.")
+                self.add(Status.MISSING, path, _("This packaged file is missing."))
                 continue
             actual = hashlib.sha256(data).hexdigest()
             if actual != entry.get("sha256"):
                 self.add(
                     Status.CHANGED,
                     path,
-                    f"Changed since the report was signed: its SHA-256 is {actual}, the signed "
-                    f"manifest says {entry.get('sha256')}.",
+                    _(
+                        "Changed since the report was signed: its SHA-256 is {actual}, the "
+                        "signed manifest says {stated}."
+                    ).format(actual=actual, stated=entry.get("sha256")),
                 )
             elif not path.startswith("originals/"):  # originals are reported per image
-                self.add(Status.OK, path, f"SHA-256 {actual}")
+                self.add(Status.OK, path, _("SHA-256 {sha256}").format(sha256=actual))
         for warc in package.get("warc") or []:
             self._warc(warc)
         self._sums(listed | {pdf_name, beside_name})
@@ -508,34 +481,46 @@ class _Check:
         try:
             records = read_warc(data)
         except ValueError as exc:
-            self.add(Status.CHANGED, path, f"The WARC file is damaged: {exc}.")
+            self.add(
+                Status.CHANGED, path, _("The WARC file is damaged: {reason}.").format(reason=exc)
+            )
             return
         for record in records:
             subject = f"{path} record {record.number} ({record.record_type} {record.uri})"
+            # Translators: one record of a WARC file (web archive): its number, its type
+            # (request, response) and its web address.
+            label = _("{file} record {number} ({type} {address})").format(
+                file=path, number=record.number, type=record.record_type, address=record.uri
+            )
             expected = stated[record.number - 1] if record.number <= len(stated) else None
             if record.problem is not None:
-                self.add(Status.CHANGED, subject, f"Changed: {record.problem}.")
+                changed = _("Changed: {problem}.").format(problem=record.problem)
+                self.add(Status.CHANGED, subject, changed, label)
             elif expected is None:
-                self.add(Status.CHANGED, subject, "A record the signed manifest does not list.")
+                unlisted = _("A record the signed manifest does not list.")
+                self.add(Status.CHANGED, subject, unlisted, label)
             elif expected.get("block_sha256") != record.block_sha256:
-                self.add(
-                    Status.CHANGED,
-                    subject,
-                    "Changed since the report was signed (its bytes differ from the "
-                    "signed manifest's record).",
+                differs = _(
+                    "Changed since the report was signed (its bytes differ from the signed "
+                    "manifest's record)."
                 )
+                self.add(Status.CHANGED, subject, differs, label)
         if len(records) < len(stated):
             self.add(
                 Status.CHANGED,
                 path,
-                f"{len(stated) - len(records)} of its records are missing.",
+                ngettext(
+                    "{count} of its records is missing.",
+                    "{count} of its records are missing.",
+                    len(stated) - len(records),
+                ).format(count=len(stated) - len(records)),
             )
 
     def _sums(self, expected: set[str]) -> None:
         for sums, algorithm in SUMS:
             data = self.files.read(sums)
             if data is None:
-                self.add(Status.NOTE, sums, "Not in the package (it only helps other tools).")
+                self.add(Status.NOTE, sums, _("Not in the package (it only helps other tools)."))
                 continue
             wrong = []
             for name, digest in parse_sums(data):
@@ -546,36 +531,9 @@ class _Check:
                 self.add(
                     Status.CHANGED,
                     sums,
-                    f"These files do not match it: {', '.join(sorted(wrong))}.",
+                    _("These files do not match it: {files}.").format(
+                        files=", ".join(sorted(wrong))
+                    ),
                 )
             else:
-                self.add(Status.OK, sums, "Every file listed matches.")
-
-
-def _differences(mine: Any, theirs: Any, path: str = "") -> Iterator[tuple[str, Any, Any]]:
-    """Every path where two JSON values differ, as `items[0].url` style names."""
-    if isinstance(mine, dict) and isinstance(theirs, dict):
-        for key in sorted(set(mine) | set(theirs)):
-            where = f"{path}.{key}" if path else str(key)
-            if key not in mine:
-                yield where, "(nothing)", theirs[key]
-            elif key not in theirs:
-                yield where, mine[key], "(nothing)"
-            else:
-                yield from _differences(mine[key], theirs[key], where)
-    elif isinstance(mine, list) and isinstance(theirs, list):
-        for index in range(max(len(mine), len(theirs))):
-            where = f"{path}[{index}]"
-            if index >= len(mine):
-                yield where, "(nothing)", theirs[index]
-            elif index >= len(theirs):
-                yield where, mine[index], "(nothing)"
-            else:
-                yield from _differences(mine[index], theirs[index], where)
-    elif mine != theirs or type(mine) is not type(theirs):
-        yield path, mine, theirs
-
-
-def _show(value: Any) -> str:
-    text = repr(value) if not isinstance(value, str) else f"“{value}”"
-    return text if len(text) <= 120 else text[:117] + "…"
+                self.add(Status.OK, sums, _("Every file listed matches."))

@@ -18,6 +18,7 @@ from typing import Any
 from likeness_guard import APP_NAME, __version__
 from likeness_guard.core.domain.json_types import JsonDict
 from likeness_guard.core.domain.records import KeptExchange
+from likeness_guard.locale import _
 
 WARC_VERSION = "WARC/1.1"
 
@@ -147,7 +148,7 @@ def _write_record(
     headers += extra
     headers.append(("WARC-Block-Digest", _digest(block)))
     if record_type in ("request", "response"):
-        _, _, payload = block.partition(b"\r\n\r\n")
+        payload = block.partition(b"\r\n\r\n")[2]
         headers.append(("WARC-Payload-Digest", _digest(payload)))
     record = ArcWarcRecord(
         "warc",
@@ -198,14 +199,14 @@ def read_warc(data: bytes) -> list[WarcRecordCheck]:
             problem = None
             block_digest = headers.get_header("WARC-Block-Digest")
             if block_digest and block_digest != _digest(block):
-                problem = "its block no longer matches its WARC-Block-Digest"
+                problem = _("its block no longer matches its WARC-Block-Digest")
             payload_digest = headers.get_header("WARC-Payload-Digest")
             if problem is None and payload_digest:
-                _, _, payload = block.partition(b"\r\n\r\n")
+                payload = block.partition(b"\r\n\r\n")[2]
                 if payload_digest != _digest(payload):
-                    problem = "its payload no longer matches its WARC-Payload-Digest"
+                    problem = _("its payload no longer matches its WARC-Payload-Digest")
             if problem is None and not block_digest:
-                problem = "it has no WARC-Block-Digest to check"
+                problem = _("it has no WARC-Block-Digest to check")
             record_type = str(headers.get_header("WARC-Type") or "")
             uri = str(headers.get_header("WARC-Target-URI") or "")
             complete = headers.get_header("WARC-Truncated") is None
@@ -225,5 +226,7 @@ def read_warc(data: bytes) -> list[WarcRecordCheck]:
             )
     except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
         first = next((line for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
-        raise ValueError(f"it cannot be read as a WARC file ({first.strip()})") from exc
+        raise ValueError(
+            _("it cannot be read as a WARC file ({reason})").format(reason=first.strip())
+        ) from exc
     return checks

@@ -12,7 +12,8 @@ from typing import Any
 
 from likeness_guard.core.report import texts
 from likeness_guard.core.report.flowables import ALERT, INK, MUTED, RULE
-from likeness_guard.core.report.fonts import ReportFonts
+from likeness_guard.core.report.fonts import ReportFonts, font_runs, visual_order
+from likeness_guard.locale import _
 
 # Territories whose paper is US Letter (CLDR's paperSize data); everywhere else uses A4.
 LETTER_TERRITORIES = frozenset(
@@ -143,20 +144,34 @@ def numbered_canvas(
             width, height = self._pagesize
             self.saveState()
             self.setFillColor(colors.HexColor(ALERT))
-            self.setFont(fonts.sans, 8.5)
-            self.drawCentredString(width / 2, height - 32, texts.RUNNING_HEADER)
+            self._text(width / 2, height - 32, _(texts.RUNNING_HEADER), 8.5, "centre")
             self.setStrokeColor(colors.HexColor(RULE))
             self.setLineWidth(0.5)
             self.line(50, height - 38, width - 50, height - 38)
             self.line(50, 38, width - 50, 38)
             self.setFillColor(colors.HexColor(MUTED))
-            self.setFont(fonts.sans, 7.5)
-            self.drawString(50, 26, footer)
-            self.drawRightString(width - 50, 26, f"Page {self._pageNumber} of {total}")
+            self._text(50, 26, footer, 7.5)
+            page = _("Page {page} of {total}").format(page=self._pageNumber, total=total)
+            self._text(width - 50, 26, page, 7.5, "right")
             if self._section_at_start and not self._starts_with_heading:
                 self.setFillColor(colors.HexColor(INK))
-                self.setFont(fonts.sans, 10)
-                self.drawString(50, height - 52, f"{self._section_at_start} (continued)")
+                # Translators: the heading of a page that continues a section.
+                title = _("{section} (continued)").format(section=self._section_at_start)
+                self._text(50, height - 52, title, 10)
             self.restoreState()
+
+        def _text(self, x: float, y: float, text: str, size: float, align: str = "left") -> None:
+            """One line at `x` (its left, centre or right), each script in a font that has
+            it, Arabic shaped and in display order."""
+            from reportlab.pdfbase.pdfmetrics import stringWidth
+
+            runs = list(font_runs(visual_order(text), fonts))
+            width = sum(stringWidth(run, font, size) for font, run in runs)
+            x -= {"left": 0.0, "centre": width / 2, "right": width}[align]
+            for font, run in runs:
+                if (font, size) != (self._fontname, self._fontsize):
+                    self.setFont(font, size)
+                self.drawString(x, y, run)
+                x += stringWidth(run, font, size)
 
     return NumberedCanvas

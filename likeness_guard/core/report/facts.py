@@ -26,6 +26,7 @@ from likeness_guard.core.imaging.decode import decode_image, decode_stored
 from likeness_guard.core.imaging.exif import camera_facts
 from likeness_guard.core.imaging.pdq import PdqHash, platform_pdq
 from likeness_guard.core.storage.store import Store
+from likeness_guard.locale import _
 
 # Pixel sizes of the pictures, for about 150 dpi at the size they are printed.
 DETAIL_MAX_SIDE = 640
@@ -54,6 +55,7 @@ class MatchEntry:
     pdq_displayed: PdqHash | None = None
     orientation: int = 1
     reference_label: str = ""  # "reference photo 1", or its file name when asked for
+    reference_caption: str = ""  # the same in the report's language (the label is data)
     own_photo: bool = False  # the bytes of one of the person's own reference photos
     original_file: str | None = None  # its path inside an evidence package
     # A video: the best frame of each of its first moments, (time in seconds, JPEG).
@@ -208,21 +210,27 @@ def add_pictures(entry: MatchEntry, rgb: np.ndarray, box: Box | None, *, unblurr
 
 
 def takedown_history(store: Store, item: ScanItem) -> list[str]:
-    """Lines of the item's way to removal: each request and each re-check, by date (UTC)."""
+    """Lines of the item's way to removal: each request and each re-check, by date (UTC), in
+    the language in use."""
     if item.web is None:
         return []
     url = item.web.url
     events = [
-        (request.reported_on, f"reported to {request.reported_to}")
-        + (
-            (f" (removal due by {request.deadline:%Y-%m-%d %H:%M} UTC)",)
+        (
+            request.reported_on,
+            _("reported to {where} (removal due by {due} UTC)").format(
+                where=request.reported_to, due=f"{request.deadline:%Y-%m-%d %H:%M}"
+            )
             if request.deadline
-            else ("",)
+            else _("reported to {where}").format(where=request.reported_to),
         )
         for request in store.takedowns.requests([url])
     ]
     events += [
-        (check.checked_at, f"checked again: {recheck_words(check)}", "")
+        (check.checked_at, _("checked again: {what}").format(what=recheck_words(check)))
         for check in store.takedowns.rechecks([url])
     ]
-    return [f"{when[:16].replace('T', ' ')}: {what}{due}" for when, what, due in sorted(events)]
+    return [
+        _("{when}: {what}").format(when=when[:16].replace("T", " "), what=what)
+        for when, what in sorted(events)
+    ]

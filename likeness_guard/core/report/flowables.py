@@ -5,11 +5,18 @@ decoded only while drawn, section marks), shared by the report and the takedown 
 import functools
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, Generic, Protocol, TypeVar
 from xml.sax.saxutils import escape
 
-from likeness_guard.core.report.fonts import ReportFonts, markup
+from likeness_guard.core.report.fonts import (
+    ReportFonts,
+    font_runs,
+    markup,
+    needs_shaping,
+    right_to_left,
+    visual_order,
+)
 from likeness_guard.core.sources.web.addresses import is_web_address
 
 INK = "#1d2433"
@@ -79,8 +86,13 @@ class Typesetter(Generic[StylesT]):
         has it."""
         from reportlab.platypus import Paragraph
 
+        style = style or self.styles.body
+        if right_to_left(str(text))[1]:  # (an Arabic name in Latin text: set as before)
+            return _rtl_class()(str(text), _right_aligned(style), self.fonts)
         lines = [markup(line, self.fonts) for line in str(text).split("\n")]
-        return Paragraph("<br/>".join(lines), style or self.styles.body)
+        if needs_shaping(str(text)):
+            style = _shaping(style)
+        return Paragraph("<br/>".join(lines), style)
 
     def value(self, text: str, style: Any = None) -> Any:
         """Text, or a clickable, unbroken-looking link when it is a web address."""
@@ -200,6 +212,75 @@ def _link_class() -> Any:
             self._paragraph.drawOn(self.canv, 0, 0)
 
     return Link
+
+
+def _shaping(style: Any) -> Any:
+    """`style`, shaping its text with HarfBuzz (uharfbuzz): only paragraphs that need it, so
+    that every other one is laid out exactly as before."""
+    return _shaping_styles(style, style.name)
+
+
+@functools.cache
+def _shaping_styles(style: Any, name: str) -> Any:
+    from reportlab.lib.styles import ParagraphStyle
+
+    return ParagraphStyle(f"{name}-shaped", parent=style, shaping=1)
+
+
+@functools.cache
+def _right_aligned(style: Any) -> Any:
+    from reportlab.lib.enums import TA_RIGHT
+    from reportlab.lib.styles import ParagraphStyle
+
+    return ParagraphStyle(f"{style.name}-rtl", parent=style, alignment=TA_RIGHT)
+
+
+@functools.cache
+def _rtl_class() -> Any:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.platypus import Flowable, Paragraph
+
+    class RightToLeft(Flowable):  # type: ignore[misc]
+        """A paragraph holding right-to-left text, broken into lines in reading order and
+        only then shaped and put in display order, line by line: reportlab would break the
+        display-ordered text from its end, so a long Arabic sentence would read upwards."""
+
+        def __init__(self, text: str, style: Any, fonts: ReportFonts) -> None:
+            super().__init__()
+            self.text, self.style, self.fonts = text, style, fonts
+            self._paragraph: Any = None
+
+        def _width(self, text: str) -> float:
+            runs = font_runs(visual_order(text), self.fonts)
+            return float(sum(stringWidth(run, font, self.style.fontSize) for font, run in runs))
+
+        def _lines(self, width: float) -> Iterator[str]:
+            for logical in self.text.split("\n"):
+                current = ""
+                for word in logical.split(" "):
+                    trial = f"{current} {word}" if current else word
+                    if current and self._width(trial) > width:
+                        yield current
+                        current = word
+                    else:
+                        current = trial
+                yield current
+
+        def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+            lines = [markup(line, self.fonts) for line in self._lines(available_width)]
+            self._paragraph = Paragraph("<br/>".join(lines), self.style)
+            size: tuple[float, float] = self._paragraph.wrap(available_width, available_height)
+            return size
+
+        def split(self, available_width: float, available_height: float) -> list[Any]:
+            self.wrap(available_width, available_height)
+            parts: list[Any] = self._paragraph.split(available_width, available_height)
+            return parts
+
+        def draw(self) -> None:
+            self._paragraph.drawOn(self.canv, 0, 0)
+
+    return RightToLeft
 
 
 def section_mark(title: str) -> Any:

@@ -10,11 +10,12 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from likeness_guard import RESOURCES
+from likeness_guard.locale import _
 
 log = logging.getLogger(__name__)
 
 # Names under which the fonts are registered with reportlab.
-SANS = "LG-Sans"  # Latin, Cyrillic, Greek (Noto Sans)
+SANS = "LG-Sans"  # Latin, Cyrillic, Greek, Devanagari (Noto Sans 2.x has all four)
 ARABIC = "LG-Arabic"  # Arabic, including presentation forms (Noto Sans Arabic)
 CJK = "LG-CJK"  # Chinese, Japanese, Korean: LG-CJK1, LG-CJK2 from the first two found
 MAX_CJK_FONTS = 2
@@ -76,8 +77,10 @@ def _font_files() -> dict[str, tuple[Path, int]]:
         found[ARABIC] = (Path(fontpkg.path("Noto Sans Arabic")), 0)
     except Exception as exc:  # a missing font package must not hide which one
         raise RuntimeError(
-            "The report fonts are not installed: install the fontpkg-noto-sans and "
-            f"fontpkg-noto-sans-arabic packages ({exc})."
+            _(
+                "The report fonts are not installed: install the fontpkg-noto-sans and "
+                "fontpkg-noto-sans-arabic packages ({reason})."
+            ).format(reason=exc)
         ) from exc
     cjk = [(path, index) for path, index in CJK_CANDIDATES if path.is_file()]
     for number, (path, index) in enumerate(cjk[:MAX_CJK_FONTS], start=1):
@@ -103,7 +106,11 @@ def load_fonts() -> ReportFonts:
             font = TTFont(name, str(path), subfontIndex=index)
         except Exception as exc:  # a damaged or CFF font: skip it, say which
             if name == SANS:
-                raise RuntimeError(f"The report font {path} cannot be used ({exc}).") from exc
+                raise RuntimeError(
+                    _("The report font {path} cannot be used ({reason}).").format(
+                        path=path, reason=exc
+                    )
+                ) from exc
             log.warning("cannot use the font %s: %s", path, exc)
             continue
         pdfmetrics.registerFont(font)
@@ -119,6 +126,26 @@ def load_fonts() -> ReportFonts:
 
 def _is_rtl(char: str) -> bool:
     return unicodedata.bidirectional(char) in ("R", "AL")
+
+
+def right_to_left(text: str) -> tuple[bool, bool]:
+    """(has right-to-left letters, reads right to left: its first letter with a direction
+    is one of them)."""
+    first = next(
+        (unicodedata.bidirectional(ch) for ch in text if unicodedata.bidirectional(ch) in _STRONG),
+        "L",
+    )
+    return any(_is_rtl(ch) for ch in text), first in ("R", "AL")
+
+
+_STRONG = frozenset({"L", "R", "AL"})
+
+
+def needs_shaping(text: str) -> bool:
+    """True for text in a script whose letters change shape and order as they join, which
+    reportlab draws right only when HarfBuzz shapes it (Devanagari: vowel signs drawn before
+    their consonant, conjuncts). Arabic is shaped beforehand (`visual_order`)."""
+    return any("\u0900" <= ch <= "\u097f" for ch in text) and not any(_is_rtl(ch) for ch in text)
 
 
 def visual_order(text: str) -> str:
@@ -138,7 +165,7 @@ def visual_order(text: str) -> str:
     return result
 
 
-def _runs(text: str, fonts: ReportFonts) -> Iterator[tuple[str, str]]:
+def font_runs(text: str, fonts: ReportFonts) -> Iterator[tuple[str, str]]:
     """Split `text` into (font, run) pieces; spaces stay with the run they are in."""
     current: str | None = None
     run: list[str] = []
@@ -163,7 +190,7 @@ def markup(text: str, fonts: ReportFonts | None = None) -> str:
     fonts = fonts or load_fonts()
     text = visual_order(_printable(text))
     parts = []
-    for font, run in _runs(text, fonts):
+    for font, run in font_runs(text, fonts):
         piece = escape(run)
         parts.append(piece if font == fonts.sans else f'<font name="{font}">{piece}</font>')
     return "".join(parts)

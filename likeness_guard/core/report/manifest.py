@@ -16,9 +16,11 @@ from likeness_guard.core.domain.errors import UserFacingError
 from likeness_guard.core.domain.serialize import scan_json
 from likeness_guard.core.report.prepare import PreparedReport
 from likeness_guard.core.report.signing import SigningIdentity
+from likeness_guard.locale import _
 
 MANIFEST_FORMAT = "likeness-guard-report-manifest"
-MANIFEST_VERSION = 2
+# 3: the case's audit log ("audit_log"), issue 27.
+MANIFEST_VERSION = 3
 ATTACHMENT_NAME = "manifest.json"  # its name inside the PDF
 
 
@@ -49,8 +51,8 @@ def manifest_document(
     package: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The manifest as it goes inside the PDF (`pdf.sha256` null): the scan's settings as
-    shown in the report, every included item's facts, the signing certificate and, for an
-    evidence package, every file packaged with it."""
+    shown in the report, every included item's facts, the signing certificate, the case's
+    audit log and, for an evidence package, every file packaged with it."""
     privacy = prepared.presenter.privacy
     return {
         "format": MANIFEST_FORMAT,
@@ -75,6 +77,7 @@ def manifest_document(
         "scan": scan_json(prepared.scan),
         "items": [entry.facts() for entry in prepared.entries],
         "package": package,
+        "audit_log": [entry.to_json() for entry in prepared.audit],
     }
 
 
@@ -90,7 +93,11 @@ def parse_manifest(data: bytes, where: str) -> dict[str, Any]:
     try:
         document = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
-        raise UserFacingError(f"{where} is not readable JSON ({exc}).") from exc
+        raise UserFacingError(
+            _("{what} is not readable JSON ({reason}).").format(what=where, reason=exc)
+        ) from exc
     if not isinstance(document, dict) or document.get("format") != MANIFEST_FORMAT:
-        raise UserFacingError(f"{where} is not a Likeness Guard report manifest.")
+        raise UserFacingError(
+            _("{what} is not a Likeness Guard report manifest.").format(what=where)
+        )
     return document

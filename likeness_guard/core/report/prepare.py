@@ -2,10 +2,11 @@
 each one's facts and pictures, under the privacy rules."""
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TypedDict, Unpack
 
+from likeness_guard.core.domain.audit import AuditEntry
 from likeness_guard.core.domain.errors import UserFacingError
 from likeness_guard.core.domain.records import Scan, ScanCounts, ScanItem, Verdict
 from likeness_guard.core.report.document import page_size_for_locale
@@ -13,6 +14,12 @@ from likeness_guard.core.report.facts import MatchEntry, prepare_image_entry, ta
 from likeness_guard.core.report.privacy import Presenter, ReportPrivacy
 from likeness_guard.core.report.video_facts import prepare_video_entry
 from likeness_guard.core.storage.store import Store
+from likeness_guard.locale import N_, _, in_language
+
+# How the matches were chosen: kept in the manifest in English, printed translated.
+CHOSEN_BY_HAND = N_("chosen by hand")
+ONLY_CONFIRMED = N_("confirmed as “This is me”")
+ALL_NOT_REJECTED = N_("all matches not marked “not me”")
 
 
 class ReportCancelled(Exception):
@@ -30,6 +37,7 @@ class ReportOptions(TypedDict, total=False):
     page_size: str | None  # "A4" or "Letter" (default None: from the locale)
     progress: Callable[[int, int], None] | None  # (done, total) after each match
     cancelled: Callable[[], bool] | None  # checked between matches
+    language: str | None  # the PDF's language (default None: the one in use)
 
 
 @dataclass
@@ -45,6 +53,9 @@ class PreparedReport:
     unblurred: bool
     now: datetime
     own_photos_left_out: int
+    language: str | None = None  # the PDF's (None: the language in use)
+    # The case's audit log up to now: who did what (the report's own writing comes after).
+    audit: list[AuditEntry] = field(default_factory=list)
 
 
 def select_items(
@@ -64,8 +75,12 @@ def select_items(
     if only_confirmed:
         items = [i for i in items if i.verdict == Verdict.ME]
     if not items:
-        what = "confirmed matches" if only_confirmed else "matches"
-        raise UserFacingError(f"Scan {scan_id} has no {what} to put in a report.")
+        nothing = (
+            _("Scan {scan} has no confirmed matches to put in a report.")
+            if only_confirmed
+            else _("Scan {scan} has no matches to put in a report.")
+        )
+        raise UserFacingError(nothing.format(scan=scan_id))
     return items
 
 
@@ -80,7 +95,7 @@ def prepare_report(store: Store, scan_id: int, **options: Unpack[ReportOptions])
     unblurred = options.get("unblurred", False)
     scan = store.scan(scan_id)
     if scan is None:
-        raise UserFacingError(f"There is no scan number {scan_id}.")
+        raise UserFacingError(_("There is no scan number {scan}.").format(scan=scan_id))
     items = select_items(store, scan_id, only_confirmed=only_confirmed, item_ids=item_ids)
     references = store.references(scan.profile_id) if scan.profile_id is not None else []
     presenter = Presenter(scan, references, privacy)
@@ -89,31 +104,36 @@ def prepare_report(store: Store, scan_id: int, **options: Unpack[ReportOptions])
         items = [item for item in items if not presenter.is_own_photo(item)]
         if not items:
             raise UserFacingError(
-                f"Scan {scan_id} found only copies of your own reference photos. They are "
-                "left out of reports unless you ask for them (--include-own-photos)."
+                _(
+                    "Scan {scan} found only copies of your own reference photos. They are "
+                    "left out of reports unless you ask for them (--include-own-photos)."
+                ).format(scan=scan_id)
             )
     size_name = options.get("page_size") or page_size_for_locale()
     size_name = "Letter" if size_name.lower() == "letter" else "A4"
     entries = []
-    for entry in iter_entries(
-        store,
-        scan,
-        [presenter.item(item) for item in items],
-        unblurred=unblurred,
-        progress=options.get("progress"),
-        cancelled=options.get("cancelled"),
-    ):
-        entry.reference_label = presenter.reference_label(entry.item.best_reference_id)
-        entry.own_photo = presenter.is_own_photo(entry.item)
-        entries.append(entry)
+    language = options.get("language")
+    with in_language(language):  # the words the entries carry into the PDF
+        for entry in iter_entries(
+            store,
+            scan,
+            [presenter.item(item) for item in items],
+            unblurred=unblurred,
+            progress=options.get("progress"),
+            cancelled=options.get("cancelled"),
+        ):
+            entry.reference_label = presenter.reference_label(entry.item.best_reference_id)
+            entry.reference_caption = presenter.reference_caption(entry.item.best_reference_id)
+            entry.own_photo = presenter.is_own_photo(entry.item)
+            entries.append(entry)
     if len(entries) < len(items):
         raise ReportCancelled()
     selection = (
-        "chosen by hand"
+        CHOSEN_BY_HAND
         if item_ids is not None
-        else "confirmed as “This is me”"
+        else ONLY_CONFIRMED
         if only_confirmed
-        else "all matches not marked “not me”"
+        else ALL_NOT_REJECTED
     )
     return PreparedReport(
         scan=presenter.scan(),
@@ -125,6 +145,8 @@ def prepare_report(store: Store, scan_id: int, **options: Unpack[ReportOptions])
         unblurred=unblurred,
         now=datetime.now(UTC).replace(microsecond=0),
         own_photos_left_out=0 if privacy.include_own_photos else len(own),
+        language=language,
+        audit=store.audit.entries(),
     )
 
 

@@ -11,6 +11,7 @@ from pathlib import Path, PurePath
 
 from likeness_guard.core.domain.records import ReferenceFace, Scan, ScanItem
 from likeness_guard.core.sources.web.addresses import is_web_address
+from likeness_guard.locale import _
 
 
 @dataclass(frozen=True)
@@ -76,12 +77,22 @@ class Presenter:
         return item.sha256 is not None and item.sha256 in self._own_sha256
 
     def reference_label(self, reference_id: int | None) -> str:
-        """ "reference photo 2", or the photo's file name when the person asked for it."""
+        """ "reference photo 2", or the photo's file name when the person asked for it: the
+        manifest's words, in English whatever the report's language."""
         if reference_id is None or reference_id not in self._reference_numbers:
             return "a reference photo that was removed since"
         if self.privacy.reference_names:
             return self._reference_names[reference_id]
         return f"reference photo {self._reference_numbers[reference_id]}"
+
+    def reference_caption(self, reference_id: int | None) -> str:
+        """`reference_label` as the PDF prints it, in the language in use."""
+        if reference_id is None or reference_id not in self._reference_numbers:
+            return _("a reference photo that was removed since")
+        if self.privacy.reference_names:
+            return self._reference_names[reference_id]
+        number = self._reference_numbers[reference_id]
+        return _("reference photo {number}").format(number=number)
 
 
 def _root_label(root: PurePath) -> str:

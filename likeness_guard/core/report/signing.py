@@ -24,6 +24,7 @@ from likeness_guard.core.domain.errors import UserFacingError
 from likeness_guard.core.storage import protection
 from likeness_guard.core.storage.crypto import is_sealed
 from likeness_guard.core.storage.layout import SIGNING_FOLDER, SIGNING_KEY_FILE
+from likeness_guard.locale import _, in_language
 
 KEY_FOLDER = SIGNING_FOLDER
 KEY_FILE = SIGNING_KEY_FILE
@@ -98,9 +99,11 @@ def existing_identity(data_folder: Path) -> SigningIdentity | None:
             protection.seal_in_place(data_folder, folder / KEY_FILE)
     except (ValueError, OSError) as exc:
         raise UserFacingError(
-            f"The report's signing key in {folder} cannot be opened ({exc}). Move the "
-            f"'{KEY_FOLDER}' folder away to make a new one; reports signed with the old key "
-            "still verify."
+            _(
+                "The report's signing key in {folder} cannot be opened ({reason}). Move the "
+                "'{key_folder}' folder away to make a new one; reports signed with the old key "
+                "still verify."
+            ).format(folder=folder, reason=exc, key_folder=KEY_FOLDER)
         ) from exc
     return SigningIdentity(key_pem, cert_pem)
 
@@ -124,12 +127,16 @@ def installation_identity(data_folder: Path) -> SigningIdentity:
             _create_exclusive(folder / CERT_FILE, cert_pem, replace=True)
     except OSError as exc:
         raise UserFacingError(
-            f"The report's signing key could not be saved in {folder} "
-            f"({exc.strerror or exc}). Check that the data folder is writable."
+            _(
+                "The report's signing key could not be saved in {folder} ({reason}). Check "
+                "that the data folder is writable."
+            ).format(folder=folder, reason=exc.strerror or exc)
         ) from exc
     kept = existing_identity(data_folder)
     if kept is None:
-        raise UserFacingError(f"The report's signing key in {folder} could not be read back.")
+        raise UserFacingError(
+            _("The report's signing key in {folder} could not be read back.").format(folder=folder)
+        )
     return kept
 
 
@@ -206,9 +213,12 @@ def sign_pdf(
     attachment_name: str,
     signed_at: datetime,
     timestamp_url: str | None = None,
+    language: str | None = None,
 ) -> bytes:
     """Attach `attachment` (JSON) to the PDF and sign the whole file (PAdES B-B, or B-T
-    with an RFC 3161 time-stamp from `timestamp_url`, the only network use).
+    with an RFC 3161 time-stamp from `timestamp_url`, the only network use). The reason and
+    the attachment's description, which PDF readers show, are in `language` (None: the
+    language in use).
 
     Every date written is UTC. Raises UserFacingError when the time-stamping authority
     cannot be reached or refuses.
@@ -220,12 +230,19 @@ def sign_pdf(
 
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     _keep_utc_dates(writer.document_meta, signed_at)
-    _attach(writer, attachment, attachment_name, signed_at)
+    with in_language(language):
+        reason = _("Evidence report made by {app} {version}").format(
+            app=APP_NAME, version=__version__
+        )
+        description = _(
+            "Manifest of this report (RFC 8785 canonical JSON), covered by its signature"
+        )
+    _attach(writer, attachment, (attachment_name, description), signed_at)
     meta = signers.PdfSignatureMetadata(
         field_name=SIGNATURE_FIELD,
         subfilter=SigSeedSubFilter.PADES,
         md_algorithm="sha256",
-        reason=f"Evidence report made by {APP_NAME} {__version__}",
+        reason=reason,
     )
     timestamper = _timestamper(timestamp_url) if timestamp_url else None
     pdf_signer = signers.PdfSigner(meta, _signer(identity), timestamper=timestamper)
@@ -251,8 +268,10 @@ def sign_pdf(
         return asyncio.run(run())
     except _TimestampFailed as exc:
         raise UserFacingError(
-            f"No time-stamp could be had from {timestamp_url} ({exc}). The report was not "
-            "written. Check the address, or leave out the time-stamp."
+            _(
+                "No time-stamp could be had from {address} ({reason}). The report was not "
+                "written. Check the address, or leave out the time-stamp."
+            ).format(address=timestamp_url, reason=exc)
         ) from exc
 
 
@@ -283,9 +302,12 @@ def _signer(identity: SigningIdentity) -> Any:
     )
 
 
-def _attach(writer: Any, attachment: bytes, name: str, signed_at: datetime) -> None:
-    """Embed the manifest in the PDF being signed, dated `signed_at`."""
+def _attach(writer: Any, attachment: bytes, named: tuple[str, str], signed_at: datetime) -> None:
+    """Embed the manifest in the PDF being signed, under `named` (its name, its
+    description), dated `signed_at`."""
     from pyhanko.pdf_utils import embed
+
+    name, description = named
 
     data = embed.EmbeddedFileObject.from_file_data(
         writer,
@@ -299,8 +321,7 @@ def _attach(writer: Any, attachment: bytes, name: str, signed_at: datetime) -> N
             file_spec_string=name,
             file_name=name,
             embedded_data=data,
-            description="Manifest of this report (RFC 8785 canonical JSON), covered by "
-            "its signature",
+            description=description,
         ),
     )
 
@@ -354,12 +375,12 @@ def _timestamper(url: str) -> Any:
                     kind = response.headers.get("Content-Type", "").split(";")[0].strip()
                     if response.status_code != 200 or kind != "application/timestamp-reply":
                         raise _TimestampFailed(
-                            f"HTTP {response.status_code}, {kind or 'no content type'}"
+                            f"HTTP {response.status_code}, {kind or _('no content type')}"
                         )
                     try:
                         return tsp.TimeStampResp.load(response.content)
                     except ValueError as exc:
-                        raise _TimestampFailed("an answer that is not a time-stamp") from exc
+                        raise _TimestampFailed(_("an answer that is not a time-stamp")) from exc
 
             return await asyncio.to_thread(post)
 
@@ -407,7 +428,9 @@ def read_signature(pdf: bytes) -> SignatureFacts | None:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
         signatures = list(reader.embedded_signatures)
     except Exception as exc:  # pyHanko raises many kinds on damaged files
-        raise ValueError(f"it cannot be read as a PDF ({_short(exc)})") from exc
+        raise ValueError(
+            _("it cannot be read as a PDF ({reason})").format(reason=_short(exc))
+        ) from exc
     ours = [s for s in signatures if s.field_name == SIGNATURE_FIELD] or signatures
     if not ours:
         return None
@@ -425,7 +448,9 @@ def read_signature(pdf: bytes) -> SignatureFacts | None:
             signature, signer_validation_context=context, ts_validation_context=ts_context
         )
     except Exception as exc:
-        raise ValueError(f"its signature cannot be read ({_short(exc)})") from exc
+        raise ValueError(
+            _("its signature cannot be read ({reason})").format(reason=_short(exc))
+        ) from exc
     timestamp = None
     ts_status = status.timestamp_validity
     if ts_status is not None:
@@ -487,7 +512,9 @@ def attached_file(pdf: bytes, name: str) -> bytes | None:
                 data: bytes = stream.data
                 return data
     except Exception as exc:
-        raise ValueError(f"its attached manifest cannot be read ({_short(exc)})") from exc
+        raise ValueError(
+            _("its attached manifest cannot be read ({reason})").format(reason=_short(exc))
+        ) from exc
     return None
 
 

@@ -14,6 +14,7 @@ from likeness_guard.core.imaging.resize import fit_within
 from likeness_guard.core.imaging.video import grab_frame
 from likeness_guard.core.report.facts import MatchEntry, add_pictures, kept_status, new_entry
 from likeness_guard.core.storage.store import Store
+from likeness_guard.locale import _, ngettext
 
 # The best frames shown for the segments, beside the main picture.
 MAX_SEGMENT_FRAMES = 4
@@ -60,23 +61,44 @@ def video_rows(entry: MatchEntry) -> list[tuple[str, str]]:
     """The "Video facts and hashes" table: what the file is and its hashes."""
     item = entry.item
     video = item.video
-    codec = video.codec if video and video.codec else "unknown codec"
-    rate = f", {video.frame_rate:g} frames/s" if video and video.frame_rate else ""
-    size = f"{item.width} \u00d7 {item.height} pixels" if item.width else "size unknown"
+    codec = video.codec if video and video.codec else _("unknown codec")
+    size = (
+        _("{width} \u00d7 {height} pixels").format(width=item.width, height=item.height)
+        if item.width
+        else _("size unknown")
+    )
+    kind = item.format or "video"
+    if video and video.frame_rate:
+        # Translators: {format} is a container such as mp4, {codec} such as h264.
+        shape = _("{format} video, {codec}, {size}, {rate} frames/s").format(
+            format=kind, codec=codec, size=size, rate=f"{video.frame_rate:g}"
+        )
+    else:
+        shape = _("{format} video, {codec}, {size}").format(format=kind, codec=codec, size=size)
     rows = [
-        ("Format", f"{item.format or 'video'} video, {codec}, {size}{rate}"),
-        ("Duration", timecode(video.duration_s if video else None)),
+        (_("Format"), shape),
+        (_("Duration"), timecode(video.duration_s if video else None)),
         ("SHA-256", item.sha256 or "—"),
         ("MD5", item.md5 or "—"),
     ]
     if video is not None:
         pdq = video.frame_pdq or (entry.pdq.hex if entry.pdq else None)
         when = moment(video.best_frame_s)
-        rows.append(("PDQ of the best frame", f"{pdq} (frame at {when})" if pdq else "—"))
-        every = video.sample_interval_s or 0.5
-        examined = f"{video.frames_examined} frames, one every {every:g} s and at each scene change"
+        best = _("{pdq} (frame at {time})").format(pdq=pdq, time=when) if pdq else "—"
+        rows.append((_("PDQ of the best frame"), best))
+        every = f"{video.sample_interval_s or 0.5:g}"
+        examined = ngettext(
+            "{count} frame, one every {every} s and at each scene change",
+            "{count} frames, one every {every} s and at each scene change",
+            video.frames_examined,
+        ).format(count=video.frames_examined, every=every)
         note = video_stop_words(video)
-        rows.append(("Frames examined", f"{examined}. {note}" if note else examined))
+        rows.append(
+            (
+                _("Frames examined"),
+                _("{examined}. {note}").format(examined=examined, note=note) if note else examined,
+            )
+        )
     return rows
 
 

@@ -21,6 +21,7 @@ from likeness_guard.core.report.privacy import ReportPrivacy
 from likeness_guard.core.report.signing import installation_identity, sign_pdf
 from likeness_guard.core.storage.fs import atomic_output, write_atomic
 from likeness_guard.core.storage.store import Store
+from likeness_guard.locale import ENGLISH, _, in_language
 
 
 @dataclass(frozen=True)
@@ -54,10 +55,12 @@ def write_report(
     Raises UserFacingError when the files cannot be written or no time-stamp can be had.
     """
     identity = installation_identity(data_folder)
-    laid_out = lay_out_report(prepared, identity.fingerprint)
-    document = manifest_document(
-        prepared, identity, pdf_name=out.name, timestamp_url=timestamp_url, package=package
-    )
+    with in_language(prepared.language):
+        laid_out = lay_out_report(prepared, identity.fingerprint)
+    with in_language(ENGLISH):  # the manifest's words are data, the same in every report
+        document = manifest_document(
+            prepared, identity, pdf_name=out.name, timestamp_url=timestamp_url, package=package
+        )
     signed = sign_pdf(
         laid_out.pdf,
         identity,
@@ -65,6 +68,7 @@ def write_report(
         attachment_name=ATTACHMENT_NAME,
         signed_at=prepared.now,
         timestamp_url=timestamp_url,
+        language=prepared.language,
     )
     digest = hashlib.sha256(signed).hexdigest()
     manifest_path = manifest_path_for(out)
@@ -74,7 +78,9 @@ def write_report(
             write_atomic(manifest_path, canonical(with_pdf_hash(document, digest)))
     except OSError as exc:
         raise UserFacingError(
-            f"The report could not be written to {out} ({exc.strerror or exc})."
+            _("The report could not be written to {path} ({reason}).").format(
+                path=out, reason=exc.strerror or exc
+            )
         ) from exc
     return ReportResult(
         out,

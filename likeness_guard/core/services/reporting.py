@@ -13,6 +13,7 @@ from likeness_guard.core.package.verify import Status, VerifyResult
 from likeness_guard.core.report.privacy import ReportPrivacy
 from likeness_guard.core.report.signing import spaced
 from likeness_guard.core.report.write import ReportResult
+from likeness_guard.core.services.audit import AuditAction, record
 from likeness_guard.core.services.scanning import scan_summary
 from likeness_guard.core.storage.store import Store
 from likeness_guard.locale import _
@@ -41,6 +42,7 @@ class EvidenceRequest:
     privacy: ReportPrivacy = field(default_factory=ReportPrivacy)
     page_size: str | None = None  # "A4" or "Letter"; None: from the locale
     timestamp_url: str | None = None  # an RFC 3161 time-stamping authority, if any
+    language: str | None = None  # the report's language (None: the one in use)
 
 
 def write_evidence(
@@ -63,7 +65,7 @@ def write_evidence(
     chosen = request.selection is Selection.CHOSEN
     write = export_package if request.package else build_report
     try:
-        return write(
+        result = write(
             store,
             request.scan_id,
             request.out,
@@ -73,6 +75,7 @@ def write_evidence(
             privacy=request.privacy,
             page_size=request.page_size,
             timestamp_url=request.timestamp_url,
+            language=request.language,
             progress=progress,
             cancelled=(lambda: cancel.cancelled) if cancel is not None else None,
         )
@@ -82,6 +85,23 @@ def write_evidence(
         else:
             cancelled = _("The evidence report was not written: you cancelled it.")
         raise UserFacingError(cancelled) from None
+    _record_evidence(store, request, result)
+    return result
+
+
+def _record_evidence(
+    store: Store, request: EvidenceRequest, result: ReportResult | PackageResult
+) -> None:
+    """The audit entry of a report or package written: which scan, how many matches, and
+    the SHA-256 of the report (for a package, of the report inside it)."""
+    if isinstance(result, ReportResult):
+        action = AuditAction.REPORT_EXPORTED
+        details = f"matches={result.item_count} sha256={result.pdf_sha256}"
+    else:
+        action = AuditAction.PACKAGE_EXPORTED
+        report = result.report
+        details = f"matches={report.item_count} files={result.files} sha256={report.pdf_sha256}"
+    record(store, action, f"scan {request.scan_id}", details)
 
 
 def verify_evidence(target: Path, data_folder: Path | None) -> VerifyResult:

@@ -16,6 +16,7 @@ from likeness_guard.core.domain.takedown import (
     Recheck,
     TakedownRequest,
 )
+from likeness_guard.core.services.audit import AuditAction, record
 from likeness_guard.core.services.scanning import scan_summary
 from likeness_guard.core.storage.store import Store
 from likeness_guard.core.takedown.entries import ItemStatements
@@ -23,7 +24,7 @@ from likeness_guard.core.takedown.notice_files import NoticeFiles
 from likeness_guard.core.takedown.notices import NoticeSender
 from likeness_guard.core.takedown.platforms import platform_directory
 from likeness_guard.core.takedown.recheck import RecheckTarget, recheck_targets
-from likeness_guard.locale import _
+from likeness_guard.locale import _, in_language
 
 __all__ = [
     "DeadlineRule",
@@ -76,9 +77,10 @@ def write_takedown_notices(
         altered=_resolve(store, scan_id, choices.altered),
         no_consent_to_creation=_resolve(store, scan_id, choices.no_consent_to_creation),
     )
-    entries = collect_entries(
-        store, scan_id, statements, include_unreviewed=choices.include_unreviewed
-    )
+    with in_language(sender.language):  # the AI markers the entries quote, for the recipient
+        entries = collect_entries(
+            store, scan_id, statements, include_unreviewed=choices.include_unreviewed
+        )
     if choices.only:
         wanted = _resolve(store, scan_id, choices.only)
         entries = [entry for entry in entries if entry.sha256 in wanted]
@@ -95,7 +97,9 @@ def write_takedown_notices(
         raise UserFacingError(
             _("The notices were not written: {reasons}").format(reasons=" ".join(missing))
         )
-    return write_notices(build_notices(entries, sender), sender, out_pdf)
+    files = write_notices(build_notices(entries, sender), sender, out_pdf)
+    record(store, AuditAction.NOTICE_WRITTEN, f"scan {scan_id}", f"pictures={len(entries)}")
+    return files
 
 
 def _resolve(store: Store, scan_id: int, names: Iterable[str]) -> frozenset[str]:
@@ -126,7 +130,9 @@ def recheck(
 
     scan_summary(store, scan_id)
     options = WebOptions(allow_private_addresses=allow_private_addresses)
-    return recheck_scan(store, scan_id, options, cancel=cancel, on_result=on_result)
+    results = recheck_scan(store, scan_id, options, cancel=cancel, on_result=on_result)
+    record(store, AuditAction.RECHECKED, f"scan {scan_id}", f"addresses={len(results)}")
+    return results
 
 
 def recheck_warc(store: Store, rechecks: Iterable[Recheck]) -> bytes:

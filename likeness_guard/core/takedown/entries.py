@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from likeness_guard.core.domain.chat import ChatOrigin
 from likeness_guard.core.domain.takedown import Jurisdiction, Recheck, TakedownRequest
+from likeness_guard.locale import ENGLISH
 
 
 @dataclass(frozen=True)
@@ -16,6 +17,7 @@ class NoticeSender:
     jurisdiction: Jurisdiction = Jurisdiction.OTHER
     on_behalf_of: str | None = None  # the person shown, when an authorised representative signs
     mention_reports: bool = False  # list where else the person reported these items
+    language: str = ENGLISH  # the recipients' language, that the notices are written in
 
 
 @dataclass(frozen=True)

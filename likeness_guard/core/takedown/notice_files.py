@@ -1,5 +1,9 @@
 """Writing the takedown notices: one PDF of them all (typeset with the report's primitives),
-the same text as one .txt, and one .eml draft per site."""
+the same text as one .txt, and one .eml draft per site.
+
+The notices themselves are in their recipients' language (made so by `build_notices`); what
+is around them, for the person sending them (where to send each, hash-blocking and help), is
+in the language the app speaks."""
 
 import email.message
 import email.policy
@@ -15,11 +19,12 @@ from likeness_guard.core.report.flowables import Typesetter, link_markup
 from likeness_guard.core.report.fonts import ReportFonts, load_fonts, markup
 from likeness_guard.core.sources.web.addresses import is_web_address
 from likeness_guard.core.storage.fs import atomic_output, write_atomic
+from likeness_guard.core.takedown.notice_wording import HEADINGS
 from likeness_guard.core.takedown.notices import Notice, NoticeSender
 from likeness_guard.core.takedown.platforms import platform_directory
-from likeness_guard.locale import ngettext
+from likeness_guard.locale import N_, _, in_language, ngettext
 
-NOT_LEGAL_ADVICE = (
+NOT_LEGAL_ADVICE = N_(
     "Likeness Guard prepared these notices from what you found and what you entered. They "
     "are not legal advice; for that, a lawyer or a helpline can help (see the last page)."
 )
@@ -47,9 +52,11 @@ def write_notices(
     """
     if not notices:
         raise UserFacingError(
-            "There is no web address to report in this scan: notices are for images found "
-            "on web pages (scan the addresses where you found them), and matches marked "
-            "“Not me” are left out."
+            _(
+                "There is no web address to report in this scan: notices are for images found "
+                "on web pages (scan the addresses where you found them), and matches marked "
+                "“Not me” are left out."
+            )
         )
     now = now or datetime.now(UTC)
     stem = out_pdf.name[:-4] if out_pdf.name.lower().endswith(".pdf") else out_pdf.name
@@ -65,19 +72,20 @@ def write_notices(
             emails.append(path)
     except OSError as exc:
         raise UserFacingError(
-            f"The notices could not be written to {out_pdf.parent} ({exc.strerror or exc}). "
-            "Choose another folder."
+            _(
+                "The notices could not be written to {folder} ({reason}). Choose another folder."
+            ).format(folder=out_pdf.parent, reason=exc.strerror or exc)
         ) from exc
     return NoticeFiles(out_pdf, text_path, tuple(emails), tuple(notices))
 
 
 def _all_text(notices: list[Notice]) -> str:
-    parts = [f"{NOT_LEGAL_ADVICE}\n"]
+    parts = [f"{_(NOT_LEGAL_ADVICE)}\n"]
     for notice in notices:
-        parts.append(
-            f"{'=' * 72}\nSend to: {notice.send_to}\nSubject: {notice.subject}\n{'=' * 72}\n\n"
-            f"{notice.text}\n"
-        )
+        send_to = _("Send to: {where}").format(where=notice.send_to)
+        subject = _("Subject: {subject}").format(subject=notice.subject)
+        rule = "=" * 72
+        parts.append(f"{rule}\n{send_to}\n{subject}\n{rule}\n\n{notice.text}\n")
     return "\n".join(parts)
 
 
@@ -124,7 +132,7 @@ def notices_pdf(notices: list[Notice], sender: NoticeSender, now: datetime) -> b
     t = Typesetter(fonts, A4[0] - 2 * PAGE_INSET, NoticeStyles(fonts))
     s = t.styles
     story: list[Any] = [
-        t.p("Takedown notices", s.heading),
+        t.p(_("Takedown notices"), s.heading),
         t.p(
             ngettext(
                 "Prepared on {day} (UTC) for {name}: {count} notice, one for each site. Send "
@@ -139,28 +147,35 @@ def notices_pdf(notices: list[Notice], sender: NoticeSender, now: datetime) -> b
             )
         ),
         Spacer(1, 8),
-        t.p(NOT_LEGAL_ADVICE, s.small),
+        t.p(_(NOT_LEGAL_ADVICE), s.small),
     ]
+    with in_language(sender.language):
+        headings = {_(heading) for heading in HEADINGS}
     for notice in notices:
-        story += [PageBreak(), t.p(f"Notice to {notice.host}", s.heading)]
-        story += [t.p("Where to send it: " + notice.send_to, s.small), Spacer(1, 8)]
-        story += [t.p("Subject: " + notice.subject), Spacer(1, 6)]
+        story += [PageBreak(), t.p(_("Notice to {host}").format(host=notice.host), s.heading)]
+        where = _("Where to send it: {where}").format(where=notice.send_to)
+        story += [t.p(where, s.small), Spacer(1, 8)]
+        story += [t.p(_("Subject: {subject}").format(subject=notice.subject)), Spacer(1, 6)]
         for line in notice.text.split("\n"):
             label, colon, rest = line.partition(": ")
             if colon and is_web_address(rest) and " " not in rest:
                 story.append(_url_line(t, label.strip() + ": ", rest))
-            elif line.isupper():
+            elif line in headings:
                 story.append(t.p(line, s.section))
             else:
                 story.append(t.p(line) if line else Spacer(1, 6))
-    story += [PageBreak(), t.p("Hash-blocking and help", s.heading)]
+    story += [PageBreak(), t.p(_("Hash-blocking and help"), s.heading)]
     directory = platform_directory()
     for service in directory.hash_blocking:
-        story.append(t.p(f"{service.name} ({service.url}), for {service.audience}: {service.how}"))
-        story.append(Spacer(1, 6))
+        # Translators: {service} is a name such as StopNCII.org, {url} its address; {audience}
+        # says who it is for, {how} what it does.
+        line = _("{service} ({url}), for {audience}: {how}").format(
+            service=service.name, url=service.url, audience=_(service.audience), how=_(service.how)
+        )
+        story += [t.p(line), Spacer(1, 6)]
     for link in directory.help:
         story.append(t.p(f"{link.name}: {link.url}", s.small))
-    info = PdfInfo(title="Takedown notices", author="", subject="", creator="Likeness Guard")
+    info = PdfInfo(title=_("Takedown notices"), author="", subject="", creator="Likeness Guard")
     return lay_out(story, PageFrame(A4, PAGE_INSET), info)
 
 

@@ -4,6 +4,11 @@ The signer speaks in the first person; when they act for the person shown, the s
 about consent name that person instead. Every statement about an item is one the person
 made (`ItemStatements`); the app adds only facts it measured (addresses, hashes, times,
 markers found in the file), each labelled as such.
+
+The notice is written in the language in use (its recipient's, chosen with `in_language`).
+Legal paragraphs (the law's basis and deadline, the signer's statements, the signature) are
+translated only where a person checked the translation; otherwise they stay in English,
+after a translated sentence that says why (`legal_paragraph`).
 """
 
 from datetime import UTC, datetime
@@ -13,7 +18,31 @@ from likeness_guard.core.domain.words import moment, recheck_words
 from likeness_guard.core.takedown.entries import NoticeEntry, NoticeSender
 from likeness_guard.core.takedown.laws import law_text
 from likeness_guard.core.takedown.platforms import Platform
-from likeness_guard.locale import _, ngettext
+from likeness_guard.locale import N_, LegalText, _, legal, ngettext, npgettext, pgettext
+
+# The headings of a notice's sections (the PDF sets them apart).
+CONTENT = N_("CONTENT TO REMOVE")
+WHY = N_("WHY THESE ITEMS SHOULD BE REMOVED")
+STATEMENT = N_("STATEMENT")
+ASK = N_("WHAT I ASK")
+EVIDENCE = N_("EVIDENCE")
+HEADINGS = (CONTENT, WHY, STATEMENT, ASK, EVIDENCE)
+
+
+def legal_paragraph(sentences: list[LegalText], **values: str) -> list[str]:
+    """The lines of a legal paragraph: its sentences (with `values` put in) translated when
+    every one was checked, else all in English after a translated line that says why."""
+    if all(sentence.checked for sentence in sentences):
+        return [" ".join(s.translated for s in sentences).format(**values)]
+    english = " ".join(s.english for s in sentences).format(**values)
+    return [
+        # Translators: said before a legal paragraph left in English in a translated notice.
+        _(
+            "The following legal statement is in English, because no checked translation of "
+            "it into this language exists yet:"
+        ),
+        english,
+    ]
 
 
 def subject_line(host: str, group: list[NoticeEntry]) -> str:
@@ -72,7 +101,7 @@ def opening_lines(
         "",
         ask,
         "",
-        _("CONTENT TO REMOVE"),
+        _(CONTENT),
         listing.format(count=count, person=person)
         + " "
         + _(
@@ -218,55 +247,82 @@ def _reasons(entries: list[NoticeEntry], sender: NoticeSender) -> list[str]:
             "Items {numbers} were made or altered to show {person}.",
             altered_count,
         ).format(numbers=altered, person=person)
-    return [_("WHY THESE ITEMS SHOULD BE REMOVED"), why, law_text(sender.jurisdiction).basis]
+    basis = legal_paragraph([law_text(sender.jurisdiction).basis])
+    return [_(WHY), why, *basis]
 
 
-def _statement(entries: list[NoticeEntry], sender: NoticeSender) -> str:
-    """Who the signer is, the consent statements, and good faith."""
+def _statement(entries: list[NoticeEntry], sender: NoticeSender) -> list[str]:
+    """Who the signer is, the consent statements, and good faith: one legal paragraph."""
     person = sender.on_behalf_of or sender.name
     if sender.on_behalf_of:
-        who = _("I am authorised to act on behalf of {person}, the person shown in these items.")
-        publication = _("{person} did not consent to the publication of these items.")
-    elif all(entry.confirmed for entry in entries):
-        who = _("I am the person shown in these items.")
-        publication = _("I did not consent to the publication of these items.")
-    else:
-        who = _(
-            "I am the person shown in the items I have confirmed; the others, marked above, "
-            "closely resemble me, and I ask you to check them."
+        who = legal(
+            lambda: pgettext(
+                "legal",
+                "I am authorised to act on behalf of {person}, the person shown in these items.",
+            )
         )
-        publication = _("I did not consent to the publication of these items.")
-    sentences = [who.format(person=person), publication.format(person=person)]
+        publication = legal(
+            lambda: pgettext("legal", "{person} did not consent to the publication of these items.")
+        )
+    else:
+        if all(entry.confirmed for entry in entries):
+            who = legal(lambda: pgettext("legal", "I am the person shown in these items."))
+        else:
+            who = legal(
+                lambda: pgettext(
+                    "legal",
+                    "I am the person shown in the items I have confirmed; the others, marked "
+                    "above, closely resemble me, and I ask you to check them.",
+                )
+            )
+        publication = legal(
+            lambda: pgettext("legal", "I did not consent to the publication of these items.")
+        )
+    sentences = [who, publication]
     created_count, created = _numbers(entries, [e.no_consent_to_creation for e in entries])
     if created_count:
-        creation = (
-            ngettext(
-                "{person} did not consent to the creation of item {numbers}.",
-                "{person} did not consent to the creation of items {numbers}.",
-                created_count,
-            )
-            if sender.on_behalf_of
-            else ngettext(
-                "I did not consent to the creation of item {numbers}.",
-                "I did not consent to the creation of items {numbers}.",
-                created_count,
-            )
-        )
-        sentences.append(creation.format(person=person, numbers=created))
+        sentences.append(_creation(created_count, bool(sender.on_behalf_of)))
     if any(entry.intimate for entry in entries):
         sentences.append(
-            _(
-                "I have a good-faith belief that each intimate image identified in this notice "
-                "is not consensual."
+            legal(
+                lambda: pgettext(
+                    "legal",
+                    "I have a good-faith belief that each intimate image identified in this "
+                    "notice is not consensual.",
+                )
             )
         )
     sentences.append(
-        _(
-            "I state in good faith that the information and allegations in this notice are "
-            "accurate and complete."
+        legal(
+            lambda: pgettext(
+                "legal",
+                "I state in good faith that the information and allegations in this notice are "
+                "accurate and complete.",
+            )
         )
     )
-    return " ".join(sentences)
+    return legal_paragraph(sentences, person=person, numbers=created)
+
+
+def _creation(count: int, on_behalf: bool) -> LegalText:
+    """The statement that the person did not consent to the items' creation."""
+    if on_behalf:
+        return legal(
+            lambda: npgettext(
+                "legal",
+                "{person} did not consent to the creation of item {numbers}.",
+                "{person} did not consent to the creation of items {numbers}.",
+                count,
+            )
+        )
+    return legal(
+        lambda: npgettext(
+            "legal",
+            "I did not consent to the creation of item {numbers}.",
+            "I did not consent to the creation of items {numbers}.",
+            count,
+        )
+    )
 
 
 def request_lines(entries: list[NoticeEntry], sender: NoticeSender, now: datetime) -> list[str]:
@@ -276,23 +332,28 @@ def request_lines(entries: list[NoticeEntry], sender: NoticeSender, now: datetim
         "confirm to me by email when this is done."
     )
     deadline = law_text(sender.jurisdiction).deadline
+    asked = [ask]
+    if deadline is not None:
+        due = legal_paragraph([deadline])
+        asked = [f"{ask} {due[0]}"] if len(due) == 1 else [ask, *due]
+    signed = legal(lambda: pgettext("legal", "Signed electronically,"))
     return [
         "",
         *_reasons(entries, sender),
         "",
-        _("STATEMENT"),
-        _statement(entries, sender),
+        _(STATEMENT),
+        *_statement(entries, sender),
         "",
-        _("WHAT I ASK"),
-        f"{ask} {deadline}".strip(),
+        _(ASK),
+        *asked,
         "",
-        _("EVIDENCE"),
+        _(EVIDENCE),
         _(
             "The SHA-256 of each file is listed above. I can provide copies of the files and of "
             "the pages as they were retrieved on request."
         ),
         "",
-        _("Signed electronically,"),
+        *legal_paragraph([signed]),
         f"/s/ {sender.name}",
         _("Date: {date}").format(date=now.astimezone(UTC).date().isoformat()),
         _("Contact: {email}").format(email=sender.contact_email),

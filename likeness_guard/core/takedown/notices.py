@@ -36,7 +36,7 @@ from likeness_guard.core.takedown.notice_wording import (
     subject_line,
 )
 from likeness_guard.core.takedown.platforms import Platform, host_of, platform_directory
-from likeness_guard.locale import _
+from likeness_guard.locale import _, in_language
 
 __all__ = ["ItemStatements", "Notice", "NoticeEntry", "NoticeSender", "build_notices"]
 
@@ -55,16 +55,19 @@ class Notice:
     def send_to(self) -> str:
         """Where to send it, in words."""
         if self.platform is None:
-            return (
-                f"No reporting page is known for {self.host}. Look for a Report or Contact "
-                "link on the site, its terms of service or DMCA/abuse page, or find the "
-                f"hosting provider's abuse contact by looking {self.host} up in a WHOIS or "
-                "RDAP service and write to that address."
-            )
+            return _(
+                "No reporting page is known for {host}. Look for a Report or Contact link on "
+                "the site, its terms of service or DMCA/abuse page, or find the hosting "
+                "provider's abuse contact by looking {host} up in a WHOIS or RDAP service and "
+                "write to that address."
+            ).format(host=self.host)
         where = self.platform.report_url or self.platform.report_email or ""
-        return (
-            f"{self.platform.name}: {where}\n{self.platform.how} "
-            f"(entry last checked {self.platform.checked})"
+        # Translators: {how} says how to use the platform's form; {checked} is a date.
+        return _("{platform}: {where}\n{how} (entry last checked {checked})").format(
+            platform=self.platform.name,
+            where=where,
+            how=_(self.platform.how),
+            checked=self.platform.checked,
         )
 
 
@@ -180,7 +183,7 @@ def build_notices(
     entries: Iterable[NoticeEntry], sender: NoticeSender, now: datetime | None = None
 ) -> list[Notice]:
     """One notice per site (the host that serves each file after redirects), sites in the
-    order their first entry comes."""
+    order their first entry comes, each written in the sender's chosen language."""
     now = now or datetime.now(UTC)
     by_host: dict[str, list[NoticeEntry]] = {}
     for entry in entries:
@@ -189,15 +192,10 @@ def build_notices(
     notices = []
     for host, group in by_host.items():
         platform = directory.platform_for(group[0].served_from)
-        notices.append(
-            Notice(
-                host,
-                platform,
-                tuple(group),
-                subject_line(host, group),
-                notice_text(host, platform, group, sender, now),
-            )
-        )
+        with in_language(sender.language):
+            subject = subject_line(host, group)
+            text = notice_text(host, platform, group, sender, now)
+        notices.append(Notice(host, platform, tuple(group), subject, text))
     return notices
 
 

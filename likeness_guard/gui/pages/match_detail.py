@@ -161,8 +161,14 @@ class MatchDetail(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(right_widget)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(340)
+        # Never narrower than its widest row of buttons (at 200 % text, in a language with
+        # long words); what is wider still (a long path without spaces) scrolls sideways
+        # rather than being cut, on the right or, right to left, on the left.
+        # Its width never changes when the facts outgrow the height: a scroll bar arriving
+        # late left the form laid out for the wider panel, its edge cut off.
+        scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        bar = scroll.verticalScrollBar().sizeHint().width()
+        scroll.setMinimumWidth(max(340, right_widget.minimumSizeHint().width() + bar))
         return scroll
 
     def _build_facts(self, store: Store) -> QFormLayout:
@@ -176,6 +182,7 @@ class MatchDetail(QWidget):
         self.faces = QLabel()
         self.faces.setWordWrap(True)
         self.reference = FaceThumbnail(80)
+        self.reference.setAccessibleName(_("Your reference photo that looks most like it"))
         self.reference_name = QLabel()
         self.reference_name.setWordWrap(True)
         reference_row = QHBoxLayout()

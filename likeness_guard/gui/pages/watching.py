@@ -44,11 +44,16 @@ from likeness_guard.core.services.watching import (
 from likeness_guard.gui.session import AppSession
 from likeness_guard.gui.tasks import BackgroundTask, TaskContext, run_task
 from likeness_guard.gui.widgets.labels import StatusLine
-from likeness_guard.locale import _
+from likeness_guard.locale import N_, _
 
 # How often the window looks for places whose time has come (milliseconds).
 DUE_CHECK_MS = 5 * 60 * 1000
-EVERY_CHOICES = ("6h", "1d", "7d")
+# How often a place is looked at: the value `parse_every` reads, and its words.
+EVERY_CHOICES = {
+    "6h": N_("every 6 hours"),
+    "1d": N_("every day"),
+    "7d": N_("every week"),
+}
 
 
 class WatchingPage(QWidget):
@@ -119,8 +124,9 @@ class WatchingPage(QWidget):
         self.place_edit.setPlaceholderText(_("A web address, a folder or a chat export"))
         self.place_edit.setAccessibleName(_("Place to watch"))
         self.every_box = QComboBox()
-        self.every_box.addItems(list(EVERY_CHOICES))
-        self.every_box.setCurrentText("1d")
+        for value, words in EVERY_CHOICES.items():
+            self.every_box.addItem(_(words), value)
+        self.every_box.setCurrentIndex(self.every_box.findData("1d"))
         self.every_box.setAccessibleName(_("How often to look"))
         self.pages_box = QSpinBox()
         self.pages_box.setRange(1, MAX_PAGES)
@@ -158,7 +164,7 @@ class WatchingPage(QWidget):
             request = WatchRequest(
                 self.session.preferences.profile_name,
                 (text,),
-                parse_every(self.every_box.currentText()),
+                parse_every(str(self.every_box.currentData())),
                 self.pages_box.value(),
             )
             add_places(self.session.store, request)

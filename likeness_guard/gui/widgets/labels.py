@@ -1,7 +1,7 @@
 """Labels the pages share: a status line that says what just happened, and a selectable fact."""
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QPalette, QResizeEvent
 from PySide6.QtWidgets import QLabel, QWidget
 
 from likeness_guard.gui.style import error_color, set_text_color
@@ -29,10 +29,28 @@ class StatusLine(QLabel):
         set_text_color(self, color)
 
 
+class WholeLabel(QLabel):
+    """A wrapping label that asks for the height its lines need at its width: inside a form
+    in a scroll area Qt may give wrapped text less (large text cut its last line)."""
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self._fit()
+
+    def _fit(self) -> None:
+        needed = self.heightForWidth(self.width()) if self.width() > 0 else -1
+        if needed > 0 and needed != self.minimumHeight():
+            self.setMinimumHeight(needed)
+
+
 def selectable_label(accessible_name: str, text: str = "") -> QLabel:
     """A wrapping label whose text (a path, an address, what a file says) can be selected
     and copied, named for screen readers."""
-    label = QLabel(text)
+    label = WholeLabel(text)
     label.setWordWrap(True)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     label.setAccessibleName(accessible_name)

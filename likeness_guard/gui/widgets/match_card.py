@@ -1,11 +1,13 @@
 """One tile of the Matches grid: blurred preview, clear face crop, score, badge, answers."""
 
+import functools
 from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QFocusEvent, QMouseEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -30,7 +32,7 @@ from likeness_guard.gui.widgets.blurred_preview import BlurredPreview, sync_reve
 from likeness_guard.gui.widgets.face_thumbnail import FaceThumbnail
 from likeness_guard.gui.widgets.synthetic_badge import SyntheticBadge
 from likeness_guard.gui.widgets.timeline_strip import TimelineStrip
-from likeness_guard.locale import N_, _
+from likeness_guard.locale import N_, _, current_language
 
 CARD_PREVIEW_SIDE = 360  # decoded pixels; enough for the largest tile on a 2x screen
 # A tile's picture is decoded at the smallest of these sizes that covers it on this screen:
@@ -72,6 +74,20 @@ def other_version_words(verdict: Verdict | None) -> str:
     if verdict is Verdict.NOT_ME:
         return _("Answered for another version: not me. Press “Not me” to confirm.")
     return ""
+
+
+def narrowest_side() -> int:
+    """The smallest picture size whose tile shows its buttons' words whole in the window's
+    font: with text at 200 %, or in a language with longer words, tiles grow instead of
+    cutting "Not me" short (two buttons a row share the picture's width)."""
+    return _narrowest_side(QApplication.font().key(), current_language())
+
+
+@functools.cache
+def _narrowest_side(_font: str, _language: str) -> int:  # once per font and language
+    words = (_("Me ✓"), _("Not me ✓"), _("Show"), _("Blur"), _("Details"))
+    widest = max(QPushButton(word).sizeHint().width() for word in words)
+    return 2 * widest + 6  # the button grid's spacing
 
 
 class MatchCard(QFrame):
@@ -133,6 +149,7 @@ class MatchCard(QFrame):
         best = item.best_face
         self.preview.set_boxes([(best.bbox, True)] if best and best in item.shown_faces else [])
         self.face = FaceThumbnail(40)
+        self.face.setAccessibleName(_("The face that looks like you"))
         self.face.set_placeholder(_("face"))
         self.face.setToolTip(_("The matched face, shown clearly"))
         self.title = QLabel(name)
@@ -202,6 +219,7 @@ class MatchCard(QFrame):
 
     def set_side(self, side: int) -> None:
         """The picture's size in the grid (the tile is a little wider for its words)."""
+        side = max(side, narrowest_side())
         self.preview.setFixedSize(QSize(side, round(side * 0.75)))
         self.setFixedWidth(side + 18)
         metrics = self.title.fontMetrics()

@@ -14,7 +14,7 @@ from likeness_guard.gui.match_tiles import (
     rows_between,
     widen_to,
 )
-from likeness_guard.gui.widgets.match_card import DEFAULT_TILE_SIDE, MatchCard
+from likeness_guard.gui.widgets.match_card import DEFAULT_TILE_SIDE, MatchCard, narrowest_side
 
 GRID_SPACING = 12
 # Rows up to one screen above and below the visible part have cards (and their previews):
@@ -68,7 +68,7 @@ class MatchGrid(QWidget):
         heading.setVisible(False)
         self.make_card = make_card
         self.columns = 0
-        self._side = DEFAULT_TILE_SIDE
+        self._side = max(DEFAULT_TILE_SIDE, narrowest_side())
         self._tiles: Sequence[MatchTile] | TileList = ()
         self._rows: list[GridRow] = []
         self._where: dict[MatchTile, tuple[int, int]] = {}
@@ -92,7 +92,9 @@ class MatchGrid(QWidget):
         self.relayout()
 
     def set_side(self, side: int) -> None:
-        """The pictures' size: every card is resized and measured again."""
+        """The pictures' size (never so small that a tile's buttons cut their words): every
+        card is resized and measured again."""
+        side = max(side, narrowest_side())
         self._side = side
         self._tile_heights.clear()
         self._seen_heights.clear()
@@ -179,6 +181,9 @@ class MatchGrid(QWidget):
 
     def _columns_for_width(self) -> int:
         width = self.scroll_area.viewport().width() - 4
+        bar = self.scroll_area.verticalScrollBar()
+        if not bar.isVisible():  # room for it kept: its arrival must not drop a column
+            width -= bar.sizeHint().width()
         return max(1, (width + GRID_SPACING) // (self._side + TILE_PADDING + GRID_SPACING))
 
     def _tile_width(self) -> int:

@@ -31,6 +31,7 @@ class ReferenceRow(QFrame):
         self.state = "checking"
         self.face_choice: FaceChoiceStrip | None = None
         self.thumbnail = FaceThumbnail(72)
+        self.thumbnail.setAccessibleName(_("Your face in this reference photo"))
         self.thumbnail.set_placeholder("…")
         self.title = QLabel(name)
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
