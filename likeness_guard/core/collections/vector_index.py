@@ -5,7 +5,7 @@ Two stages, then the scan's own decision. A product-quantised index (faiss
 approximate similarity to a reference is highest, as many as it takes for the last of them
 to be well below the lowest similarity a face can be listed at (by a margin measured when
 the index is built); a memory-mapped float32 copy of every embedding re-ranks those
-exactly, keeping the faces at or above it (`EXACT_MARGIN` below, for rounding).
+exactly, keeping the faces at or above it (`EXACT_SLACK` below, for rounding).
 matching.py then compares the candidate images' faces as kept in the shards exactly as a
 scan does. A small collection skips the first stage (a plain pass over the float32 copy is
 faster than any index there).
@@ -45,7 +45,7 @@ PQ_TRAINING = 65_536
 # How far below its true similarity the index may put a face: measured when the index is
 # built (`_calibrated_margin`), at least this. Faces are taken from the index until the last
 # one taken is this far below the floor.
-PQ_MARGIN = 0.08
+PQ_SLACK = 0.08
 # The calibration: stored faces, each with a query made at this similarity to it.
 CALIBRATION_FACES = 4096
 CALIBRATION_COSINE = 0.25
@@ -53,7 +53,7 @@ CALIBRATION_SIGMAS = 6.0
 LUT_ROUNDING = 0.01  # the scan's look-up tables are rounded to 8 bits: a little more
 FIRST_K = 4096  # a search costs about the same for any k: one pass is cheaper than two
 # The copy holds the shards' float32 numbers; only the order of the sums may differ.
-EXACT_MARGIN = 1e-3
+EXACT_SLACK = 1e-3
 _BLOCK = 65_536  # rows compared at once in the exact pass
 _INFO = "index.json"
 _VECTORS = "vectors.f32.npy"
@@ -70,7 +70,7 @@ class IndexInfo:
     shards: tuple[str, ...]  # the manifest's shards it covers: any other set makes it stale
     built_at: str
     seconds: float
-    pq_margin: float = PQ_MARGIN  # how far below the floor to take faces from the index
+    pq_margin: float = PQ_SLACK  # how far below the floor to take faces from the index
 
 
 def live_image_ids(folder: Path, manifest: Manifest) -> np.ndarray:
@@ -135,7 +135,7 @@ def complete_index(
     if isinstance(vectors, np.memmap):
         vectors.flush()
     np.save(building / _IMAGES, image_ids)
-    kind, margin = "exact", PQ_MARGIN
+    kind, margin = "exact", PQ_SLACK
     if len(vectors) >= PQ_FROM_FACES:
         margin = _write_pq(building / _PQ, vectors)
         kind = "pq-fastscan"
@@ -190,7 +190,7 @@ def _calibrated_margin(index: Any, faces: np.ndarray) -> float:
     kept = index.pq.decode(index.pq.compute_codes(faces))
     shortfall = cosine - (queries * kept).sum(axis=1)
     spread = float(shortfall.mean() + CALIBRATION_SIGMAS * shortfall.std())
-    return max(PQ_MARGIN, spread + LUT_ROUNDING)
+    return max(PQ_SLACK, spread + LUT_ROUNDING)
 
 
 def index_info(folder: Path) -> IndexInfo | None:
@@ -217,7 +217,7 @@ class FaceIndex:
         self.vectors: np.ndarray = np.load(base / _VECTORS, mmap_mode="r")
         self.image_ids: np.ndarray = np.load(base / _IMAGES)
         self._pq: Any = None
-        self._margin = self.info.pq_margin if self.info is not None else PQ_MARGIN
+        self._margin = self.info.pq_margin if self.info is not None else PQ_SLACK
         if (base / _PQ).exists():
             import faiss
 
@@ -260,5 +260,5 @@ class FaceIndex:
     @staticmethod
     def _close(vectors: np.ndarray, queries: np.ndarray, floor: float) -> np.ndarray:
         similarities = np.asarray(vectors, dtype=np.float32) @ queries.T
-        result: np.ndarray = similarities.max(axis=1) >= floor - EXACT_MARGIN
+        result: np.ndarray = similarities.max(axis=1) >= floor - EXACT_SLACK
         return result
