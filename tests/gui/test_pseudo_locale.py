@@ -8,7 +8,6 @@ person can see or hear is collected: a Latin letter left outside ⟦…⟧ is En
 go through the layer, unless it is data (a file name, a path, a number, a name).
 """
 
-import importlib.util
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -37,9 +36,9 @@ from likeness_guard.gui.passphrase_dialog import PassphraseDialog
 from likeness_guard.gui.report_dialog import ReportDialog
 from likeness_guard.gui.widgets.blurred_preview import BlurredPreview
 from likeness_guard.gui.widgets.face_thumbnail import FaceThumbnail
+from tests.catalog_tools import PSEUDO, compile_pseudo_language
 from tests.gui.conftest import ScannedWindow
 
-PSEUDO = "xx"
 _MARKUP = re.compile(r"<[^>]+>|&\w+;")
 _SHORTCUT = re.compile(r"\b(?:Ctrl|Alt|Shift)\+\w+")
 _FILE_NAME = re.compile(r"[\w.-]+\.(?:jpe?g|png|webp|gif|mp4|onnx|pdf|zip)\b", re.IGNORECASE)
@@ -63,24 +62,11 @@ def directory_names() -> list[str]:
     return [service.name for service in platform_directory().hash_blocking]
 
 
-def catalogs_tool() -> ModuleType:
-    path = Path(__file__).resolve().parents[2] / "packaging" / "catalogs.py"
-    spec = importlib.util.spec_from_file_location("catalogs", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture
 def pseudo_language(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[ModuleType]:
     """The whole package's sentences in the pseudo-language, in use until the test ends."""
-    tool = catalogs_tool()
     folder = tmp_path / "catalogs"
-    tool.compile_catalog(
-        tool.pseudo_catalog(tool.extract()), folder / PSEUDO / "LC_MESSAGES" / "likeness_guard.mo"
-    )
+    tool = compile_pseudo_language(folder)
     monkeypatch.setattr(translation, "CATALOGS", folder)
     assert translation.use_language(PSEUDO) == PSEUDO
     yield tool

@@ -13,14 +13,12 @@ examples), option names and metavars in help.
 
 import argparse
 import contextlib
-import importlib.util
 import io
 import json
 import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 from PIL import Image, ImageFilter
@@ -28,8 +26,8 @@ from PIL import Image, ImageFilter
 from likeness_guard import locale as translation
 from likeness_guard.cli import build_parser
 from likeness_guard.main import main
+from tests.catalog_tools import PSEUDO, compile_pseudo_language
 
-PSEUDO = "xx"
 ROOT = Path(__file__).resolve().parents[2]
 
 # ---- what may stay in Latin letters ---------------------------------------------------
@@ -107,24 +105,11 @@ _COMMAND_NAMES = {name for command in _COMMANDS for name in command}
 # ---- the pseudo-language and one session of the CLI in it --------------------------------
 
 
-def _catalogs_tool() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("catalogs", ROOT / "packaging" / "catalogs.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def pseudo_catalogs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """A folder with the whole package's sentences compiled as the pseudo-language."""
-    tool = _catalogs_tool()
     folder = tmp_path_factory.mktemp("catalogs")
-    template = tool.extract()
-    tool.compile_catalog(
-        tool.pseudo_catalog(template), folder / PSEUDO / "LC_MESSAGES" / f"{tool.DOMAIN}.mo"
-    )
+    compile_pseudo_language(folder)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(translation, "CATALOGS", folder)
         patch.delenv("LIKENESS_GUARD_LANGUAGE", raising=False)

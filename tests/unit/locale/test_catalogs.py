@@ -2,34 +2,20 @@
 translated in every plural form, placeholders kept, the glossary held to, compiled as is."""
 
 import gettext
-import importlib.util
-import sys
-from pathlib import Path
 from types import ModuleType
 
 import pytest
 from babel.messages.catalog import Catalog
 
 from likeness_guard import locale as translation
+from tests.catalog_tools import packaging_script
 
-PACKAGING = Path(__file__).resolve().parents[3] / "packaging"
 LANGUAGES = ("ar", "de", "es", "fr", "hi", "ja", "ko", "pt_BR")
 
 
 @pytest.fixture(scope="module")
 def tools() -> tuple[ModuleType, ModuleType]:
-    return _script("catalogs"), _script("translation_batches")
-
-
-def _script(name: str) -> ModuleType:
-    """A script of packaging/ (not a package) loaded as a module."""
-    spec = importlib.util.spec_from_file_location(name, PACKAGING / f"{name}.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault(name, module)
-    spec.loader.exec_module(module)
-    return module
+    return packaging_script("catalogs"), packaging_script("translation_batches")
 
 
 @pytest.fixture(scope="module")

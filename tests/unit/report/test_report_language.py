@@ -2,7 +2,6 @@
 translation layer (checked in a pseudo-language), the manifest in English, the English report
 unchanged, and Hindi and Arabic printed as text."""
 
-import importlib.util
 import io
 import json
 import re
@@ -11,7 +10,6 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -24,9 +22,9 @@ from likeness_guard.core.report.fonts import load_fonts
 from likeness_guard.core.report.pages import lay_out_report
 from likeness_guard.core.report.prepare import PreparedReport, prepare_report
 from likeness_guard.core.storage.store import Store
+from tests.catalog_tools import PSEUDO, compile_pseudo_language, packaging_script
 from tests.unit.locale.test_translation_layer import write_catalog
 
-PSEUDO = "xx"
 ROOT = Path(__file__).resolve().parents[3]
 NOW = datetime(2026, 5, 20, 14, 30, tzinfo=UTC)
 
@@ -56,23 +54,11 @@ def english_left(text: str) -> list[str]:
     return [line for line in text.splitlines() if re.search(r"[A-Za-z]", line)]
 
 
-def catalogs_tool() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("catalogs", ROOT / "packaging" / "catalogs.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def pseudo_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The package's sentences compiled as the pseudo-language (the app stays English)."""
-    tool = catalogs_tool()
     folder = tmp_path_factory.mktemp("catalogs")
-    tool.compile_catalog(
-        tool.pseudo_catalog(tool.extract()), folder / PSEUDO / "LC_MESSAGES" / f"{tool.DOMAIN}.mo"
-    )
+    compile_pseudo_language(folder)
     return folder
 
 
@@ -228,4 +214,4 @@ def test_the_command_line_writes_the_report_in_the_language_asked_for(
     assert "Manifest: " in out.getvalue()  # the command speaks the app's language
     text = pdf_text((tmp_path / "r.pdf").read_bytes())
     assert "Evidence report" not in text
-    assert catalogs_tool().pseudo("Summary of matches").strip("⟦⟧") in text
+    assert packaging_script("catalogs").pseudo("Summary of matches").strip("⟦⟧") in text

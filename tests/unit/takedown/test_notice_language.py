@@ -2,13 +2,11 @@
 in a pseudo-language), the legal paragraphs translated only where a person checked the
 translation, else in English with a translated sentence saying why."""
 
-import importlib.util
 import io
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 from babel.messages.catalog import Catalog
@@ -19,10 +17,10 @@ from likeness_guard.core.domain.takedown import Jurisdiction
 from likeness_guard.core.takedown.notice_files import write_notices
 from likeness_guard.core.takedown.notices import NoticeEntry, NoticeSender, build_notices
 from likeness_guard.core.takedown.platforms import platform_directory
+from tests.catalog_tools import PSEUDO, compile_pseudo_language, packaging_script
 from tests.unit.locale.test_translation_layer import write_catalog
 from tests.unit.takedown.test_notices import entry
 
-PSEUDO = "xx"
 ROOT = Path(__file__).resolve().parents[3]
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 GOOD_FAITH = (
@@ -34,24 +32,11 @@ GOOD_FAITH_DE = (
 )
 
 
-def catalogs_tool() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("catalogs", ROOT / "packaging" / "catalogs.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def pseudo_folder(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
     """The package's sentences as the pseudo-language, and the English legal sentences."""
-    tool = catalogs_tool()
-    template = tool.extract()
     folder = tmp_path_factory.mktemp("catalogs")
-    tool.compile_catalog(
-        tool.pseudo_catalog(template), folder / PSEUDO / "LC_MESSAGES" / f"{tool.DOMAIN}.mo"
-    )
+    template = compile_pseudo_language(folder).extract()
     legal = []
     for message in template:
         if message.context == "legal":
@@ -125,7 +110,7 @@ def english_left(text: str) -> list[str]:
 def test_unchecked_legal_paragraphs_stay_english_after_a_translated_note(
     pseudo: tuple[Path, list[str]], jurisdiction: Jurisdiction
 ) -> None:
-    tool = catalogs_tool()
+    tool = packaging_script("catalogs")
     note = tool.pseudo(
         "The following legal statement is in English, because no checked translation of it "
         "into this language exists yet:"
