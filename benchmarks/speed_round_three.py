@@ -13,7 +13,11 @@ here too (a cold scan of the same files); absolute seconds depend on how busy th
   video_throughput.py makes them: H.264, 30 frames/s, panning shots with grain), each
   scanned cold (models loaded inside the time), rescanned, and re-matched.
 - huge photo: a 150-megapixel baseline JPEG with a face, decoded and its faces found in a
-  process of its own (its peak memory, VmHWM), then scanned (is it a match?).
+  process of its own (its peak memory, VmHWM), then scanned (is it a match?); then decoding
+  alone, each in a process of its own (peak memory above the imports): that JPEG, the same
+  picture as a PNG (refused: Pillow decodes a PNG only whole), and two bombs.
+- videos also say what their scan costs in CPU seconds (the real-time factor two free cores
+  would give at most), and part by part: decoding and sampling alone, the models alone.
 
 Run alone: .venv/bin/python benchmarks/speed_round_three.py [--images N] [--files N]
 [--video-seconds S]; it adds "round_three" to benchmarks/results/latest.json. `make bench`
@@ -40,6 +44,8 @@ from benchmarks.scan_at_scale import small_corpus  # noqa: E402
 from benchmarks.video_throughput import make_video  # noqa: E402
 from likeness_guard.core.engine.face_engine import FaceEngine  # noqa: E402
 from likeness_guard.core.engine.model_pack import sample_photos  # noqa: E402
+from likeness_guard.core.imaging.video import open_video  # noqa: E402
+from likeness_guard.core.imaging.video_clip import SamplingPolicy  # noqa: E402
 from likeness_guard.core.pipeline.enroll import enroll_file  # noqa: E402
 from likeness_guard.core.pipeline.scan import ScanOptions, run_scan  # noqa: E402
 from likeness_guard.core.services import reviewing  # noqa: E402
@@ -65,11 +71,37 @@ def _scan(data: Path, inputs: list[str], engine: FaceEngine) -> tuple[float, int
         return time.perf_counter() - started, scan_id
 
 
+def _cpu() -> float:
+    """CPU seconds used so far by this process and its finished children (the pool)."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
 def _cold(data: Path, inputs: list[str]) -> tuple[float, int]:
     """A cold scan: loading the models inside the time."""
     started = time.perf_counter()
     _, scan_id = _scan(data, inputs, FaceEngine())
     return time.perf_counter() - started, scan_id
+
+
+def _video_costs(clip: Path, frames: int) -> dict[str, float]:
+    """What a clip's scan costs, part by part, in CPU seconds on this thread: decoding and
+    sampling alone (the loader's share), then the face models over the sampled frames."""
+    started = time.process_time()
+    with open_video(clip) as reader:
+        sampled = [frame.rgb for frame in reader.frames(SamplingPolicy())]
+    decode = time.process_time() - started
+    engine = FaceEngine()
+    started = time.process_time()
+    for rgb in sampled:
+        engine.analyze(rgb)
+    models = time.process_time() - started
+    return {
+        "decode_and_sample_cpu_seconds": decode,
+        "models_cpu_seconds": models,
+        "models_cpu_ms_per_frame": 1000 * models / max(1, len(sampled)),
+        "frames_sampled": float(len(sampled) or frames),
+    }
 
 
 def _rescan(data: Path, inputs: list[str]) -> tuple[float, bool]:
@@ -130,14 +162,25 @@ def files(count: int) -> dict[str, Any]:
         data = Path(tmp) / "data"
         _enrolled(data)
         cold, _ = _cold(data, [str(folder)])
-        rescans = [_rescan(data, [str(folder)]) for _ in range(2)]
-    rescan, loaded = min(rescans)
+        rescans = []
+        for _ in range(2):
+            cpu = _cpu()
+            seconds, loaded = _rescan(data, [str(folder)])
+            rescans.append((seconds, loaded, _cpu() - cpu))
+    rescan, loaded, rescan_cpu = min(rescans)
     print(
         f"files ({count} files, 100 distinct photos): cold {cold:.1f} s, rescan unchanged "
-        f"{rescan:.2f} s (better of two; models loaded: {loaded})",
+        f"{rescan:.2f} s, {rescan_cpu:.2f} CPU s (better of two; models loaded: {loaded})",
         flush=True,
     )
-    return {"files": count, "cold_seconds": cold, "rescan_seconds": rescan, "loaded": loaded}
+    return {
+        "files": count,
+        "cold_seconds": cold,
+        "rescan_seconds": rescan,
+        "rescan_cpu_seconds": rescan_cpu,
+        "rescan_fraction": rescan / cold,
+        "loaded": loaded,
+    }
 
 
 def videos(seconds_720p: int) -> list[dict[str, Any]]:
@@ -151,7 +194,9 @@ def videos(seconds_720p: int) -> list[dict[str, Any]]:
             clip = make_video(root / f"{name}.mp4", size, seconds)
             data = root / f"data-{name}"
             _enrolled(data)
+            cpu = _cpu()
             cold, scan_id = _cold(data, [str(clip)])
+            cpu = _cpu() - cpu
             rescan, loaded = _rescan(data, [str(clip)])
             rematch = _rematch(data, scan_id)
             row = {
@@ -159,17 +204,26 @@ def videos(seconds_720p: int) -> list[dict[str, Any]]:
                 "seconds": seconds,
                 "cold_seconds": cold,
                 "x_real_time": seconds / cold,
+                # The work itself, whatever else the machine runs: CPU seconds of the scan,
+                # and the real-time factor two free cores would give it at most.
+                "cold_cpu_seconds": cpu,
+                "x_real_time_two_free_cores": seconds / (cpu / 2),
                 "rescan_seconds": rescan,
                 "rescan_fraction": rescan / cold,
                 "rescan_loaded_models": loaded,
                 "rematch_seconds": rematch,
                 "rematch_fraction": rematch / cold,
             }
+            row.update(_video_costs(clip, seconds * 2))
             rows.append(row)
             print(
-                f"{name} ({seconds} s): cold {cold:.1f} s = {seconds / cold:.1f}x real time; "
-                f"rescan {rescan:.2f} s ({rescan / cold:.1%}, models loaded: {loaded}); "
-                f"rematch {rematch:.2f} s ({rematch / cold:.1%})",
+                f"{name} ({seconds} s): cold {cold:.1f} s = {seconds / cold:.1f}x real time "
+                f"({cpu:.1f} CPU s: at most {row['x_real_time_two_free_cores']:.1f}x on two "
+                f"free cores; decoding {row['decode_and_sample_cpu_seconds']:.1f} CPU s, "
+                f"models {row['models_cpu_seconds']:.1f} CPU s = "
+                f"{row['models_cpu_ms_per_frame']:.0f} ms a frame); rescan {rescan:.2f} s "
+                f"({rescan / cold:.1%}, models loaded: {loaded}); rematch {rematch:.2f} s "
+                f"({rematch / cold:.1%})",
                 flush=True,
             )
     return rows
@@ -202,6 +256,68 @@ print(json.dumps({"decoded_size": [image.width, image.height], "decode_seconds":
 """
 
 
+# Decoding alone, in a process of its own: the peak memory above what the imports take.
+_MEMORY = r"""
+import json, sys
+from likeness_guard.core.domain.errors import ImageError
+from likeness_guard.core.imaging.decode import decode_image
+def rss(key):
+    return int(open("/proc/self/status").read().split(key + ":")[1].split()[0]) / 1024
+data = open(sys.argv[1], "rb").read()
+before = rss("VmRSS")
+try:
+    image = decode_image(data)
+    outcome = f"decoded at {image.width}x{image.height}"
+except ImageError as exc:
+    outcome = f"refused: {exc}"
+print(json.dumps({"outcome": outcome, "peak_above_imports_mb": rss("VmHWM") - before}))
+"""
+
+# The same 150 MP picture as a PNG (mostly flat, so it is small), and two bombs: a PNG that
+# claims 100,000 x 100,000 pixels in 40 KB, a baseline JPEG that claims 20,000 x 20,000.
+_OTHERS = r"""
+import io, struct, sys, zlib
+from pathlib import Path
+from PIL import Image
+folder = Path(sys.argv[1])
+Image.MAX_IMAGE_PIXELS = None
+Image.open(folder / "150mp.jpg").save(folder / "150mp.png", compress_level=1)
+def chunk(kind, body):
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+ihdr = chunk(b"IHDR", struct.pack(">IIBBBBB", 100_000, 100_000, 8, 2, 0, 0, 0))
+packer = zlib.compressobj(9)
+body = b"".join(packer.compress(b"\0" * 300_001) for _ in range(30)) + packer.flush()
+png = b"\x89PNG\r\n\x1a\n" + ihdr + chunk(b"IDAT", body) + chunk(b"IEND", b"")
+(folder / "bomb.png").write_bytes(png)
+small = io.BytesIO()
+Image.new("RGB", (16, 16), (90, 90, 90)).save(small, "JPEG")
+jpeg = bytearray(small.getvalue())
+sof = jpeg.index(b"\xff\xc0")
+jpeg[sof + 5 : sof + 9] = struct.pack(">HH", 20_000, 20_000)
+(folder / "bomb.jpg").write_bytes(bytes(jpeg))
+"""
+
+
+def decoding_memory(folder: Path) -> dict[str, dict[str, Any]]:
+    """Peak memory of decoding alone: the 150 MP JPEG, the same as a PNG, and two bombs."""
+    subprocess.run([sys.executable, "-c", _OTHERS, str(folder)], check=True)
+    rows = {}
+    for name in ("150mp.jpg", "150mp.png", "bomb.png", "bomb.jpg"):
+        path = folder / name
+        done = subprocess.run(
+            [sys.executable, "-c", _MEMORY, str(path)], check=True, capture_output=True, text=True
+        )
+        row: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+        row["file_mb"] = path.stat().st_size / 1e6
+        rows[name] = row
+        print(
+            f"  {name} ({row['file_mb']:.2f} MB): {row['outcome']}; peak "
+            f"{row['peak_above_imports_mb']:.0f} MB above the imports",
+            flush=True,
+        )
+    return rows
+
+
 def huge_photo() -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "huge"
@@ -228,6 +344,10 @@ def huge_photo() -> dict[str, Any]:
             scan_error=item.error,
             best_similarity=item.best_similarity,
         )
+        others = Path(tmp) / "others"
+        others.mkdir()
+        shutil.copy(photo, others / "150mp.jpg")
+        row["decoding_memory"] = decoding_memory(others)
     print(
         f"huge photo (150 MP JPEG): decoded at {row['decoded_size']} in "
         f"{row['decode_seconds']:.2f} s, {row['faces']} face(s), peak {row['peak_rss_mb']:.0f} "

@@ -40,7 +40,8 @@ ProtectionJob = Callable[[Path], ProtectionChange]
 class AppSession(QObject):
     """Shared state of one window. The store here is for the GUI thread only.
 
-    The engine loads on a background thread; `engine_ready` or `engine_failed` tells when.
+    The engine opens on a background thread (its pack checked; the models themselves load
+    when a job first needs them); `engine_ready` or `engine_failed` tells when.
     `data_changed` is emitted when profiles, references or scans changed in a way every
     page should reload (for example after "Delete all my data"). Deleting runs off the GUI
     thread (compacting the database can take seconds); `deletion_done` follows with "" or
@@ -98,7 +99,9 @@ class AppSession(QObject):
         models_dir, data_dir = self.models_dir, self.data_dir
 
         def load(_: TaskContext) -> FaceEngine:
-            return open_engine(models_dir, data_dir)
+            # The pack is checked now; the models load when an item first needs them, on
+            # that job's thread (a rescan of unchanged files needs none).
+            return open_engine(models_dir, data_dir, lazy=True)
 
         self._engine_task = run_task(
             self, "engine", load, finished=self._on_engine_loaded, failed=self._on_engine_failed

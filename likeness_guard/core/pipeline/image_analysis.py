@@ -36,6 +36,9 @@ class ImageJob:
     # otherwise decode its matches once more for it).
     references: np.ndarray | None = None
     hash_from: float = 1.0
+    # A collection (core/collections) keeps every picture's hash, to find known pictures
+    # again where no face shows.
+    hash_every_picture: bool = False
 
 
 @dataclass(frozen=True)
@@ -125,7 +128,10 @@ def _faces_of(
 
 
 def _picture_hash(image: DecodedImage, job: ImageJob, faces: list[CachedFace]) -> str | None:
-    """The picture's hash when a face in it is close enough to a reference to be listed."""
+    """The picture's hash when a face in it is close enough to a reference to be listed
+    (or for every picture, when the job asks for it)."""
+    if job.hash_every_picture:
+        return pixels_pdq(image.frames[0])
     if job.references is None or not faces:
         return None
     similarities = np.stack([face.embedding for face in faces]) @ job.references.T

@@ -44,9 +44,13 @@ class Failed(ItemFacts):
 
 @dataclass(frozen=True, kw_only=True)
 class Duplicate(ItemFacts):
-    """The same bytes as an earlier item of this scan: that item's results are copied."""
+    """The same bytes as an earlier item of this scan: that item's results are copied.
+    `stamp`: the file as it was, remembered when it is new (`remember`) so that a rescan
+    need not read it again."""
 
     sha256: str
+    stamp: FileStamp | None = None
+    remember: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -45,8 +45,8 @@ from likeness_guard.core.storage.face_cache import CacheIndex
 log = logging.getLogger(__name__)
 
 PREFETCH = 4  # items read ahead of the scan thread; bounds memory
-# Files known unchanged (nothing read: no bytes held) go to the scan thread in batches of up
-# to this many: one hand-over per item cost a rescan of unchanged files a third of its time.
+# Files known unchanged and copies (nothing read: no bytes held) go to the scan thread in
+# batches of up to this many: one hand-over per item cost a rescan a third of its time.
 KNOWN_BATCH = 64
 # Formats whose files can hold an animation (checked from the header, before any decoding).
 _ANIMATED_FORMATS = frozenset({"gif", "webp", "png"})
@@ -83,6 +83,7 @@ class Loader:
         self._settings = LoadSettings(check_provenance, cancel, video or VideoSettings(), cache)
         self.exhausted = False
         self._ready: deque[Loaded] = deque()  # the rest of a batch handed over
+        self._held: object = None  # taken from the queue by `next_at_hand`, not handed yet
         self._queue: queue.Queue[object] = queue.Queue(maxsize=PREFETCH)
         self._stop = threading.Event()
         self._thread = threading.Thread(
@@ -97,10 +98,12 @@ class Loader:
             return self._ready.popleft()
         if self.exhausted:
             return None
-        try:
-            got = self._queue.get(timeout=timeout)
-        except queue.Empty:
-            return None
+        got, self._held = self._held, None
+        if got is None:
+            try:
+                got = self._queue.get(timeout=timeout)
+            except queue.Empty:
+                return None
         if isinstance(got, list):  # a batch of files known unchanged
             self._ready.extend(got)
             return self._ready.popleft()
@@ -112,6 +115,21 @@ class Loader:
             raise got
         assert isinstance(got, Loaded)
         return got
+
+    def next_at_hand(self) -> Loaded | None:
+        """The next item if it is loaded already and holds nothing (known unchanged, or a
+        copy: they come in batches), without waiting; otherwise None, and the next item
+        stays for `next_item`. The writer takes these on to write many in one transaction."""
+        if not self._ready and self._held is None and not self.exhausted:
+            try:
+                got = self._queue.get_nowait()
+            except queue.Empty:
+                return None
+            if isinstance(got, list):
+                self._ready.extend(got)
+            else:
+                self._held = got
+        return self._ready.popleft() if self._ready else None
 
     def close(self) -> None:
         """Stop the thread and wait for it (never leaves it running)."""
@@ -139,22 +157,22 @@ class Loader:
                 else:
                     loaded = load_item(seq, item, seen, self._settings)
                     seq += 1
-                if isinstance(loaded, Known) and loaded.data is None:
+                if _holds_nothing(loaded):
                     known.append(loaded)
                     if len(known) >= KNOWN_BATCH:
-                        if not self._put(_handed(known)):
+                        if not self._put(known):
                             break
                         known = []
                     continue
                 if known:
-                    if not self._put(_handed(known)):
+                    if not self._put(known):
                         break
                     known = []
                 if not self._put(loaded):
                     break
                 if isinstance(loaded, Video):  # decode the clip while the models read it
                     loaded.job.feed(self._should_stop)
-            if known and not self._put(_handed(known)):
+            if known and not self._put(known):
                 return
         except BaseException as exc:  # a bug in a source: hand it to the scanning thread
             log.exception("scan source failed")
@@ -163,9 +181,10 @@ class Loader:
         self._put(self._DONE)
 
 
-def _handed(known: list[Loaded]) -> Loaded | list[Loaded]:
-    """One item as itself, several as a batch."""
-    return known[0] if len(known) == 1 else known
+def _holds_nothing(loaded: Loaded) -> bool:
+    """An item known unchanged or a copy of bytes seen in this scan, with no bytes held:
+    handed over in batches (thousands of them are a rescan of an unchanged folder)."""
+    return isinstance(loaded, Known | Duplicate) and loaded.data is None
 
 
 def load_item(seq: int, item: SourceItem, seen: set[str], settings: LoadSettings) -> Loaded:
@@ -175,6 +194,8 @@ def load_item(seq: int, item: SourceItem, seen: set[str], settings: LoadSettings
     policy = policy_key(settings.video)
     known = cache.sha_of_file(stamp, policy) if cache is not None and stamp else None
     if known is not None:  # a file known unchanged is not read at all, image or clip
+        if known in seen:  # a copy of bytes loaded earlier in this scan: copied from them
+            return Duplicate(seq=seq, item=item, sha256=known, stamp=stamp)
         seen.add(known)
         return Known(seq=seq, item=item, sha256=known, stamp=stamp)
     if item.path is not None:  # a video on disk: hashed and sampled in pieces
@@ -207,7 +228,7 @@ def _of_bytes(
     a still image to analyse."""
     sha256 = hashlib.sha256(data).hexdigest()
     if sha256 in seen:  # analysed once per scan: results are copied from the first
-        return Duplicate(seq=seq, item=item, sha256=sha256)
+        return Duplicate(seq=seq, item=item, sha256=sha256, stamp=stamp, remember=True)
     seen.add(sha256)
     if settings.cache is not None and settings.cache.usable(sha256, policy_key(settings.video)):
         # The same bytes were analysed before (another path, URL).
@@ -263,7 +284,7 @@ def _clip(
         seq=seq, item=item, md5=clip.md5, media=MediaKind.VIDEO, synthetic=clip.synthetic
     )
     if clip.duplicate and clip.sha256 is not None:  # analysed once per scan: copied
-        return Duplicate(**facts, sha256=clip.sha256)
+        return Duplicate(**facts, sha256=clip.sha256, stamp=stamp, remember=True)
     if clip.known and clip.sha256 is not None:  # analysed in an earlier scan: no decoding
         return Known(**facts, sha256=clip.sha256, stamp=stamp, remember=True)
     if clip.job is None or clip.sha256 is None:

@@ -54,7 +54,7 @@ from likeness_guard.core.pipeline.loaded import (
     Still,
     Video,
 )
-from likeness_guard.core.pipeline.loader import KNOWN_BATCH, Loader
+from likeness_guard.core.pipeline.loader import Loader
 from likeness_guard.core.pipeline.model_packs import references_in_use
 from likeness_guard.core.pipeline.resume import Resumed, not_finished, open_scan
 from likeness_guard.core.pipeline.scan_sources import ScanOptions as ScanOptions
@@ -97,6 +97,9 @@ class ScanProgress:
         return (self.total - self.done) / rate if rate > 0 and self.total >= self.done else None
 
 
+# Items that need no analysis (known unchanged, copies, errors) written in one transaction,
+# at most: a rescan of 10,000 unchanged files spent most of its time committing 64 at a time.
+WRITE_BATCH = 512
 # Bytes read ahead and not yet written, across the items in flight (beyond the first).
 AHEAD_BYTES = 256 * 1024 * 1024
 # Items read ahead and not yet written, per worker (analysed or not).
@@ -120,14 +123,16 @@ class _Totals:
     errors: int = 0
     first_by_sha: dict[str, ScanItem] = field(default_factory=dict)
 
-    def add(self, record: ScanItem) -> None:
-        """Count a written item; the first copy of its bytes is what later copies copy."""
+    def counted(self, record: ScanItem) -> "_Totals":
+        """Count a written item (the first copy of its bytes is what later copies copy);
+        returns the counters after it (sharing `first_by_sha`)."""
         self.done += 1
         self.faces += len(record.faces)
         self.matches += int(record.match)
         self.errors += int(record.is_error)
         if record.sha256:
             self.first_by_sha.setdefault(record.sha256, record)
+        return replace(self)
 
 
 @dataclass(frozen=True)
@@ -229,7 +234,7 @@ def run_scan(
     totals = _totals_before(store, scan_id, resumed)
     context = _context(store, engine, scan_id, options, references, total)
     loader = _loader(context, items, resumed, cancel)
-    announce = _announcer(scan_id, total, totals, on_progress, on_item)
+    announce = _announcer(scan_id, total, on_progress, on_item)
     # Unless the writing ends: KeyboardInterrupt, or a bug, keeping what we have.
     status, deleted_meanwhile = ScanStatus.CANCELLED, False
     try:
@@ -306,14 +311,13 @@ def _loader(
 def _announcer(
     scan_id: int,
     total: int,
-    totals: _Totals,
     on_progress: Callable[[ScanProgress], None] | None,
     on_item: Callable[[ScanItem], None] | None,
-) -> Callable[[ScanItem], None]:
+) -> Callable[[ScanItem, _Totals], None]:
     """What tells the caller about each written item, with the counters after it."""
     started = time.monotonic()
 
-    def announce(record: ScanItem) -> None:
+    def announce(record: ScanItem, totals: _Totals) -> None:
         if on_item is not None:
             on_item(record)
         if on_progress is not None:
@@ -337,7 +341,7 @@ def _write_all(
     context: _Context,
     loader: Loader,
     totals: _Totals,
-    announce: Callable[[ScanItem], None],
+    announce: Callable[[ScanItem, _Totals], None],
     cancel: CancelToken,
     stop_requested: Callable[[], bool],
 ) -> tuple[ScanStatus, bool]:
@@ -351,9 +355,10 @@ def _write_all(
         if stop_requested():  # this person's data is being deleted: stop cleanly
             return ScanStatus.CANCELLED, True
         if pending and pending[0].ready:  # written in the order the items came
-            for record in _write_ready(context.store, pending, totals):
-                totals.add(record)
-                announce(record)
+            if pending[0].future is None:  # more that need no analysis join its transaction
+                _top_up(context, loader, pending)
+            for record, counted in _write_ready(context.store, pending, totals):
+                announce(record, counted)
         elif not loader.exhausted and _room_ahead(pending, context.pool.workers):
             loaded = loader.next_item(timeout=0.05)
             if loaded is not None:
@@ -365,20 +370,30 @@ def _write_all(
             return ScanStatus.FINISHED, False  # every item is written
 
 
-def _write_ready(store: Store, pending: deque[_InFlight], totals: _Totals) -> list[ScanItem]:
-    """Write the first item, with the items known unchanged right after it in the same
-    transaction (a rescan of unchanged files writes thousands: one commit each cost a
-    third of its time); returns the records written."""
-    if not isinstance(pending[0].loaded, Known):
+def _write_ready(
+    store: Store, pending: deque[_InFlight], totals: _Totals
+) -> list[tuple[ScanItem, _Totals]]:
+    """Write the first item, with the items right after it that needed no analysis (known
+    unchanged, copies, errors) in the same transaction: a rescan of unchanged files writes
+    thousands, and one commit each cost most of its time. Returns the records written,
+    each with the counters just after it (announced once the transaction is committed)."""
+    if pending[0].future is not None:
         record = pending.popleft().write(totals)
-        return [] if record is None else [record]
-    written: list[ScanItem] = []
+        return [] if record is None else [(record, totals.counted(record))]
+    written: list[tuple[ScanItem, _Totals]] = []
     with transaction(store.db):
-        while pending and isinstance(pending[0].loaded, Known) and len(written) < KNOWN_BATCH:
+        while pending and pending[0].future is None and len(written) < WRITE_BATCH:
             record = pending.popleft().write(totals)
-            if record is not None:
-                written.append(record)
+            if record is not None:  # counted now: a copy later in the batch copies it
+                written.append((record, totals.counted(record)))
     return written
+
+
+def _top_up(context: _Context, loader: Loader, pending: deque[_InFlight]) -> None:
+    """Take on the loaded items that hold nothing and are at hand (known unchanged, copies),
+    up to WRITE_BATCH waiting: they are written in the transaction about to start."""
+    while len(pending) < WRITE_BATCH and (loaded := loader.next_at_hand()) is not None:
+        pending.append(_take_on(loaded, context))
 
 
 def _room_ahead(pending: deque[_InFlight], workers: int) -> bool:
@@ -545,4 +560,9 @@ def _write_copy(context: _Context, duplicate: Duplicate, totals: _Totals) -> Sca
     listed = item_tier(record) is not MatchTier.NONE
     if listed and not record.picture_pdq and not record.is_video:
         record = replace(record, picture_pdq=context.store.picture_pdq_of(duplicate.sha256))
-    return store_item(context.store, record, duplicate.item, None)
+    record = store_item(context.store, record, duplicate.item, None)
+    if duplicate.stamp is not None and duplicate.remember and not first.is_error:
+        # Which bytes the file holds: the next scan copies it again without reading it
+        # (taken from the cache only while these bytes' analysis is there: CacheIndex).
+        context.store.face_cache.remember_file(duplicate.stamp, duplicate.sha256)
+    return record

@@ -43,6 +43,9 @@ class _Walk:
     never: tuple[str, ...]
     include_hidden: bool
     limits: tuple[int, float]
+    # Whether a file named like an image is opened to see if it starts like a video (read
+    # from disk in pieces then); counting needs no such look (count_path_items).
+    sniff_videos: bool = True
 
     def refuses(self, path: Path, *, link: bool) -> str | None:
         """Why `path` (a link, or a folder) is not followed, or None."""
@@ -65,6 +68,7 @@ def iter_path_items(
     cancel: CancelToken | None = None,
     read_seconds: float = DEFAULT_READ_SECONDS,
     never_enter: Sequence[Path] = (),
+    sniff_videos: bool = True,
 ) -> Iterator[SourceItem]:
     """Yield one item per image file under `paths` (files or folders), in a stable order.
 
@@ -75,7 +79,8 @@ def iter_path_items(
     image extension are yielded, and so are extension-less or oddly named files whose first
     bytes say they are images. A file named on the command line is always yielded. What is
     not a regular file (FIFOs, devices, sockets, broken or looping links) gives an item
-    with `skip` set to the reason, and is never opened for reading.
+    with `skip` set to the reason, and is never opened for reading. `sniff_videos=False`
+    leaves files named like images unopened (their items may then be videos read whole).
     """
     visited: set[tuple[int, int]] = set()
     never = (*(os.path.realpath(folder) for folder in never_enter), *SYSTEM_FOLDERS)
@@ -93,7 +98,7 @@ def iter_path_items(
             yield _error_item(path, _os_message(exc))
             continue
         if stat.S_ISDIR(info.st_mode):
-            walk = _Walk(os.path.realpath(path), never, include_hidden, limits)
+            walk = _Walk(os.path.realpath(path), never, include_hidden, limits, sniff_videos)
             if (reason := walk.refuses(path, link=False)) is not None:
                 yield _skipped_item(path, reason)
             else:
@@ -109,7 +114,11 @@ def count_path_items(paths: Sequence[str | Path], *, include_hidden: bool = Fals
     return sum(
         1
         for item in iter_path_items(
-            paths, include_hidden=include_hidden, max_file_bytes=1 << 62, cancel=None
+            paths,
+            include_hidden=include_hidden,
+            max_file_bytes=1 << 62,
+            cancel=None,
+            sniff_videos=False,
         )
         if item.skip is None
     )
@@ -159,7 +168,7 @@ def _walk(
         elif reason is not None:  # FIFOs, devices, sockets, links out: never opened
             yield _skipped_item(path, reason)
         elif path.suffix.lower() in IMAGE_SUFFIXES | VIDEO_SUFFIXES or _looks_like_image(path):
-            yield _file_item(path, entry_info, walk.limits)
+            yield _file_item(path, entry_info, walk.limits, sniff=walk.sniff_videos)
     for folder in folders:
         yield from _walk(folder, visited, walk, cancel)
 
@@ -202,9 +211,11 @@ def _is_video(path: Path) -> bool:
     return sniff_video_format(head) is not None
 
 
-def _file_item(path: Path, info: os.stat_result, limits: tuple[int, float]) -> SourceItem:
+def _file_item(
+    path: Path, info: os.stat_result, limits: tuple[int, float], *, sniff: bool = True
+) -> SourceItem:
     max_file_bytes, read_seconds = limits
-    video = _is_video(path)
+    video = _is_video(path) if sniff else path.suffix.lower() in VIDEO_SUFFIXES
     if video:
         max_file_bytes = max(max_file_bytes, DEFAULT_MAX_VIDEO_BYTES)
     facts = FileFacts(

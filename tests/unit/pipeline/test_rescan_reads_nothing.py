@@ -201,3 +201,55 @@ def test_a_clip_is_matched_again_from_its_stored_frames(
     assert fresh.video is not None
     assert fresh.video.segments == after.video.segments
     assert fresh.faces == after.faces
+
+
+def test_copies_are_rescanned_unread_and_listed_as_copies_again(
+    tmp_path: Path, engine: FaceEngine, photos: dict[str, Path], folder: Path
+) -> None:
+    """Copies of the same bytes under other names: the cold scan copies the first one's
+    results and remembers every copy's stamp; the rescan reads none of them and writes the
+    same records (each copy pointing to the first), with counters that rise one by one."""
+    for name in ("a", "b"):
+        shutil.copy(photos["yaoming"], folder / f"yaoming-{name}.jpg")
+    shutil.copy(folder / "clip.mp4", folder / "clip-copy.mp4")
+    data = tmp_path / "data"
+    with Store.open(data) as store:
+        me = enrolled(store, engine, photos["yaoming"])
+        cold = list(store.items(run_scan(store, engine, me, [str(folder)], OPTIONS)))
+    copies = [item.source for item in cold if item.duplicate_of is not None]
+    # In name order, "clip-copy.mp4" and "yaoming-a.jpg" come first.
+    assert sorted(Path(source).name for source in copies) == [
+        "clip.mp4",
+        "yaoming-b.jpg",
+        "yaoming.jpg",
+    ]
+    out = tmp_path / "rescan.json"
+    done = subprocess.run(
+        [sys.executable, "-c", _RESCAN, str(folder), str(data), str(out)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report == {"code": 0, "read": [], "modules": []}
+    with Store.open(data) as store:
+        me = store.profile("me") or me
+        done_counts: list[int] = []
+        scan_id = run_scan(
+            store,
+            FaceEngine(lazy=True),
+            me,
+            [str(folder)],
+            OPTIONS,
+            on_progress=lambda progress: done_counts.append(progress.done),
+        )
+        again = list(store.items(scan_id))
+    assert found(again) == found(cold)
+    assert first_copies(again) == first_copies(cold)
+    assert done_counts == list(range(1, len(again) + 1))
+
+
+def first_copies(items: list[ScanItem]) -> list[str | None]:
+    """For each item, the file whose results it copies (None for a first copy)."""
+    sources = {item.id: item.source for item in items}
+    return [None if item.duplicate_of is None else sources[item.duplicate_of] for item in items]

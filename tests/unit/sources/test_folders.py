@@ -85,3 +85,28 @@ def test_file_facts_are_kept_as_evidence(tree: Path) -> None:
     assert item.file.path == str(tree / "b.jpg")
     assert item.file.modified_at.endswith("Z")
     assert item.read() == JPEG_START
+
+
+def test_counting_opens_no_file_named_like_an_image(
+    tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counting before a scan (issue 30) takes names and sizes only; the walk itself opens a
+    photo's first bytes, to tell a video named like a photo."""
+    from likeness_guard.core.sources import file_checks, folders
+
+    opened: list[str] = []
+    real = file_checks.read_regular_file
+
+    def noting(path: Path, *args: object, **kwargs: object) -> bytes:
+        opened.append(Path(path).name)
+        return real(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(folders, "read_regular_file", noting)
+    counted = count_path_items([tree])
+    # Names without an image's extension ("download", "notes.txt") are sniffed either way.
+    opened_by_counting = [name for name in opened if Path(name).suffix]
+    opened_by_counting.remove("notes.txt")
+    opened.clear()
+    assert counted == len(names([tree]))
+    assert opened_by_counting == []
+    assert "b.jpg" in opened
