@@ -79,6 +79,31 @@ class MainWindow(QMainWindow):
             "settings": self.settings_page,
         }
 
+        self._build_navigation()
+
+        self.welcome_page.start_requested.connect(self._go_photos)
+        self.scan_page.photos_requested.connect(self._go_photos)
+        self.scan_page.show_matches_requested.connect(self._go_matches)
+        self.scan_page.scan_started.connect(self.matches_page.follow_scan)
+        self.scan_page.item_scanned.connect(self.matches_page.add_live_item)
+        self.scan_page.scan_ended.connect(self.matches_page.scan_ended)
+        self.matches_page.scan_requested.connect(self._go_scan)
+        self.photos_page.profile_changed.connect(self.scan_page.refresh_profile)
+        self.photos_page.references_changed.connect(self.scan_page.refresh_profile)
+        self.settings_page.about_to_delete.connect(self._stop_work_before_delete)
+        self.photos_page.about_to_delete.connect(self._stop_work_before_delete)
+        session.engine_failed.connect(self._show_engine_error)
+        session.watch_work(self._work_in_pages)
+        session.protection_started.connect(self._hold_still)
+        session.protection_done.connect(self._go_on)
+        session.store_reopened.connect(self._use_reopened_store)
+        self.previews.use_evidence(session.store.evidence)
+
+        self._restore()
+        session.load_engine()
+
+    def _build_navigation(self) -> None:
+        """The page list on the left, the page stack beside it and the Ctrl+number keys."""
         self.nav = QListWidget()
         self.nav.setAccessibleName(_("Pages"))
         # Wide enough for the longest page name in the language and text size in use.
@@ -108,27 +133,6 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.nav)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
-
-        self.welcome_page.start_requested.connect(self._go_photos)
-        self.scan_page.photos_requested.connect(self._go_photos)
-        self.scan_page.show_matches_requested.connect(self._go_matches)
-        self.scan_page.scan_started.connect(self.matches_page.follow_scan)
-        self.scan_page.item_scanned.connect(self.matches_page.add_live_item)
-        self.scan_page.scan_ended.connect(self.matches_page.scan_ended)
-        self.matches_page.scan_requested.connect(self._go_scan)
-        self.photos_page.profile_changed.connect(self.scan_page.refresh_profile)
-        self.photos_page.references_changed.connect(self.scan_page.refresh_profile)
-        self.settings_page.about_to_delete.connect(self._stop_work_before_delete)
-        self.photos_page.about_to_delete.connect(self._stop_work_before_delete)
-        session.engine_failed.connect(self._show_engine_error)
-        session.watch_work(self._work_in_pages)
-        session.protection_started.connect(self._hold_still)
-        session.protection_done.connect(self._go_on)
-        session.store_reopened.connect(self._use_reopened_store)
-        self.previews.use_evidence(session.store.evidence)
-
-        self._restore()
-        session.load_engine()
 
     @Slot()
     def show_case_in_title(self) -> None:
