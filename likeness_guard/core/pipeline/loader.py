@@ -198,9 +198,9 @@ def load_item(seq: int, item: SourceItem, seen: set[str], settings: LoadSettings
             return Duplicate(seq=seq, item=item, sha256=known, stamp=stamp)
         seen.add(known)
         return Known(seq=seq, item=item, sha256=known, stamp=stamp)
-    if item.path is not None:  # a video on disk: hashed and sampled in pieces
+    if (clip_file := item.clip_file()) is not None:  # a video on disk: hashed and sampled in pieces
         clip = load_clip_file(
-            item.path,
+            clip_file,
             seen,
             settings.video,
             settings.cancel,

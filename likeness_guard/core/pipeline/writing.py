@@ -80,11 +80,12 @@ def _new_evidence(store: Store, item: SourceItem, data: bytes | None) -> list[st
 
 
 def _keep_and_add(store: Store, record: ScanItem, item: SourceItem, data: bytes | None) -> ScanItem:
-    if record.match and (data is not None or item.path is not None):
+    clip_file = item.clip_file() if record.match and record.is_video and data is None else None
+    if record.match and (data is not None or clip_file is not None):
         if data is not None:
             store.evidence.put(data)
-        elif item.path is not None:  # a video on disk, copied in pieces
-            store.evidence.put_file(item.path, record.sha256 or "")
+        elif clip_file is not None:  # a video on disk, copied in pieces
+            store.evidence.put_file(clip_file, record.sha256 or "")
         page = item.web.page if item.web else None
         if page is not None:
             store.evidence.put(page.body)

@@ -92,6 +92,16 @@ class SourceItem:
     path: ClipFile | None = None
     # For a picture in a chat export: the message that carried it (channel, time, sender).
     chat: ChatOrigin | None = None
+    # A local file named like an image, which may hold a video all the same (downloads lose
+    # their names): the file to read it from in pieces if it does, else None. Asked only
+    # when the item is read (`clip_file`), so that a rescan opens no unchanged file.
+    clip_if_video: Callable[[], ClipFile | None] | None = None
+
+    def clip_file(self) -> ClipFile | None:
+        """The file on disk to read this item from in pieces, if it is a video there."""
+        if self.path is not None or self.clip_if_video is None:
+            return self.path
+        return self.clip_if_video()
 
     def kept_exchanges(self) -> list[KeptExchange]:
         """The HTTP exchanges that fetched this item and its page, as sent and received."""

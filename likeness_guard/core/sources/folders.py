@@ -34,6 +34,14 @@ DEFAULT_READ_SECONDS = 60.0
 SYSTEM_FOLDERS = ("/proc", "/sys", "/dev")
 
 
+def _not_read() -> bytes:
+    raise SourceError("only counted, not to be read")
+
+
+# What a counting walk yields for each file it finds (count_path_items).
+COUNTED = SourceItem(source="", read=_not_read)
+
+
 @dataclass(frozen=True)
 class _Walk:
     """What one given folder's walk keeps to: its own real path, and the folders it never
@@ -43,9 +51,9 @@ class _Walk:
     never: tuple[str, ...]
     include_hidden: bool
     limits: tuple[int, float]
-    # Whether a file named like an image is opened to see if it starts like a video (read
-    # from disk in pieces then); counting needs no such look (count_path_items).
-    sniff_videos: bool = True
+    # Only counting (count_path_items): a file is yielded as COUNTED, neither opened to see
+    # whether it starts like a video nor described (its facts were a third of the count).
+    counting: bool = False
 
     def refuses(self, path: Path, *, link: bool) -> str | None:
         """Why `path` (a link, or a folder) is not followed, or None."""
@@ -68,7 +76,7 @@ def iter_path_items(
     cancel: CancelToken | None = None,
     read_seconds: float = DEFAULT_READ_SECONDS,
     never_enter: Sequence[Path] = (),
-    sniff_videos: bool = True,
+    counting: bool = False,
 ) -> Iterator[SourceItem]:
     """Yield one item per image file under `paths` (files or folders), in a stable order.
 
@@ -79,8 +87,8 @@ def iter_path_items(
     image extension are yielded, and so are extension-less or oddly named files whose first
     bytes say they are images. A file named on the command line is always yielded. What is
     not a regular file (FIFOs, devices, sockets, broken or looping links) gives an item
-    with `skip` set to the reason, and is never opened for reading. `sniff_videos=False`
-    leaves files named like images unopened (their items may then be videos read whole).
+    with `skip` set to the reason, and is never opened for reading. `counting=True` yields
+    COUNTED for each file found in a folder (count_path_items).
     """
     visited: set[tuple[int, int]] = set()
     never = (*(os.path.realpath(folder) for folder in never_enter), *SYSTEM_FOLDERS)
@@ -98,7 +106,7 @@ def iter_path_items(
             yield _error_item(path, _os_message(exc))
             continue
         if stat.S_ISDIR(info.st_mode):
-            walk = _Walk(os.path.realpath(path), never, include_hidden, limits, sniff_videos)
+            walk = _Walk(os.path.realpath(path), never, include_hidden, limits, counting)
             if (reason := walk.refuses(path, link=False)) is not None:
                 yield _skipped_item(path, reason)
             else:
@@ -118,7 +126,7 @@ def count_path_items(paths: Sequence[str | Path], *, include_hidden: bool = Fals
             include_hidden=include_hidden,
             max_file_bytes=1 << 62,
             cancel=None,
-            sniff_videos=False,
+            counting=True,
         )
         if item.skip is None
     )
@@ -168,7 +176,7 @@ def _walk(
         elif reason is not None:  # FIFOs, devices, sockets, links out: never opened
             yield _skipped_item(path, reason)
         elif path.suffix.lower() in IMAGE_SUFFIXES | VIDEO_SUFFIXES or _looks_like_image(path):
-            yield _file_item(path, entry_info, walk.limits, sniff=walk.sniff_videos)
+            yield COUNTED if walk.counting else _file_item(path, entry_info, walk.limits)
     for folder in folders:
         yield from _walk(folder, visited, walk, cancel)
 
@@ -200,10 +208,9 @@ def _looks_like_image(path: Path) -> bool:
     return sniff_format(head) is not None or sniff_video_format(head) is not None
 
 
-def _is_video(path: Path) -> bool:
-    """Named like a video, or starting like one (then it is read from disk, not into memory)."""
-    if path.suffix.lower() in VIDEO_SUFFIXES:
-        return True
+def _starts_like_video(path: Path) -> bool:
+    """Whether a file's first bytes say it is a video (then it is read from disk in pieces,
+    not into memory)."""
     try:
         head = read_regular_file(path, 1 << 62, head=64)
     except (OSError, SourceError):
@@ -211,11 +218,12 @@ def _is_video(path: Path) -> bool:
     return sniff_video_format(head) is not None
 
 
-def _file_item(
-    path: Path, info: os.stat_result, limits: tuple[int, float], *, sniff: bool = True
-) -> SourceItem:
+def _file_item(path: Path, info: os.stat_result, limits: tuple[int, float]) -> SourceItem:
     max_file_bytes, read_seconds = limits
-    video = _is_video(path) if sniff else path.suffix.lower() in VIDEO_SUFFIXES
+    # A file named like an image is looked at only when it is read (`clip_if_video`); one too
+    # large for an image is looked at now, since a video may be that large.
+    named_video = path.suffix.lower() in VIDEO_SUFFIXES
+    video = named_video or (info.st_size > max_file_bytes and _starts_like_video(path))
     if video:
         max_file_bytes = max(max_file_bytes, DEFAULT_MAX_VIDEO_BYTES)
     facts = FileFacts(
@@ -239,8 +247,30 @@ def _file_item(
             raise SourceError(_os_message(exc)) from exc
 
     return SourceItem(
-        source=storable(str(path)), read=read, file=facts, path=path if video else None
+        source=storable(str(path)),
+        read=read,
+        file=facts,
+        path=path if video else None,
+        clip_if_video=None if video else _ClipIfVideo(path),
     )
+
+
+class _ClipIfVideo:
+    """The file if its first bytes say it is a video, else None: looked at once, when first
+    asked (a small class: functools.cache per item was a third of the walk)."""
+
+    __slots__ = ("_clip", "_looked", "_path")
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._looked = False
+        self._clip: Path | None = None
+
+    def __call__(self) -> Path | None:
+        if not self._looked:
+            self._clip = self._path if _starts_like_video(self._path) else None
+            self._looked = True
+        return self._clip
 
 
 def _error_item(path: Path, message: str, facts: FileFacts | None = None) -> SourceItem:

@@ -31,26 +31,28 @@ def from_json_text(
 
 def insert_faces(db: sqlite3.Connection, item_id: int, faces: Iterable[FaceHit]) -> None:
     """Add the rows of an item's faces (inside the caller's transaction)."""
-    db.executemany(
-        "INSERT INTO faces (item_id, frame, x1, y1, x2, y2, det_score, similarity, "
-        "reference_id, match, frame_s, drawn, turned) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            (
-                item_id,
-                f.frame,
-                *f.bbox,
-                f.det_score,
-                f.similarity,
-                f.reference_id,
-                f.match,
-                f.frame_s,
-                f.drawn,
-                f.turned,
-            )
-            for f in faces
-        ],
-    )
+    rows = [
+        (
+            item_id,
+            f.frame,
+            *f.bbox,
+            f.det_score,
+            f.similarity,
+            f.reference_id,
+            f.match,
+            f.frame_s,
+            f.drawn,
+            f.turned,
+        )
+        for f in faces
+    ]
+    if rows:  # most items of a rescan have none, and the call costs even then
+        db.executemany(
+            "INSERT INTO faces (item_id, frame, x1, y1, x2, y2, det_score, similarity, "
+            "reference_id, match, frame_s, drawn, turned) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
 
 
 # The columns a kept HTTP exchange fills, in `exchange_row`'s order (http_captures and

@@ -33,9 +33,8 @@ from likeness_guard.core.sources import folders
 folder, data, out = sys.argv[1:4]
 read = []
 def noting(real, name):
-    def reading(path, *args, **kwargs):
-        if kwargs.get("head") is None:  # the walk reads 64 bytes to tell videos apart
-            read.append((name, str(path)))
+    def reading(path, *args, **kwargs):  # even the first bytes, which tell videos apart
+        read.append((name, str(path)))
         return real(path, *args, **kwargs)
     return reading
 folders.read_regular_file = noting(folders.read_regular_file, "read")

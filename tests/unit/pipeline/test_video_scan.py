@@ -98,6 +98,40 @@ def test_a_person_seen_from_8_to_12_seconds_is_found_there_and_nowhere_else(
     assert store.evidence.path_for(item.sha256).read_bytes() == data
 
 
+def test_a_video_named_like_a_photo_is_read_from_disk_in_pieces(
+    store: Store,
+    engine: FaceEngine,
+    me: Profile,
+    clips: dict[str, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Downloads lose their names: a clip saved as "download.jpg" is still a clip, found
+    out from its first bytes when it is read (the walk itself opens no file)."""
+    from likeness_guard.core.sources import file_checks, folders
+
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    data = clips["eight_to_twelve"].read_bytes()
+    (folder / "download.jpg").write_bytes(data)
+    whole_reads: list[Any] = []
+    real = file_checks.read_regular_file
+
+    def noting(path: Any, *args: Any, **kwargs: Any) -> bytes:
+        if kwargs.get("head") is None:
+            whole_reads.append(path)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(folders, "read_regular_file", noting)
+    [item] = scan(store, engine, me, [str(folder)])
+    assert whole_reads == []
+    assert item.media is MediaKind.VIDEO
+    assert item.match
+    assert item.sha256 == hashlib.sha256(data).hexdigest()
+    assert item.evidence_kept
+    assert store.evidence.path_for(item.sha256).read_bytes() == data
+
+
 def test_a_person_seen_for_one_second_of_forty_is_found(
     store: Store, engine: FaceEngine, me: Profile, clips: dict[str, Path]
 ) -> None:

@@ -90,8 +90,9 @@ def test_file_facts_are_kept_as_evidence(tree: Path) -> None:
 def test_counting_opens_no_file_named_like_an_image(
     tree: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Counting before a scan (issue 30) takes names and sizes only; the walk itself opens a
-    photo's first bytes, to tell a video named like a photo."""
+    """Counting before a scan (issue 30) takes names and sizes only, and so does the walk:
+    a photo's first bytes, which tell a video named like a photo, are read only when the
+    item is (`clip_file`), so that a rescan of unchanged files opens none."""
     from likeness_guard.core.sources import file_checks, folders
 
     opened: list[str] = []
@@ -109,4 +110,9 @@ def test_counting_opens_no_file_named_like_an_image(
     opened.clear()
     assert counted == len(names([tree]))
     assert opened_by_counting == []
-    assert "b.jpg" in opened
+    items = {Path(item.source).name: item for item in iter_path_items([tree])}
+    assert "b.jpg" not in opened
+    assert items["b.jpg"].clip_file() is None  # a photo: its first bytes say so
+    assert opened.count("b.jpg") == 1
+    items["b.jpg"].clip_file()
+    assert opened.count("b.jpg") == 1  # looked at once
