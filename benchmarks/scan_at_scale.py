@@ -233,6 +233,8 @@ def _bare_start(detector: str, recognizer: str) -> None:
     options = face_engine.session_options(threads=1)
     det = model_zoo.get_model(detector, providers=["CPUExecutionProvider"], sess_options=options)
     rec = model_zoo.get_model(recognizer, providers=["CPUExecutionProvider"], sess_options=options)
+    # The same graph the engine runs: its PReLU layers as convolutions (engine/prelu.py).
+    face_engine._rewrite_prelu(rec, Path(recognizer), options, ["CPUExecutionProvider"])
     det.prepare(-1, det_thresh=face_engine.DETECTION_THRESHOLD, nms_thresh=face_engine.NMS_IOU)
     _bare = (det, rec)
 

@@ -6,7 +6,8 @@ not threads: a thread doing the same work holds Python's global lock for about 4
 image's time (decoder glue, detector post-processing, alignment, AI-marker checks; measured
 by a pure-Python thread's slowdown beside it), so threads stop scaling after two or three
 cores. A small scan is not worth starting processes for (about 2 s each, mostly imports):
-it runs on threads in this process, where decoding overlaps the shared engine's models.
+it runs on threads in this process, where decoding overlaps the shared engine's models
+(and the models of two images run at once on an engine with two lanes).
 
 Each image's whole analysis, decoding included, has a time limit (the job's `item_seconds`
 plus a margin): a worker still busy with one image when it runs out is stopped, that image
@@ -91,7 +92,8 @@ class AnalysisPool(ABC):
 
 
 class ThreadAnalysisPool(AnalysisPool):
-    """Two threads sharing this process's engine: one decodes while the other's models run."""
+    """Two threads sharing this process's engine: one decodes while the other's models run, or
+    both run the models at once on the engine's two lanes."""
 
     def __init__(self, engine: FaceEngine, threads: int = 2) -> None:
         self.workers = threads

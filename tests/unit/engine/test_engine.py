@@ -1,5 +1,6 @@
 """The face engine with the real buffalo_s models on real photos."""
 
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -8,7 +9,7 @@ from PIL import Image
 
 from likeness_guard.core.domain.errors import ModelPackError
 from likeness_guard.core.domain.records import ModelPackInfo
-from likeness_guard.core.engine.face_engine import FaceEngine, session_options
+from likeness_guard.core.engine.face_engine import FaceEngine, available_cores, session_options
 from likeness_guard.core.engine.model_pack import PINNED_SHA256, load_model_pack
 from likeness_guard.core.imaging.decode import decode_image
 from likeness_guard.selftest import GOLDEN_EMBEDDING
@@ -96,3 +97,28 @@ def test_another_pack_folder_is_loaded_and_recorded(tmp_path: Path) -> None:
     other = load_model_pack(folder)
     assert other.name == "my_pack"
     assert other.info() == ModelPackInfo("my_pack", PINNED_SHA256)
+
+
+def test_an_engine_has_two_lanes_sharing_the_cores_unless_told_otherwise() -> None:
+    cores = available_cores()
+    engine = FaceEngine(lazy=True)
+    assert engine.lanes == min(2, cores)
+    assert FaceEngine(lazy=True, threads=1).lanes == 1  # a worker process's engine
+    assert FaceEngine(lazy=True, lanes=3).lanes == 3
+    assert not engine.loaded
+
+
+@pytest.mark.parametrize("lanes", [1, 2])
+def test_a_second_call_gets_a_lane_of_its_own_while_the_first_is_busy(
+    photos: dict[str, Path], lanes: int
+) -> None:
+    yao = decode_image(photos["yaoming"].read_bytes()).frames[0]
+    engine = FaceEngine(threads=1, lanes=lanes)
+    found: list[int] = []
+    with engine._lane():  # a call in progress holds the only loaded lane
+        other = threading.Thread(target=lambda: found.append(len(engine.analyze(yao))))
+        other.start()
+        other.join(timeout=60 if lanes == 2 else 1)
+        assert other.is_alive() == (lanes == 1)  # one lane: the second call waits for it
+    other.join(timeout=60)
+    assert found == [1]

@@ -275,3 +275,36 @@ def test_a_long_animated_gif_is_scanned_as_a_clip(
     assert item.video is not None
     [segment] = item.video.segments
     assert 3.5 <= segment.start_s <= 4.5  # frame 20 at 200 ms a frame
+
+
+def test_frames_are_searched_two_at_once_and_found_the_same_as_one_at_a_time(
+    store: Store,
+    engine: FaceEngine,
+    me: Profile,
+    clips: dict[str, Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    path = str(clips["one_second"])
+    [alone] = scan(store, FaceEngine(engine.pack, threads=1, lanes=1), me, [path])
+    # The clip's first two frames must be searched at once: each waits here for the other.
+    both = threading.Barrier(2, timeout=60)
+    calls = 0
+    analyze = FaceEngine.analyze
+
+    def meeting_analyze(self: FaceEngine, *args: Any, **kwargs: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        if calls <= 2:
+            both.wait()
+        return analyze(self, *args, **kwargs)
+
+    monkeypatch.setattr(FaceEngine, "analyze", meeting_analyze)
+    [together] = scan(store, FaceEngine(engine.pack, lanes=2), me, [path])
+    assert not both.broken
+    assert together.video is not None
+    assert alone.video is not None
+    assert together.video.frames_examined == alone.video.frames_examined >= 80
+    assert together.video == alone.video  # segments, the best frame and its hash
+    assert together.faces == alone.faces
+    assert together.match
+    assert together.best_similarity == alone.best_similarity
