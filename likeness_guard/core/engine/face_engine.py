@@ -196,8 +196,8 @@ class FaceEngine:
         `threads` is each lane's; asked for neither, an engine has two lanes (on two cores or
         more) sharing the cores, at most four threads each: two frames of a video, or two
         photos, are searched at once. Measured on 720p frames on two cores: two one-thread
-        lanes 41-44 ms a frame, one two-thread session 53 ms (its threads wait for each other
-        inside every layer). A lane is loaded only when a call finds every loaded one busy.
+        lanes 41-44 ms a frame, one two-thread session 53 ms (and more processor time, 86-88
+        against 80-83 ms). A lane is loaded only when a call finds every loaded one busy.
         """
         self.pack = pack if pack is not None else load_model_pack()
         cores = available_cores()
