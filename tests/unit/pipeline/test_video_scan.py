@@ -5,7 +5,9 @@ photo; Yao Ming (the enrolled person) appears only where a test says so.
 """
 
 import hashlib
+import itertools
 import threading
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -282,29 +284,41 @@ def test_frames_are_searched_two_at_once_and_found_the_same_as_one_at_a_time(
     engine: FaceEngine,
     me: Profile,
     clips: dict[str, Path],
+    photos: dict[str, Path],
+    tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     path = str(clips["one_second"])
-    [alone] = scan(store, FaceEngine(engine.pack, threads=1, lanes=1), me, [path])
     # The clip's first two frames must be searched at once: each waits here for the other.
     both = threading.Barrier(2, timeout=60)
-    calls = 0
+    calls = itertools.count(1)  # next() on it is atomic: two threads never get one number
     analyze = FaceEngine.analyze
 
     def meeting_analyze(self: FaceEngine, *args: Any, **kwargs: Any) -> Any:
-        nonlocal calls
-        calls += 1
-        if calls <= 2:
+        if next(calls) <= 2:
             both.wait()
         return analyze(self, *args, **kwargs)
 
     monkeypatch.setattr(FaceEngine, "analyze", meeting_analyze)
     [together] = scan(store, FaceEngine(engine.pack, lanes=2), me, [path])
     assert not both.broken
+    assert next(calls) > 80  # every frame went through the models
+    monkeypatch.undo()
+    # A data folder of its own: in this one the clip's frames are kept, and not searched again.
+    with Store.open(tmp_path / "one lane") as other:
+        profile = other.profile("me", create=True)
+        assert profile is not None
+        assert enroll_file(other, engine, profile, photos["yaoming"]).accepted
+        profile = other.profile("me")
+        assert profile is not None
+        [alone] = scan(other, FaceEngine(engine.pack, threads=1, lanes=1), profile, [path])
     assert together.video is not None
     assert alone.video is not None
     assert together.video.frames_examined == alone.video.frames_examined >= 80
     assert together.video == alone.video  # segments, the best frame and its hash
-    assert together.faces == alone.faces
+    # The faces kept, but for the reference photo's number in each data folder.
+    assert [replace(f, reference_id=None) for f in together.faces] == [
+        replace(f, reference_id=None) for f in alone.faces
+    ]
     assert together.match
     assert together.best_similarity == alone.best_similarity
