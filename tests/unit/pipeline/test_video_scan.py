@@ -25,14 +25,19 @@ from tests.video_maker import Shot, make_video
 OPTIONS = ScanOptions(threshold=0.36, check_provenance=False)
 
 
-@pytest.fixture
-def me(store: Store, engine: FaceEngine, photos: dict[str, Path]) -> Profile:
+def enrolled(store: Store, engine: FaceEngine, photo: Path) -> Profile:
+    """The profile "me" in `store`, with `photo` as its reference."""
     profile = store.profile("me", create=True)
     assert profile is not None
-    assert enroll_file(store, engine, profile, photos["yaoming"]).accepted
+    assert enroll_file(store, engine, profile, photo).accepted
     refreshed = store.profile("me")
     assert refreshed is not None
     return refreshed
+
+
+@pytest.fixture
+def me(store: Store, engine: FaceEngine, photos: dict[str, Path]) -> Profile:
+    return enrolled(store, engine, photos["yaoming"])
 
 
 @pytest.fixture(scope="module")
@@ -306,11 +311,7 @@ def test_frames_are_searched_two_at_once_and_found_the_same_as_one_at_a_time(
     monkeypatch.undo()
     # A data folder of its own: in this one the clip's frames are kept, and not searched again.
     with Store.open(tmp_path / "one lane") as other:
-        profile = other.profile("me", create=True)
-        assert profile is not None
-        assert enroll_file(other, engine, profile, photos["yaoming"]).accepted
-        profile = other.profile("me")
-        assert profile is not None
+        profile = enrolled(other, engine, photos["yaoming"])
         [alone] = scan(other, FaceEngine(engine.pack, threads=1, lanes=1), profile, [path])
     assert together.video is not None
     assert alone.video is not None
